@@ -1,0 +1,687 @@
+"""Write commands: each runs on the store's writer thread as `command(tx, ...)`.
+
+A command checks, changes rows, and emits the events that describe the change; raising a
+TabourError undoes all of it (the store wraps each command in a savepoint).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from datetime import date, datetime, timezone
+from typing import Any
+
+from core.callnext import choose_next
+from core.config import CentreFile
+from core.errors import BadInput, Forbidden, ImpossibleStep, NotFound, RateLimited, Unauthorized
+from core.lifecycle import Step, next_status
+from core.models import (
+    CallMode,
+    Candidate,
+    CounterId,
+    CounterStatus,
+    DeviceKind,
+    EventType,
+    Priority,
+    Role,
+    ServiceId,
+    TicketStatus,
+)
+from core.numbering import RangeExhausted, business_day, format_label, number_for
+from core.security import new_public_code, new_token, token_hash
+from core.store import CounterInfo, ServiceInfo, Tx, catalogue_from_config
+from core.views import TICKET_SELECT, counter_brief, load_counter, load_ticket, ticket_view
+
+MAX_LABEL_LENGTH = 12
+MAX_STATUS_BYTES = 2048
+MAX_PAUSE_REASON = 80
+
+
+# ── configuration and the business day ───────────────────────────────────────────────────
+
+
+def apply_config(tx: Tx, config: CentreFile) -> dict[str, int]:
+    """Load the centre's services, counters and groups into the database and the catalogue.
+
+    Services and counters are matched by code and number, so ids (and every ticket's history)
+    survive edits to the file. One that left the file is kept but marked as not configured.
+    """
+    store = tx.store
+    catalogue = store.catalogue
+    catalogue.config = config
+    from zoneinfo import ZoneInfo
+
+    catalogue.tz = ZoneInfo(config.centre.time_zone)
+    hours = catalogue_from_config(config)
+    changed = 0
+
+    tx.conn.execute("DELETE FROM groups")
+    for position, group in enumerate(config.groups):
+        tx.conn.execute(
+            "INSERT INTO groups (key, name_ar, name_en, position) VALUES (?, ?, ?, ?)",
+            (group.key, group.name_ar, group.name_en, position),
+        )
+
+    tx.conn.execute("UPDATE services SET in_config = 0")
+    catalogue.services.clear()
+    catalogue.services_by_code.clear()
+    for position, service in enumerate(config.services):
+        values = (
+            service.name_ar, service.name_en, service.group, service.range[0], service.range[1],
+            int(service.wrap_around), service.daily_cap, int(service.target_wait_minutes * 60),
+            int(service.max_wait_minutes * 60) if service.max_wait_minutes is not None else None,
+            int(service.average_service_minutes * 60), int(service.enabled), position,
+        )
+        row = tx.one("SELECT id FROM services WHERE code = ?", (service.code,))
+        if row is None:
+            cursor = tx.conn.execute(
+                "INSERT INTO services (name_ar, name_en, group_key, range_start, range_end, wrap_around, daily_cap, "
+                "target_wait_seconds, max_wait_seconds, default_service_seconds, enabled, position, code, in_config) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                (*values, service.code),
+            )
+            service_id = ServiceId(cursor.lastrowid)
+            changed += 1
+        else:
+            service_id = ServiceId(row[0])
+            cursor = tx.conn.execute(
+                "UPDATE services SET name_ar=?, name_en=?, group_key=?, range_start=?, range_end=?, wrap_around=?, "
+                "daily_cap=?, target_wait_seconds=?, max_wait_seconds=?, default_service_seconds=?, enabled=?, "
+                "position=?, in_config=1 WHERE id=?",
+                (*values, service_id),
+            )
+        info = ServiceInfo(
+            id=service_id, code=service.code, name_ar=service.name_ar, name_en=service.name_en,
+            group_key=service.group, number_range=service.number_range, daily_cap=service.daily_cap,
+            target_wait_seconds=values[7], max_wait_seconds=values[8], default_service_seconds=values[9],
+            enabled=service.enabled, hours=hours[service.code], position=position,
+        )
+        catalogue.services[service_id] = info
+        catalogue.services_by_code[service.code] = info
+        if service_id not in store.recent_service_seconds:
+            window = config.rules.recent_service_window
+            recent = tx.all(
+                "SELECT finished_at - started_at FROM tickets WHERE service_id = ? AND status = 'done' "
+                "AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
+                (service_id, window),
+            )
+            store.recent_service_seconds[service_id] = deque(reversed([r[0] for r in recent]), maxlen=window)
+
+    tx.conn.execute("UPDATE counters SET in_config = 0")
+    catalogue.counters.clear()
+    catalogue.counters_by_number.clear()
+    for counter in config.counters:
+        name_ar = counter.name_ar or f"الشباك {counter.number}"
+        name_en = counter.name_en or f"Counter {counter.number}"
+        row = tx.one("SELECT id FROM counters WHERE number = ?", (counter.number,))
+        if row is None:
+            cursor = tx.conn.execute(
+                "INSERT INTO counters (number, name_ar, name_en, mode, in_config) VALUES (?, ?, ?, ?, 1)",
+                (counter.number, name_ar, name_en, counter.mode.value),
+            )
+            counter_id = CounterId(cursor.lastrowid)
+        else:
+            counter_id = CounterId(row[0])
+            tx.conn.execute(
+                "UPDATE counters SET name_ar=?, name_en=?, mode=?, in_config=1 WHERE id=?",
+                (name_ar, name_en, counter.mode.value, counter_id),
+            )
+        service_ids = [catalogue.services_by_code[code].id for code in config.counter_service_codes(counter)]
+        tx.conn.execute("DELETE FROM counter_services WHERE counter_id = ?", (counter_id,))
+        for position, service_id in enumerate(service_ids):
+            tx.conn.execute(
+                "INSERT INTO counter_services (counter_id, service_id, position) VALUES (?, ?, ?)",
+                (counter_id, service_id, position),
+            )
+        info = CounterInfo(counter_id, counter.number, name_ar, name_en, counter.mode, service_ids)
+        catalogue.counters[counter_id] = info
+        catalogue.counters_by_number[counter.number] = info
+
+    fingerprint = config.model_dump_json()
+    previous = tx.one("SELECT value FROM meta WHERE key = 'config'")
+    if previous is not None and previous[0] != fingerprint:
+        tx.emit(EventType.CONFIG_CHANGED)
+    tx.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('config', ?)", (fingerprint,))
+    roll_day_if_due(tx)
+    return {"services": len(catalogue.services), "counters": len(catalogue.counters), "new_services": changed}
+
+
+def roll_day_if_due(tx: Tx) -> bool:
+    """Start a new business day when the clock has passed the rollover: expire the waiting."""
+    catalogue = tx.catalogue
+    today = business_day(tx.now, catalogue.tz, catalogue.config.centre.rollover_hour).isoformat()
+    store = tx.store
+    if store.current_business_day == today:
+        return False
+    stored = tx.one("SELECT value FROM meta WHERE key = 'business_day'")
+    if stored is not None and stored[0] == today:
+        store.current_business_day = today
+        return False
+    if stored is not None and stored[0] > today:
+        # The clock went backwards (set by hand?): keep the later day rather than renumber.
+        store.current_business_day = stored[0]
+        return False
+    expired = 0
+    for row in tx.all(f"{TICKET_SELECT} WHERE t.status = 'waiting' AND t.business_day < ? ORDER BY t.id", (today,)):
+        tx.conn.execute("UPDATE tickets SET status = 'expired', finished_at = ? WHERE id = ?", (tx.now, row["id"]))
+        expired += 1
+        ticket = load_ticket(store, tx.conn, row["id"])
+        tx.emit(EventType.TICKET_EXPIRED, ticket_id=row["id"], ticket=ticket)
+    tx.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('business_day', ?)", (today,))
+    store.current_business_day = today
+    if stored is not None:
+        tx.emit(EventType.DAY_ROLLED, business_day=today, previous_business_day=stored[0], expired=expired)
+    return True
+
+
+# ── devices and clerks ───────────────────────────────────────────────────────────────────
+
+
+def enroll_device(tx: Tx, name: str, kind: DeviceKind) -> dict[str, Any]:
+    token = new_token()
+    cursor = tx.conn.execute(
+        "INSERT INTO devices (name, kind, token_hash, enrolled_at) VALUES (?, ?, ?, ?)",
+        (name, kind.value, token_hash(token), tx.now),
+    )
+    return {"token": token, "device_id": cursor.lastrowid, "kind": kind.value}
+
+
+def report_device_status(tx: Tx, device_id: int, status: dict[str, Any]) -> None:
+    encoded = json.dumps(status, ensure_ascii=False, separators=(",", ":"))
+    if len(encoded.encode()) > MAX_STATUS_BYTES:
+        raise BadInput(
+            f"A device status may hold at most {MAX_STATUS_BYTES} bytes.",
+            f"حالة الجهاز لا تتجاوز {MAX_STATUS_BYTES} بايت.",
+        )
+    device = tx.one("SELECT id, name, kind FROM devices WHERE id = ?", (device_id,))
+    if device is None:
+        raise NotFound("Unknown device.", "جهاز غير معروف.")
+    tx.conn.execute("UPDATE devices SET last_status = ? WHERE id = ?", (encoded, device_id))
+    tx.emit(
+        EventType.DEVICE_STATUS,
+        device={"id": device["id"], "name": device["name"], "kind": device["kind"]},
+        status=status,
+    )
+
+
+def add_clerk(tx: Tx, username: str, role: Role, pin_hash: str) -> int:
+    check_username(username)
+    if tx.one("SELECT 1 FROM clerks WHERE username = ?", (username,)):
+        raise ImpossibleStep(f"A clerk named '{username}' exists already.", f"يوجد موظف باسم '{username}' مسبقاً.", code="clerk_exists")
+    cursor = tx.conn.execute(
+        "INSERT INTO clerks (username, role, pin_hash, created_at) VALUES (?, ?, ?, ?)",
+        (username, role.value, pin_hash, tx.now),
+    )
+    return int(cursor.lastrowid)
+
+
+def remove_clerk(tx: Tx, username: str) -> None:
+    """Deactivate (not delete: tickets keep naming who served them) and end their sessions."""
+    row = _clerk_row(tx, username)
+    tx.conn.execute("UPDATE clerks SET active = 0 WHERE id = ?", (row["id"],))
+    tx.conn.execute("UPDATE sessions SET ended_at = ? WHERE clerk_id = ? AND ended_at IS NULL", (tx.now, row["id"]))
+
+
+def reset_pin(tx: Tx, username: str, pin_hash: str) -> None:
+    row = _clerk_row(tx, username)
+    tx.conn.execute(
+        "UPDATE clerks SET pin_hash = ?, failed_attempts = 0, locked_until = NULL, active = 1 WHERE id = ?",
+        (pin_hash, row["id"]),
+    )
+
+
+def check_username(username: str) -> None:
+    if not isinstance(username, str) or not 1 <= len(username) <= 40 or not username.isprintable() or username != username.strip():
+        raise BadInput(
+            "A user name is 1 to 40 printable characters without leading or trailing spaces.",
+            "اسم المستخدم من 1 إلى 40 حرفاً دون مسافات في أوله أو آخره.",
+        )
+
+
+def _clerk_row(tx: Tx, username: str):
+    row = tx.one("SELECT * FROM clerks WHERE username = ?", (username,))
+    if row is None:
+        raise NotFound(f"No clerk named '{username}'.", f"لا يوجد موظف باسم '{username}'.")
+    return row
+
+
+def record_login(
+    tx: Tx, username: str, pin_ok: bool, counter_id: int, device_id: int | None
+) -> dict[str, Any] | Unauthorized:
+    """Count a login attempt; on success open a session bound to the counter and open it.
+
+    The PIN was checked (slowly) before this command on another thread; the lockout is
+    decided here, on the writer, so parallel guesses cannot slip past the limit.
+    """
+    settings = tx.catalogue.config.hub
+    wrong = Unauthorized("Wrong user name or PIN.", "اسم المستخدم أو الرقم السري غير صحيح.", code="wrong_pin")
+    clerk = tx.one("SELECT * FROM clerks WHERE username = ? AND active = 1", (username,))
+    if clerk is None:
+        raise wrong
+    if clerk["locked_until"] is not None and clerk["locked_until"] > tx.now:
+        wait = int(clerk["locked_until"] - tx.now) + 1
+        raise RateLimited(
+            f"Too many wrong PINs. Try again in {wait} seconds or ask a supervisor.",
+            f"محاولات خاطئة كثيرة. حاول بعد \u2066{wait}\u2069 ثانية أو راجع المشرف.",
+            retry_after=wait,
+            code="locked_out",
+        )
+    if not pin_ok:
+        failed = clerk["failed_attempts"] + 1
+        locked_until = tx.now + settings.lockout_minutes * 60 if failed >= settings.pin_attempts else None
+        tx.conn.execute(
+            "UPDATE clerks SET failed_attempts = ?, locked_until = ? WHERE id = ?",
+            (0 if locked_until else failed, locked_until, clerk["id"]),
+        )
+        # Returned, not raised: a raise would roll back the count, and parallel guesses must not
+        # slip past the limit. The caller raises it.
+        return wrong
+    if counter_id not in tx.catalogue.counters:
+        raise NotFound("Unknown counter.", "شباك غير معروف.")
+    tx.conn.execute("UPDATE clerks SET failed_attempts = 0, locked_until = NULL WHERE id = ?", (clerk["id"],))
+    # A clerk works at one counter at a time, and a counter has one clerk: end older sessions.
+    for old in tx.all(
+        "SELECT id, counter_id FROM sessions WHERE ended_at IS NULL AND (clerk_id = ? OR counter_id = ?)",
+        (clerk["id"], counter_id),
+    ):
+        tx.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (tx.now, old["id"]))
+        if old["counter_id"] != counter_id:
+            _set_counter_closed_if_idle(tx, old["counter_id"])
+    token = new_token()
+    tx.conn.execute(
+        "INSERT INTO sessions (token_hash, clerk_id, counter_id, device_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (token_hash(token), clerk["id"], counter_id, device_id, tx.now, tx.now + settings.session_hours * 3600),
+    )
+    counter = tx.one("SELECT * FROM counters WHERE id = ?", (counter_id,))
+    tx.conn.execute(
+        "UPDATE counters SET status = 'open', pause_reason = NULL, clerk_id = ? WHERE id = ?", (clerk["id"], counter_id)
+    )
+    if counter["status"] != CounterStatus.OPEN.value or counter["clerk_id"] != clerk["id"]:
+        tx.emit(EventType.COUNTER_OPENED, counter_id=counter_id, counter=load_counter(tx.store, tx.conn, counter_id))
+    return {
+        "token": token,
+        "clerk": {"username": clerk["username"], "role": clerk["role"]},
+        "counter": load_counter(tx.store, tx.conn, counter_id),
+    }
+
+
+def _set_counter_closed_if_idle(tx: Tx, counter_id: int) -> None:
+    row = tx.one("SELECT status, current_ticket_id FROM counters WHERE id = ?", (counter_id,))
+    if row and row["status"] != CounterStatus.CLOSED.value and row["current_ticket_id"] is None:
+        tx.conn.execute("UPDATE counters SET status = 'closed', pause_reason = NULL, clerk_id = NULL WHERE id = ?", (counter_id,))
+        tx.emit(EventType.COUNTER_CLOSED, counter_id=counter_id, counter=load_counter(tx.store, tx.conn, counter_id))
+
+
+def end_session(tx: Tx, session_id: int) -> None:
+    """Log out: the counter closes (refused while a visitor is still at it)."""
+    session = tx.one("SELECT * FROM sessions WHERE id = ?", (session_id,))
+    if session is None or session["ended_at"] is not None:
+        return
+    _refuse_if_holding(tx, session["counter_id"], "log out", "تسجيل الخروج")
+    tx.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (tx.now, session_id))
+    _set_counter_closed_if_idle(tx, session["counter_id"])
+
+
+# ── tickets ──────────────────────────────────────────────────────────────────────────────
+
+
+def service_closed_reason(tx_or_store: Any, service: ServiceInfo, now: float) -> str | None:
+    """Why a service takes no new tickets now, or None: disabled, hours, holiday, cap, range."""
+    store = getattr(tx_or_store, "store", tx_or_store)
+    if not service.enabled:
+        return "disabled"
+    local = datetime.fromtimestamp(now, tz=timezone.utc).astimezone(store.catalogue.tz)
+    is_open, reason = service.hours.state_at(local)
+    if not is_open:
+        return reason
+    return None
+
+
+CLOSED_MESSAGES = {
+    "disabled": ("This service is not available at the moment.", "هذه الخدمة غير متاحة حالياً."),
+    "outside_hours": ("This service is closed at this hour.", "هذه الخدمة مغلقة في هذا الوقت."),
+    "holiday": ("This service is closed today (holiday).", "هذه الخدمة مغلقة اليوم (إجازة)."),
+    "daily_cap_reached": ("Today's tickets for this service have all been issued.", "نفدت تذاكر هذه الخدمة لهذا اليوم."),
+    "range_exhausted": ("Today's numbers for this service have run out.", "نفدت أرقام هذه الخدمة لهذا اليوم."),
+}
+
+
+def _service(tx: Tx, service_id: Any) -> ServiceInfo:
+    service = tx.catalogue.services.get(service_id) if isinstance(service_id, int) else None
+    if service is None:
+        raise NotFound(f"No service with id {service_id!r}.", f"لا توجد خدمة بالرقم {service_id!r}.")
+    return service
+
+
+def issue_ticket(tx: Tx, service_id: int, priority: Priority = Priority.NORMAL, device_id: int | None = None) -> dict[str, Any]:
+    service = _service(tx, service_id)
+    reason = service_closed_reason(tx, service, tx.now)
+    if reason is not None:
+        raise ImpossibleStep(*CLOSED_MESSAGES[reason], code="service_closed")
+    day = tx.business_day
+    row = tx.one("SELECT last_sequence FROM day_counters WHERE service_id = ? AND business_day = ?", (service.id, day))
+    sequence = (row[0] if row else 0) + 1
+    if sequence > service.daily_cap:
+        raise ImpossibleStep(*CLOSED_MESSAGES["daily_cap_reached"], code="daily_cap_reached")
+    try:
+        number = number_for(sequence, service.number_range)
+    except RangeExhausted:
+        raise ImpossibleStep(*CLOSED_MESSAGES["range_exhausted"], code="range_exhausted") from None
+    tx.conn.execute(
+        "INSERT INTO day_counters (service_id, business_day, last_sequence) VALUES (?, ?, ?) "
+        "ON CONFLICT (service_id, business_day) DO UPDATE SET last_sequence = excluded.last_sequence",
+        (service.id, day, sequence),
+    )
+    label = format_label(service.code, number, service.number_range)
+    cursor = tx.conn.execute(
+        "INSERT INTO tickets (service_id, business_day, sequence, number, label, priority, status, code, issued_at, "
+        "first_issued_at, issued_by_device_id) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
+        (service.id, day, sequence, number, label, priority.value, new_public_code(), tx.now, tx.now, device_id),
+    )
+    ticket = load_ticket(tx.store, tx.conn, cursor.lastrowid)
+    tx.emit(EventType.TICKET_ISSUED, ticket_id=ticket["id"], ticket=ticket)
+    return ticket
+
+
+def _counter_row(tx: Tx, counter_id: int):
+    row = tx.one("SELECT * FROM counters WHERE id = ? AND in_config = 1", (counter_id,))
+    if row is None:
+        raise NotFound(f"No counter with id {counter_id}.", f"لا يوجد شباك بالرقم {counter_id}.")
+    return row
+
+
+def _require_open(counter) -> None:
+    if counter["status"] == CounterStatus.PAUSED.value:
+        raise ImpossibleStep("The counter is paused; resume it first.", "الشباك في استراحة؛ استأنف العمل أولاً.", code="counter_paused")
+    if counter["status"] == CounterStatus.CLOSED.value:
+        raise ImpossibleStep("The counter is closed; log in to open it.", "الشباك مغلق؛ سجّل الدخول لفتحه.", code="counter_closed")
+
+
+def _refuse_if_holding(tx: Tx, counter_id: int, action_en: str, action_ar: str) -> None:
+    row = tx.one(
+        "SELECT t.label, t.status FROM counters k JOIN tickets t ON t.id = k.current_ticket_id WHERE k.id = ?",
+        (counter_id,),
+    )
+    if row is not None and row["status"] in (TicketStatus.CALLED.value, TicketStatus.SERVING.value):
+        raise ImpossibleStep(
+            f"Ticket {row['label']} is still at this counter; finish it or mark it as not present before you {action_en}.",
+            f"التذكرة \u2066{row['label']}\u2069 ما زالت لدى هذا الشباك؛ أنهِها أو سجّل عدم الحضور قبل {action_ar}.",
+            code="ticket_in_hand",
+        )
+
+
+def _take_ticket(tx: Tx, counter, ticket_row, clerk_id: int | None, streak: int) -> dict[str, Any]:
+    """The one place a ticket becomes `called`: guarded so two counters can never hold it."""
+    status = TicketStatus(ticket_row["status"])
+    next_status(status, Step.CALL_BACK if status is TicketStatus.NO_SHOW else Step.CALL, ticket_row["label"])
+    cursor = tx.conn.execute(
+        "UPDATE tickets SET status = 'called', called_at = ?, counter_id = ?, clerk_id = ?, recalls = 0 "
+        "WHERE id = ? AND status IN ('waiting', 'no_show')",
+        (tx.now, counter["id"], clerk_id, ticket_row["id"]),
+    )
+    if cursor.rowcount != 1:  # cannot happen with one writer; the guard keeps invariant 2 local
+        raise ImpossibleStep("Another counter took this ticket.", "أخذ شباك آخر هذه التذكرة.")
+    tx.conn.execute(
+        "UPDATE counters SET current_ticket_id = ?, priority_streak = ? WHERE id = ?",
+        (ticket_row["id"], streak, counter["id"]),
+    )
+    ticket = load_ticket(tx.store, tx.conn, ticket_row["id"])
+    tx.emit(
+        EventType.TICKET_CALLED,
+        ticket_id=ticket["id"],
+        counter_id=counter["id"],
+        ticket=ticket,
+        counter=counter_brief(tx.store, counter["id"]),
+    )
+    return ticket
+
+
+def _finish_serving_current(tx: Tx, counter) -> None:
+    """Call-next while serving finishes the current visitor first (the clerk's natural flow)."""
+    if counter["current_ticket_id"] is None:
+        return
+    current = tx.one("SELECT id, status, label FROM tickets WHERE id = ?", (counter["current_ticket_id"],))
+    if current is None:
+        return
+    if current["status"] == TicketStatus.SERVING.value:
+        _step(tx, current["id"], Step.FINISH, counter["id"])
+    elif current["status"] == TicketStatus.CALLED.value:
+        raise ImpossibleStep(
+            f"Ticket {current['label']} was called and has not been served: start serving it or mark it as not present first.",
+            f"تم النداء على التذكرة \u2066{current['label']}\u2069 ولم تُخدم بعد: ابدأ خدمتها أو سجّل عدم الحضور أولاً.",
+            code="ticket_in_hand",
+        )
+
+
+def call_next(tx: Tx, counter_id: int, clerk_id: int | None) -> dict[str, Any] | None:
+    counter = _counter_row(tx, counter_id)
+    _require_open(counter)
+    _finish_serving_current(tx, counter)
+    counter = _counter_row(tx, counter_id)
+    info = tx.catalogue.counters[CounterId(counter_id)]
+    if not info.service_ids:
+        return None
+    placeholders = ",".join("?" * len(info.service_ids))
+    rows = tx.all(
+        f"SELECT id, service_id, priority, first_issued_at FROM tickets WHERE status = 'waiting' "
+        f"AND service_id IN ({placeholders})",
+        tuple(info.service_ids),
+    )
+    candidates = [
+        Candidate(
+            ticket_id=r["id"],
+            service_id=r["service_id"],
+            priority=Priority(r["priority"]),
+            queued_at=r["first_issued_at"],
+            max_wait_seconds=tx.catalogue.services[r["service_id"]].max_wait_seconds,
+        )
+        for r in rows
+    ]
+    choice = choose_next(
+        candidates,
+        info.service_ids,
+        CallMode(counter["mode"]),
+        counter["priority_streak"],
+        tx.catalogue.config.rules.priority_streak_limit,
+        tx.now,
+    )
+    if choice is None:
+        return None
+    ticket_row = tx.one("SELECT * FROM tickets WHERE id = ?", (choice.candidate.ticket_id,))
+    return _take_ticket(tx, counter, ticket_row, clerk_id, choice.priority_streak)
+
+
+def call_number(tx: Tx, counter_id: int, clerk_id: int | None, label: str) -> dict[str, Any]:
+    """Serve a given number today: a waiting one out of turn, or one who missed their call."""
+    if not isinstance(label, str) or not 1 <= len(label) <= MAX_LABEL_LENGTH:
+        raise BadInput("Give a ticket number like A-105.", "أدخل رقم تذكرة مثل \u2066A-105\u2069.")
+    label = normalise_label(tx, label)
+    counter = _counter_row(tx, counter_id)
+    _require_open(counter)
+    _finish_serving_current(tx, counter)
+    counter = _counter_row(tx, counter_id)
+    info = tx.catalogue.counters[CounterId(counter_id)]
+    row = tx.one(
+        "SELECT * FROM tickets WHERE label = ? AND business_day = ? ORDER BY id DESC LIMIT 1",
+        (label, tx.business_day),
+    )
+    if row is None:
+        raise NotFound(f"No ticket {label} today.", f"لا توجد تذكرة \u2066{label}\u2069 اليوم.")
+    if row["service_id"] not in info.service_ids:
+        service = tx.catalogue.services[row["service_id"]]
+        raise ImpossibleStep(
+            f"Ticket {label} is for {service.name_en}, which this counter does not serve.",
+            f"التذكرة \u2066{label}\u2069 لخدمة {service.name_ar} التي لا يقدمها هذا الشباك.",
+            code="wrong_service",
+        )
+    streak = counter["priority_streak"]
+    return _take_ticket(tx, counter, row, clerk_id, streak)
+
+
+def normalise_label(tx: Tx, label: str) -> str:
+    """`a105`, `A 105`, `A-105` → `A-105` (zero-padded as the service prints it)."""
+    cleaned = label.strip().upper().replace(" ", "").replace("-", "")
+    code = "".join(ch for ch in cleaned if "A" <= ch <= "Z")
+    digits = cleaned[len(code):]
+    service = tx.catalogue.services_by_code.get(code)
+    if service is None or not digits.isascii() or not digits.isdigit():
+        raise BadInput(f"'{label}' is not a ticket number like A-105.", f"'{label}' ليس رقم تذكرة مثل \u2066A-105\u2069.")
+    return format_label(code, int(digits), service.number_range)
+
+
+def _ticket_row(tx: Tx, ticket_id: Any):
+    row = tx.one("SELECT * FROM tickets WHERE id = ?", (ticket_id,)) if isinstance(ticket_id, int) else None
+    if row is None:
+        raise NotFound(f"No ticket with id {ticket_id!r}.", f"لا توجد تذكرة بالرقم {ticket_id!r}.")
+    return row
+
+
+def _check_holder(row, counter_id: int | None) -> None:
+    """A clerk acts only on the ticket their own counter holds."""
+    if counter_id is None:
+        return
+    if row["status"] in (TicketStatus.CALLED.value, TicketStatus.SERVING.value) and row["counter_id"] != counter_id:
+        raise Forbidden(
+            f"Ticket {row['label']} is with another counter.",
+            f"التذكرة \u2066{row['label']}\u2069 لدى شباك آخر.",
+            code="wrong_counter",
+        )
+
+
+_STEP_EVENTS = {
+    Step.RECALL: EventType.TICKET_RECALLED,
+    Step.START: EventType.TICKET_STARTED,
+    Step.FINISH: EventType.TICKET_FINISHED,
+    Step.NO_SHOW: EventType.TICKET_NO_SHOW,
+    Step.CANCEL: EventType.TICKET_CANCELLED,
+}
+
+
+def _step(tx: Tx, ticket_id: int, step: Step, counter_id: int | None) -> dict[str, Any]:
+    row = _ticket_row(tx, ticket_id)
+    _check_holder(row, counter_id)
+    target = next_status(TicketStatus(row["status"]), step, row["label"])
+    if step is Step.RECALL:
+        tx.conn.execute("UPDATE tickets SET recalls = recalls + 1 WHERE id = ?", (row["id"],))
+    elif step is Step.START:
+        tx.conn.execute("UPDATE tickets SET status = ?, started_at = ? WHERE id = ?", (target.value, tx.now, row["id"]))
+    elif step in (Step.FINISH, Step.NO_SHOW, Step.CANCEL):
+        tx.conn.execute("UPDATE tickets SET status = ?, finished_at = ? WHERE id = ?", (target.value, tx.now, row["id"]))
+        if row["counter_id"] is not None and step is not Step.CANCEL:
+            tx.conn.execute(
+                "UPDATE counters SET current_ticket_id = NULL WHERE id = ? AND current_ticket_id = ?",
+                (row["counter_id"], row["id"]),
+            )
+        if step is Step.FINISH and row["started_at"] is not None:
+            tx.store.recent_service_seconds.setdefault(row["service_id"], deque(maxlen=20)).append(tx.now - row["started_at"])
+    ticket = load_ticket(tx.store, tx.conn, row["id"])
+    extra: dict[str, Any] = {}
+    if step is Step.RECALL and row["counter_id"] is not None:
+        extra["counter"] = counter_brief(tx.store, row["counter_id"])
+    tx.emit(_STEP_EVENTS[step], ticket_id=row["id"], counter_id=row["counter_id"], ticket=ticket, **extra)
+    return ticket
+
+
+def recall(tx: Tx, ticket_id: int, counter_id: int | None) -> dict[str, Any]:
+    return _step(tx, ticket_id, Step.RECALL, counter_id)
+
+
+def start(tx: Tx, ticket_id: int, counter_id: int | None) -> dict[str, Any]:
+    return _step(tx, ticket_id, Step.START, counter_id)
+
+
+def finish(tx: Tx, ticket_id: int, counter_id: int | None) -> dict[str, Any]:
+    return _step(tx, ticket_id, Step.FINISH, counter_id)
+
+
+def no_show(tx: Tx, ticket_id: int, counter_id: int | None) -> dict[str, Any]:
+    return _step(tx, ticket_id, Step.NO_SHOW, counter_id)
+
+
+def cancel(tx: Tx, ticket_id: int, counter_id: int | None = None) -> dict[str, Any]:
+    return _step(tx, ticket_id, Step.CANCEL, None)
+
+
+def transfer(tx: Tx, ticket_id: int, counter_id: int | None, service_id: int) -> dict[str, Any]:
+    """Send the visitor on: a new waiting entry in the other service, same number and first issue."""
+    row = _ticket_row(tx, ticket_id)
+    _check_holder(row, counter_id)
+    target_service = _service(tx, service_id)
+    if target_service.id == row["service_id"]:
+        raise BadInput("The ticket is already in that service.", "التذكرة في هذه الخدمة أصلاً.", code="same_service")
+    if not target_service.enabled:
+        raise ImpossibleStep(*CLOSED_MESSAGES["disabled"], code="service_closed")
+    next_status(TicketStatus(row["status"]), Step.TRANSFER, row["label"])
+    tx.conn.execute("UPDATE tickets SET status = 'transferred', finished_at = ? WHERE id = ?", (tx.now, row["id"]))
+    if row["counter_id"] is not None:
+        tx.conn.execute(
+            "UPDATE counters SET current_ticket_id = NULL WHERE id = ? AND current_ticket_id = ?", (row["counter_id"], row["id"])
+        )
+    cursor = tx.conn.execute(
+        "INSERT INTO tickets (service_id, business_day, sequence, number, label, priority, status, code, issued_at, "
+        "first_issued_at, transferred_from_service_id, transferred_from_ticket_id, issued_by_device_id) "
+        "VALUES (?, ?, NULL, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?)",
+        (
+            target_service.id, row["business_day"], row["number"], row["label"], row["priority"], row["code"],
+            tx.now, row["first_issued_at"], row["service_id"], row["id"], row["issued_by_device_id"],
+        ),
+    )
+    old = load_ticket(tx.store, tx.conn, row["id"])
+    new = load_ticket(tx.store, tx.conn, cursor.lastrowid)
+    tx.emit(EventType.TICKET_TRANSFERRED, ticket_id=row["id"], counter_id=row["counter_id"], ticket=old, new_ticket=new)
+    return new
+
+
+# ── counters ─────────────────────────────────────────────────────────────────────────────
+
+
+def pause_counter(tx: Tx, counter_id: int, reason: str) -> dict[str, Any]:
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_PAUSE_REASON or not reason.isprintable():
+        raise BadInput(
+            f"Give a reason for the pause (up to {MAX_PAUSE_REASON} characters), e.g. prayer, break, back_office.",
+            f"اذكر سبب الاستراحة (حتى {MAX_PAUSE_REASON} حرفاً)، مثل الصلاة أو الاستراحة أو أعمال مكتبية.",
+        )
+    counter = _counter_row(tx, counter_id)
+    if counter["status"] != CounterStatus.OPEN.value:
+        _require_open(counter)
+    _refuse_if_holding(tx, counter_id, "pause", "الاستراحة")
+    tx.conn.execute("UPDATE counters SET status = 'paused', pause_reason = ? WHERE id = ?", (reason.strip(), counter_id))
+    view = load_counter(tx.store, tx.conn, counter_id)
+    tx.emit(EventType.COUNTER_PAUSED, counter_id=counter_id, counter=view)
+    return view
+
+
+def resume_counter(tx: Tx, counter_id: int) -> dict[str, Any]:
+    counter = _counter_row(tx, counter_id)
+    if counter["status"] != CounterStatus.PAUSED.value:
+        raise ImpossibleStep("The counter is not paused.", "الشباك ليس في استراحة.")
+    tx.conn.execute("UPDATE counters SET status = 'open', pause_reason = NULL WHERE id = ?", (counter_id,))
+    view = load_counter(tx.store, tx.conn, counter_id)
+    tx.emit(EventType.COUNTER_RESUMED, counter_id=counter_id, counter=view)
+    return view
+
+
+def close_counter(tx: Tx, counter_id: int) -> dict[str, Any]:
+    counter = _counter_row(tx, counter_id)
+    if counter["status"] == CounterStatus.CLOSED.value:
+        raise ImpossibleStep("The counter is closed already.", "الشباك مغلق أصلاً.")
+    _refuse_if_holding(tx, counter_id, "close the counter", "إغلاق الشباك")
+    tx.conn.execute("UPDATE counters SET status = 'closed', pause_reason = NULL WHERE id = ?", (counter_id,))
+    view = load_counter(tx.store, tx.conn, counter_id)
+    tx.emit(EventType.COUNTER_CLOSED, counter_id=counter_id, counter=view)
+    return view
+
+
+def reopen_counter(tx: Tx, counter_id: int, clerk_id: int) -> dict[str, Any]:
+    """A logged-in clerk opens their closed counter again without a new login."""
+    counter = _counter_row(tx, counter_id)
+    if counter["status"] != CounterStatus.CLOSED.value:
+        raise ImpossibleStep("The counter is open already.", "الشباك مفتوح أصلاً.")
+    tx.conn.execute("UPDATE counters SET status = 'open', clerk_id = ? WHERE id = ?", (clerk_id, counter_id))
+    view = load_counter(tx.store, tx.conn, counter_id)
+    tx.emit(EventType.COUNTER_OPENED, counter_id=counter_id, counter=view)
+    return view
+
+
+def today_iso(now: float, store: Any) -> date:
+    return business_day(now, store.catalogue.tz, store.catalogue.config.centre.rollover_hour)

@@ -1,0 +1,287 @@
+"""The centre's configuration: one TOML file, declared once here with types, defaults and help.
+
+Every fault is reported as a ConfigError naming the file, the key and what is wrong, e.g.
+`centre.toml: services[2].range: the range end (50) is below its start (100)`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from core.errors import ConfigError
+from core.hours import Calendar, OpeningHours, SpecialDays, WEEKDAYS, parse_day, parse_span
+from core.models import CallMode
+from core.numbering import NumberRange
+
+DEMO_CONFIG = Path(__file__).resolve().parent.parent / "assets" / "demo-centre.toml"
+MAX_CONFIG_BYTES = 1_000_000
+
+Name = Annotated[str, Field(min_length=1, max_length=120)]
+LongText = Annotated[str, Field(max_length=500)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class SpecialDaysConfig(_Strict):
+    name: Name = Field(description="What the dates are, e.g. 'Ramadan' or 'Eid al-Fitr'.")
+    start: str = Field(alias="from", description="First day, YYYY-MM-DD.")
+    end: str = Field(alias="to", description="Last day (inclusive), YYYY-MM-DD.")
+    calendar: Calendar = Field(Calendar.GREGORIAN, description="'gregorian' or 'hijri' (Umm al-Qura).")
+    hours: list[str] = Field(default_factory=list, description="Spans like '10:00-15:00'; empty with closed = true.")
+    closed: bool = Field(False, description="Closed on these days (a holiday).")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _check(self) -> "SpecialDaysConfig":
+        if self.closed and self.hours:
+            raise ValueError("give either hours or closed = true, not both")
+        if not self.closed and not self.hours:
+            raise ValueError("give hours (e.g. ['10:00-15:00']) or closed = true")
+        first, last = parse_day(self.start, self.calendar), parse_day(self.end, self.calendar)
+        if last < first:
+            raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start})")
+        for span in self.hours:
+            parse_span(span)
+        return self
+
+    def build(self) -> SpecialDays:
+        return SpecialDays(
+            name=self.name,
+            first=parse_day(self.start, self.calendar),
+            last=parse_day(self.end, self.calendar),
+            spans=tuple(parse_span(s) for s in self.hours),
+        )
+
+
+HoursValue = Literal["always"] | dict[str, list[str]]
+
+
+def _check_hours(value: HoursValue | None) -> HoursValue | None:
+    if value is None or value == "always":
+        return value
+    assert isinstance(value, dict)
+    for day, spans in value.items():
+        if day not in WEEKDAYS:
+            raise ValueError(f"'{day}' is not a weekday; use {', '.join(WEEKDAYS)}")
+        for span in spans:
+            parse_span(span)
+    return value
+
+
+def build_hours(value: HoursValue | None, special: list[SpecialDaysConfig]) -> OpeningHours:
+    built_special = tuple(s.build() for s in special)
+    if value is None or value == "always":
+        return OpeningHours(always_open=True, special=built_special)
+    weekly = {WEEKDAYS.index(day): tuple(parse_span(s) for s in spans) for day, spans in value.items()}
+    return OpeningHours(always_open=False, weekly=weekly, special=built_special)
+
+
+class CentreConfig(_Strict):
+    name_ar: Name
+    name_en: Name
+    time_zone: str = Field("Asia/Riyadh", description="IANA time zone of the centre.")
+    rollover_hour: int = Field(3, ge=0, le=23, description="Local hour at which the business day (and numbering) restarts.")
+    hours: HoursValue = Field("always", description="'always', or weekday → spans, e.g. sun = ['07:30-14:30'].")
+    special_days: list[SpecialDaysConfig] = Field(default_factory=list)
+    ticker_ar: LongText = ""
+    ticker_en: LongText = ""
+    footer_ar: LongText = ""
+    footer_en: LongText = ""
+    logo: str | None = Field(None, description="Path of a logo image for tickets, relative to the config file.")
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: HoursValue | None) -> HoursValue | None:
+        return _check_hours(value)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a known time zone (e.g. Asia/Riyadh)") from None
+        return value
+
+
+class GroupConfig(_Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,40}$")]
+    name_ar: Name
+    name_en: Name
+
+
+class ServiceConfig(_Strict):
+    code: Annotated[str, Field(pattern=r"^[A-Z]{1,2}$", description="Letter(s) printed before the number.")]
+    name_ar: Name
+    name_en: Name
+    group: str | None = Field(None, description="Key of a [[groups]] entry.")
+    range: tuple[int, int] = Field((1, 999), description="First and last number, e.g. [1, 999].")
+    wrap_around: bool = Field(False, description="Start the range again when it runs out the same day.")
+    daily_cap: int = Field(999, ge=1, le=100_000)
+    target_wait_minutes: float = Field(15, gt=0, le=24 * 60, description="The wait the centre promises.")
+    max_wait_minutes: float | None = Field(30, gt=0, le=24 * 60, description="Past this a normal ticket is promoted.")
+    average_service_minutes: float = Field(5, gt=0, le=24 * 60, description="Estimate until real service times exist.")
+    enabled: bool = True
+    hours: HoursValue | None = Field(None, description="Overrides the centre's hours.")
+    special_days: list[SpecialDaysConfig] = Field(default_factory=list)
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: HoursValue | None) -> HoursValue | None:
+        return _check_hours(value)
+
+    @field_validator("range")
+    @classmethod
+    def _range(cls, value: tuple[int, int]) -> tuple[int, int]:
+        start, end = value
+        if start < 0 or end > 99_999:
+            raise ValueError("numbers must lie between 0 and 99999")
+        if end < start:
+            raise ValueError(f"the range end ({end}) is below its start ({start})")
+        return value
+
+    @property
+    def number_range(self) -> NumberRange:
+        return NumberRange(self.range[0], self.range[1], self.wrap_around)
+
+
+class CounterConfig(_Strict):
+    number: int = Field(ge=1, le=9999)
+    name_ar: str | None = Field(None, max_length=120)
+    name_en: str | None = Field(None, max_length=120)
+    services: list[str] = Field(description="Service codes in order of preference, or ['*'] for every service.")
+    mode: CallMode = CallMode.FIFO
+
+    @field_validator("services")
+    @classmethod
+    def _services(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("a counter must serve at least one service (or '*')")
+        if len(set(value)) != len(value):
+            raise ValueError("a service is listed twice")
+        return value
+
+
+class BoardConfig(_Strict):
+    name_ar: str | None = None
+    name_en: str | None = None
+    counters: list[int] = Field(default_factory=list, description="Counter numbers shown; empty: all.")
+    services: list[str] = Field(default_factory=list, description="Service codes shown; empty: all.")
+
+
+class RulesConfig(_Strict):
+    priority_streak_limit: int = Field(2, ge=0, le=100, description="Priority calls in a row before a normal one (0: no limit).")
+    recent_service_window: int = Field(20, ge=1, le=1000, description="Finished tickets the ETA averages over.")
+
+
+class HubConfig(_Strict):
+    kiosk_issue_per_minute: int = Field(30, ge=1, le=1_000_000, description="Tickets one kiosk may issue per minute.")
+    pin_attempts: int = Field(5, ge=1, le=100, description="Wrong PINs before a clerk is locked out.")
+    lockout_minutes: float = Field(5, gt=0, le=24 * 60)
+    session_hours: float = Field(12, gt=0, le=24 * 7, description="A clerk session ends after this long.")
+    max_body_bytes: int = Field(65_536, ge=1024, le=10_000_000)
+
+
+class CentreFile(_Strict):
+    centre: CentreConfig
+    groups: list[GroupConfig] = Field(default_factory=list)
+    services: list[ServiceConfig] = Field(min_length=1)
+    counters: list[CounterConfig] = Field(min_length=1)
+    boards: dict[str, BoardConfig] = Field(default_factory=dict)
+    rules: RulesConfig = RulesConfig()
+    hub: HubConfig = HubConfig()
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> "CentreFile":
+        codes = [s.code for s in self.services]
+        duplicate = _first_duplicate(codes)
+        if duplicate:
+            raise ValueError(f"services: the code '{duplicate}' is used twice")
+        group_keys = {g.key for g in self.groups}
+        for index, service in enumerate(self.services):
+            if service.group is not None and service.group not in group_keys:
+                raise ValueError(f"services[{index}].group: '{service.group}' is not a [[groups]] key")
+        duplicate_number = _first_duplicate([c.number for c in self.counters])
+        if duplicate_number is not None:
+            raise ValueError(f"counters: the number {duplicate_number} is used twice")
+        known = set(codes)
+        for index, counter in enumerate(self.counters):
+            if counter.services != ["*"]:
+                unknown = [code for code in counter.services if code not in known]
+                if unknown:
+                    raise ValueError(f"counters[{index}].services: unknown service code(s) {', '.join(unknown)}")
+        numbers = {c.number for c in self.counters}
+        for name, board in self.boards.items():
+            bad = [n for n in board.counters if n not in numbers]
+            if bad:
+                raise ValueError(f"boards.{name}.counters: no counter numbered {', '.join(map(str, bad))}")
+            bad_codes = [c for c in board.services if c not in known]
+            if bad_codes:
+                raise ValueError(f"boards.{name}.services: unknown service code(s) {', '.join(bad_codes)}")
+        return self
+
+    def counter_service_codes(self, counter: CounterConfig) -> list[str]:
+        return [s.code for s in self.services] if counter.services == ["*"] else list(counter.services)
+
+
+def _first_duplicate(values: list) -> object | None:
+    seen: set = set()
+    for value in values:
+        if value in seen:
+            return value
+        seen.add(value)
+    return None
+
+
+def load_config(path: str | Path) -> CentreFile:
+    """Read and validate a centre file; every fault becomes a ConfigError naming file and key."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: the file is larger than {MAX_CONFIG_BYTES} bytes; is it the right file?")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a TOML file") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: cannot be read (permission denied)") from None
+    return parse_config(raw, str(path))
+
+
+def parse_config(raw: bytes | str, source: str = "<config>") -> CentreFile:
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{source}: not UTF-8 text (byte {error.start}); save the file as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{source}: not valid TOML: {error}") from None
+    try:
+        return CentreFile.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(source, error)) from None
+
+
+def _describe(source: str, error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        key = ""
+        for part in item["loc"]:
+            key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (check its spelling)"
+        elif item["type"] == "missing":
+            message = "is required but missing"
+        lines.append(f"{source}: {key or '(top level)'}: {message}")
+    return "\n".join(lines)

@@ -1,0 +1,181 @@
+"""Named schema migrations, applied in order and recorded in the `migrations` table."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one: sqlite3's executescript would commit the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement.strip()[:80]}")
+
+
+def _initial(db: sqlite_utils.Database) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        CREATE TABLE groups (
+            key TEXT PRIMARY KEY, name_ar TEXT NOT NULL, name_en TEXT NOT NULL, position INTEGER NOT NULL
+        );
+
+        CREATE TABLE services (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            name_ar TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            group_key TEXT,
+            range_start INTEGER NOT NULL,
+            range_end INTEGER NOT NULL,
+            wrap_around INTEGER NOT NULL DEFAULT 0,
+            daily_cap INTEGER NOT NULL,
+            target_wait_seconds INTEGER NOT NULL,
+            max_wait_seconds INTEGER,
+            default_service_seconds INTEGER NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            in_config INTEGER NOT NULL DEFAULT 1,
+            position INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE counters (
+            id INTEGER PRIMARY KEY,
+            number INTEGER NOT NULL UNIQUE,
+            name_ar TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            mode TEXT NOT NULL DEFAULT 'fifo',
+            status TEXT NOT NULL DEFAULT 'closed',
+            pause_reason TEXT,
+            clerk_id INTEGER,
+            current_ticket_id INTEGER,
+            priority_streak INTEGER NOT NULL DEFAULT 0,
+            in_config INTEGER NOT NULL DEFAULT 1
+        );
+
+        CREATE TABLE counter_services (
+            counter_id INTEGER NOT NULL REFERENCES counters(id),
+            service_id INTEGER NOT NULL REFERENCES services(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (counter_id, service_id)
+        );
+
+        CREATE TABLE clerks (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            role TEXT NOT NULL,
+            pin_hash TEXT NOT NULL,
+            failed_attempts INTEGER NOT NULL DEFAULT 0,
+            locked_until REAL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at REAL NOT NULL
+        );
+
+        CREATE TABLE devices (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            enrolled_at REAL NOT NULL,
+            revoked_at REAL,
+            last_status TEXT
+        );
+
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            clerk_id INTEGER NOT NULL REFERENCES clerks(id),
+            counter_id INTEGER NOT NULL REFERENCES counters(id),
+            device_id INTEGER REFERENCES devices(id),
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            ended_at REAL
+        );
+
+        -- One row per service and business day: the running sequence that numbers tickets.
+        CREATE TABLE day_counters (
+            service_id INTEGER NOT NULL REFERENCES services(id),
+            business_day TEXT NOT NULL,
+            last_sequence INTEGER NOT NULL,
+            PRIMARY KEY (service_id, business_day)
+        );
+
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            service_id INTEGER NOT NULL REFERENCES services(id),
+            business_day TEXT NOT NULL,
+            sequence INTEGER,              -- NULL for a transfer's new entry
+            number INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            priority TEXT NOT NULL,
+            status TEXT NOT NULL,
+            code TEXT NOT NULL,
+            issued_at REAL NOT NULL,
+            first_issued_at REAL NOT NULL,
+            called_at REAL,
+            started_at REAL,
+            finished_at REAL,
+            counter_id INTEGER REFERENCES counters(id),
+            clerk_id INTEGER REFERENCES clerks(id),
+            recalls INTEGER NOT NULL DEFAULT 0,
+            transferred_from_service_id INTEGER REFERENCES services(id),
+            transferred_from_ticket_id INTEGER REFERENCES tickets(id),
+            issued_by_device_id INTEGER REFERENCES devices(id)
+        );
+        -- Invariant 1: a (service, business day, sequence) is issued once.
+        CREATE UNIQUE INDEX tickets_issue_once ON tickets(service_id, business_day, sequence)
+            WHERE sequence IS NOT NULL;
+        CREATE INDEX tickets_waiting ON tickets(status, service_id, first_issued_at);
+        CREATE INDEX tickets_code ON tickets(code);
+        CREATE INDEX tickets_day ON tickets(business_day, service_id);
+        CREATE INDEX tickets_finished ON tickets(service_id, finished_at);
+
+        -- Append-only: every change, numbered without gaps.
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            type TEXT NOT NULL,
+            ticket_id INTEGER,
+            counter_id INTEGER,
+            payload TEXT NOT NULL
+        );
+        CREATE INDEX events_ticket ON events(ticket_id);
+        CREATE INDEX events_type ON events(type, seq);
+        """
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("0001_initial", _initial),
+]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not yet recorded, each in its own transaction; return their names."""
+    db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    done = {row[0] for row in db.execute("SELECT name FROM migrations").fetchall()}
+    applied = []
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        conn = db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(db)
+            conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, time.time()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied

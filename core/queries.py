@@ -1,0 +1,226 @@
+"""Reads: the snapshot, tickets, the visitor's public view, and who a token belongs to."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from core.commands import CLOSED_MESSAGES, service_closed_reason
+from core.models import DeviceKind, Role
+from core.security import token_hash
+from core.store import Store
+from core.views import TICKET_SELECT, counter_view, eta_for, iso, ticket_view
+
+RECENT_CALLS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is making a request: a device, and for a clerk session also the clerk and counter."""
+
+    device_id: int | None
+    kind: DeviceKind
+    device_name: str
+    session_id: int | None = None
+    clerk_id: int | None = None
+    username: str | None = None
+    role: Role | None = None
+    counter_id: int | None = None
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.kind is DeviceKind.ADMIN or self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def principal_for(store: Store, token: str) -> Principal | None:
+    hashed = token_hash(token)
+    with store.read() as conn:
+        device = conn.execute(
+            "SELECT id, name, kind FROM devices WHERE token_hash = ? AND revoked_at IS NULL", (hashed,)
+        ).fetchone()
+        if device is not None:
+            return Principal(device["id"], DeviceKind(device["kind"]), device["name"])
+        session = conn.execute(
+            "SELECT s.id, s.counter_id, s.device_id, s.expires_at, c.id AS clerk_id, c.username, c.role, "
+            "d.name AS device_name FROM sessions s JOIN clerks c ON c.id = s.clerk_id "
+            "LEFT JOIN devices d ON d.id = s.device_id "
+            "WHERE s.token_hash = ? AND s.ended_at IS NULL AND c.active = 1",
+            (hashed,),
+        ).fetchone()
+    if session is None or session["expires_at"] <= store.clock():
+        return None
+    return Principal(
+        device_id=session["device_id"],
+        kind=DeviceKind.COUNTER,
+        device_name=session["device_name"] or "",
+        session_id=session["id"],
+        clerk_id=session["clerk_id"],
+        username=session["username"],
+        role=Role(session["role"]),
+        counter_id=session["counter_id"],
+    )
+
+
+def services_view(store: Store, conn) -> list[dict[str, Any]]:
+    catalogue = store.catalogue
+    day = store.current_business_day
+    waiting = dict(
+        conn.execute("SELECT service_id, COUNT(*) FROM tickets WHERE status = 'waiting' GROUP BY service_id").fetchall()
+    )
+    issued = dict(
+        conn.execute("SELECT service_id, last_sequence FROM day_counters WHERE business_day = ?", (day,)).fetchall()
+    )
+    groups = {row["key"]: row for row in conn.execute("SELECT * FROM groups").fetchall()}
+    now = store.clock()
+    result = []
+    for service in sorted(catalogue.services.values(), key=lambda s: s.position):
+        count = waiting.get(service.id, 0)
+        issued_today = issued.get(service.id, 0)
+        reason = service_closed_reason(store, service, now)
+        if reason is None and issued_today >= service.daily_cap:
+            reason = "daily_cap_reached"
+        if reason is None and not service.number_range.wrap and issued_today >= service.number_range.size:
+            reason = "range_exhausted"
+        group = groups.get(service.group_key)
+        result.append(
+            {
+                "id": service.id,
+                "code": service.code,
+                "name_ar": service.name_ar,
+                "name_en": service.name_en,
+                "group": service.group_key,
+                "group_ar": group["name_ar"] if group else None,
+                "group_en": group["name_en"] if group else None,
+                "enabled": service.enabled,
+                "open_now": reason is None,
+                "closed_reason": reason,
+                "closed_message_en": CLOSED_MESSAGES[reason][0] if reason else None,
+                "closed_message_ar": CLOSED_MESSAGES[reason][1] if reason else None,
+                "target_wait_seconds": service.target_wait_seconds,
+                "daily_cap": service.daily_cap,
+                "issued_today": issued_today,
+                "waiting": count,
+                # A newcomer would have everyone waiting ahead of them.
+                "eta_seconds": eta_for(store, conn, service.id, count),
+            }
+        )
+    return result
+
+
+def state_snapshot(store: Store) -> dict[str, Any]:
+    """Everything a device needs to draw itself, and the `seq` it is exact as of."""
+    catalogue = store.catalogue
+    centre = catalogue.config.centre
+    with store.read() as conn:
+        seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+        day_row = conn.execute("SELECT value FROM meta WHERE key = 'business_day'").fetchone()
+        services = services_view(store, conn)
+        counters = [
+            counter_view(store, conn, row)
+            for row in conn.execute("SELECT * FROM counters WHERE in_config = 1 ORDER BY number").fetchall()
+        ]
+        recent = conn.execute(
+            "SELECT seq, at, payload FROM events WHERE type IN ('ticket.called', 'ticket.recalled') "
+            "ORDER BY seq DESC LIMIT ?",
+            (RECENT_CALLS,),
+        ).fetchall()
+    recent_calls = []
+    for row in recent:
+        payload = json.loads(row["payload"])
+        recent_calls.append({"seq": row["seq"], "at": iso(row["at"], catalogue), "ticket": payload["ticket"], "counter": payload.get("counter")})
+    return {
+        "seq": seq,
+        "business_day": day_row[0] if day_row else store.current_business_day,
+        "centre": {
+            "name_ar": centre.name_ar,
+            "name_en": centre.name_en,
+            "ticker_ar": centre.ticker_ar,
+            "ticker_en": centre.ticker_en,
+            "footer_ar": centre.footer_ar,
+            "footer_en": centre.footer_en,
+            "time_zone": centre.time_zone,
+            "rollover_hour": centre.rollover_hour,
+        },
+        "services": services,
+        "counters": counters,
+        "recent_calls": recent_calls,
+        "boards": {
+            name: {
+                "name_ar": board.name_ar,
+                "name_en": board.name_en,
+                "counters": board.counters,
+                "services": board.services,
+            }
+            for name, board in catalogue.config.boards.items()
+        },
+        "rules": catalogue.config.rules.model_dump(),
+    }
+
+
+def get_services(store: Store) -> list[dict[str, Any]]:
+    with store.read() as conn:
+        return services_view(store, conn)
+
+
+def get_ticket(store: Store, ticket_id: int, with_history: bool = True) -> dict[str, Any] | None:
+    with store.read() as conn:
+        row = conn.execute(f"{TICKET_SELECT} WHERE t.id = ?", (ticket_id,)).fetchone()
+        if row is None:
+            return None
+        view = ticket_view(store, conn, row)
+        if with_history:
+            # The whole journey: the entries a transfer chain shares one public code.
+            history = conn.execute(
+                "SELECT e.seq, e.type, e.at FROM events e JOIN tickets t ON t.id = e.ticket_id "
+                "WHERE t.code = ? ORDER BY e.seq",
+                (row["code"],),
+            ).fetchall()
+            view["history"] = [{"seq": h["seq"], "type": h["type"], "at": iso(h["at"], store.catalogue)} for h in history]
+    return view
+
+
+def list_tickets(store: Store, status: str | None, service_id: int | None, limit: int = 500) -> list[dict[str, Any]]:
+    sql = f"{TICKET_SELECT} WHERE t.business_day = ?"
+    params: list[Any] = [store.current_business_day]
+    if status is not None:
+        sql += " AND t.status = ?"
+        params.append(status)
+    if service_id is not None:
+        sql += " AND t.service_id = ?"
+        params.append(service_id)
+    sql += " ORDER BY t.first_issued_at, t.id LIMIT ?"
+    params.append(limit)
+    with store.read() as conn:
+        return [ticket_view(store, conn, row) for row in conn.execute(sql, params).fetchall()]
+
+
+def public_ticket(store: Store, code: str) -> dict[str, Any] | None:
+    """What a visitor's phone may see: no clerk names, no ids of other tickets."""
+    with store.read() as conn:
+        row = conn.execute(f"{TICKET_SELECT} WHERE t.code = ? ORDER BY t.id DESC LIMIT 1", (code,)).fetchone()
+        if row is None:
+            return None
+        view = ticket_view(store, conn, row)
+    service = store.catalogue.services[row["service_id"]]
+    counter = store.catalogue.counters.get(row["counter_id"]) if row["counter_id"] else None
+    return {
+        "number": view["number"],
+        "status": view["status"],
+        "priority": view["priority"],
+        "ahead": view["ahead"],
+        "eta_seconds": view["eta_seconds"],
+        "issued_at": view["issued_at"],
+        "called_at": view["called_at"],
+        "counter_number": counter.number if counter else None,
+        "counter_name_ar": counter.name_ar if counter else None,
+        "counter_name_en": counter.name_en if counter else None,
+        "service": {"code": service.code, "name_ar": service.name_ar, "name_en": service.name_en},
+        "centre": {"name_ar": store.catalogue.config.centre.name_ar, "name_en": store.catalogue.config.centre.name_en},
+    }
+
+
+def list_clerks(store: Store) -> list[dict[str, Any]]:
+    with store.read() as conn:
+        rows = conn.execute("SELECT username, role, active, locked_until FROM clerks ORDER BY username").fetchall()
+    return [dict(row) for row in rows]

@@ -1,0 +1,391 @@
+"""The SQLite store: one writer thread, read-only readers, group commit, and the event log.
+
+Every change goes through `Store.submit(command, ...)`. The writer thread owns the only write
+connection. It takes whatever commands are queued (up to `BATCH_MAX`), opens one
+`BEGIN IMMEDIATE` transaction, runs each command inside its own SAVEPOINT (so a refused command
+leaves no trace and does not spoil its neighbours), commits once, and only then answers the
+callers and hands the new events to the listeners. With `synchronous=FULL` a caller is never
+answered before its change is on disk, yet under load one fsync serves many requests.
+
+Readers use their own connections (one per thread, `query_only`), each read in one snapshot
+transaction, so `GET /state` and its `seq` always agree.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from core.config import CentreFile, build_hours
+from core.hours import OpeningHours
+from core.migrations import migrate
+from core.models import CallMode, CounterId, EventType, ServiceId
+from core.numbering import NumberRange, business_day
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+BATCH_MAX = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    seq: int
+    type: str
+    at: float
+    payload: dict[str, Any]
+
+    def frame(self, iso_at: str) -> dict[str, Any]:
+        return {"seq": self.seq, "type": self.type, "at": iso_at, **self.payload}
+
+
+@dataclass(slots=True)
+class ServiceInfo:
+    """A service as the rules need it, cached in memory (it changes only with the config)."""
+
+    id: ServiceId
+    code: str
+    name_ar: str
+    name_en: str
+    group_key: str | None
+    number_range: NumberRange
+    daily_cap: int
+    target_wait_seconds: int
+    max_wait_seconds: int | None
+    default_service_seconds: int
+    enabled: bool
+    hours: OpeningHours
+    position: int
+
+
+@dataclass(slots=True)
+class CounterInfo:
+    id: CounterId
+    number: int
+    name_ar: str
+    name_en: str
+    mode: CallMode
+    service_ids: list[ServiceId]
+
+
+@dataclass(slots=True)
+class Catalogue:
+    """The configured centre, as loaded into the store: services, counters, groups, boards, rules."""
+
+    config: CentreFile
+    tz: ZoneInfo
+    services: dict[ServiceId, ServiceInfo] = field(default_factory=dict)
+    services_by_code: dict[str, ServiceInfo] = field(default_factory=dict)
+    counters: dict[CounterId, CounterInfo] = field(default_factory=dict)
+    counters_by_number: dict[int, CounterInfo] = field(default_factory=dict)
+
+
+class Tx:
+    """What a command sees: the write connection inside the batch's transaction, and `emit`."""
+
+    def __init__(self, store: "Store", db: sqlite_utils.Database, now: float) -> None:
+        self.store = store
+        self.db = db
+        self.conn = db.conn
+        self.now = now
+        self.events: list[Event] = []
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.store.catalogue
+
+    @property
+    def business_day(self) -> str:
+        return self.store.current_business_day
+
+    def emit(self, event_type: EventType, *, ticket_id: int | None = None, counter_id: int | None = None, **payload: Any) -> Event:
+        seq = self.store._next_seq()
+        event = Event(seq, event_type.value, self.now, payload)
+        self.conn.execute(
+            "INSERT INTO events (seq, at, type, ticket_id, counter_id, payload) VALUES (?, ?, ?, ?, ?, ?)",
+            (seq, self.now, event.type, ticket_id, counter_id, json.dumps(payload, ensure_ascii=False, separators=(",", ":"))),
+        )
+        self.events.append(event)
+        return event
+
+    def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+
+@dataclass(slots=True)
+class _Job:
+    command: Callable[..., Any]
+    args: tuple
+    kwargs: dict
+    future: Future
+
+
+def _connect(path: str, *, readonly: bool, synchronous: str) -> sqlite_utils.Database:
+    if readonly:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(f"PRAGMA synchronous = {synchronous}")
+    if readonly:
+        conn.execute("PRAGMA query_only = ON")
+    return sqlite_utils.Database(conn)
+
+
+class Store:
+    """Owns the database file. Thread-safe: commands queue to the writer; reads run anywhere."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        config: CentreFile,
+        *,
+        clock: Callable[[], float] = time.time,
+        synchronous: str = "FULL",
+    ) -> None:
+        if synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
+            raise ValueError("synchronous must be FULL, EXTRA or NORMAL")
+        self.path = str(path)
+        self.clock = clock
+        self.synchronous = synchronous.upper()
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = _connect(self.path, readonly=False, synchronous=self.synchronous)
+        migrate(self._db)
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._listeners: list[Callable[[list[Event]], None]] = []
+        self._local = threading.local()
+        self._readers: list[sqlite_utils.Database] = []
+        self._readers_lock = threading.Lock()
+        self._seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+        self.recent_service_seconds: dict[ServiceId, deque[float]] = {}
+        self.catalogue = Catalogue(config=config, tz=ZoneInfo(config.centre.time_zone))
+        self.current_business_day = ""
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="tabour-writer", daemon=True)
+        self._thread.start()
+        # Loading the config is itself a write; it also settles the business day.
+        from core.commands import apply_config
+
+        self.call(apply_config, config)
+
+    # ── writing ────────────────────────────────────────────────────────────────────────────
+
+    def submit(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> "Future[T]":
+        """Queue `command(tx, *args, **kwargs)` for the writer; the future resolves after commit."""
+        if self._closed:
+            raise RuntimeError("the store is closed")
+        future: Future[T] = Future()
+        self._queue.put(_Job(command, args, kwargs, future))
+        return future
+
+    def call(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`submit` and wait: for scripts, tests and the CLI."""
+        return self.submit(command, *args, **kwargs).result()
+
+    def add_listener(self, listener: Callable[[list[Event]], None]) -> None:
+        """`listener(events)` is called on the writer thread after each commit; keep it quick."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[list[Event]], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    @property
+    def last_seq(self) -> int:
+        return self._seq
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                break
+            batch = [job]
+            stop = False
+            while len(batch) < BATCH_MAX:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                batch.append(more)
+            self._run_batch(batch)
+            if stop:
+                break
+        self._db.conn.close()
+
+    def _run_batch(self, batch: list[_Job]) -> None:
+        conn = self._db.conn
+        now = self.clock()
+        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+        events: list[Event] = []
+        seq_at_start = self._seq
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            for job in batch:
+                job.future.set_exception(error)
+            return
+        try:
+            from core.commands import roll_day_if_due
+
+            roll_tx = Tx(self, self._db, now)
+            roll_day_if_due(roll_tx)
+            events.extend(roll_tx.events)
+            for job in batch:
+                if not job.future.set_running_or_notify_cancel():
+                    continue
+                conn.execute("SAVEPOINT command")
+                tx = Tx(self, self._db, now)
+                seq_before = self._seq
+                day_before = self.current_business_day
+                try:
+                    result = job.command(tx, *job.args, **job.kwargs)
+                except BaseException as error:  # a refusal or a bug: undo this command only
+                    conn.execute("ROLLBACK TO command")
+                    conn.execute("RELEASE command")
+                    self._seq = seq_before
+                    self.current_business_day = day_before
+                    outcomes.append((job, None, error))
+                    if not isinstance(error, Exception):
+                        raise
+                    continue
+                conn.execute("RELEASE command")
+                events.extend(tx.events)
+                outcomes.append((job, result, None))
+            conn.execute("COMMIT")
+        except BaseException as error:
+            log.exception("write batch failed; rolled back")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self._seq = seq_at_start
+            self._reload_after_rollback()
+            for job in batch:
+                if not job.future.done():
+                    job.future.set_exception(error)
+            return
+        for job, result, error in outcomes:
+            if error is None:
+                job.future.set_result(result)
+            else:
+                job.future.set_exception(error)
+        if events:
+            for listener in list(self._listeners):
+                try:
+                    listener(events)
+                except Exception:
+                    log.exception("event listener failed")
+
+    def _reload_after_rollback(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'business_day'").fetchone()
+        self.current_business_day = row[0] if row else ""
+
+    # ── reading ────────────────────────────────────────────────────────────────────────────
+
+    def _reader(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = _connect(self.path, readonly=True, synchronous=self.synchronous)
+            self._local.db = db
+            with self._readers_lock:
+                self._readers.append(db)
+        return db
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection inside one snapshot transaction."""
+        conn = self._reader().conn
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def events_after(self, seq: int, limit: int = 500) -> list[Event]:
+        with self.read() as conn:
+            rows = conn.execute(
+                "SELECT seq, type, at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+            ).fetchall()
+        return [Event(r["seq"], r["type"], r["at"], json.loads(r["payload"])) for r in rows]
+
+    def today(self) -> date:
+        return business_day(self.clock(), self.catalogue.tz, self.catalogue.config.centre.rollover_hour)
+
+    def backup(self, destination: str | Path) -> None:
+        """Copy the live database with SQLite's online backup API (consistent while writes go on)."""
+        backup_to(self.path, destination)
+
+    # ── shutting down ──────────────────────────────────────────────────────────────────────
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+        with self._readers_lock:
+            for db in self._readers:
+                try:
+                    db.conn.close()
+                except sqlite3.ProgrammingError:
+                    pass  # closed already, or owned by a thread that is gone
+            self._readers.clear()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def backup_to(source: str | Path, destination: str | Path) -> None:
+    """Online backup of a database file (the hub may be writing to it meanwhile)."""
+    destination = Path(destination)
+    if destination.exists():
+        raise FileExistsError(f"{destination} exists already; choose a new file name")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    source_conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    target_conn = sqlite3.connect(destination)
+    try:
+        with target_conn:
+            source_conn.backup(target_conn, pages=1024)
+    finally:
+        target_conn.close()
+        source_conn.close()
+
+
+def catalogue_from_config(config: CentreFile) -> dict[str, OpeningHours]:
+    """Opening hours per service code, the centre's where a service has none of its own."""
+    centre = config.centre
+    result = {}
+    for service in config.services:
+        special = centre.special_days + service.special_days
+        result[service.code] = build_hours(service.hours if service.hours is not None else centre.hours, special)
+    return result

@@ -1,0 +1,133 @@
+"""JSON views of tickets, services and counters, as the contract (docs/api.md) names them.
+
+Used both inside write commands (so an event carries the ticket as it became) and by readers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from core.eta import estimate_wait_seconds, recent_average_service_seconds
+from core.models import Priority, ServiceId
+
+if TYPE_CHECKING:
+    from core.store import Catalogue, Store
+
+TICKET_COLUMNS = (
+    "t.id, t.service_id, t.business_day, t.number, t.label, t.priority, t.status, t.code, t.issued_at, "
+    "t.first_issued_at, t.called_at, t.started_at, t.finished_at, t.counter_id, t.recalls, "
+    "t.transferred_from_service_id, t.transferred_from_ticket_id, c.username AS clerk"
+)
+TICKET_SELECT = f"SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN clerks c ON c.id = t.clerk_id"
+
+
+def iso(epoch: float | None, catalogue: "Catalogue") -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).astimezone(catalogue.tz).isoformat(timespec="milliseconds")
+
+
+def ahead_of(conn: sqlite3.Connection, row: sqlite3.Row) -> int:
+    """Waiting tickets of the same service that will be called before this one.
+
+    Priority tickets are ahead of every normal ticket; otherwise first issue decides, as in
+    the call-next rule (promotion and streak limits can only move a normal ticket forward).
+    """
+    if Priority(row["priority"]).is_priority:
+        sql = (
+            "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service_id = ? AND priority != 'normal' "
+            "AND (first_issued_at < ? OR (first_issued_at = ? AND id < ?))"
+        )
+    else:
+        sql = (
+            "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service_id = ? AND (priority != 'normal' "
+            "OR first_issued_at < ? OR (first_issued_at = ? AND id < ?))"
+        )
+    return conn.execute(sql, (row["service_id"], row["first_issued_at"], row["first_issued_at"], row["id"])).fetchone()[0]
+
+
+def open_counters_serving(conn: sqlite3.Connection, service_id: int) -> int:
+    return conn.execute(
+        "SELECT COUNT(*) FROM counters k JOIN counter_services cs ON cs.counter_id = k.id "
+        "WHERE cs.service_id = ? AND k.status = 'open' AND k.in_config = 1",
+        (service_id,),
+    ).fetchone()[0]
+
+
+def average_service_seconds(store: "Store", service_id: ServiceId) -> float:
+    service = store.catalogue.services[service_id]
+    recent = store.recent_service_seconds.get(service_id, ())
+    return recent_average_service_seconds(list(recent), service.default_service_seconds)
+
+
+def eta_for(store: "Store", conn: sqlite3.Connection, service_id: ServiceId, ahead: int) -> int | None:
+    return estimate_wait_seconds(ahead, average_service_seconds(store, service_id), open_counters_serving(conn, service_id))
+
+
+def ticket_view(store: "Store", conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+    catalogue = store.catalogue
+    counter = catalogue.counters.get(row["counter_id"]) if row["counter_id"] is not None else None
+    view: dict[str, Any] = {
+        "id": row["id"],
+        "number": row["label"],
+        "service_id": row["service_id"],
+        "business_day": row["business_day"],
+        "priority": row["priority"],
+        "status": row["status"],
+        "code": row["code"],
+        "issued_at": iso(row["issued_at"], catalogue),
+        "first_issued_at": iso(row["first_issued_at"], catalogue),
+        "called_at": iso(row["called_at"], catalogue),
+        "started_at": iso(row["started_at"], catalogue),
+        "finished_at": iso(row["finished_at"], catalogue),
+        "counter_id": row["counter_id"],
+        "counter_number": counter.number if counter else None,
+        "clerk": row["clerk"],
+        "recalls": row["recalls"],
+        "transferred_from_service_id": row["transferred_from_service_id"],
+        "ahead": None,
+        "eta_seconds": None,
+    }
+    if row["status"] == "waiting":
+        ahead = ahead_of(conn, row)
+        view["ahead"] = ahead
+        view["eta_seconds"] = eta_for(store, conn, row["service_id"], ahead)
+    return view
+
+
+def load_ticket(store: "Store", conn: sqlite3.Connection, ticket_id: int) -> dict[str, Any] | None:
+    row = conn.execute(f"{TICKET_SELECT} WHERE t.id = ?", (ticket_id,)).fetchone()
+    return ticket_view(store, conn, row) if row else None
+
+
+def counter_brief(store: "Store", counter_id: int) -> dict[str, Any]:
+    info = store.catalogue.counters[counter_id]
+    return {"id": info.id, "number": info.number, "name": info.name_en, "name_ar": info.name_ar}
+
+
+def counter_view(store: "Store", conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+    info = store.catalogue.counters.get(row["id"])
+    clerk = None
+    if row["clerk_id"] is not None:
+        found = conn.execute("SELECT username FROM clerks WHERE id = ?", (row["clerk_id"],)).fetchone()
+        clerk = found[0] if found else None
+    current = load_ticket(store, conn, row["current_ticket_id"]) if row["current_ticket_id"] is not None else None
+    return {
+        "id": row["id"],
+        "number": row["number"],
+        "name": row["name_en"],
+        "name_ar": row["name_ar"],
+        "service_ids": list(info.service_ids) if info else [],
+        "mode": row["mode"],
+        "status": row["status"],
+        "pause_reason": row["pause_reason"],
+        "clerk": clerk,
+        "current_ticket": current,
+    }
+
+
+def load_counter(store: "Store", conn: sqlite3.Connection, counter_id: int) -> dict[str, Any]:
+    row = conn.execute("SELECT * FROM counters WHERE id = ?", (counter_id,)).fetchone()
+    return counter_view(store, conn, row)

@@ -1,0 +1,184 @@
+"""Command-line roles served by the hub package: `hub`, `clerk …` and `backup`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from core import commands, queries
+from core.config import DEMO_CONFIG, load_config
+from core.errors import ConfigError, TabourError
+from core.models import Role
+from core.security import check_pin_format, hash_pin, new_enroll_code
+from core.store import Store, backup_to
+
+DEFAULT_PORT = 8470
+log = logging.getLogger("tabour.hub")
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("TABOUR_DB") or Path(user_data_dir("tabour", appauthor=False)) / "tabour.sqlite")
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", type=Path, default=None,
+        help=f"SQLite database file (default: $TABOUR_DB or {default_db_path()}).",
+    )
+
+
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config", type=Path, default=None,
+        help="Centre configuration (TOML). Default: $TABOUR_CONFIG or the demo centre shipped in assets/.",
+    )
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    hub = subparsers.add_parser(
+        "hub",
+        help="run the hub (the only process that opens the database)",
+        description="Run the hub: the HTTP/WebSocket API every kiosk, counter and display board talks to.",
+    )
+    add_config_argument(hub)
+    add_db_argument(hub)
+    hub.add_argument("--host", default="127.0.0.1", help="Address to listen on (0.0.0.0 for the whole LAN). Default 127.0.0.1.")
+    hub.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"TCP port. Default {DEFAULT_PORT}.")
+    hub.add_argument(
+        "--enroll-code", default=os.environ.get("TABOUR_ENROLL_CODE"),
+        help="Code devices give once to enroll ($TABOUR_ENROLL_CODE). Default: a random code printed at start.",
+    )
+    hub.add_argument("--public-url", default=None, help="Address phones use to reach the hub, for the QR code (default: from the request).")
+    hub.add_argument(
+        "--synchronous", choices=["FULL", "EXTRA", "NORMAL"], default="FULL",
+        help="SQLite durability. FULL (default): an answered request survives a power cut.",
+    )
+    hub.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"], help="Logging detail.")
+    hub.set_defaults(func=run_hub)
+
+    clerk = subparsers.add_parser("clerk", help="add, list, remove clerks or reset a PIN", description="Manage clerk accounts.")
+    clerk_commands = clerk.add_subparsers(dest="clerk_command", required=True, metavar="{add,list,remove,reset-pin}")
+    add = clerk_commands.add_parser("add", help="add a clerk; the PIN is read from the terminal (or standard input)")
+    add.add_argument("username", help="Login name, e.g. fatimah.")
+    add.add_argument("--role", choices=[r.value for r in Role], default=Role.CLERK.value, help="clerk (default), supervisor or admin.")
+    listing = clerk_commands.add_parser("list", help="list clerks")
+    remove = clerk_commands.add_parser("remove", help="deactivate a clerk (their history stays)")
+    remove.add_argument("username")
+    reset = clerk_commands.add_parser("reset-pin", help="set a new PIN and lift a lockout")
+    reset.add_argument("username")
+    for sub in (add, listing, remove, reset):
+        add_config_argument(sub)
+        add_db_argument(sub)
+    clerk.set_defaults(func=run_clerk)
+
+    backup = subparsers.add_parser(
+        "backup", help="copy the database while the hub runs",
+        description="Copy the database with SQLite's online backup API; safe while the hub is running.",
+    )
+    backup.add_argument("path", type=Path, help="New file to write the copy to.")
+    add_db_argument(backup)
+    backup.set_defaults(func=run_backup)
+
+
+def resolve_config(path: Path | None):
+    return load_config(path or os.environ.get("TABOUR_CONFIG") or DEMO_CONFIG)
+
+
+def run_hub(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from hub.app import HubSettings, create_app
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not 1 <= args.port <= 65535:
+        print(f"error: --port {args.port} is not a TCP port (1-65535)", file=sys.stderr)
+        return 2
+    try:
+        config = resolve_config(args.config)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    db_path = args.db or default_db_path()
+    enroll_code = args.enroll_code or new_enroll_code()
+    if not 4 <= len(enroll_code) <= 64 or not enroll_code.isprintable():
+        print("error: --enroll-code must be 4 to 64 printable characters", file=sys.stderr)
+        return 2
+    store = Store(db_path, config, synchronous=args.synchronous)
+    app = create_app(store, HubSettings(enroll_code=enroll_code, public_url=args.public_url))
+    print(f"Tabour hub for {config.centre.name_en} on http://{args.host}:{args.port}", flush=True)
+    print(f"database: {db_path}", flush=True)
+    if not args.enroll_code:
+        print(f"enrollment code: {enroll_code}", flush=True)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False, ws_ping_interval=20, ws_ping_timeout=20)
+    finally:
+        store.close()
+    return 0
+
+
+def read_pin(prompt: str) -> str:
+    """From the terminal without echo, or one line of standard input when it is not a terminal."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        second = getpass.getpass("Again: ")
+        if first != second:
+            raise TabourError("The two PINs differ.", "الرقمان السريان مختلفان.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def run_clerk(args: argparse.Namespace) -> int:
+    try:
+        config = resolve_config(args.config)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    pin_hash = None
+    try:
+        if args.clerk_command in ("add", "reset-pin"):
+            commands.check_username(args.username)
+            pin = read_pin(f"PIN for {args.username}: ")
+            check_pin_format(pin)
+            pin_hash = hash_pin(pin)
+    except TabourError as error:
+        print(f"error: {error.message_en}", file=sys.stderr)
+        return 2
+    with Store(args.db or default_db_path(), config) as store:
+        try:
+            if args.clerk_command == "add":
+                store.call(commands.add_clerk, args.username, Role(args.role), pin_hash)
+                print(f"added {args.role} {args.username}")
+            elif args.clerk_command == "reset-pin":
+                store.call(commands.reset_pin, args.username, pin_hash)
+                print(f"PIN reset for {args.username}")
+            elif args.clerk_command == "remove":
+                store.call(commands.remove_clerk, args.username)
+                print(f"removed {args.username}")
+            else:
+                for clerk in queries.list_clerks(store):
+                    state = "active" if clerk["active"] else "removed"
+                    print(f"{clerk['username']}\t{clerk['role']}\t{state}")
+        except TabourError as error:
+            print(f"error: {error.message_en}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    source = args.db or default_db_path()
+    if not Path(source).is_file():
+        print(f"error: no database at {source}", file=sys.stderr)
+        return 2
+    try:
+        backup_to(source, args.path)
+    except (FileExistsError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"backed up {source} to {args.path}")
+    return 0

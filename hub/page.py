@@ -1,0 +1,153 @@
+"""The visitor's phone page (`GET /t/{code}`): their place in the queue, updating by itself.
+
+Server-rendered so it reads at once on a slow phone, then kept current by an EventSource on
+`/api/v1/public/tickets/{code}/stream` (the browser reconnects by itself). No login, no
+cookies, nothing about other visitors.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+TEXT = {
+    "ar": {
+        "title": "تذكرتك",
+        "number": "رقم التذكرة",
+        "service": "الخدمة",
+        "status": "الحالة",
+        "ahead": "عدد المنتظرين قبلك",
+        "eta": "الانتظار المتوقع",
+        "minutes": "دقيقة",
+        "less_than_minute": "أقل من دقيقة",
+        "unknown": "غير محدد",
+        "called": "حان دورك! توجّه إلى",
+        "not_found": "لم نجد هذه التذكرة. تأكد من الرمز أو امسح الرمز المطبوع على التذكرة مرة أخرى.",
+        "live": "تتحدث هذه الصفحة تلقائياً",
+        "offline": "انقطع الاتصال، جارٍ إعادة المحاولة…",
+        "switch": "English",
+        "statuses": {
+            "waiting": "في الانتظار",
+            "called": "تم النداء",
+            "serving": "قيد الخدمة",
+            "done": "انتهت الخدمة، شكراً لزيارتكم",
+            "no_show": "تم النداء ولم تحضر؛ راجع الموظف",
+            "transferred": "تم تحويلك إلى خدمة أخرى",
+            "cancelled": "ألغيت التذكرة",
+            "expired": "انتهت صلاحية التذكرة",
+        },
+    },
+    "en": {
+        "title": "Your ticket",
+        "number": "Ticket number",
+        "service": "Service",
+        "status": "Status",
+        "ahead": "People ahead of you",
+        "eta": "Estimated wait",
+        "minutes": "min",
+        "less_than_minute": "under a minute",
+        "unknown": "not known yet",
+        "called": "It's your turn! Please go to",
+        "not_found": "We could not find this ticket. Check the address or scan the code printed on your ticket again.",
+        "live": "This page updates by itself",
+        "offline": "Connection lost, retrying…",
+        "switch": "العربية",
+        "statuses": {
+            "waiting": "Waiting",
+            "called": "Called",
+            "serving": "Being served",
+            "done": "Finished, thank you for your visit",
+            "no_show": "Called but not present; please see a clerk",
+            "transferred": "Transferred to another service",
+            "cancelled": "Cancelled",
+            "expired": "Expired",
+        },
+    },
+}
+
+_STYLE = """
+body{margin:0;font-family:"Noto Naskh Arabic","Noto Sans Arabic",Tahoma,"Segoe UI",Arial,sans-serif;
+background:#f4f6f5;color:#1b1f1d}
+header{background:#006c35;color:#fff;padding:14px 18px;font-size:1.1rem;display:flex;justify-content:space-between;align-items:center}
+header a{color:#fff}
+main{max-width:480px;margin:0 auto;padding:18px}
+.card{background:#fff;border-radius:14px;padding:18px;box-shadow:0 1px 4px rgba(0,0,0,.08);margin-bottom:14px}
+.number{font-size:3.6rem;font-weight:700;text-align:center;letter-spacing:.04em;color:#006c35}
+.row{display:flex;justify-content:space-between;padding:8px 0;border-bottom:1px solid #eef1ef;font-size:1.1rem}
+.row:last-child{border-bottom:none}
+.called{background:#006c35;color:#fff;text-align:center;font-size:1.6rem;font-weight:700}
+.note{text-align:center;color:#5b635f;font-size:.9rem}
+.hidden{display:none}
+"""
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no '</script>' can close it early."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _ltr(text: Any) -> str:
+    """Numbers and codes keep their order inside Arabic text."""
+    return f'<bdi dir="ltr">{escape(str(text))}</bdi>'
+
+
+def ticket_page(code: str, ticket: dict[str, Any] | None, lang: str) -> str:
+    text = TEXT["ar" if lang == "ar" else "en"]
+    direction = "rtl" if lang == "ar" else "ltr"
+    other = "en" if lang == "ar" else "ar"
+    safe_code = escape(code)
+    if ticket is None:
+        body = f'<div class="card">{escape(text["not_found"])}</div>'
+        script = ""
+    else:
+        body = f"""
+<div class="card called{'' if ticket['status'] == 'called' else ' hidden'}" id="called">
+  {escape(text['called'])} <span id="counter"></span>
+</div>
+<div class="card">
+  <div class="note">{escape(text['number'])}</div>
+  <div class="number">{_ltr(ticket['number'])}</div>
+</div>
+<div class="card">
+  <div class="row"><span>{escape(text['service'])}</span><span id="service"></span></div>
+  <div class="row"><span>{escape(text['status'])}</span><span id="status"></span></div>
+  <div class="row" id="ahead-row"><span>{escape(text['ahead'])}</span><span id="ahead"></span></div>
+  <div class="row" id="eta-row"><span>{escape(text['eta'])}</span><span id="eta"></span></div>
+</div>
+<p class="note" id="live">{escape(text['live'])}</p>"""
+        script = f"""<script>
+const T = {_script_json(text)};
+const LANG = {_script_json(lang)};
+function ltr(v) {{ const b = document.createElement('bdi'); b.dir = 'ltr'; b.textContent = String(v); return b; }}
+function put(id, node) {{ const e = document.getElementById(id); e.replaceChildren(node); }}
+function render(t) {{
+  if (!t) return;
+  put('service', document.createTextNode(LANG === 'ar' ? t.service.name_ar : t.service.name_en));
+  put('status', document.createTextNode(T.statuses[t.status] || t.status));
+  const waiting = t.status === 'waiting';
+  document.getElementById('ahead-row').classList.toggle('hidden', !waiting);
+  document.getElementById('eta-row').classList.toggle('hidden', !waiting);
+  if (waiting) {{
+    put('ahead', ltr(t.ahead));
+    if (t.eta_seconds === null) put('eta', document.createTextNode(T.unknown));
+    else if (t.eta_seconds < 60) put('eta', document.createTextNode(T.less_than_minute));
+    else {{ const s = document.createElement('span'); s.append(ltr(Math.round(t.eta_seconds / 60)), ' ' + T.minutes); put('eta', s); }}
+  }}
+  const called = t.status === 'called';
+  document.getElementById('called').classList.toggle('hidden', !called);
+  if (called) put('counter', document.createTextNode(LANG === 'ar' ? (t.counter_name_ar || '') : (t.counter_name_en || '')));
+  if (called && navigator.vibrate) navigator.vibrate([300, 100, 300]);
+}}
+render({_script_json(ticket)});
+const source = new EventSource('/api/v1/public/tickets/{safe_code}/stream');
+source.onmessage = (m) => {{ document.getElementById('live').textContent = T.live; render(JSON.parse(m.data)); }};
+source.onerror = () => {{ document.getElementById('live').textContent = T.offline; }};
+</script>"""
+    return f"""<!doctype html>
+<html lang="{lang}" dir="{direction}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>{escape(text['title'])}</title><style>{_STYLE}</style></head>
+<body><header><span>{escape(ticket['centre']['name_' + lang] if ticket else text['title'])}</span>
+<a href="/t/{safe_code}?lang={other}">{escape(text['switch'])}</a></header>
+<main>{body}</main>{script}</body></html>"""

@@ -1,0 +1,54 @@
+"""Tabour: pick a role and start it.
+
+    python main.py                 the all-in-one demo (hub + kiosk + counter + board)
+    python main.py hub ...         the hub alone
+    python main.py clerk add NAME  manage clerks
+    python main.py backup PATH     copy the database while the hub runs
+    python main.py print-test ...  print a sample ticket
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tabour",
+        description="Tabour (طابور): queue management for walk-in service halls. "
+        "Run without a role for the all-in-one demo.",
+    )
+    subparsers = parser.add_subparsers(dest="role", metavar="ROLE")
+
+    from hub import cli as hub_cli
+
+    hub_cli.register(subparsers)
+    _register_optional(subparsers, "printer.cli")
+    return parser
+
+
+def _register_optional(subparsers: argparse._SubParsersAction, module_name: str) -> None:
+    """Roles whose package registers its own sub-command."""
+    import importlib
+
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        return
+    module.register(subparsers)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.role is None:
+        args = parser.parse_args(["hub", *([] if argv is None else argv)])
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

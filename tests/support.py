@@ -1,0 +1,159 @@
+"""Helpers the tests share: a hub as a real subprocess, test configs, and a settable clock."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from core import commands
+from core.config import DEMO_CONFIG, parse_config
+from core.models import Role
+from core.security import hash_pin
+from core.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+CLERKS = {"clerk1": ("1111", Role.CLERK), "clerk2": ("1111", Role.CLERK), "clerk3": ("1111", Role.CLERK), "super": ("9999", Role.SUPERVISOR)}
+
+
+def demo_config_text(**hub_overrides: object) -> str:
+    """The demo centre, with the hub's limits opened up so tests can issue many tickets."""
+    text = DEMO_CONFIG.read_text(encoding="utf-8")
+    settings = {"kiosk_issue_per_minute": 1_000_000, **hub_overrides}
+    head, _, _ = text.partition("[hub]")
+    return head + "[hub]\n" + "".join(f"{key} = {value!r}\n".replace("'", '"') for key, value in settings.items())
+
+
+def demo_config(**hub_overrides: object):
+    return parse_config(demo_config_text(**hub_overrides), "demo-centre.toml")
+
+
+class Clock:
+    """A clock tests move by hand: rollover, waits past targets, lockouts."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def add_clerks(db_path: Path, config_text: str) -> None:
+    with Store(db_path, parse_config(config_text)) as store:
+        for username, (pin, role) in CLERKS.items():
+            store.call(commands.add_clerk, username, role, hash_pin(pin))
+
+
+@dataclass
+class LiveHub:
+    """`python main.py hub` in a subprocess on a free loopback port, with its own database."""
+
+    workdir: Path
+    config_text: str = field(default_factory=demo_config_text)
+    enroll_code: str = "4711-test"
+    synchronous: str = "FULL"
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    def __post_init__(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.config_path = self.workdir / "centre.toml"
+        self.config_path.write_text(self.config_text, encoding="utf-8")
+        self.db_path = self.workdir / "tabour.sqlite"
+        self.log_path = self.workdir / "hub.log"
+        add_clerks(self.db_path, self.config_text)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> "LiveHub":
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable, str(ROOT / "main.py"), "hub", "--config", str(self.config_path), "--db", str(self.db_path),
+                "--host", "127.0.0.1", "--port", str(self.port), "--enroll-code", self.enroll_code,
+                "--synchronous", self.synchronous, "--log-level", "warning",
+            ],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"hub exited with {self.process.returncode}:\n{self.log_path.read_text(errors='replace')}")
+            try:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"hub did not answer within {timeout} s:\n{self.log_path.read_text(errors='replace')}")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, as a power cut or a crash would leave it."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self) -> "LiveHub":
+        self.stop()
+        return self.start()
+
+    # ── clients ──────────────────────────────────────────────────────────────────────────
+
+    def enroll(self, kind: str, name: str | None = None) -> str:
+        answer = httpx.post(
+            f"{self.url}/api/v1/devices/enroll",
+            json={"name": name or f"test-{kind}", "kind": kind, "code": self.enroll_code},
+            timeout=10,
+        )
+        answer.raise_for_status()
+        return answer.json()["token"]
+
+    def login(self, counter_number: int, username: str = "clerk1", pin: str | None = None) -> tuple[str, int]:
+        """Enroll a counter device and log a clerk in at the counter numbered `counter_number`."""
+        device = self.enroll("counter", f"counter-{counter_number}")
+        state = httpx.get(f"{self.url}/api/v1/state", headers=bearer(device), timeout=10).json()
+        counter_id = next(c["id"] for c in state["counters"] if c["number"] == counter_number)
+        answer = httpx.post(
+            f"{self.url}/api/v1/sessions",
+            json={"username": username, "pin": pin or CLERKS[username][0], "counter_id": counter_id},
+            headers=bearer(device),
+            timeout=10,
+        )
+        answer.raise_for_status()
+        return answer.json()["token"], counter_id
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
