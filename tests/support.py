@@ -157,3 +157,30 @@ class LiveHub:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+# ── workers for multi-process tests (top level, so other processes can import them) ──────
+
+
+def issue_many(url: str, token: str, service_id: int, count: int) -> list[dict]:
+    """Issue `count` tickets from one kiosk; return the answers that were OK."""
+    answers = []
+    with httpx.Client(base_url=url, headers=bearer(token), timeout=30) as client:
+        for _ in range(count):
+            response = client.post("/api/v1/tickets", json={"service_id": service_id})
+            if response.status_code == 201:
+                answers.append(response.json())
+    return answers
+
+
+def call_many(url: str, token: str, counter_id: int, rounds: int) -> list[int]:
+    """Call-next and serve at one counter; return the ids of the tickets this counter got."""
+    got = []
+    with httpx.Client(base_url=url, headers=bearer(token), timeout=30) as client:
+        for _ in range(rounds):
+            response = client.post(f"/api/v1/counters/{counter_id}/call-next")
+            if response.status_code == 200:
+                ticket = response.json()
+                got.append(ticket["id"])
+                client.post(f"/api/v1/tickets/{ticket['id']}/start")
+    return got
