@@ -220,6 +220,7 @@ def remove_clerk(tx: Tx, username: str) -> None:
     row = _clerk_row(tx, username)
     tx.conn.execute("UPDATE clerks SET active = 0 WHERE id = ?", (row["id"],))
     tx.conn.execute("UPDATE sessions SET ended_at = ? WHERE clerk_id = ? AND ended_at IS NULL", (tx.now, row["id"]))
+    tx.store.sessions_changed()
 
 
 def reset_pin(tx: Tx, username: str, pin_hash: str) -> None:
@@ -285,6 +286,7 @@ def record_login(
         (clerk["id"], counter_id),
     ):
         tx.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (tx.now, old["id"]))
+        tx.store.sessions_changed()
         if old["counter_id"] != counter_id:
             _set_counter_closed_if_idle(tx, old["counter_id"])
     token = new_token()
@@ -319,6 +321,7 @@ def end_session(tx: Tx, session_id: int) -> None:
         return
     _refuse_if_holding(tx, session["counter_id"], "log out", "تسجيل الخروج")
     tx.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (tx.now, session_id))
+    tx.store.sessions_changed()
     _set_counter_closed_if_idle(tx, session["counter_id"])
 
 

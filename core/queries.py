@@ -27,6 +27,7 @@ class Principal:
     username: str | None = None
     role: Role | None = None
     counter_id: int | None = None
+    expires_at: float | None = None
 
     @property
     def is_supervisor(self) -> bool:
@@ -59,7 +60,38 @@ def principal_for(store: Store, token: str) -> Principal | None:
         username=session["username"],
         role=Role(session["role"]),
         counter_id=session["counter_id"],
+        expires_at=session["expires_at"],
     )
+
+
+class PrincipalCache:
+    """Token → principal, so a busy counter's every request does not cost a database read.
+
+    Exact, not a time-based guess: an entry is trusted only while the store's auth generation
+    (bumped on every logout, takeover or clerk removal) is unchanged and the session has not
+    expired.
+    """
+
+    def __init__(self, store: Store, max_entries: int = 5000) -> None:
+        self.store = store
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[int, Principal]] = {}
+
+    def get(self, token: str) -> Principal | None:
+        generation = self.store.auth_generation
+        cached = self._entries.get(token)
+        if cached is not None and cached[0] == generation:
+            principal = cached[1]
+            if principal.expires_at is None or principal.expires_at > self.store.clock():
+                return principal
+        principal = principal_for(self.store, token)
+        if principal is None:
+            self._entries.pop(token, None)
+            return None
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[token] = (generation, principal)
+        return principal
 
 
 def services_view(store: Store, conn) -> list[dict[str, Any]]:

@@ -182,6 +182,8 @@ class Store:
         self.recent_service_seconds: dict[ServiceId, deque[float]] = {}
         self.catalogue = Catalogue(config=config, tz=ZoneInfo(config.centre.time_zone))
         self.current_business_day = ""
+        # Bumped whenever a session or device stops being valid, so token caches know to recheck.
+        self.auth_generation = 0
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="tabour-writer", daemon=True)
         self._thread.start()
@@ -211,6 +213,10 @@ class Store:
     def remove_listener(self, listener: Callable[[list[Event]], None]) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
+
+    def sessions_changed(self) -> None:
+        """A session ended or a clerk left: cached token look-ups must be checked again."""
+        self.auth_generation += 1
 
     @property
     def last_seq(self) -> int:

@@ -117,13 +117,12 @@ def _token_from(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def principal(request: Request) -> Principal:
+async def principal(request: Request) -> Principal:
     """The device or clerk session behind the request's bearer token."""
     token = _token_from(request.headers.get("authorization"))
     if token is None:
         raise Unauthorized("Send 'Authorization: Bearer <token>'.", "أرسل رمز الجهاز في ترويسة التفويض.")
-    store: Store = request.app.state.store
-    found = queries.principal_for(store, token) if len(token) <= 200 else None
+    found = request.app.state.principals.get(token) if len(token) <= 200 else None
     if found is None:
         raise Unauthorized(
             "The token is unknown, revoked or expired; enroll the device or log in again.",
@@ -134,6 +133,12 @@ def principal(request: Request) -> Principal:
 
 
 Who = Annotated[Principal, Depends(principal)]
+
+
+def answer(data: Any, status_code: int = 200) -> Response:
+    """JSON straight from our dicts: they are already JSON-shaped, so FastAPI's re-encoding is skipped."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(body, status_code=status_code, media_type="application/json")
 
 
 def create_app(store: Store, settings: HubSettings) -> FastAPI:
@@ -163,6 +168,7 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.principals = queries.PrincipalCache(store)
     app.add_middleware(BodySizeLimit, max_bytes=hub_config.max_body_bytes)
 
     # ── errors ───────────────────────────────────────────────────────────────────────────
@@ -225,26 +231,26 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
     # ── health, enrollment, state ────────────────────────────────────────────────────────
 
     @app.get("/api/v1/health")
-    async def health() -> dict[str, Any]:
-        return {"status": "ok", "version": core.__version__, "seq": store.last_seq, "business_day": store.current_business_day}
+    async def health() -> Response:
+        return answer({"status": "ok", "version": core.__version__, "seq": store.last_seq, "business_day": store.current_business_day})
 
     @app.post("/api/v1/devices/enroll", status_code=201)
-    async def enroll(body: EnrollBody, request: Request) -> dict[str, Any]:
+    async def enroll(body: EnrollBody, request: Request) -> Response:
         client = request.client.host if request.client else "?"
         if not same_secret(body.code, settings.enroll_code):
             wait = enroll_limiter.take(client)
             if wait:
                 raise RateLimited("Too many wrong enrollment codes; wait a minute.", "رموز تسجيل خاطئة كثيرة؛ انتظر دقيقة.", retry_after=RateLimiter.retry_after(wait))
             raise Forbidden("Wrong enrollment code.", "رمز تسجيل الجهاز غير صحيح.", code="wrong_enroll_code")
-        return await run(commands.enroll_device, body.name, body.kind)
+        return answer(await run(commands.enroll_device, body.name, body.kind), 201)
 
     @app.get("/api/v1/state")
-    async def state(who: Who) -> dict[str, Any]:
-        return await run_in_threadpool(queries.state_snapshot, store)
+    async def state(who: Who) -> Response:
+        return answer(await run_in_threadpool(queries.state_snapshot, store))
 
     @app.get("/api/v1/services")
-    async def services(who: Who) -> list[dict[str, Any]]:
-        return await run_in_threadpool(queries.get_services, store)
+    async def services(who: Who) -> Response:
+        return answer(await run_in_threadpool(queries.get_services, store))
 
     @app.post("/api/v1/devices/status", status_code=204)
     async def device_status(body: DeviceStatusBody, who: Who) -> Response:
@@ -256,7 +262,7 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
     # ── tickets ──────────────────────────────────────────────────────────────────────────
 
     @app.post("/api/v1/tickets", status_code=201)
-    async def issue(body: IssueBody, who: Who) -> dict[str, Any]:
+    async def issue(body: IssueBody, who: Who) -> Response:
         require_kind(who, DeviceKind.KIOSK, DeviceKind.ADMIN)
         wait = issue_limiter.take(who.device_id)
         if wait:
@@ -265,7 +271,7 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
                 "هذا الجهاز يصدر التذاكر بسرعة كبيرة؛ انتظر لحظة من فضلك.",
                 retry_after=RateLimiter.retry_after(wait),
             )
-        return await run(commands.issue_ticket, body.service_id, body.priority, who.device_id)
+        return answer(await run(commands.issue_ticket, body.service_id, body.priority, who.device_id), 201)
 
     @app.get("/api/v1/tickets")
     async def tickets(
@@ -273,20 +279,20 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
         status: TicketStatus | None = None,
         service_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
         limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    ) -> list[dict[str, Any]]:
-        return await run_in_threadpool(queries.list_tickets, store, status.value if status else None, service_id, limit)
+    ) -> Response:
+        return answer(await run_in_threadpool(queries.list_tickets, store, status.value if status else None, service_id, limit))
 
     @app.get("/api/v1/tickets/{ticket_id}")
-    async def ticket(ticket_id: TicketIdPath, who: Who) -> dict[str, Any]:
+    async def ticket(ticket_id: TicketIdPath, who: Who) -> Response:
         found = await run_in_threadpool(queries.get_ticket, store, ticket_id)
         if found is None:
             raise NotFound(f"No ticket with id {ticket_id}.", f"لا توجد تذكرة بالرقم {ticket_id}.")
-        return found
+        return answer(found)
 
-    def _ticket_step(command: Callable[..., Any]) -> Callable[..., Awaitable[dict[str, Any]]]:
-        async def step(ticket_id: TicketIdPath, who: Who) -> dict[str, Any]:
+    def _ticket_step(command: Callable[..., Any]) -> Callable[..., Awaitable[Response]]:
+        async def step(ticket_id: TicketIdPath, who: Who) -> Response:
             session = require_session(who)
-            return await run(command, ticket_id, session.counter_id)
+            return answer(await run(command, ticket_id, session.counter_id))
 
         return step
 
@@ -299,20 +305,20 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
         app.post(f"/api/v1/tickets/{{ticket_id}}/{name}", name=f"ticket_{name}")(_ticket_step(command))
 
     @app.post("/api/v1/tickets/{ticket_id}/cancel")
-    async def cancel(ticket_id: TicketIdPath, who: Who) -> dict[str, Any]:
+    async def cancel(ticket_id: TicketIdPath, who: Who) -> Response:
         if who.session_id is None:
             require_kind(who, DeviceKind.KIOSK, DeviceKind.ADMIN)
-        return await run(commands.cancel, ticket_id)
+        return answer(await run(commands.cancel, ticket_id))
 
     @app.post("/api/v1/tickets/{ticket_id}/transfer")
-    async def transfer(ticket_id: TicketIdPath, body: TransferBody, who: Who) -> dict[str, Any]:
+    async def transfer(ticket_id: TicketIdPath, body: TransferBody, who: Who) -> Response:
         session = require_session(who)
-        return await run(commands.transfer, ticket_id, session.counter_id, body.service_id)
+        return answer(await run(commands.transfer, ticket_id, session.counter_id, body.service_id))
 
     # ── clerks and counters ──────────────────────────────────────────────────────────────
 
     @app.post("/api/v1/sessions", status_code=201)
-    async def login(body: LoginBody, who: Who) -> dict[str, Any]:
+    async def login(body: LoginBody, who: Who) -> Response:
         require_kind(who, DeviceKind.COUNTER, DeviceKind.ADMIN)
         with store.read() as conn:
             row = conn.execute("SELECT pin_hash FROM clerks WHERE username = ? AND active = 1", (body.username,)).fetchone()
@@ -321,7 +327,7 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
         result = await run(commands.record_login, body.username, pin_ok, body.counter_id, who.device_id)
         if isinstance(result, TabourError):
             raise result
-        return result
+        return answer(result, 201)
 
     @app.delete("/api/v1/sessions/current", status_code=204)
     async def logout(who: Who) -> Response:
@@ -330,40 +336,40 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
         return Response(status_code=204)
 
     @app.get("/api/v1/sessions/current")
-    async def whoami(who: Who) -> dict[str, Any]:
+    async def whoami(who: Who) -> Response:
         session = require_session(who)
-        return {"clerk": {"username": session.username, "role": session.role.value if session.role else None}, "counter_id": session.counter_id}
+        return answer({"clerk": {"username": session.username, "role": session.role.value if session.role else None}, "counter_id": session.counter_id})
 
     @app.post("/api/v1/counters/{counter_id}/call-next")
-    async def call_next(counter_id: CounterIdPath, who: Who) -> Any:
+    async def call_next(counter_id: CounterIdPath, who: Who) -> Response:
         session = require_session(who, counter_id)
         ticket = await run(commands.call_next, counter_id, session.clerk_id)
-        return ticket if ticket is not None else Response(status_code=204)
+        return answer(ticket) if ticket is not None else Response(status_code=204)
 
     @app.post("/api/v1/counters/{counter_id}/call")
-    async def call_number(counter_id: CounterIdPath, body: CallNumberBody, who: Who) -> dict[str, Any]:
+    async def call_number(counter_id: CounterIdPath, body: CallNumberBody, who: Who) -> Response:
         session = require_session(who, counter_id)
-        return await run(commands.call_number, counter_id, session.clerk_id, body.number)
+        return answer(await run(commands.call_number, counter_id, session.clerk_id, body.number))
 
     @app.post("/api/v1/counters/{counter_id}/pause")
-    async def pause(counter_id: CounterIdPath, body: PauseBody, who: Who) -> dict[str, Any]:
+    async def pause(counter_id: CounterIdPath, body: PauseBody, who: Who) -> Response:
         require_session(who, counter_id)
-        return await run(commands.pause_counter, counter_id, body.reason)
+        return answer(await run(commands.pause_counter, counter_id, body.reason))
 
     @app.post("/api/v1/counters/{counter_id}/resume")
-    async def resume(counter_id: CounterIdPath, who: Who) -> dict[str, Any]:
+    async def resume(counter_id: CounterIdPath, who: Who) -> Response:
         require_session(who, counter_id)
-        return await run(commands.resume_counter, counter_id)
+        return answer(await run(commands.resume_counter, counter_id))
 
     @app.post("/api/v1/counters/{counter_id}/close")
-    async def close(counter_id: CounterIdPath, who: Who) -> dict[str, Any]:
+    async def close(counter_id: CounterIdPath, who: Who) -> Response:
         require_session(who, counter_id)
-        return await run(commands.close_counter, counter_id)
+        return answer(await run(commands.close_counter, counter_id))
 
     @app.post("/api/v1/counters/{counter_id}/open")
-    async def reopen(counter_id: CounterIdPath, who: Who) -> dict[str, Any]:
+    async def reopen(counter_id: CounterIdPath, who: Who) -> Response:
         session = require_session(who, counter_id)
-        return await run(commands.reopen_counter, counter_id, session.clerk_id)
+        return answer(await run(commands.reopen_counter, counter_id, session.clerk_id))
 
     # ── statistics ───────────────────────────────────────────────────────────────────────
 
@@ -373,7 +379,7 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
         from_: Annotated[date | None, Query(alias="from")] = None,
         to: date | None = None,
         group_by: Annotated[str, Query(max_length=200)] = "service,counter,clerk,hour,day",
-    ) -> dict[str, Any]:
+    ) -> Response:
         if not who.is_supervisor:
             raise Forbidden("Statistics are for supervisors.", "الإحصاءات للمشرفين فقط.")
         groups = stats.parse_group_by(group_by)
@@ -383,14 +389,14 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
             raise BadInput("'to' is before 'from'.", "تاريخ النهاية قبل تاريخ البداية.")
         if (last - first).days > 3700:
             raise BadInput("A period of at most ten years, please.", "الفترة لا تتجاوز عشر سنوات.")
-        return await run_in_threadpool(stats.compute, store, first, last, groups)
+        return answer(await run_in_threadpool(stats.compute, store, first, last, groups))
 
     # ── live events ──────────────────────────────────────────────────────────────────────
 
     @app.websocket("/api/v1/events")
     async def events(websocket: WebSocket, since: int = 0, token: str | None = None) -> None:
         bearer = token or _token_from(websocket.headers.get("authorization"))
-        who = queries.principal_for(store, bearer) if bearer and len(bearer) <= 200 else None
+        who = app.state.principals.get(bearer) if bearer and len(bearer) <= 200 else None
         if who is None:
             await websocket.close(code=4401, reason="unknown or expired token")
             return
@@ -445,11 +451,11 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
     # ── the visitor's phone page ─────────────────────────────────────────────────────────
 
     @app.get("/api/v1/public/tickets/{code}")
-    async def public_ticket(code: Annotated[StrictStr, Path(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]) -> dict[str, Any]:
+    async def public_ticket(code: Annotated[StrictStr, Path(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]) -> Response:
         found = await run_in_threadpool(queries.public_ticket, store, code)
         if found is None:
             raise NotFound("No such ticket.", "لا توجد تذكرة بهذا الرمز.")
-        return found
+        return answer(found)
 
     @app.get("/t/{code}", response_class=HTMLResponse)
     async def phone_page(

@@ -1,0 +1,245 @@
+"""Load on a real hub: 50 counters and 5 kiosks over HTTP, one WebSocket subscriber.
+
+Prints ticket operations per second, request latency percentiles, the time from a call-next
+answer to its `ticket.called` event at the subscriber, duplicates found, the store's own rate
+without HTTP, and the hub's peak memory.
+
+    .venv/bin/python bench/hub_load.py [--seconds 15] [--counters 50] [--kiosks 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core import commands  # noqa: E402
+from core.config import parse_config  # noqa: E402
+from core.models import Role  # noqa: E402
+from core.security import hash_pin  # noqa: E402
+from core.store import Store  # noqa: E402
+from tests.support import LiveHub, demo_config_text  # noqa: E402
+
+
+def centre_with_counters(count: int) -> str:
+    """The demo centre with `count` universal counters, and no issuing limit."""
+    # Caps and ranges wide enough for a benchmark's thousands of tickets per service.
+    text = demo_config_text().replace("daily_cap = 900", "daily_cap = 99999").replace("range = [1, 999]", "range = [1, 99999]")
+    head, _, rest = text.partition("[[counters]]")
+    _, _, tail = rest.partition("[boards.hall]")
+    counters = "".join(f'[[counters]]\nnumber = {n}\nservices = ["*"]\n\n' for n in range(1, count + 1))
+    return head + counters + "[boards.hall]" + tail.replace("counters = [1, 2, 3, 4]", "counters = [1, 2]")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(fraction * len(ordered))) - 1))]
+
+
+def fmt_ms(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    return f"p50 {percentile(values, .5) * 1000:.1f} ms, p99 {percentile(values, .99) * 1000:.1f} ms (n={len(values)})"
+
+
+class Run:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.ops = 0
+        self.errors: dict[int, int] = {}
+        self.answered_calls: dict[int, float] = {}
+        self.event_times: dict[int, float] = {}
+        self.issued: list[str] = []
+        self.called_ids: list[int] = []
+
+    async def request(self, session: aiohttp.ClientSession, method: str, path: str, body=None):
+        started = time.perf_counter()
+        async with session.request(method, path, json=body) as response:
+            payload = await response.read()
+        finished = time.perf_counter()
+        self.latencies.append(finished - started)
+        if response.status >= 400:
+            self.errors[response.status] = self.errors.get(response.status, 0) + 1
+        elif response.status != 204:  # "nobody waiting" changes nothing: not a ticket operation
+            self.ops += 1
+        return response.status, (json.loads(payload) if payload else None), finished
+
+
+async def kiosk(run: Run, url: str, token: str, services: list[int], stop: float) -> None:
+    async with aiohttp.ClientSession(url, headers={"Authorization": f"Bearer {token}"}) as session:
+        index = 0
+        while time.perf_counter() < stop:
+            status, ticket, _ = await run.request(session, "POST", "/api/v1/tickets", {"service_id": services[index % len(services)]})
+            index += 1
+            if status == 201:
+                run.issued.append(f"{ticket['service_id']}:{ticket['number']}")
+
+
+async def counter(run: Run, url: str, token: str, counter_id: int, stop: float) -> None:
+    async with aiohttp.ClientSession(url, headers={"Authorization": f"Bearer {token}"}) as session:
+        while time.perf_counter() < stop:
+            status, ticket, answered = await run.request(session, "POST", f"/api/v1/counters/{counter_id}/call-next")
+            if status != 200:
+                await asyncio.sleep(0.02)
+                continue
+            run.answered_calls[ticket["id"]] = answered
+            run.called_ids.append(ticket["id"])
+            await run.request(session, "POST", f"/api/v1/tickets/{ticket['id']}/start")
+            await run.request(session, "POST", f"/api/v1/tickets/{ticket['id']}/finish")
+
+
+async def subscriber(run: Run, ws_url: str, token: str, since: int, stop: float) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.ws_connect(f"{ws_url}/api/v1/events?since={since}&token={token}") as socket:
+            while time.perf_counter() < stop + 1:
+                try:
+                    message = await asyncio.wait_for(socket.receive(), timeout=1)
+                except asyncio.TimeoutError:
+                    continue
+                if message.type != aiohttp.WSMsgType.TEXT:
+                    break
+                event = json.loads(message.data)
+                if event["type"] == "ticket.called":
+                    run.event_times[event["ticket"]["id"]] = time.perf_counter()
+
+
+async def drive(hub: LiveHub, counters: int, kiosks: int, seconds: float) -> Run:
+    run = Run()
+    async with aiohttp.ClientSession(hub.url) as setup:
+        async def enroll(kind: str, name: str) -> str:
+            async with setup.post("/api/v1/devices/enroll", json={"name": name, "kind": kind, "code": hub.enroll_code}) as r:
+                return (await r.json())["token"]
+
+        display = await enroll("display", "board")
+        async with setup.get("/api/v1/state", headers={"Authorization": f"Bearer {display}"}) as r:
+            state = await r.json()
+        services = [s["id"] for s in state["services"]]
+        counter_ids = {c["number"]: c["id"] for c in state["counters"]}
+        kiosk_tokens = [await enroll("kiosk", f"kiosk-{n}") for n in range(kiosks)]
+        sessions = []
+        for number in range(1, counters + 1):
+            device = await enroll("counter", f"counter-{number}")
+            async with setup.post(
+                "/api/v1/sessions",
+                json={"username": f"c{number}", "pin": "1111", "counter_id": counter_ids[number]},
+                headers={"Authorization": f"Bearer {device}"},
+            ) as r:
+                sessions.append(((await r.json())["token"], counter_ids[number]))
+    # A first stock of visitors so counters have work from the first second.
+    stop = time.perf_counter() + seconds
+    sub = asyncio.create_task(subscriber(run, hub.ws_url, display, state["seq"], stop))
+    await asyncio.sleep(0.3)
+    tasks = [kiosk(run, hub.url, token, services, stop) for token in kiosk_tokens]
+    tasks += [counter(run, hub.url, token, counter_id, stop) for token, counter_id in sessions]
+    started = time.perf_counter()
+    await asyncio.gather(*tasks)
+    run.elapsed = time.perf_counter() - started
+    await sub
+    return run
+
+
+def peak_memory_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def store_rate(config_text: str, counters: int, seconds: float) -> float:
+    """Ticket operations per second through the store alone (threads submitting, no HTTP)."""
+    with tempfile.TemporaryDirectory() as folder:
+        config = parse_config(config_text)
+        with Store(Path(folder) / "db.sqlite", config) as store:
+            pin = hash_pin("1111")
+            clerk_ids = [store.call(commands.add_clerk, f"s{n}", Role.CLERK, pin) for n in range(counters)]
+            counter_ids = [store.catalogue.counters_by_number[n + 1].id for n in range(counters)]
+            for clerk, counter_id in zip(clerk_ids, counter_ids):
+                store.call(commands.record_login, f"s{clerk_ids.index(clerk)}", True, counter_id, None)
+            services = list(store.catalogue.services)
+            ops = [0]
+            lock = threading.Lock()
+            stop = time.perf_counter() + seconds
+
+            def worker(n: int) -> None:
+                done = 0
+                counter_id, clerk = counter_ids[n], clerk_ids[n]
+                while time.perf_counter() < stop:
+                    store.call(commands.issue_ticket, services[n % len(services)])
+                    ticket = store.call(commands.call_next, counter_id, clerk)
+                    done += 2
+                    if ticket:
+                        store.call(commands.start, ticket["id"], counter_id)
+                        store.call(commands.finish, ticket["id"], counter_id)
+                        done += 2
+                with lock:
+                    ops[0] += done
+
+            started = time.perf_counter()
+            with ThreadPoolExecutor(counters) as pool:
+                list(pool.map(worker, range(counters)))
+            return ops[0] / (time.perf_counter() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--counters", type=int, default=50)
+    parser.add_argument("--kiosks", type=int, default=5)
+    args = parser.parse_args()
+
+    config_text = centre_with_counters(args.counters)
+    with tempfile.TemporaryDirectory() as folder:
+        hub = LiveHub(Path(folder), config_text=config_text)
+        with Store(hub.db_path, parse_config(config_text)) as store:
+            pin = hash_pin("1111")
+            for number in range(1, args.counters + 1):
+                store.call(commands.add_clerk, f"c{number}", Role.CLERK, pin)
+        hub.start()
+        try:
+            run = asyncio.run(drive(hub, args.counters, args.kiosks, args.seconds))
+            memory = peak_memory_kib(hub.process.pid)
+        finally:
+            hub.stop()
+        with sqlite3.connect(hub.db_path) as db:
+            duplicate_numbers = db.execute(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE sequence IS NOT NULL "
+                "GROUP BY service_id, business_day, number, sequence HAVING COUNT(*) > 1)"
+            ).fetchone()[0]
+            called_twice = db.execute(
+                "SELECT COUNT(*) FROM (SELECT ticket_id FROM events WHERE type = 'ticket.called' GROUP BY ticket_id HAVING COUNT(*) > 1)"
+            ).fetchone()[0]
+    duplicates = duplicate_numbers + called_twice + (len(run.issued) - len(set(run.issued))) + (len(run.called_ids) - len(set(run.called_ids)))
+    call_to_event = [run.event_times[i] - t for i, t in run.answered_calls.items() if i in run.event_times]
+    missing_events = len([i for i in run.answered_calls if i not in run.event_times])
+    rate = store_rate(config_text, min(args.counters, 16), min(args.seconds, 5))
+
+    print(f"hub load: {args.counters} counters, {args.kiosks} kiosks, 1 WebSocket subscriber, {run.elapsed:.1f} s")
+    print(f"  ticket operations through HTTP: {run.ops / run.elapsed:,.0f} /s ({run.ops} ok, errors by status: {run.errors or 'none'})")
+    print(f"  tickets issued: {len(run.issued)}, called: {len(run.called_ids)}")
+    print(f"  request latency: {fmt_ms(run.latencies)}")
+    print(f"  call-next answer → ticket.called at subscriber: {fmt_ms(call_to_event)}; events missing: {missing_events}")
+    print(f"  duplicates found: {duplicates}")
+    print(f"  store alone (no HTTP, 16 threads): {rate:,.0f} ops/s → HTTP keeps {run.ops / run.elapsed / rate:.0%} of it")
+    print(f"  hub peak memory (VmHWM): {memory / 1024:.0f} MiB" if memory else "  hub peak memory: n/a")
+    print("  targets: ≥ 1,000 ops/s through HTTP; call→event p99 < 50 ms; 0 duplicates")
+    return 0 if duplicates == 0 and missing_events == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
