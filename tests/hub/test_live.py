@@ -160,3 +160,32 @@ def test_cli_backup_while_running(live_hub: LiveHub, tmp_path):
         capture_output=True, text=True, timeout=60,
     )
     assert again.returncode == 1 and "exists already" in again.stderr
+
+
+def test_phone_page_stream_follows_the_ticket(live_hub: LiveHub):
+    """The phone page's event stream sends the place in the queue, then the call with the counter."""
+    kiosk = live_hub.enroll("kiosk")
+    session, counter_id = live_hub.login(5, "clerk2")
+    services = service_ids(live_hub, kiosk)
+    httpx.post(f"{live_hub.url}/api/v1/counters/{counter_id}/close", headers=bearer(session))
+    httpx.post(f"{live_hub.url}/api/v1/counters/{counter_id}/open", headers=bearer(session))
+    ticket = httpx.post(f"{live_hub.url}/api/v1/tickets", json={"service_id": services["C"]}, headers=bearer(kiosk)).json()
+    updates = []
+    with httpx.stream("GET", f"{live_hub.url}/api/v1/public/tickets/{ticket['code']}/stream", timeout=30) as stream:
+        for line in stream.iter_lines():
+            if not line.startswith("data: "):
+                continue
+            updates.append(json.loads(line[6:]))
+            if len(updates) == 1:
+                assert updates[0]["status"] == "waiting" and updates[0]["number"] == ticket["number"]
+                # Serve whoever is ahead at this counter until our visitor is called.
+                while True:
+                    called = httpx.post(f"{live_hub.url}/api/v1/counters/{counter_id}/call-next", headers=bearer(session)).json()
+                    if called["id"] == ticket["id"]:
+                        break
+                    httpx.post(f"{live_hub.url}/api/v1/tickets/{called['id']}/no-show", headers=bearer(session))
+            if updates[-1]["status"] == "called":
+                break
+    assert updates[-1]["counter_number"] == 5 and updates[-1]["counter_name_ar"]
+    page = httpx.get(f"{live_hub.url}/t/{ticket['code']}").text
+    assert "حان دورك" in page
