@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     hub_cli.register(subparsers)
     _register_optional(subparsers, "printer.cli")
+    _register_optional(subparsers, "reports.cli")
     return parser
 
 

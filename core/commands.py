@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from core.callnext import choose_next
 from core.config import CentreFile
@@ -29,8 +30,8 @@ from core.models import (
 )
 from core.numbering import RangeExhausted, business_day, format_label, number_for
 from core.security import new_public_code, new_token, token_hash
-from core.store import CounterInfo, ServiceInfo, Tx, catalogue_from_config
-from core.views import TICKET_SELECT, counter_brief, load_counter, load_ticket, ticket_view
+from core.store import CounterInfo, ServiceInfo, Store, Tx, hours_by_service
+from core.views import TICKET_SELECT, counter_brief, load_counter, load_ticket
 
 MAX_LABEL_LENGTH = 12
 MAX_STATUS_BYTES = 2048
@@ -49,10 +50,8 @@ def apply_config(tx: Tx, config: CentreFile) -> dict[str, int]:
     store = tx.store
     catalogue = store.catalogue
     catalogue.config = config
-    from zoneinfo import ZoneInfo
-
     catalogue.tz = ZoneInfo(config.centre.time_zone)
-    hours = catalogue_from_config(config)
+    hours = hours_by_service(config)
     changed = 0
 
     tx.conn.execute("DELETE FROM groups")
@@ -328,9 +327,11 @@ def end_session(tx: Tx, session_id: int) -> None:
 # ── tickets ──────────────────────────────────────────────────────────────────────────────
 
 
-def service_closed_reason(tx_or_store: Any, service: ServiceInfo, now: float) -> str | None:
-    """Why a service takes no new tickets now, or None: disabled, hours, holiday, cap, range."""
-    store = getattr(tx_or_store, "store", tx_or_store)
+def service_closed_reason(store: Store, service: ServiceInfo, now: float) -> str | None:
+    """Why a service takes no tickets at this hour, or None: disabled, outside hours, holiday.
+
+    The daily cap and the range are checked where the day's count is known (issuing, /state).
+    """
     if not service.enabled:
         return "disabled"
     local = datetime.fromtimestamp(now, tz=timezone.utc).astimezone(store.catalogue.tz)
@@ -358,7 +359,7 @@ def _service(tx: Tx, service_id: Any) -> ServiceInfo:
 
 def issue_ticket(tx: Tx, service_id: int, priority: Priority = Priority.NORMAL, device_id: int | None = None) -> dict[str, Any]:
     service = _service(tx, service_id)
-    reason = service_closed_reason(tx, service, tx.now)
+    reason = service_closed_reason(tx.store, service, tx.now)
     if reason is not None:
         raise ImpossibleStep(*CLOSED_MESSAGES[reason], code="service_closed")
     day = tx.business_day
@@ -685,6 +686,3 @@ def reopen_counter(tx: Tx, counter_id: int, clerk_id: int) -> dict[str, Any]:
     tx.emit(EventType.COUNTER_OPENED, counter_id=counter_id, counter=view)
     return view
 
-
-def today_iso(now: float, store: Any) -> date:
-    return business_day(now, store.catalogue.tz, store.catalogue.config.centre.rollover_hour)

@@ -387,7 +387,7 @@ def backup_to(source: str | Path, destination: str | Path) -> None:
         source_conn.close()
 
 
-def catalogue_from_config(config: CentreFile) -> dict[str, OpeningHours]:
+def hours_by_service(config: CentreFile) -> dict[str, OpeningHours]:
     """Opening hours per service code, the centre's where a service has none of its own."""
     centre = config.centre
     result = {}

@@ -418,7 +418,8 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
             except (WebSocketDisconnect, RuntimeError):
                 pass
             closed.set()
-            subscriber.queue.put_nowait(None) if not subscriber.queue.full() else None
+            if not subscriber.queue.full():
+                subscriber.queue.put_nowait(None)  # wake the sender so it can finish
 
         watcher = asyncio.create_task(watch_close())
         last = since
