@@ -25,22 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     from hub import cli as hub_cli
 
     hub_cli.register(subparsers)
-    _register_optional(subparsers, "printer.cli")
-    _register_optional(subparsers, "reports.cli")
     return parser
-
-
-def _register_optional(subparsers: argparse._SubParsersAction, module_name: str) -> None:
-    """Roles whose package registers its own sub-command."""
-    import importlib
-
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        return
-    module.register(subparsers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,31 @@
+"""The QApplication every Tabour window runs in: theme, font, language and direction set."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QApplication
+
+from qt_common import theme
+from qt_common.i18n import Language, parse_language, set_language
+
+
+def create_app(argv: Sequence[str] | None = None, lang: str | Language = Language.AR) -> QApplication:
+    """The application (reused if one exists, as under pytest-qt), themed and in `lang`.
+
+    `QT_QPA_PLATFORM` is left as the environment says: offscreen in tests, the desktop
+    platform otherwise.
+    """
+    language = parse_language(lang)
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    if not isinstance(app, QApplication):
+        raise RuntimeError("a non-widget Qt application already exists; Tabour windows need QApplication")
+    app.setApplicationName("Tabour")
+    app.setOrganizationName("Tabour")
+    app.setApplicationDisplayName("طابور · Tabour")
+    theme.apply_theme(app)
+    set_language(app, language)
+    return app

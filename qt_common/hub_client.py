@@ -1,0 +1,1338 @@
+"""The Qt apps' one connection to the hub: HTTP calls, enrollment, and the live state.
+
+Everything runs on the Qt event loop (QNetworkAccessManager and QWebSocket): no threads,
+no blocking calls, no polling.
+
+    client = HubClient("http://10.0.0.2:8470", device_name="kiosk-1", kind="kiosk", enroll_code="4711")
+    client.state_loaded.connect(view.rebuild)
+    client.event_received.connect(view.on_event)
+    client.online_changed.connect(banner.set_online)
+    client.start()
+    client.issue_ticket(1, "normal", on_done=lambda ticket, error: ...)
+
+Callbacks take `(result, error)`: the decoded JSON (None for 204) and None, or None and a
+HubError. A request without a callback reports its failure on the `error` signal.
+
+The live state follows the resync rule of docs/api.md: load `GET /state`, open
+`WS /events?since=<seq>`, apply each event whose `seq` is the next one; on a gap, a
+malformed frame or a dropped socket, load `/state` again and reopen from its `seq`.
+Events update the local `HubState` as far as they can be derived (waiting counts, the
+ticket at each counter, recent calls); values that cannot be derived from one event
+(estimated waits, a service closing when its cap is reached) come from a refetch of
+`/state`, coalesced to at most one per `refresh_interval_ms`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import random
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from PySide6.QtCore import (
+    QByteArray,
+    QElapsedTimer,
+    QObject,
+    QTimer,
+    QUrl,
+    QUrlQuery,
+    Signal,
+)
+from PySide6.QtNetwork import (
+    QNetworkAccessManager,
+    QNetworkProxy,
+    QNetworkReply,
+    QNetworkRequest,
+)
+from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
+
+from core.models import DeviceKind, EventType, Priority
+from qt_common.i18n import Language, current_language, parse_language, text_of
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+CONFIG_DIR_ENV = "TABOUR_CONFIG_DIR"
+
+#: error codes the client produces itself (the hub's own codes pass through unchanged)
+UNREACHABLE = "unreachable"
+BAD_RESPONSE = "bad_response"
+RESPONSE_TOO_LARGE = "response_too_large"
+NOT_ENROLLED = "not_enrolled"
+
+#: 401 answers about what the clerk typed, not about the token that carried the request
+_CREDENTIAL_ERRORS = frozenset({"wrong_pin", "locked_out"})
+
+#: the hub closes the event socket with this code when the token is bad
+WS_CLOSE_BAD_TOKEN = 4401
+
+MAX_NAME_LENGTH = 80
+MAX_ID = 2**53
+RECENT_CALLS_KEPT = 12
+
+#: events after which the hub's /state holds something the event alone does not tell
+#: (estimated waits, open counters per service, a cap reached, a new day or config)
+DEFAULT_REFRESH_EVENTS = frozenset(
+    {
+        EventType.TICKET_ISSUED.value,
+        EventType.TICKET_CALLED.value,
+        EventType.TICKET_FINISHED.value,
+        EventType.TICKET_NO_SHOW.value,
+        EventType.TICKET_TRANSFERRED.value,
+        EventType.TICKET_CANCELLED.value,
+        EventType.TICKET_EXPIRED.value,
+        EventType.COUNTER_OPENED.value,
+        EventType.COUNTER_PAUSED.value,
+        EventType.COUNTER_RESUMED.value,
+        EventType.COUNTER_CLOSED.value,
+        EventType.DAY_ROLLED.value,
+        EventType.CONFIG_CHANGED.value,
+    }
+)
+#: for a client that needs no estimated waits (a display board): refetch only when the
+#: day or the configuration changes
+STRUCTURAL_REFRESH_EVENTS = frozenset({EventType.DAY_ROLLED.value, EventType.CONFIG_CHANGED.value})
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+class HubError(Exception):
+    """A refusal from the hub (its code and both messages) or a failure to reach it (status 0)."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message_en: str,
+        message_ar: str,
+        *,
+        retry_after: float | None = None,
+        details: Any = None,
+    ) -> None:
+        super().__init__(f"{status} {code}: {message_en}")
+        self.status = status
+        self.code = code
+        self.message_en = message_en
+        self.message_ar = message_ar
+        self.retry_after = retry_after
+        self.details = details
+
+    @classmethod
+    def from_catalogue(cls, http_status: int, code: str, key: str, /, **fields: object) -> HubError:
+        """An error of the client's own, worded from the i18n catalogue."""
+        text = text_of(key)
+        return cls(http_status, code, text.en.format(**fields), text.ar.format(**fields))
+
+    @property
+    def unreachable(self) -> bool:
+        return self.code == UNREACHABLE
+
+    def message(self, lang: str | Language | None = None) -> str:
+        language = parse_language(lang) if lang is not None else current_language()
+        return self.message_ar if language is Language.AR else self.message_en
+
+    def __repr__(self) -> str:
+        return f"HubError(status={self.status}, code={self.code!r}, message_en={self.message_en!r})"
+
+
+Callback = Callable[[Any, "HubError | None"], None]
+
+
+# --- the stored device token ----------------------------------------------------------------
+
+
+def normalize_hub_url(url: str) -> str:
+    """"http://10.0.0.2:8470/" → "http://10.0.0.2:8470"; a ValueError for anything but an http(s) base URL."""
+    if not isinstance(url, str) or not url.strip() or len(url) > 2000:
+        raise ValueError(f"not a hub URL: {str(url)[:80]!r}")
+    parsed = QUrl(url.strip(), QUrl.ParsingMode.StrictMode)
+    if (
+        not parsed.isValid()
+        or parsed.scheme() not in ("http", "https")
+        or not parsed.host()
+        or parsed.hasQuery()
+        or parsed.hasFragment()
+        or parsed.userInfo()
+    ):
+        raise ValueError(f"not a hub URL (expected http://HOST:PORT): {url[:80]!r}")
+    return parsed.toString().rstrip("/")
+
+
+def check_device_name(name: str) -> str:
+    if not isinstance(name, str):
+        raise ValueError(f"device name must be text, not {type(name).__name__}")
+    stripped = name.strip()
+    if not stripped or len(stripped) > MAX_NAME_LENGTH or not stripped.isprintable():
+        raise ValueError(f"device name must be 1–{MAX_NAME_LENGTH} printable characters, got {name[:90]!r}")
+    return stripped
+
+
+def default_config_dir() -> Path:
+    override = os.environ.get(CONFIG_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir("tabour", appauthor=False))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDevice:
+    hub_url: str
+    device_name: str
+    kind: str
+    token: str
+    device_id: int | None = None
+    enrolled_at: float | None = None
+
+
+class TokenStore:
+    """Device tokens on disk: one JSON file per hub URL and device name, readable only by the user."""
+
+    def __init__(self, directory: Path | str | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else default_config_dir()
+
+    def path_for(self, hub_url: str, device_name: str) -> Path:
+        # A readable slug for people, a hash so that no name can reach outside the folder or collide.
+        digest = hashlib.sha256(f"{hub_url}\n{device_name}".encode()).hexdigest()[:16]
+        slug = re.sub(r"[^A-Za-z0-9]+", "_", f"{QUrl(hub_url).host()}_{QUrl(hub_url).port()}_{device_name}")
+        return self.directory / f"device-{slug.strip('_')[:60]}-{digest}.json"
+
+    def load(self, hub_url: str, device_name: str) -> StoredDevice | None:
+        path = self.path_for(hub_url, device_name)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            log.warning("cannot read the device token %s: %s", path, error)
+            return None
+        try:
+            data = json.loads(raw)
+            token = data["token"]
+            if (
+                not isinstance(token, str)
+                or not 0 < len(token) <= 200
+                or data.get("hub_url") != hub_url
+                or data.get("device_name") != device_name
+            ):
+                raise ValueError("fields do not match")
+            device_id = data.get("device_id")
+            return StoredDevice(
+                hub_url,
+                device_name,
+                str(data.get("kind", "")),
+                token,
+                device_id if isinstance(device_id, int) else None,
+                data.get("enrolled_at") if isinstance(data.get("enrolled_at"), int | float) else None,
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            log.warning("ignoring the unreadable device token %s (%s); the device will enroll again", path, error)
+            return None
+
+    def save(self, device: StoredDevice) -> Path:
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = self.path_for(device.hub_url, device.device_name)
+        payload = json.dumps(
+            {
+                "hub_url": device.hub_url,
+                "device_name": device.device_name,
+                "kind": device.kind,
+                "token": device.token,
+                "device_id": device.device_id,
+                "enrolled_at": device.enrolled_at,
+            },
+            ensure_ascii=False,
+            indent=2,
+        ).encode("utf-8")
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        # Created 0600 from the start, written whole, then moved over the old file in one step.
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        return path
+
+    def forget(self, hub_url: str, device_name: str) -> None:
+        self.path_for(hub_url, device_name).unlink(missing_ok=True)
+
+
+# --- the local copy of the hub's state ------------------------------------------------------
+
+
+def _event_ticket(event: Mapping[str, Any], key: str = "ticket") -> dict[str, Any] | None:
+    ticket = event.get(key)
+    return ticket if isinstance(ticket, dict) and isinstance(ticket.get("id"), int) else None
+
+
+@dataclass
+class HubState:
+    """What `GET /state` returned, kept current by events.
+
+    `services` and `counters` are the hub's JSON objects keyed by id (in the hub's order);
+    `recent_calls` is newest first. `device_statuses` collects `device.status` events,
+    which /state does not carry.
+    """
+
+    seq: int = 0
+    business_day: str | None = None
+    centre: dict[str, Any] = field(default_factory=dict)
+    services: dict[int, dict[str, Any]] = field(default_factory=dict)
+    counters: dict[int, dict[str, Any]] = field(default_factory=dict)
+    recent_calls: list[dict[str, Any]] = field(default_factory=list)
+    boards: dict[str, Any] = field(default_factory=dict)
+    other: dict[str, Any] = field(default_factory=dict)
+    device_statuses: dict[int, dict[str, Any]] = field(default_factory=dict)
+    recent_calls_kept: int = RECENT_CALLS_KEPT
+    # last status seen per ticket id: tells a waiting ticket's call from a no-show's recall by number
+    _ticket_status: dict[int, str] = field(default_factory=dict, repr=False)
+
+    _KNOWN_KEYS = ("seq", "business_day", "centre", "services", "counters", "recent_calls", "boards")
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Any, *, recent_calls_kept: int = RECENT_CALLS_KEPT) -> HubState:
+        """A state from `/state`'s JSON; a ValueError when its shape is not the contract's."""
+        if not isinstance(snapshot, dict):
+            raise ValueError("the state is not a JSON object")
+        seq = snapshot.get("seq")
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+            raise ValueError(f"the state's seq is not a count: {seq!r}")
+        services = snapshot.get("services", [])
+        counters = snapshot.get("counters", [])
+        recent = snapshot.get("recent_calls", [])
+        for name, items in (("services", services), ("counters", counters)):
+            if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("id"), int) for i in items):
+                raise ValueError(f"the state's {name} are not a list of objects with ids")
+        if not isinstance(recent, list) or not all(isinstance(call, dict) for call in recent):
+            raise ValueError("the state's recent_calls are not a list of objects")
+        state = cls(
+            seq=seq,
+            business_day=snapshot.get("business_day"),
+            centre=dict(snapshot.get("centre") or {}),
+            services={service["id"]: dict(service) for service in services},
+            counters={counter["id"]: dict(counter) for counter in counters},
+            recent_calls=[dict(call) for call in recent],
+            boards=dict(snapshot.get("boards") or {}),
+            other={key: value for key, value in snapshot.items() if key not in cls._KNOWN_KEYS},
+            recent_calls_kept=max(recent_calls_kept, len(recent)),
+        )
+        for counter in state.counters.values():
+            ticket = counter.get("current_ticket")
+            if isinstance(ticket, dict) and isinstance(ticket.get("id"), int):
+                state._ticket_status[ticket["id"]] = str(ticket.get("status"))
+        return state
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """The state in `/state`'s shape (to compare with the hub's, or to hand to a view)."""
+        snapshot: dict[str, Any] = {
+            "seq": self.seq,
+            "business_day": self.business_day,
+            "centre": self.centre,
+            "services": list(self.services.values()),
+            "counters": list(self.counters.values()),
+            "recent_calls": list(self.recent_calls),
+            "boards": self.boards,
+        }
+        snapshot.update(self.other)
+        return snapshot
+
+    # lookups the views need
+    def service(self, service_id: int) -> dict[str, Any] | None:
+        return self.services.get(service_id)
+
+    def service_by_code(self, code: str) -> dict[str, Any] | None:
+        return next((s for s in self.services.values() if s.get("code") == code), None)
+
+    def counter(self, counter_id: int) -> dict[str, Any] | None:
+        return self.counters.get(counter_id)
+
+    def counter_by_number(self, number: int) -> dict[str, Any] | None:
+        return next((c for c in self.counters.values() if c.get("number") == number), None)
+
+    # applying events
+    def apply(self, event: Mapping[str, Any]) -> None:
+        """Apply one event (the caller has checked it is the next `seq`)."""
+        kind = event.get("type")
+        ticket = _event_ticket(event)
+        previous = self._ticket_status.get(ticket["id"]) if ticket else None
+        if kind == EventType.TICKET_ISSUED.value and ticket:
+            self._adjust_service(ticket.get("service_id"), waiting=+1, issued_today=+1)
+        elif kind == EventType.TICKET_CALLED.value and ticket:
+            if previous in (None, "waiting"):
+                self._adjust_service(ticket.get("service_id"), waiting=-1)
+            self._set_counter_ticket(ticket, event)
+            self._add_recent_call(event, ticket)
+        elif kind == EventType.TICKET_RECALLED.value and ticket:
+            self._set_counter_ticket(ticket, event)
+            self._add_recent_call(event, ticket)
+        elif kind == EventType.TICKET_STARTED.value and ticket:
+            self._set_counter_ticket(ticket, event)
+        elif kind in (EventType.TICKET_FINISHED.value, EventType.TICKET_NO_SHOW.value) and ticket:
+            self._clear_counter_ticket(ticket)
+        elif kind in (EventType.TICKET_CANCELLED.value, EventType.TICKET_EXPIRED.value) and ticket:
+            if previous in (None, "waiting"):
+                self._adjust_service(ticket.get("service_id"), waiting=-1)
+            self._clear_counter_ticket(ticket)
+        elif kind == EventType.TICKET_TRANSFERRED.value and ticket:
+            self._clear_counter_ticket(ticket)
+            new_ticket = _event_ticket(event, "new_ticket")
+            if new_ticket:
+                self._adjust_service(new_ticket.get("service_id"), waiting=+1)
+                self._ticket_status[new_ticket["id"]] = str(new_ticket.get("status"))
+        elif kind in (
+            EventType.COUNTER_OPENED.value,
+            EventType.COUNTER_PAUSED.value,
+            EventType.COUNTER_RESUMED.value,
+            EventType.COUNTER_CLOSED.value,
+        ):
+            counter = event.get("counter")
+            if isinstance(counter, dict) and counter.get("id") in self.counters:
+                self.counters[counter["id"]].update(counter)
+        elif kind == EventType.DAY_ROLLED.value:
+            if isinstance(event.get("business_day"), str):
+                self.business_day = event["business_day"]
+            for service in self.services.values():
+                service["issued_today"] = 0
+            self._ticket_status.clear()
+        elif kind == EventType.DEVICE_STATUS.value:
+            device = event.get("device")
+            if isinstance(device, dict) and isinstance(device.get("id"), int):
+                self.device_statuses[device["id"]] = {"device": device, "status": event.get("status"), "at": event.get("at")}
+        if ticket:
+            self._ticket_status[ticket["id"]] = str(ticket.get("status"))
+            if len(self._ticket_status) > 50_000:  # a day's worth is far less; never grow without bound
+                self._ticket_status.pop(next(iter(self._ticket_status)))
+        self.seq = int(event["seq"])
+
+    def _adjust_service(self, service_id: Any, **deltas: int) -> None:
+        service = self.services.get(service_id) if isinstance(service_id, int) else None
+        if service is None:
+            return
+        for key, delta in deltas.items():
+            if isinstance(service.get(key), int):
+                service[key] = max(0, service[key] + delta)
+
+    def _counter_of(self, ticket: Mapping[str, Any], event: Mapping[str, Any]) -> dict[str, Any] | None:
+        counter_id = ticket.get("counter_id")
+        if counter_id is None and isinstance(event.get("counter"), dict):
+            counter_id = event["counter"].get("id")
+        return self.counters.get(counter_id) if isinstance(counter_id, int) else None
+
+    def _set_counter_ticket(self, ticket: dict[str, Any], event: Mapping[str, Any]) -> None:
+        counter = self._counter_of(ticket, event)
+        if counter is not None:
+            counter["current_ticket"] = ticket
+
+    def _clear_counter_ticket(self, ticket: dict[str, Any]) -> None:
+        for counter in self.counters.values():
+            current = counter.get("current_ticket")
+            if isinstance(current, dict) and current.get("id") == ticket["id"]:
+                counter["current_ticket"] = None
+
+    def _add_recent_call(self, event: Mapping[str, Any], ticket: dict[str, Any]) -> None:
+        counter = event.get("counter")
+        self.recent_calls.insert(
+            0, {"seq": event["seq"], "at": event.get("at"), "ticket": ticket, "counter": counter if isinstance(counter, dict) else None}
+        )
+        del self.recent_calls[self.recent_calls_kept :]
+
+
+def check_event(event: Any) -> dict[str, Any]:
+    """A decoded frame that has the fields every event carries; a ValueError otherwise."""
+    if not isinstance(event, dict):
+        raise ValueError("an event is not a JSON object")
+    seq = event.get("seq")
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+        raise ValueError(f"an event's seq is not a positive count: {seq!r}")
+    kind = event.get("type")
+    if not isinstance(kind, str) or not re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", kind) or len(kind) > 64:
+        raise ValueError(f"an event's type is not a dotted name: {str(kind)[:64]!r}")
+    return event
+
+
+def backoff_delay_ms(failures: int, jitter: float = 1.0) -> int:
+    """The wait before the next attempt: 0.5 s, 1 s, 2 s, 4 s, then 5 s for good.
+
+    `jitter` (1.0–1.2) spreads a hall's devices so they do not all knock at once when the
+    hub comes back; it never takes the wait past 5 s.
+    """
+    base = 500 * 2 ** min(max(failures, 0), 4)
+    return int(min(5000, base * jitter))
+
+
+def _worth_retrying(error: HubError) -> bool:
+    """The hub is away, busy or broken for now; a 4xx other than 408/429 will not change by waiting."""
+    return error.unreachable or error.code == BAD_RESPONSE or error.status >= 500 or error.status in (408, 429)
+
+
+# --- typed handlers -------------------------------------------------------------------------
+
+_HANDLER_NAMES = {member.value: member.handler_name for member in EventType}
+
+
+class HubEventHandlers:
+    """Mixin for a view: `on_ticket_called(event)`, `on_counter_paused(event)`… are called per event.
+
+        class Board(QWidget, HubEventHandlers):
+            def on_ticket_called(self, event): ...
+
+        board.connect_hub(client)
+
+    Only the contract's event types are dispatched by name; any other type (a newer hub)
+    goes to `on_unhandled_event`. `on_state_loaded(state_dict)` follows every snapshot.
+    """
+
+    def connect_hub(self, client: HubClient) -> None:
+        client.event_received.connect(self.dispatch_hub_event)
+        client.state_loaded.connect(self.on_state_loaded)
+
+    def dispatch_hub_event(self, event: dict[str, Any]) -> None:
+        name = _HANDLER_NAMES.get(event.get("type", ""))
+        handler = getattr(self, name, None) if name else None
+        if callable(handler):
+            handler(event)
+        else:
+            self.on_unhandled_event(event)
+
+    def on_state_loaded(self, state: dict[str, Any]) -> None:
+        """Rebuild from a full snapshot; the default does nothing."""
+
+    def on_unhandled_event(self, event: dict[str, Any]) -> None:
+        """An event without a handler; the default ignores it."""
+
+
+# --- the client -----------------------------------------------------------------------------
+
+
+class TicketAction(StrEnum):
+    RECALL = "recall"
+    START = "start"
+    FINISH = "finish"
+    NO_SHOW = "no-show"
+    CANCEL = "cancel"
+
+
+class PendingRequest:
+    """A request on its way; `abort()` drops it without calling back."""
+
+    def __init__(self) -> None:
+        self.reply: QNetworkReply | None = None
+        self.aborted = False
+        self.finished = False
+
+    def abort(self) -> None:
+        self.aborted = True
+        if self.reply is not None and not self.finished:
+            self.reply.abort()
+
+
+@dataclass
+class _RequestSpec:
+    method: str
+    path: str
+    body: Any
+    params: Mapping[str, Any] | None
+    auth: str  # "auto" (session if logged in, else device), "device", "none"
+    on_done: Callback | None
+    handle: PendingRequest
+    retried: bool = False
+
+
+@dataclass
+class _ReplyContext:
+    spec: _RequestSpec
+    token_kind: str | None  # "session", "device" or None
+    too_large: bool = False
+
+
+def _check_id(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise ValueError(f"{what} must be a positive integer, got {value!r}")
+    return value
+
+
+def _check_text(value: Any, what: str, max_length: int = 200) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be text, not {type(value).__name__}")
+    if len(value) > max_length:
+        raise ValueError(f"{what} is longer than {max_length} characters")
+    return value
+
+
+class HubClient(QObject):
+    """One hub, one device: requests, enrollment, clerk session, and the live state."""
+
+    connected = Signal()  # the event socket is open
+    disconnected = Signal()  # the event socket closed (a resync reopens it)
+    online_changed = Signal(bool)  # True while the live state is current
+    state_loaded = Signal(object)  # dict: a full /state replaced the local state
+    state_changed = Signal()  # the local state changed (an event or a snapshot)
+    event_received = Signal(object)  # dict: one event, after it was applied to `state`
+    error = Signal(object)  # HubError: failures no callback took
+    enrolled = Signal(object)  # dict: the enrollment answer (token withheld)
+    enrollment_required = Signal()  # no usable token and no enrollment code: ask for one
+    session_changed = Signal(object)  # dict (the login answer, token withheld) or None
+
+    def __init__(
+        self,
+        hub_url: str,
+        *,
+        device_name: str | None = None,
+        kind: DeviceKind | str | None = None,
+        enroll_code: str | None = None,
+        config_dir: Path | str | None = None,
+        timeout_ms: int = 10_000,
+        refresh_events: Iterable[str] = DEFAULT_REFRESH_EVENTS,
+        refresh_interval_ms: int = 250,
+        ping_interval_ms: int = 15_000,
+        max_response_bytes: int = 16 * 1024 * 1024,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.hub_url = normalize_hub_url(hub_url)
+        if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, int) or not 100 <= timeout_ms <= 600_000:
+            raise ValueError(f"timeout_ms must be 100–600000, got {timeout_ms!r}")
+        self.timeout_ms = timeout_ms
+        self.tokens = TokenStore(config_dir)
+        self.device_name = check_device_name(device_name) if device_name is not None else None
+        self.kind = DeviceKind(kind).value if kind is not None else None
+        self.enroll_code = enroll_code
+        self._device: StoredDevice | None = (
+            self.tokens.load(self.hub_url, self.device_name) if self.device_name is not None else None
+        )
+        self._session_token: str | None = None
+        self.session: dict[str, Any] | None = None
+
+        self._nam = QNetworkAccessManager(self)
+        # The hub is on the LAN: a system-wide proxy must not stand in between.
+        self._nam.setProxy(QNetworkProxy(QNetworkProxy.ProxyType.NoProxy))
+        # Connected to bound methods, never lambdas: Qt then drops the connections when this
+        # client is destroyed, instead of calling into a half-destroyed object.
+        self._nam.finished.connect(self._on_reply_finished)
+        self._replies: dict[QNetworkReply, _ReplyContext] = {}
+        self._max_response_bytes = max_response_bytes
+        self._enroll_waiters: list[Callable[[HubError | None], None]] | None = None
+
+        # live state
+        self.state = HubState()
+        self.refresh_events = frozenset(refresh_events)
+        self._refresh_interval_ms = refresh_interval_ms
+        self._running = False
+        self._online = False
+        self._state_ready = False
+        self._socket: QWebSocket | None = None
+        self._socket_live = False
+        self._generation = 0
+        self._failures = 0
+        self._applied: deque[dict[str, Any]] = deque(maxlen=2000)
+        self._pending_snapshot: dict[str, Any] | None = None
+        self._refresh_wanted = False
+        self._refresh_in_flight = False
+        self._last_refresh = QElapsedTimer()
+        #: how many times /state was fetched (initial loads, resyncs and refreshes)
+        self.state_fetch_count = 0
+        #: how many times the live state was rebuilt from scratch after a gap or a drop
+        self.resync_count = 0
+
+        self._retry_timer = self._single_shot(self._begin_sync)
+        self._refresh_timer = self._single_shot(self._start_refresh)
+        self._connect_timer = self._single_shot(self._on_connect_timeout)
+        self._pong_timer = self._single_shot(self._on_pong_timeout)
+        self._ping_timer = QTimer(self)
+        self._ping_timer.setInterval(ping_interval_ms)
+        self._ping_timer.timeout.connect(self._send_ping)
+
+    def _single_shot(self, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(slot)
+        return timer
+
+    # ---- properties ----------------------------------------------------------------------
+
+    @property
+    def online(self) -> bool:
+        return self._online
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def settled(self) -> bool:
+        """Live, and no refetch of /state wanted, waiting or in flight: `state` is the hub's."""
+        return (
+            self._online
+            and self._state_ready
+            and not self._refresh_wanted
+            and not self._refresh_in_flight
+            and not self._refresh_timer.isActive()
+            and self._pending_snapshot is None
+        )
+
+    @property
+    def device_token(self) -> str | None:
+        return self._device.token if self._device is not None else None
+
+    @property
+    def device_id(self) -> int | None:
+        return self._device.device_id if self._device is not None else None
+
+    @property
+    def is_enrolled(self) -> bool:
+        return self._device is not None
+
+    @property
+    def token_path(self) -> Path | None:
+        if self.device_name is None:
+            return None
+        return self.tokens.path_for(self.hub_url, self.device_name)
+
+    # ---- enrollment ----------------------------------------------------------------------
+
+    def enroll(self, name: str, kind: DeviceKind | str, code: str, on_done: Callback | None = None) -> PendingRequest:
+        """Exchange the enrollment `code` for a device token, stored for next time.
+
+        A started client that was waiting for a token carries on by itself.
+        """
+        return self._enroll(name, kind, code, on_done, resume_sync=True)
+
+    def _enroll(
+        self, name: str, kind: DeviceKind | str, code: str, on_done: Callback | None, *, resume_sync: bool
+    ) -> PendingRequest:
+        name = check_device_name(name)
+        kind_value = DeviceKind(kind).value
+        code = _check_text(code, "enrollment code", 64)
+        if not code:
+            raise ValueError("the enrollment code is empty")
+
+        def done(answer: Any, error: HubError | None) -> None:
+            if error is None:
+                if not isinstance(answer, dict) or not isinstance(answer.get("token"), str) or not answer["token"]:
+                    error = HubError.from_catalogue(0, BAD_RESPONSE, "error.bad_response")
+                else:
+                    self.device_name, self.kind, self.enroll_code = name, kind_value, code
+                    device_id = answer.get("device_id")
+                    self._device = StoredDevice(
+                        self.hub_url, name, kind_value, answer["token"],
+                        device_id if isinstance(device_id, int) else None, time.time(),
+                    )
+                    self.tokens.save(self._device)
+                    public = {key: value for key, value in answer.items() if key != "token"}
+                    self.enrolled.emit(public)
+                    if resume_sync and self._running and not self._state_ready:
+                        self._begin_sync()
+                    answer = public
+            self._deliver(on_done, answer if error is None else None, error)
+
+        return self.request("POST", "/devices/enroll", {"name": name, "kind": kind_value, "code": code}, done, auth="none")
+
+    def ensure_enrolled(self, on_done: Callable[[HubError | None], None]) -> None:
+        """`on_done(None)` once a device token is known (enrolling with the known code if need be)."""
+        if self._device is not None:
+            on_done(None)
+            return
+        if not (self.enroll_code and self.device_name and self.kind):
+            self.enrollment_required.emit()
+            on_done(HubError.from_catalogue(401, NOT_ENROLLED, "error.not_enrolled"))
+            return
+        if self._enroll_waiters is not None:
+            self._enroll_waiters.append(on_done)
+            return
+        self._enroll_waiters = [on_done]
+
+        def done(_answer: Any, error: HubError | None) -> None:
+            waiters, self._enroll_waiters = self._enroll_waiters or [], None
+            if error is not None and error.status in (400, 403, 422):
+                # A wrong or refused code: trying it again only earns a lock-out.
+                log.warning("enrollment refused (%s); waiting for a new code", error.code)
+                self.enroll_code = None
+                self.enrollment_required.emit()
+            for waiter in waiters:
+                waiter(error)
+
+        self._enroll(self.device_name, self.kind, self.enroll_code, done, resume_sync=False)
+
+    def forget_token(self) -> None:
+        """Drop the device token (the hub refused it); the file goes too."""
+        if self._device is not None:
+            log.warning("the hub refused the token of device %r; forgetting it", self._device.device_name)
+            self.tokens.forget(self._device.hub_url, self._device.device_name)
+        self._device = None
+
+    # ---- requests ------------------------------------------------------------------------
+
+    def get(
+        self, path: str, on_done: Callback | None = None, *, params: Mapping[str, Any] | None = None
+    ) -> PendingRequest:
+        return self.request("GET", path, None, on_done, params=params)
+
+    def post(self, path: str, body: Any = None, on_done: Callback | None = None) -> PendingRequest:
+        return self.request("POST", path, body, on_done)
+
+    def delete(self, path: str, on_done: Callback | None = None) -> PendingRequest:
+        return self.request("DELETE", path, None, on_done)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        on_done: Callback | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        auth: str = "auto",
+    ) -> PendingRequest:
+        """Send `method path` (under /api/v1) with `body` as JSON; `on_done(result, error)` follows."""
+        if method not in ("GET", "POST", "DELETE", "PUT", "PATCH"):
+            raise ValueError(f"unsupported method {method!r}")
+        if not isinstance(path, str) or not path.startswith("/") or "://" in path or len(path) > 2000:
+            raise ValueError(f"path must start with '/' and stay on the hub, got {str(path)[:80]!r}")
+        if ".." in path.split("/") or "?" in path or "#" in path:
+            raise ValueError(f"path must not hold '..', a query or a fragment (use params=): {path[:80]!r}")
+        if auth not in ("auto", "device", "none"):
+            raise ValueError(f"auth must be 'auto', 'device' or 'none', got {auth!r}")
+        if body is not None:
+            json.dumps(body, allow_nan=False)  # refuse NaN and unencodable values here, loudly
+        spec = _RequestSpec(method, path, body, params, auth, on_done, PendingRequest())
+        self._send(spec)
+        return spec.handle
+
+    def _send(self, spec: _RequestSpec) -> None:
+        if spec.handle.aborted:
+            return
+        token_kind: str | None = None
+        token: str | None = None
+        if spec.auth != "none":
+            if spec.auth == "auto" and self._session_token is not None:
+                token_kind, token = "session", self._session_token
+            elif self._device is not None:
+                token_kind, token = "device", self._device.token
+            else:
+                # No token yet: enroll with the known code, then send.
+                def after_enrollment(error: HubError | None) -> None:
+                    if error is not None:
+                        self._finish(spec, None, error)
+                    else:
+                        self._send(spec)
+
+                self.ensure_enrolled(after_enrollment)
+                return
+        url = QUrl(self.hub_url + API_PREFIX + spec.path)
+        if spec.params:
+            query = QUrlQuery()
+            for key, value in spec.params.items():
+                if value is not None:
+                    query.addQueryItem(str(key), str(value))
+            url.setQuery(query)
+        request = QNetworkRequest(url)
+        request.setTransferTimeout(self.timeout_ms)
+        request.setRawHeader(b"Accept", b"application/json")
+        if token is not None:
+            request.setRawHeader(b"Authorization", f"Bearer {token}".encode())
+        data = QByteArray()
+        if spec.body is not None:
+            request.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, "application/json")
+            data = QByteArray(json.dumps(spec.body, ensure_ascii=False, allow_nan=False).encode("utf-8"))
+        reply = self._nam.sendCustomRequest(request, spec.method.encode(), data)
+        spec.handle.reply = reply
+        self._replies[reply] = _ReplyContext(spec, token_kind)
+        reply.downloadProgress.connect(self._on_download_progress)
+
+    def _on_download_progress(self, received: int, total: int) -> None:
+        reply = self.sender()
+        context = self._replies.get(reply)  # type: ignore[call-overload]
+        if context is not None and not context.too_large and max(received, total) > self._max_response_bytes:
+            context.too_large = True
+            reply.abort()  # type: ignore[union-attr]
+
+    def _on_reply_finished(self, reply: QNetworkReply) -> None:
+        context = self._replies.pop(reply, None)
+        reply.deleteLater()
+        if context is None:
+            return
+        spec = context.spec
+        if spec.handle.aborted:
+            spec.handle.finished = True
+            return
+        result, error = self._decode(reply, context)
+        if error is not None and error.status == 401 and error.code not in _CREDENTIAL_ERRORS:
+            if context.token_kind == "session":
+                self._end_session()
+            elif context.token_kind == "device":
+                self.forget_token()
+                if not spec.retried and self.enroll_code and self.device_name and self.kind:
+                    spec.retried = True
+                    self._send(spec)  # enrolls again first, then repeats the request once
+                    return
+                self.enrollment_required.emit()
+                error = HubError.from_catalogue(401, NOT_ENROLLED, "error.not_enrolled")
+        self._finish(spec, result, error)
+
+    def _decode(self, reply: QNetworkReply, context: _ReplyContext) -> tuple[Any, HubError | None]:
+        status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+        if context.too_large:
+            return None, HubError.from_catalogue(status or 0, RESPONSE_TOO_LARGE, "error.response_too_large")
+        if status is None:
+            log.info("hub unreachable: %s", reply.errorString())
+            return None, HubError.from_catalogue(0, UNREACHABLE, "error.unreachable")
+        raw = bytes(reply.readAll().data())
+        if 200 <= status < 300:
+            if status == 204 or not raw.strip():
+                return None, None
+            try:
+                return json.loads(raw), None
+            except (ValueError, RecursionError):
+                return None, HubError.from_catalogue(status, BAD_RESPONSE, "error.bad_response")
+        retry_after = None
+        header = next(
+            (bytes(value.data()) for name, value in reply.rawHeaderPairs() if bytes(name.data()).lower() == b"retry-after"),
+            b"",
+        )
+        if header:
+            try:
+                retry_after = float(header.decode("ascii"))
+            except (UnicodeDecodeError, ValueError):
+                retry_after = None
+        try:
+            body = json.loads(raw) if raw.strip() else None
+        except (ValueError, RecursionError):
+            body = None
+        if isinstance(body, dict) and isinstance(body.get("error"), str):
+            fallback = text_of("error.unexpected")
+            return None, HubError(
+                status,
+                body["error"],
+                str(body.get("message") or fallback.en.format(status=status)),
+                str(body.get("message_ar") or fallback.ar.format(status=status)),
+                retry_after=retry_after,
+                details=body.get("details"),
+            )
+        error = HubError.from_catalogue(status, f"http_{status}", "error.unexpected", status=status)
+        error.retry_after = retry_after
+        return None, error
+
+    def _finish(self, spec: _RequestSpec, result: Any, error: HubError | None) -> None:
+        spec.handle.finished = True
+        if spec.handle.aborted:
+            return
+        self._deliver(spec.on_done, result, error)
+
+    def _deliver(self, on_done: Callback | None, result: Any, error: HubError | None) -> None:
+        if on_done is not None:
+            on_done(result, error)
+        elif error is not None:
+            self.error.emit(error)
+
+    # ---- the calls of docs/api.md --------------------------------------------------------
+
+    def health(self, on_done: Callback | None = None) -> PendingRequest:
+        return self.request("GET", "/health", None, on_done, auth="none")
+
+    def fetch_state(self, on_done: Callback | None = None) -> PendingRequest:
+        return self.get("/state", on_done)
+
+    def services(self, on_done: Callback | None = None) -> PendingRequest:
+        return self.get("/services", on_done)
+
+    def issue_ticket(
+        self, service_id: int, priority: Priority | str = Priority.NORMAL, on_done: Callback | None = None
+    ) -> PendingRequest:
+        body = {"service_id": _check_id(service_id, "service_id"), "priority": Priority(priority).value}
+        return self.post("/tickets", body, on_done)
+
+    def get_ticket(self, ticket_id: int, on_done: Callback | None = None) -> PendingRequest:
+        return self.get(f"/tickets/{_check_id(ticket_id, 'ticket_id')}", on_done)
+
+    def list_tickets(
+        self, status: str | None = "waiting", service_id: int | None = None, on_done: Callback | None = None
+    ) -> PendingRequest:
+        params = {"status": status, "service_id": _check_id(service_id, "service_id") if service_id is not None else None}
+        return self.get("/tickets", on_done, params=params)
+
+    def login(self, username: str, pin: str, counter_id: int, on_done: Callback | None = None) -> PendingRequest:
+        """Clerk login at a counter; later requests carry the session token until `logout()`."""
+        body = {
+            "username": _check_text(username, "username", 40),
+            "pin": _check_text(pin, "PIN", 12),
+            "counter_id": _check_id(counter_id, "counter_id"),
+        }
+
+        def done(answer: Any, error: HubError | None) -> None:
+            if error is None:
+                if not isinstance(answer, dict) or not isinstance(answer.get("token"), str):
+                    error = HubError.from_catalogue(0, BAD_RESPONSE, "error.bad_response")
+                else:
+                    self._session_token = answer["token"]
+                    self.session = {key: value for key, value in answer.items() if key != "token"}
+                    self.session_changed.emit(self.session)
+                    answer = self.session
+            self._deliver(on_done, answer if error is None else None, error)
+
+        return self.request("POST", "/sessions", body, done, auth="device")
+
+    def logout(self, on_done: Callback | None = None) -> PendingRequest:
+        """End the clerk's session (the hub closes the counter); the session is forgotten either way."""
+
+        def done(answer: Any, error: HubError | None) -> None:
+            self._end_session()
+            self._deliver(on_done, answer, error)
+
+        return self.delete("/sessions/current", done)
+
+    def _end_session(self) -> None:
+        had_session = self._session_token is not None
+        self._session_token = None
+        self.session = None
+        if had_session:
+            self.session_changed.emit(None)
+
+    def call_next(self, counter_id: int, on_done: Callback | None = None) -> PendingRequest:
+        """The next ticket by the call-next rule; the result is None when nobody waits (204)."""
+        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/call-next", None, on_done)
+
+    def call_number(self, counter_id: int, number: str, on_done: Callback | None = None) -> PendingRequest:
+        body = {"number": _check_text(number, "ticket number", 12)}
+        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/call", body, on_done)
+
+    def ticket_action(self, ticket_id: int, action: TicketAction | str, on_done: Callback | None = None) -> PendingRequest:
+        """recall, start, finish, no-show or cancel."""
+        step = TicketAction(action).value
+        return self.post(f"/tickets/{_check_id(ticket_id, 'ticket_id')}/{step}", None, on_done)
+
+    def transfer(self, ticket_id: int, service_id: int, on_done: Callback | None = None) -> PendingRequest:
+        body = {"service_id": _check_id(service_id, "service_id")}
+        return self.post(f"/tickets/{_check_id(ticket_id, 'ticket_id')}/transfer", body, on_done)
+
+    def pause_counter(self, counter_id: int, reason: str, on_done: Callback | None = None) -> PendingRequest:
+        """Pause with a reason: "prayer", "break", "back_office" or free text (the hub checks it)."""
+        body = {"reason": _check_text(reason, "pause reason", 80)}
+        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/pause", body, on_done)
+
+    def resume_counter(self, counter_id: int, on_done: Callback | None = None) -> PendingRequest:
+        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/resume", None, on_done)
+
+    def close_counter(self, counter_id: int, on_done: Callback | None = None) -> PendingRequest:
+        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/close", None, on_done)
+
+    def open_counter(self, counter_id: int, on_done: Callback | None = None) -> PendingRequest:
+        """Open a closed counter again for the clerk already logged in there."""
+        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/open", None, on_done)
+
+    def report_device_status(self, status: Mapping[str, Any], on_done: Callback | None = None) -> PendingRequest:
+        """E.g. `{"printer": "paper_out"}`; the hub emits it as a `device.status` event."""
+        if not isinstance(status, Mapping):
+            raise ValueError(f"status must be a mapping, not {type(status).__name__}")
+        return self.request("POST", "/devices/status", {"status": dict(status)}, on_done, auth="device")
+
+    def stats(
+        self, date_from: str, date_to: str, group_by: str | None = None, on_done: Callback | None = None
+    ) -> PendingRequest:
+        """KPIs between two business days (YYYY-MM-DD), optionally grouped (service, counter, clerk, hour)."""
+        params = {"from": _check_text(date_from, "from", 32), "to": _check_text(date_to, "to", 32), "group_by": group_by}
+        return self.get("/stats", on_done, params=params)
+
+    # ---- live state ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the state and follow the events until `stop()`; reconnects by itself."""
+        if self._running:
+            return
+        self._running = True
+        self._failures = 0
+        self._begin_sync()
+
+    def stop(self) -> None:
+        """Stop following the hub and abandon requests still on their way (no callbacks follow).
+
+        Call it before dropping a client: Qt's network objects must not be torn down by
+        Python's garbage collector in the middle of a request.
+        """
+        self._running = False
+        self._generation += 1
+        for timer in (self._retry_timer, self._refresh_timer, self._connect_timer, self._pong_timer, self._ping_timer):
+            timer.stop()
+        self._close_socket()
+        self._state_ready = False
+        for reply, context in list(self._replies.items()):
+            context.spec.handle.aborted = True
+            reply.abort()
+        self._enroll_waiters = None
+        self._set_online(False)
+
+    def request_refresh(self) -> None:
+        """Refetch /state soon: at most one fetch in flight and one per refresh interval."""
+        if not self._state_ready:
+            return
+        self._refresh_wanted = True
+        if self._refresh_in_flight or self._refresh_timer.isActive():
+            return
+        elapsed = self._last_refresh.elapsed() if self._last_refresh.isValid() else self._refresh_interval_ms
+        self._refresh_timer.start(max(0, self._refresh_interval_ms - elapsed))
+
+    def resync(self, reason: str = "asked") -> None:
+        """Rebuild the live state from scratch: reload /state, reopen the socket from its seq."""
+        if not self._running:
+            return
+        log.info("resync: %s", reason)
+        self.resync_count += 1
+        self._begin_sync()
+
+    def _set_online(self, online: bool) -> None:
+        if online != self._online:
+            self._online = online
+            self.online_changed.emit(online)
+
+    def _begin_sync(self) -> None:
+        if not self._running:
+            return
+        self._generation += 1
+        generation = self._generation
+        self._retry_timer.stop()
+        self._refresh_timer.stop()
+        self._close_socket()
+        self._state_ready = False
+        self._pending_snapshot = None
+        self._refresh_wanted = False
+        self._refresh_in_flight = False
+        self.state_fetch_count += 1
+        self.get("/state", lambda answer, error: self._on_sync_state(generation, answer, error))
+
+    def _on_sync_state(self, generation: int, answer: Any, error: HubError | None) -> None:
+        if generation != self._generation or not self._running:
+            return
+        if error is None:
+            try:
+                self._replace_state(answer)
+            except ValueError as problem:
+                log.warning("the hub's /state is unusable: %s", problem)
+                error = HubError.from_catalogue(0, BAD_RESPONSE, "error.bad_response")
+        if error is not None:
+            self._set_online(False)
+            if not error.unreachable:
+                self.error.emit(error)
+            if _worth_retrying(error):
+                self._schedule_retry()
+            # Otherwise (not enrolled, a refused code) wait for enroll() or start() again.
+            return
+        self._state_ready = True
+        self._open_socket(generation)
+
+    def _replace_state(self, snapshot: Any, replay: Iterable[dict[str, Any]] = ()) -> None:
+        """Adopt `snapshot` and the events after it; views hear `state_loaded` with the result."""
+        state = HubState.from_snapshot(snapshot, recent_calls_kept=self.state.recent_calls_kept)
+        state.device_statuses = self.state.device_statuses  # not in /state: kept from the events
+        self._applied.clear()
+        for event in replay:
+            state.apply(event)
+            self._applied.append(event)
+        self.state = state
+        self._pending_snapshot = None
+        self.state_loaded.emit(state.to_snapshot())
+        self.state_changed.emit()
+
+    def _schedule_retry(self) -> None:
+        """Try again after `backoff_delay_ms`: the hub is away or busy."""
+        if not self._running:
+            return
+        delay = backoff_delay_ms(self._failures, random.uniform(1.0, 1.2))
+        self._failures += 1
+        self._retry_timer.start(delay)
+
+    def _after_drop(self) -> None:
+        """A live socket dropped: resync at once; repeated failures back off."""
+        if not self._running:
+            return
+        self.resync_count += 1
+        if self._failures == 0:
+            self._failures = 1
+            self._begin_sync()
+        else:
+            self._schedule_retry()
+
+    # socket
+
+    def _events_url(self, since: int) -> QUrl:
+        url = QUrl(self.hub_url + API_PREFIX + "/events")
+        url.setScheme("wss" if url.scheme() == "https" else "ws")
+        query = QUrlQuery()
+        query.addQueryItem("since", str(since))
+        url.setQuery(query)
+        return url
+
+    def _open_socket(self, generation: int) -> None:
+        if self._device is None:
+            self._begin_sync()  # enrolls first
+            return
+        socket = QWebSocket("", QWebSocketProtocol.Version.VersionLatest, self)
+        socket.setProxy(QNetworkProxy(QNetworkProxy.ProxyType.NoProxy))
+        socket.setMaxAllowedIncomingMessageSize(min(self._max_response_bytes, 4 * 1024 * 1024))
+        request = QNetworkRequest(self._events_url(self.state.seq))
+        # The token goes in the header, not the query string, so it stays out of access logs.
+        request.setRawHeader(b"Authorization", f"Bearer {self._device.token}".encode())
+        socket.connected.connect(self._on_socket_connected)
+        socket.disconnected.connect(self._on_socket_disconnected)
+        socket.errorOccurred.connect(self._on_socket_error)
+        socket.textMessageReceived.connect(self._on_socket_text)
+        socket.pong.connect(self._on_pong)
+        self._socket = socket
+        self._socket_live = False
+        self._connect_timer.start(self.timeout_ms)
+        socket.open(request)
+
+    def _close_socket(self) -> None:
+        socket, was_live = self._socket, self._socket_live
+        self._socket = None
+        self._socket_live = False
+        self._connect_timer.stop()
+        self._ping_timer.stop()
+        self._pong_timer.stop()
+        if socket is not None:
+            socket.abort()
+            socket.deleteLater()
+        if was_live:
+            self.disconnected.emit()
+
+    def _on_socket_connected(self) -> None:
+        socket = self.sender()
+        if socket is None or socket is not self._socket:
+            return
+        self._connect_timer.stop()
+        self._socket_live = True
+        self._failures = 0
+        self._ping_timer.start()
+        self.connected.emit()
+        self._set_online(True)
+
+    def _on_socket_error(self, _code: object) -> None:
+        socket = self.sender()
+        if socket is None or socket is not self._socket:
+            return
+        log.info("event socket error: %s", socket.errorString())  # type: ignore[union-attr]
+        self._on_socket_closed(socket)  # type: ignore[arg-type]
+
+    def _on_socket_disconnected(self) -> None:
+        socket = self.sender()
+        if socket is not None and socket is self._socket:
+            self._on_socket_closed(socket)  # type: ignore[arg-type]
+
+    def _on_socket_text(self, text: str) -> None:
+        socket = self.sender()
+        if socket is not None and socket is self._socket:
+            self._on_socket_message(socket, text)  # type: ignore[arg-type]
+
+    def _on_pong(self, _elapsed: int, _payload: QByteArray) -> None:
+        self._pong_timer.stop()
+
+    def _on_socket_closed(self, socket: QWebSocket) -> None:
+        if socket is not self._socket:
+            return
+        close_code = socket.closeCode()
+        self._close_socket()
+        self._set_online(False)
+        if close_code == WS_CLOSE_BAD_TOKEN:
+            self.forget_token()
+        self._after_drop()
+
+    def _on_connect_timeout(self) -> None:
+        if self._socket is not None and not self._socket_live:
+            log.info("event socket did not open within %d ms", self.timeout_ms)
+            self._on_socket_closed(self._socket)
+
+    def _send_ping(self) -> None:
+        if self._socket is not None and self._socket_live:
+            if not self._pong_timer.isActive():
+                self._pong_timer.start(max(1000, self._ping_timer.interval()))
+            self._socket.ping(QByteArray())
+
+    def _on_pong_timeout(self) -> None:
+        # The hub (or the cable) went away without closing the connection.
+        if self._socket is not None:
+            log.info("no answer to a ping; the event socket is dead")
+            self._on_socket_closed(self._socket)
+
+    def _on_socket_message(self, socket: QWebSocket, text: str) -> None:
+        if socket is not self._socket:
+            return
+        try:
+            event = check_event(json.loads(text))
+        except (ValueError, RecursionError) as problem:
+            log.warning("malformed event frame (%s); resyncing", problem)
+            self.resync("malformed frame")
+            return
+        seq = event["seq"]
+        if seq <= self.state.seq:
+            return  # already part of the snapshot
+        if seq != self.state.seq + 1:
+            self.resync(f"gap in seq: expected {self.state.seq + 1}, got {seq}")
+            return
+        self.state.apply(event)
+        self._applied.append(event)
+        pending = self._pending_snapshot
+        if pending is not None and pending["seq"] == self.state.seq:
+            self._pending_snapshot = None
+            self._replace_state(pending)
+        self.event_received.emit(event)
+        self.state_changed.emit()
+        if event["type"] in self.refresh_events:
+            self.request_refresh()
+
+    # refresh
+
+    def _start_refresh(self) -> None:
+        if not self._refresh_wanted or self._refresh_in_flight or not self._state_ready:
+            return
+        self._refresh_wanted = False
+        self._refresh_in_flight = True
+        self._last_refresh.start()
+        generation = self._generation
+        self.state_fetch_count += 1
+        self.get("/state", lambda answer, error: self._on_refresh(generation, answer, error))
+
+    def _on_refresh(self, generation: int, snapshot: Any, error: HubError | None) -> None:
+        if generation != self._generation:
+            return
+        self._refresh_in_flight = False
+        if error is None:
+            try:
+                self._merge_snapshot(snapshot)
+            except ValueError as problem:
+                log.warning("the hub's /state is unusable: %s", problem)
+        elif not error.unreachable:
+            self.error.emit(error)
+        if self._refresh_wanted:
+            self.request_refresh()
+
+    def _merge_snapshot(self, snapshot: Any) -> None:
+        """Adopt a refetched snapshot without losing or repeating an event.
+
+        Older than the events applied: replace, then re-apply the events after it.
+        Newer: keep it until the socket has delivered the events up to its seq, so that
+        every event is still announced in order.
+        """
+        fresh = HubState.from_snapshot(snapshot)  # validates
+        if fresh.seq > self.state.seq:
+            self._pending_snapshot = snapshot
+            return
+        later = [event for event in self._applied if event["seq"] > fresh.seq]
+        expected_first = fresh.seq + 1
+        if (later and later[0]["seq"] != expected_first) or (not later and fresh.seq != self.state.seq):
+            self.resync("refresh older than the events kept")
+            return
+        self._replace_state(snapshot, later)

@@ -1,0 +1,335 @@
+"""One look for the kiosk, the counter and the display board.
+
+Calm and high-contrast: white and very light grey surfaces, the Saudi flag green
+(#006C35) as the primary colour, one clear colour per status, touch targets of at least
+56 px, and a visible focus ring for keyboard users. Every text/background pair used
+here meets WCAG AA (4.5:1); tests/qt_common/test_theme.py proves it.
+
+Widgets pick a style through dynamic properties rather than their own stylesheets:
+`set_role(button, "primary")`, `set_status(badge, "paused")`.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+log = logging.getLogger(__name__)
+
+TOUCH_TARGET_PX = 56
+BASE_FONT_PT = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Colours:
+    window: str = "#F4F6F5"  # very light grey, a hint of green
+    surface: str = "#FFFFFF"
+    surface_alt: str = "#EAEFEC"
+    border: str = "#B8C4BE"
+    text: str = "#1B1F1D"
+    text_muted: str = "#4B5551"
+    primary: str = "#006C35"  # the Saudi flag green
+    primary_hover: str = "#005A2C"
+    primary_pressed: str = "#004822"
+    on_primary: str = "#FFFFFF"
+    focus: str = "#C98A00"  # gold ring, visible on white and on green
+    disabled_text: str = "#59625E"
+    disabled_surface: str = "#E3E7E5"
+    # statuses: each is a background for white text
+    status_open: str = "#006C35"
+    status_serving: str = "#00693E"
+    status_waiting: str = "#1F5FA8"
+    status_called: str = "#A34A00"
+    status_paused: str = "#8A5300"
+    status_closed: str = "#5A6661"
+    status_done: str = "#5A6661"
+    status_error: str = "#B3261E"
+    status_priority: str = "#6A3D9A"
+    banner_offline: str = "#8A1C14"
+
+
+COLOURS = Colours()
+
+
+class Status(StrEnum):
+    """The status styles a badge or banner can take (ticket and counter statuses map onto them)."""
+
+    OPEN = "open"
+    SERVING = "serving"
+    WAITING = "waiting"
+    CALLED = "called"
+    PAUSED = "paused"
+    CLOSED = "closed"
+    DONE = "done"
+    ERROR = "error"
+    PRIORITY = "priority"
+
+
+STATUS_COLOURS: dict[Status, str] = {
+    Status.OPEN: COLOURS.status_open,
+    Status.SERVING: COLOURS.status_serving,
+    Status.WAITING: COLOURS.status_waiting,
+    Status.CALLED: COLOURS.status_called,
+    Status.PAUSED: COLOURS.status_paused,
+    Status.CLOSED: COLOURS.status_closed,
+    Status.DONE: COLOURS.status_done,
+    Status.ERROR: COLOURS.status_error,
+    Status.PRIORITY: COLOURS.status_priority,
+}
+
+#: hub statuses (ticket and counter) → the style that shows them
+STATUS_OF_HUB_VALUE: dict[str, Status] = {
+    "open": Status.OPEN,
+    "closed": Status.CLOSED,
+    "paused": Status.PAUSED,
+    "waiting": Status.WAITING,
+    "called": Status.CALLED,
+    "serving": Status.SERVING,
+    "done": Status.DONE,
+    "no_show": Status.ERROR,
+    "transferred": Status.DONE,
+    "cancelled": Status.DONE,
+    "expired": Status.DONE,
+}
+
+
+class Role(StrEnum):
+    """How a button or label presents itself."""
+
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    DANGER = "danger"
+    HEADING = "heading"
+    TITLE = "title"
+    MUTED = "muted"
+    CARD = "card"
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio between two `#RRGGBB` colours (1 … 21)."""
+
+    def luminance(hex_colour: str) -> float:
+        colour = QColor(hex_colour)
+        if not colour.isValid():
+            raise ValueError(f"not a colour: {hex_colour!r}")
+        channels = []
+        for value in (colour.redF(), colour.greenF(), colour.blueF()):
+            channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
+        red, green, blue = channels
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_pairs() -> list[tuple[str, str, str]]:
+    """(what, foreground, background) for every text colour this theme puts on a background."""
+    c = COLOURS
+    pairs = [
+        ("text on window", c.text, c.window),
+        ("text on surface", c.text, c.surface),
+        ("text on alt surface", c.text, c.surface_alt),
+        ("muted text on window", c.text_muted, c.window),
+        ("muted text on surface", c.text_muted, c.surface),
+        ("disabled text on disabled surface", c.disabled_text, c.disabled_surface),
+        ("primary button", c.on_primary, c.primary),
+        ("primary button hovered", c.on_primary, c.primary_hover),
+        ("primary button pressed", c.on_primary, c.primary_pressed),
+        ("primary text on surface", c.primary, c.surface),
+        ("danger button", c.on_primary, c.status_error),
+        ("offline banner", c.on_primary, c.banner_offline),
+    ]
+    pairs += [(f"badge {status.value}", c.on_primary, colour) for status, colour in STATUS_COLOURS.items()]
+    return pairs
+
+
+# --- fonts ----------------------------------------------------------------------------------
+
+#: Arabic families in order of preference, per platform. Sans faces first: they stay legible
+#: at a distance and at small sizes on screens (docs/decisions/qt-fonts.md).
+ARABIC_FAMILIES: dict[str, tuple[str, ...]] = {
+    "linux": ("Noto Sans Arabic", "Noto Naskh Arabic", "Noto Kufi Arabic", "Amiri", "DejaVu Sans"),
+    "win32": ("Segoe UI", "Tahoma", "Arial"),
+    "darwin": ("SF Arabic", "Geeza Pro", "Arial"),
+}
+#: the face for Latin letters and digits, listed before the Arabic face so both scripts
+#: come from a matching sans family; on Windows Segoe UI covers both.
+LATIN_FAMILIES: dict[str, tuple[str, ...]] = {
+    "linux": ("Noto Sans", "DejaVu Sans", "Liberation Sans"),
+    "win32": ("Segoe UI", "Arial"),
+    "darwin": ("SF Pro Text", "Helvetica Neue", "Arial"),
+}
+
+
+def _platform_key() -> str:
+    if sys.platform.startswith("win"):
+        return "win32"
+    if sys.platform == "darwin":
+        return "darwin"
+    return "linux"
+
+
+def _require_gui() -> None:
+    if QGuiApplication.instance() is None:
+        raise RuntimeError("fonts need a QApplication; create it first (qt_common.app.create_app)")
+
+
+@functools.cache
+def arabic_font_family() -> str:
+    """The installed family that draws Arabic, by preference; a logged warning when falling back."""
+    _require_gui()
+    installed = set(QFontDatabase.families())
+    for family in ARABIC_FAMILIES[_platform_key()]:
+        if family in installed and QFontDatabase.WritingSystem.Arabic in QFontDatabase.writingSystems(family):
+            return family
+    with_arabic = sorted(QFontDatabase.families(QFontDatabase.WritingSystem.Arabic))
+    if with_arabic:
+        log.warning("none of the preferred Arabic fonts is installed; using %r", with_arabic[0])
+        return with_arabic[0]
+    fallback = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).family()
+    log.warning("no installed font draws Arabic; Arabic text will show as boxes (using %r)", fallback)
+    return fallback
+
+
+@functools.cache
+def latin_font_family() -> str | None:
+    """A sans family for Latin letters and digits, or None to let the Arabic family draw them."""
+    _require_gui()
+    installed = set(QFontDatabase.families())
+    for family in LATIN_FAMILIES[_platform_key()]:
+        if family in installed:
+            return family
+    return None
+
+
+def font_families() -> list[str]:
+    """The families every widget uses, in fallback order."""
+    arabic = arabic_font_family()
+    latin = latin_font_family()
+    return [arabic] if latin is None or latin == arabic else [latin, arabic]
+
+
+def app_font(size_pt: float = BASE_FONT_PT, bold: bool = False) -> QFont:
+    """The theme's font at `size_pt` points."""
+    if isinstance(size_pt, bool) or not isinstance(size_pt, int | float) or not 1 <= size_pt <= 1000:
+        raise ValueError(f"font size must be 1–1000 pt, got {size_pt!r}")
+    font = QFont()
+    font.setFamilies(font_families())
+    font.setPointSizeF(float(size_pt))
+    font.setBold(bold)
+    font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
+    return font
+
+
+# --- palette and stylesheet -----------------------------------------------------------------
+
+
+def palette() -> QPalette:
+    c = COLOURS
+    pal = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: c.window,
+        QPalette.ColorRole.WindowText: c.text,
+        QPalette.ColorRole.Base: c.surface,
+        QPalette.ColorRole.AlternateBase: c.surface_alt,
+        QPalette.ColorRole.Text: c.text,
+        QPalette.ColorRole.PlaceholderText: c.text_muted,
+        QPalette.ColorRole.Button: c.surface,
+        QPalette.ColorRole.ButtonText: c.text,
+        QPalette.ColorRole.Highlight: c.primary,
+        QPalette.ColorRole.HighlightedText: c.on_primary,
+        QPalette.ColorRole.ToolTipBase: c.surface,
+        QPalette.ColorRole.ToolTipText: c.text,
+        QPalette.ColorRole.Link: c.primary,
+        QPalette.ColorRole.BrightText: c.on_primary,
+    }
+    for role, colour in roles.items():
+        pal.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(c.disabled_text))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Button, QColor(c.disabled_surface))
+    return pal
+
+
+def stylesheet() -> str:
+    c = COLOURS
+    status_rules = "\n".join(
+        f'QLabel[status="{status.value}"], QFrame[status="{status.value}"] '
+        f"{{ background: {colour}; color: {c.on_primary}; border-radius: 6px; padding: 4px 12px; }}"
+        for status, colour in STATUS_COLOURS.items()
+    )
+    return f"""
+QWidget {{ color: {c.text}; }}
+QMainWindow, QDialog {{ background: {c.window}; }}
+QPushButton {{
+    min-height: {TOUCH_TARGET_PX}px; min-width: {TOUCH_TARGET_PX}px; padding: 8px 24px;
+    background: {c.surface}; color: {c.text};
+    border: 2px solid {c.border}; border-radius: 10px;
+}}
+QPushButton:hover {{ border-color: {c.primary}; }}
+QPushButton:pressed {{ background: {c.surface_alt}; }}
+QPushButton:focus {{ border: 3px solid {c.focus}; }}
+QPushButton:disabled {{ background: {c.disabled_surface}; color: {c.disabled_text}; border-color: {c.disabled_surface}; }}
+QPushButton[role="primary"] {{ background: {c.primary}; color: {c.on_primary}; border-color: {c.primary}; }}
+QPushButton[role="primary"]:hover {{ background: {c.primary_hover}; }}
+QPushButton[role="primary"]:pressed {{ background: {c.primary_pressed}; }}
+QPushButton[role="primary"]:focus {{ border: 3px solid {c.focus}; }}
+QPushButton[role="danger"] {{ background: {c.status_error}; color: {c.on_primary}; border-color: {c.status_error}; }}
+QPushButton[role="danger"]:focus {{ border: 3px solid {c.focus}; }}
+QPushButton[role="primary"]:disabled, QPushButton[role="danger"]:disabled {{
+    background: {c.disabled_surface}; color: {c.disabled_text}; border-color: {c.disabled_surface};
+}}
+QLineEdit, QComboBox, QSpinBox {{
+    min-height: 48px; padding: 4px 12px; background: {c.surface};
+    border: 2px solid {c.border}; border-radius: 8px;
+}}
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus {{ border: 3px solid {c.focus}; }}
+QLabel[role="title"] {{ font-size: 28pt; font-weight: bold; color: {c.primary}; }}
+QLabel[role="heading"] {{ font-size: 20pt; font-weight: bold; }}
+QLabel[role="muted"] {{ color: {c.text_muted}; }}
+QFrame[role="card"] {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: 12px; }}
+{status_rules}
+QFrame#OfflineBanner {{ background: {c.banner_offline}; border-radius: 0; }}
+QFrame#OfflineBanner QLabel {{ color: {c.on_primary}; background: transparent; }}
+QFrame#MessageBar[kind="error"] {{ background: {c.status_error}; border-radius: 8px; }}
+QFrame#MessageBar[kind="info"] {{ background: {c.primary}; border-radius: 8px; }}
+QFrame#MessageBar QLabel {{ color: {c.on_primary}; background: transparent; }}
+QToolTip {{ background: {c.surface}; color: {c.text}; border: 1px solid {c.border}; }}
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    """Fusion style (the same on every platform), the palette, the stylesheet and the font."""
+    app.setStyle("Fusion")
+    app.setPalette(palette())
+    app.setFont(app_font(BASE_FONT_PT))
+    app.setStyleSheet(stylesheet())
+
+
+def _repolish(widget: QWidget) -> None:
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+def set_role(widget: QWidget, role: Role | str | None) -> None:
+    """Style `widget` as `role` (primary button, heading label…); None for the plain look."""
+    widget.setProperty("role", Role(role).value if role is not None else None)
+    _repolish(widget)
+
+
+def set_status(widget: QWidget, status: Status | str | None) -> None:
+    """Colour `widget` for `status`: a Status, or a hub ticket/counter status such as "no_show"."""
+    if status is None:
+        widget.setProperty("status", None)
+    else:
+        value = STATUS_OF_HUB_VALUE.get(status, None) if isinstance(status, str) else None
+        widget.setProperty("status", (value or Status(status)).value)
+    _repolish(widget)

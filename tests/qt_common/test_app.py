@@ -1,0 +1,58 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from qt_common import theme
+from qt_common.app import create_app
+from qt_common.i18n import Language, current_language, set_language
+
+
+def test_create_app_reuses_and_themes_the_application(qapp: QApplication) -> None:
+    """The existing application is reused, styled, and given the Arabic-capable font."""
+    app = create_app([], "ar")
+    try:
+        assert app is qapp
+        assert app.palette().color(QPalette.ColorRole.Window) == QColor(theme.COLOURS.window)
+        assert app.styleSheet() == theme.stylesheet()
+        assert theme.arabic_font_family() in app.font().families()
+        assert app.applicationName() == "Tabour"
+    finally:
+        set_language(app, "ar")
+
+
+def test_create_app_sets_direction_per_language(qapp: QApplication) -> None:
+    """English is left-to-right, Arabic right-to-left."""
+    try:
+        app = create_app([], "en")
+        assert app.layoutDirection() == Qt.LayoutDirection.LeftToRight
+        assert current_language() is Language.EN
+        app = create_app([], "ar")
+        assert app.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    finally:
+        set_language(qapp, "ar")
+
+
+def test_create_app_refuses_a_bad_language_first(qapp: QApplication) -> None:
+    """A bad language is refused before anything is changed."""
+    qapp.setApplicationName("untouched")
+    try:
+        with pytest.raises(ValueError):
+            create_app([], "de")
+        assert qapp.applicationName() == "untouched"
+    finally:
+        create_app([], "ar")
+
+
+def test_platform_is_left_to_the_environment(qapp: QApplication) -> None:
+    """`QT_QPA_PLATFORM` is not overridden (offscreen under the tests)."""
+    before = os.environ.get("QT_QPA_PLATFORM")
+    create_app([], "ar")
+    assert os.environ.get("QT_QPA_PLATFORM") == before
+    assert QApplication.platformName() == (before or QApplication.platformName())

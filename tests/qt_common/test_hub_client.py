@@ -1,0 +1,621 @@
+"""The hub client's parts that need no hub: URLs, the token file, errors, answers a broken hub gives.
+
+A hub cannot be made to send a broken answer, so those cases use a small HTTP server that
+answers as a broken or hostile hub would. Everything with a real hub is in
+test_hub_client_live.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import socket
+import stat
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from qt_common.hub_client import (
+    CONFIG_DIR_ENV,
+    HubClient,
+    HubError,
+    HubEventHandlers,
+    HubState,
+    StoredDevice,
+    TokenStore,
+    backoff_delay_ms,
+    check_device_name,
+    check_event,
+    normalize_hub_url,
+)
+
+WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+class Answers:
+    """What the stand-in hub answers, per path: (status, headers, body)."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
+        #: the event socket: "mute" accepts the upgrade then never answers; "stall" never accepts
+        self.events_socket = "mute"
+        self.release = threading.Event()
+
+
+@pytest.fixture
+def odd_hub() -> Iterator[tuple[str, Answers]]:
+    """An HTTP server on loopback that answers whatever the test sets, like a broken hub."""
+    answers = Answers()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # a WebSocket upgrade needs it
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            answers.requests.append((self.command, self.path, headers, body))
+            if self.path.startswith("/api/v1/events"):
+                self._hold_event_socket()
+                return
+            status, headers, payload = answers.by_path.get(self.path.split("?")[0], (404, {}, b'{"error":"not_found"}'))
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def _hold_event_socket(self) -> None:
+            if answers.events_socket == "mute":
+                accept = base64.b64encode(
+                    hashlib.sha1((self.headers["Sec-WebSocket-Key"] + WEBSOCKET_GUID).encode()).digest()
+                ).decode()
+                self.send_response(101)
+                self.send_header("Upgrade", "websocket")
+                self.send_header("Connection", "Upgrade")
+                self.send_header("Sec-WebSocket-Accept", accept)
+                self.end_headers()
+                self.wfile.flush()
+            answers.release.wait(30)  # a hung hub: reads nothing, answers no ping
+            self.close_connection = True
+
+        do_GET = do_POST = do_DELETE = _answer
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", answers
+    finally:
+        answers.release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def call(qtbot, send) -> tuple[Any, HubError | None]:
+    """Run `send(callback)` and wait for the callback's (result, error)."""
+    outcome: list[tuple[Any, HubError | None]] = []
+    send(lambda result, error: outcome.append((result, error)))
+    qtbot.waitUntil(lambda: bool(outcome), timeout=10_000)
+    return outcome[0]
+
+
+# --- URLs, names, ids -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("http://10.0.0.2:8470", "http://10.0.0.2:8470"), ("http://10.0.0.2:8470/", "http://10.0.0.2:8470"),
+     ("  https://hub.local  ", "https://hub.local"), ("http://hub.local/tabour/", "http://hub.local/tabour")],
+)
+def test_hub_url_is_normalised(given: str, expected: str) -> None:
+    """Trailing slashes and spaces go; http and https with a path prefix are accepted."""
+    assert normalize_hub_url(given) == expected
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "   ", "10.0.0.2:8470", "ftp://hub", "file:///etc/passwd", "javascript:alert(1)", "http://",
+     "http://hub/?token=x", "http://hub/#x", "http://user:secret@hub", "http://" + "a" * 3000, None, 8470],
+)
+def test_hub_url_refuses_anything_else(bad: object) -> None:
+    """Only an http(s) base URL without credentials, query or fragment is a hub URL."""
+    with pytest.raises(ValueError):
+        normalize_hub_url(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "a" * 81, "kiosk\n1", "tab\there", None, 7])
+def test_device_name_refuses_bad_names(bad: object) -> None:
+    """Empty, over-long or control-character names are refused."""
+    with pytest.raises(ValueError):
+        check_device_name(bad)  # type: ignore[arg-type]
+
+
+def test_backoff_doubles_to_five_seconds() -> None:
+    """Retries wait 0.5, 1, 2, 4 s then 5 s for good; jitter never goes past 5 s."""
+    assert [backoff_delay_ms(n) for n in range(7)] == [500, 1000, 2000, 4000, 5000, 5000, 5000]
+    assert backoff_delay_ms(3, 1.2) == 4800
+    assert backoff_delay_ms(10, 1.2) == 5000
+    assert backoff_delay_ms(-5) == 500
+
+
+# --- the token file -------------------------------------------------------------------------
+
+
+def test_token_file_is_private_and_round_trips(tmp_path: Path) -> None:
+    """The token is saved 0600 in a 0700 folder and read back unchanged."""
+    store = TokenStore(tmp_path / "cfg")
+    device = StoredDevice("http://10.0.0.2:8470", "kiosk-1", "kiosk", "s3cret-token", 4, 1.5)
+    path = store.save(device)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert store.load(device.hub_url, device.device_name) == device
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary left behind
+    store.forget(device.hub_url, device.device_name)
+    assert not path.exists()
+    store.forget(device.hub_url, device.device_name)  # forgetting twice is harmless
+
+
+def test_one_file_per_hub_and_device(tmp_path: Path) -> None:
+    """Two hubs or two device names never share a token file."""
+    store = TokenStore(tmp_path)
+    paths = {
+        store.path_for("http://10.0.0.2:8470", "kiosk-1"),
+        store.path_for("http://10.0.0.3:8470", "kiosk-1"),
+        store.path_for("http://10.0.0.2:8470", "kiosk-2"),
+        store.path_for("http://10.0.0.2:8471", "kiosk-1"),
+    }
+    assert len(paths) == 4
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "..", "/abs/path", "a\\b", "شاشة الصالة", "x" * 80])
+def test_hostile_names_stay_inside_the_folder(tmp_path: Path, name: str) -> None:
+    """Whatever the device name, its token file is a plain file name in the config folder."""
+    store = TokenStore(tmp_path / "cfg")
+    path = store.save(StoredDevice("http://hub:8470", name, "display", "t"))
+    assert path.parent == tmp_path / "cfg"
+    assert store.load("http://hub:8470", name) is not None
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["", "not json", "[]", '{"token": 5}', '{"token": ""}', json.dumps({"token": "x" * 500}),
+     json.dumps({"token": "t", "hub_url": "http://other:1", "device_name": "kiosk-1"})],
+)
+def test_unreadable_token_file_means_not_enrolled(tmp_path: Path, content: str) -> None:
+    """A corrupt, foreign or hostile token file is ignored (the device enrolls again), not a crash."""
+    store = TokenStore(tmp_path)
+    path = store.path_for("http://hub:8470", "kiosk-1")
+    path.write_text(content, encoding="utf-8")
+    assert store.load("http://hub:8470", "kiosk-1") is None
+
+
+def test_config_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: QApplication) -> None:
+    """TABOUR_CONFIG_DIR moves the token files (tests, portable installs)."""
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(tmp_path / "from-env"))
+    client = HubClient("http://hub:8470", device_name="kiosk-1", kind="kiosk")
+    assert client.token_path is not None and client.token_path.parent == tmp_path / "from-env"
+    explicit = HubClient("http://hub:8470", device_name="kiosk-1", kind="kiosk", config_dir=tmp_path / "arg")
+    assert explicit.token_path is not None and explicit.token_path.parent == tmp_path / "arg"
+
+
+def test_stored_token_is_used_without_enrolling(tmp_path: Path, qapp: QApplication) -> None:
+    """A device that enrolled before starts with its token."""
+    TokenStore(tmp_path).save(StoredDevice("http://hub:8470", "kiosk-1", "kiosk", "old-token", 9))
+    client = HubClient("http://hub:8470/", device_name="kiosk-1", kind="kiosk", config_dir=tmp_path)
+    assert client.is_enrolled and client.device_token == "old-token" and client.device_id == 9
+
+
+# --- bad calls are refused before anything is sent ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["state", "/../admin", "/tickets/../../x", "http://evil/x", "/state?token=x", "/a#b", "/" + "a" * 3000, None]
+)
+def test_request_refuses_paths_off_the_api(qapp: QApplication, tmp_path: Path, path: object) -> None:
+    """A path must be a plain path under /api/v1: no climbing out, no other host, no query."""
+    client = HubClient("http://hub:8470", config_dir=tmp_path)
+    with pytest.raises(ValueError):
+        client.get(path)  # type: ignore[arg-type]
+
+
+def test_request_refuses_bad_bodies_and_methods(qapp: QApplication, tmp_path: Path) -> None:
+    """NaN, unencodable bodies and unknown methods fail loudly at the call."""
+    client = HubClient("http://hub:8470", config_dir=tmp_path)
+    with pytest.raises(ValueError):
+        client.post("/tickets", {"service_id": float("nan")})
+    with pytest.raises(TypeError):
+        client.post("/tickets", {"service_id": object()})
+    with pytest.raises(ValueError):
+        client.request("TRACE", "/state")
+    with pytest.raises(ValueError):
+        client.request("GET", "/state", auth="root")
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, "1", 1.0, 2**60, None])
+def test_convenience_calls_refuse_bad_ids(qapp: QApplication, tmp_path: Path, bad: object) -> None:
+    """Ids must be positive integers; booleans and text are not ids."""
+    client = HubClient("http://hub:8470", config_dir=tmp_path)
+    with pytest.raises(ValueError):
+        client.issue_ticket(bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        client.call_next(bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        client.ticket_action(bad, "finish")  # type: ignore[arg-type]
+
+
+def test_convenience_calls_refuse_bad_values(qapp: QApplication, tmp_path: Path) -> None:
+    """Unknown priorities, actions and kinds, and over-long texts, are refused at the call."""
+    client = HubClient("http://hub:8470", config_dir=tmp_path)
+    with pytest.raises(ValueError):
+        client.issue_ticket(1, "vip")
+    with pytest.raises(ValueError):
+        client.ticket_action(1, "delete")
+    with pytest.raises(ValueError):
+        client.pause_counter(1, "x" * 81)
+    with pytest.raises(ValueError):
+        client.call_number(1, 105)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        client.login("clerk1", "1" * 13, 1)
+    with pytest.raises(ValueError):
+        client.enroll("kiosk-1", "toaster", "4711")
+    with pytest.raises(ValueError):
+        client.enroll("kiosk-1", "kiosk", "")
+    with pytest.raises(ValueError):
+        client.report_device_status(["paper_out"])  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        HubClient("http://hub:8470", config_dir=tmp_path, timeout_ms=0)
+
+
+# --- transport failures ---------------------------------------------------------------------
+
+
+def test_refused_connection_is_an_unreachable_hub_error(qapp: QApplication, qtbot, tmp_path: Path) -> None:
+    """Nothing listening: status 0, code "unreachable", messages in both languages."""
+    client = HubClient(f"http://127.0.0.1:{closed_port()}", config_dir=tmp_path)
+    result, error = call(qtbot, lambda done: client.health(done))
+    assert result is None
+    assert isinstance(error, HubError)
+    assert (error.status, error.code) == (0, "unreachable")
+    assert error.unreachable
+    assert error.message("ar") == "تعذّر الوصول إلى الخادم."
+    assert error.message("en") == "The hub cannot be reached."
+
+
+def test_silent_hub_times_out_as_unreachable(qapp: QApplication, qtbot, tmp_path: Path) -> None:
+    """A hub that accepts the connection but never answers gives "unreachable" after the timeout."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        client = HubClient(f"http://127.0.0.1:{listener.getsockname()[1]}", config_dir=tmp_path, timeout_ms=300)
+        _, error = call(qtbot, lambda done: client.health(done))
+    assert error is not None and error.code == "unreachable"
+
+
+def test_failure_without_callback_goes_to_the_error_signal(qapp: QApplication, qtbot, tmp_path: Path) -> None:
+    """A request sent without a callback still reports its failure, on `error`."""
+    client = HubClient(f"http://127.0.0.1:{closed_port()}", config_dir=tmp_path)
+    with qtbot.waitSignal(client.error, timeout=10_000) as blocker:
+        client.health()
+    assert blocker.args[0].code == "unreachable"
+
+
+def test_abort_means_no_callback(qapp: QApplication, qtbot, tmp_path: Path) -> None:
+    """An aborted request never calls back."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        client = HubClient(f"http://127.0.0.1:{listener.getsockname()[1]}", config_dir=tmp_path)
+        called: list[object] = []
+        pending = client.health(lambda *outcome: called.append(outcome))
+        pending.abort()
+        qtbot.wait(200)
+    assert called == [] and pending.aborted
+
+
+def test_start_without_hub_stays_offline_and_keeps_trying(qapp: QApplication, qtbot, tmp_path: Path) -> None:
+    """An unreachable hub: offline, no error shown for it, and another attempt follows by itself."""
+    url = f"http://127.0.0.1:{closed_port()}"
+    TokenStore(tmp_path).save(StoredDevice(url, "board", "display", "t"))
+    client = HubClient(url, device_name="board", kind="display", config_dir=tmp_path)
+    errors: list[HubError] = []
+    client.error.connect(errors.append)
+    client.start()
+    qtbot.waitUntil(lambda: client.state_fetch_count >= 2, timeout=10_000)
+    assert not client.online
+    assert errors == []
+    client.stop()
+    assert not client.running
+
+
+# --- a broken or hostile hub's answers ------------------------------------------------------
+
+
+def test_hub_error_body_becomes_a_typed_error(qapp: QApplication, qtbot, tmp_path: Path, odd_hub) -> None:
+    """The hub's `{error, message, message_ar}` and Retry-After arrive as a HubError."""
+    url, answers = odd_hub
+    body = {"error": "rate_limited", "message": "Wait.", "message_ar": "انتظر."}
+    answers.by_path["/api/v1/health"] = (429, {"Retry-After": "7", "Content-Type": "application/json"},
+                                        json.dumps(body).encode())
+    client = HubClient(url, config_dir=tmp_path)
+    _, error = call(qtbot, lambda done: client.health(done))
+    assert error is not None
+    assert (error.status, error.code, error.message_en, error.message_ar) == (429, "rate_limited", "Wait.", "انتظر.")
+    assert error.retry_after == 7.0
+
+
+@pytest.mark.parametrize(
+    ("status", "payload", "code"),
+    [
+        (200, b"<html>proxy login</html>", "bad_response"),
+        (200, b"[" * 100_000 + b"]" * 100_000, "bad_response"),
+        (500, b"Internal Server Error", "http_500"),
+        (502, b"", "http_502"),
+        (418, b'{"message": "no code field"}', "http_418"),
+        (400, json.dumps({"error": "x", "message": None, "message_ar": None}).encode(), "x"),
+    ],
+)
+def test_unreadable_answers_are_typed_errors(
+    qapp: QApplication, qtbot, tmp_path: Path, odd_hub, status: int, payload: bytes, code: str
+) -> None:
+    """Non-JSON, absurdly nested or code-less answers become HubErrors with readable messages."""
+    url, answers = odd_hub
+    answers.by_path["/api/v1/health"] = (status, {"Retry-After": "soon"}, payload)
+    client = HubClient(url, config_dir=tmp_path)
+    _, error = call(qtbot, lambda done: client.health(done))
+    assert error is not None and error.code == code and error.status == status
+    assert error.message_en and error.message_ar
+    assert error.retry_after is None
+
+
+def test_huge_answer_is_cut_off(qapp: QApplication, qtbot, tmp_path: Path, odd_hub) -> None:
+    """An answer past the size limit is abandoned, not read into memory."""
+    url, answers = odd_hub
+    answers.by_path["/api/v1/health"] = (200, {}, b'"' + b"x" * 300_000 + b'"')
+    client = HubClient(url, config_dir=tmp_path, max_response_bytes=100_000)
+    _, error = call(qtbot, lambda done: client.health(done))
+    assert error is not None and error.code == "response_too_large"
+
+
+def test_requests_carry_json_and_the_bearer_token(qapp: QApplication, qtbot, tmp_path: Path, odd_hub) -> None:
+    """A POST sends UTF-8 JSON with the device token; a 204 answer gives None."""
+    url, answers = odd_hub
+    TokenStore(tmp_path).save(StoredDevice(url, "counter-3", "counter", "dev-token"))
+    answers.by_path["/api/v1/counters/3/pause"] = (204, {}, b"")
+    client = HubClient(url, device_name="counter-3", kind="counter", config_dir=tmp_path)
+    result, error = call(qtbot, lambda done: client.pause_counter(3, "صلاة", done))
+    assert (result, error) == (None, None)
+    method, path, headers, body = answers.requests[-1]
+    assert (method, path) == ("POST", "/api/v1/counters/3/pause")
+    assert headers["authorization"] == "Bearer dev-token"
+    assert headers["content-type"] == "application/json"
+    assert json.loads(body.decode("utf-8")) == {"reason": "صلاة"}
+
+
+def test_query_parameters_are_encoded(qapp: QApplication, qtbot, tmp_path: Path, odd_hub) -> None:
+    """Stats dates and grouping travel as query parameters; None ones are left out."""
+    url, answers = odd_hub
+    TokenStore(tmp_path).save(StoredDevice(url, "admin", "admin", "t"))
+    answers.by_path["/api/v1/stats"] = (200, {}, b"{}")
+    client = HubClient(url, device_name="admin", kind="admin", config_dir=tmp_path)
+    call(qtbot, lambda done: client.stats("2026-11-01", "2026-11-24", on_done=done))
+    assert answers.requests[-1][1] == "/api/v1/stats?from=2026-11-01&to=2026-11-24"
+
+
+def test_no_token_and_no_code_asks_for_enrollment(qapp: QApplication, qtbot, tmp_path: Path, odd_hub) -> None:
+    """A device without token or code sends nothing and asks for an enrollment code."""
+    url, answers = odd_hub
+    client = HubClient(url, device_name="kiosk-9", kind="kiosk", config_dir=tmp_path)
+    with qtbot.waitSignal(client.enrollment_required):
+        _, error = call(qtbot, lambda done: client.fetch_state(done))
+    assert error is not None and (error.status, error.code) == (401, "not_enrolled")
+    assert answers.requests == []
+
+
+# --- the state model and events -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "snapshot",
+    [None, [], {"seq": -1}, {"seq": "5"}, {"seq": True}, {"seq": 1, "services": {}},
+     {"seq": 1, "services": [{"code": "A"}]}, {"seq": 1, "counters": [1, 2]}, {"seq": 1, "recent_calls": "x"}],
+)
+def test_state_refuses_shapes_off_the_contract(snapshot: object) -> None:
+    """A /state that is not the contract's shape is refused with a ValueError."""
+    with pytest.raises(ValueError):
+        HubState.from_snapshot(snapshot)
+
+
+def test_state_round_trips_the_snapshot() -> None:
+    """A snapshot read and written back is the same JSON, including keys the client does not know."""
+    snapshot = {
+        "seq": 3, "business_day": "2026-11-24", "centre": {"name_en": "X"},
+        "services": [{"id": 2, "code": "B", "waiting": 1}, {"id": 1, "code": "A", "waiting": 0}],
+        "counters": [{"id": 1, "number": 1, "current_ticket": None}], "recent_calls": [], "boards": {},
+        "rules": {"priority_streak_limit": 2},
+    }
+    state = HubState.from_snapshot(snapshot)
+    assert state.to_snapshot() == snapshot
+    assert state.service_by_code("B") == {"id": 2, "code": "B", "waiting": 1}
+    assert state.counter_by_number(1) is state.counter(1)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [None, [], {"type": "ticket.issued"}, {"seq": 0, "type": "x"}, {"seq": True, "type": "x"},
+     {"seq": 1}, {"seq": 1, "type": "Ticket Issued"}, {"seq": 1, "type": "x" * 100}, {"seq": 1, "type": "__init__"}],
+)
+def test_malformed_events_are_refused(frame: object) -> None:
+    """Frames without a positive seq and a dotted type are refused."""
+    if frame == {"seq": 1, "type": "__init__"}:
+        assert check_event(frame)["type"] == "__init__"  # well-formed; dispatch guards names instead
+        return
+    with pytest.raises(ValueError):
+        check_event(frame)
+
+
+class Recorder(HubEventHandlers):
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def on_ticket_called(self, event: dict) -> None:
+        self.seen.append(f"called {event['seq']}")
+
+    def on_unhandled_event(self, event: dict) -> None:
+        self.seen.append(f"other {event['type']}")
+
+    def on_state_loaded(self, state: dict) -> None:
+        self.seen.append("state")
+
+
+def test_typed_handlers_are_dispatched_by_event_type() -> None:
+    """`ticket.called` goes to `on_ticket_called`; unknown or look-alike types to `on_unhandled_event`."""
+    recorder = Recorder()
+    recorder.dispatch_hub_event({"seq": 1, "type": "ticket.called"})
+    recorder.dispatch_hub_event({"seq": 2, "type": "ticket.finished"})
+    recorder.dispatch_hub_event({"seq": 3, "type": "state.loaded"})
+    recorder.dispatch_hub_event({"seq": 4, "type": "unhandled.event"})
+    assert recorder.seen == ["called 1", "other ticket.finished", "other state.loaded", "other unhandled.event"]
+
+
+def test_file_mode_survives_a_permissive_umask(tmp_path: Path) -> None:
+    """Even with umask 000 the token file is 0600."""
+    old = os.umask(0)
+    try:
+        path = TokenStore(tmp_path / "cfg").save(StoredDevice("http://hub:1", "k", "kiosk", "t"))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+# --- merging a refetched snapshot with the event stream -------------------------------------
+
+
+def _snapshot(seq: int, waiting: int, eta: int) -> dict[str, Any]:
+    return {
+        "seq": seq, "business_day": "2026-11-24", "centre": {}, "boards": {}, "recent_calls": [],
+        "services": [{"id": 1, "code": "A", "waiting": waiting, "issued_today": waiting, "eta_seconds": eta}],
+        "counters": [{"id": 1, "number": 1, "status": "open", "current_ticket": None}],
+    }
+
+
+def _issued(seq: int, ticket_id: int) -> str:
+    return json.dumps({"seq": seq, "type": "ticket.issued", "at": "2026-11-24T09:00:00+03:00",
+                       "ticket": {"id": ticket_id, "service_id": 1, "status": "waiting", "number": f"A-{ticket_id:03}"}})
+
+
+@pytest.fixture
+def streaming_client(qapp: QApplication, tmp_path: Path) -> HubClient:
+    """A client whose socket handler is fed frames by the test, from a known snapshot at seq 5."""
+    client = HubClient("http://hub:8470", config_dir=tmp_path, refresh_events=frozenset())
+    client._replace_state(_snapshot(5, 0, 0))
+    client._socket = None  # frames below are "from" the current socket, which is None
+    return client
+
+
+def test_refetch_older_than_the_stream_replays_the_events_after_it(streaming_client: HubClient) -> None:
+    """A snapshot at seq 6 arriving after events 6 and 7: the snapshot plus event 7, nothing announced twice."""
+    client = streaming_client
+    announced: list[int] = []
+    client.event_received.connect(lambda event: announced.append(event["seq"]))
+    client._on_socket_message(None, _issued(6, 1))
+    client._on_socket_message(None, _issued(7, 2))
+    client._merge_snapshot(_snapshot(6, 1, 300))
+    assert client.state.seq == 7
+    assert client.state.service(1)["waiting"] == 2
+    assert client.state.service(1)["eta_seconds"] == 300  # taken from the snapshot
+    assert announced == [6, 7]
+
+
+def test_refetch_newer_than_the_stream_waits_for_the_events(streaming_client: HubClient) -> None:
+    """A snapshot at seq 7 while the client is at 5: events 6 and 7 are still announced, then the snapshot holds."""
+    client = streaming_client
+    announced: list[int] = []
+    client.event_received.connect(lambda event: announced.append(event["seq"]))
+    client._merge_snapshot(_snapshot(7, 2, 600))
+    assert client.state.seq == 5 and not client.settled
+    client._on_socket_message(None, _issued(6, 1))
+    assert client.state.seq == 6 and client.state.service(1)["eta_seconds"] == 0
+    client._on_socket_message(None, _issued(7, 2))
+    assert announced == [6, 7]
+    assert client.state.seq == 7
+    assert client.state.service(1)["eta_seconds"] == 600
+    assert client.state.to_snapshot() == _snapshot(7, 2, 600)
+
+
+def test_events_already_in_the_snapshot_are_skipped(streaming_client: HubClient) -> None:
+    """Replayed events at or below the snapshot's seq are not applied again."""
+    client = streaming_client
+    client._on_socket_message(None, _issued(4, 9))
+    client._on_socket_message(None, _issued(5, 9))
+    assert client.state.seq == 5 and client.state.service(1)["waiting"] == 0
+
+
+# --- a hub that hangs -------------------------------------------------------------------------
+
+
+def _state_answer(seq: int = 0) -> tuple[int, dict[str, str], bytes]:
+    return 200, {"Content-Type": "application/json"}, json.dumps(_snapshot(seq, 0, 0)).encode()
+
+
+def test_unanswered_pings_drop_a_dead_socket(qapp: QApplication, qtbot, tmp_path: Path, odd_hub) -> None:
+    """A hub that stops answering (power cut, pulled cable) is noticed by ping and the client resyncs."""
+    url, answers = odd_hub
+    answers.by_path["/api/v1/state"] = _state_answer()
+    TokenStore(tmp_path).save(StoredDevice(url, "board", "display", "t"))
+    client = HubClient(url, device_name="board", kind="display", config_dir=tmp_path, ping_interval_ms=200)
+    with qtbot.waitSignal(client.connected, timeout=10_000):
+        client.start()
+    assert client.online
+    with qtbot.waitSignal(client.online_changed, timeout=10_000) as blocker:
+        pass
+    assert blocker.args == [False]
+    qtbot.waitUntil(lambda: client.state_fetch_count >= 2, timeout=10_000)
+    assert client.resync_count >= 1
+    client.stop()
+
+
+def test_event_socket_that_never_opens_is_given_up(qapp: QApplication, qtbot, tmp_path: Path, odd_hub) -> None:
+    """An upgrade the hub never completes times out; the client tries again instead of waiting forever."""
+    url, answers = odd_hub
+    answers.events_socket = "stall"
+    answers.by_path["/api/v1/state"] = _state_answer()
+    TokenStore(tmp_path).save(StoredDevice(url, "board", "display", "t"))
+    client = HubClient(url, device_name="board", kind="display", config_dir=tmp_path, timeout_ms=300)
+    client.start()
+    qtbot.waitUntil(lambda: client.state_fetch_count >= 2, timeout=10_000)
+    assert not client.online
+    client.stop()
+
+
+def test_the_token_travels_in_the_header_not_the_url(qapp: QApplication, qtbot, tmp_path: Path, odd_hub) -> None:
+    """The event socket sends the token as a Bearer header, so it stays out of the hub's access log."""
+    url, answers = odd_hub
+    answers.by_path["/api/v1/state"] = _state_answer(41)
+    TokenStore(tmp_path).save(StoredDevice(url, "board", "display", "secret-t"))
+    client = HubClient(url, device_name="board", kind="display", config_dir=tmp_path)
+    with qtbot.waitSignal(client.connected, timeout=10_000):
+        client.start()
+    _, path, headers, _ = next(request for request in answers.requests if request[1].startswith("/api/v1/events"))
+    assert path == "/api/v1/events?since=41"
+    assert headers["authorization"] == "Bearer secret-t"
+    client.stop()
