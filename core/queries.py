@@ -10,7 +10,7 @@ from core.commands import CLOSED_MESSAGES, service_closed_reason
 from core.models import DeviceKind, Role
 from core.security import token_hash
 from core.store import Store
-from core.views import TICKET_SELECT, counter_view, eta_for, iso, ticket_view
+from core.views import TICKET_SELECT, average_service_seconds, counter_view, eta_for, iso, ticket_view
 
 RECENT_CALLS = 12
 
@@ -130,6 +130,7 @@ def services_view(store: Store, conn) -> list[dict[str, Any]]:
                 "closed_message_en": CLOSED_MESSAGES[reason][0] if reason else None,
                 "closed_message_ar": CLOSED_MESSAGES[reason][1] if reason else None,
                 "target_wait_seconds": service.target_wait_seconds,
+                "average_service_seconds": round(average_service_seconds(store, service.id)),
                 "daily_cap": service.daily_cap,
                 "issued_today": issued_today,
                 "waiting": count,

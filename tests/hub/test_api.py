@@ -36,6 +36,14 @@ def test_state_snapshot_has_the_contract_names(hall):
     assert len(state["counters"]) == 8
 
 
+def test_services_carry_the_average_service_time(hall):
+    """Each service tells its average service time; with no history it is the configured one."""
+    display = hall.enroll("display")
+    services = hall.client.get("/api/v1/services", headers=display).json()
+    configured = {s.code: s.average_service_minutes * 60 for s in hall.store.catalogue.config.services}
+    assert {s["code"]: s["average_service_seconds"] for s in services} == configured
+
+
 def test_tokens_are_required_and_checked(hall):
     """No token, a malformed header, an unknown or a huge token: 401 with a JSON error."""
     for headers in ({}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer nope"}, {"Authorization": "Bearer " + "x" * 5000}):
