@@ -24,7 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from hub import cli as hub_cli
 
+    from launcher import cli as launcher_cli
+
     hub_cli.register(subparsers)
+    launcher_cli.register(subparsers)
     return parser
 
 

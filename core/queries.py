@@ -131,6 +131,7 @@ def services_view(store: Store, conn) -> list[dict[str, Any]]:
                 "closed_message_ar": CLOSED_MESSAGES[reason][1] if reason else None,
                 "target_wait_seconds": service.target_wait_seconds,
                 "average_service_seconds": round(average_service_seconds(store, service.id)),
+                "configured_service_seconds": service.default_service_seconds,
                 "daily_cap": service.daily_cap,
                 "issued_today": issued_today,
                 "waiting": count,

@@ -42,6 +42,7 @@ def test_services_carry_the_average_service_time(hall):
     services = hall.client.get("/api/v1/services", headers=display).json()
     configured = {s.code: s.average_service_minutes * 60 for s in hall.store.catalogue.config.services}
     assert {s["code"]: s["average_service_seconds"] for s in services} == configured
+    assert {s["code"]: s["configured_service_seconds"] for s in services} == configured
 
 
 def test_tokens_are_required_and_checked(hall):

@@ -1,0 +1,73 @@
+"""Sub-commands that span every package: `simulate` and `doctor`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    simulate = subparsers.add_parser(
+        "simulate",
+        help="drive a realistic day against a hub (arrivals, calls, no-shows, transfers)",
+        description=(
+            "Drive a realistic working day against a running hub through its API: visitors arrive with "
+            "a morning peak and take tickets (some with priority); clerks call, serve, transfer, record "
+            "no-shows and pause for prayer. Boards and supervisor screens can watch it live, and the "
+            "day's figures appear in reports. Clerks sim1..simN must exist with the same PIN (the "
+            "all-in-one demo creates them)."
+        ),
+    )
+    simulate.add_argument("--hub", default="http://127.0.0.1:8470", help="The hub's address. Default http://127.0.0.1:8470.")
+    simulate.add_argument("--visitors-per-hour", type=float, required=True, help="Mean arrivals per hour over the day (the peak is higher).")
+    simulate.add_argument("--counters", type=int, required=True, help="How many counters are staffed (the first N by number).")
+    simulate.add_argument("--speed", type=float, default=60.0, help="How many times faster than real time the day runs. Default 60 (a 7-hour day in 7 minutes).")
+    simulate.add_argument("--hours", type=float, default=7.0, help="Length of the simulated day in hours, from 07:30. Default 7.")
+    simulate.add_argument("--no-show-share", type=float, default=0.05, help="Share of called visitors who never come. Default 0.05.")
+    simulate.add_argument("--transfer-share", type=float, default=0.04, help="Share of visitors transferred to another service. Default 0.04.")
+    simulate.add_argument("--enroll-code", default=os.environ.get("TABOUR_ENROLL_CODE"), help="The hub's enrollment code ($TABOUR_ENROLL_CODE).")
+    simulate.add_argument("--clerk-prefix", default="sim", help="Clerk names are PREFIX1..PREFIXN. Default sim.")
+    simulate.add_argument("--clerk-pin", default="2468", help="The simulated clerks' PIN. Default 2468.")
+    simulate.add_argument("--seed", type=int, default=None, help="Random seed, for a repeatable day.")
+    simulate.set_defaults(func=run_simulate)
+
+    doctor = subparsers.add_parser(
+        "doctor",
+        help="check this machine (Python, Qt, Arabic font and voice, printer, hub) and say what to fix",
+        description="Check that this machine can run Tabour and say what to fix.",
+    )
+    doctor.add_argument("--hub", default=None, help="Also check that this hub answers, e.g. http://192.168.1.10:8470.")
+    doctor.add_argument("--printer", default=None, help="Also check this printer, e.g. tcp://192.168.1.50:9100.")
+    doctor.add_argument("--no-speech", action="store_true", help="Skip the Arabic speech synthesis check.")
+    doctor.set_defaults(func=run_doctor)
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    from launcher.simulate import Plan, SimulationError, run_simulation
+
+    try:
+        plan = Plan(
+            visitors_per_hour=args.visitors_per_hour, counters=args.counters, speed=args.speed, hours=args.hours,
+            no_show_share=args.no_show_share, transfer_share=args.transfer_share, seed=args.seed,
+            clerk_prefix=args.clerk_prefix, clerk_pin=args.clerk_pin, enroll_code=args.enroll_code,
+        )
+        summary = run_simulation(args.hub, plan, log=lambda line: print(line, flush=True))
+    except SimulationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"day done: {summary['issued']} tickets, {summary['served']} served, {summary['no_shows']} no-shows, "
+        f"{summary['transfers']} transferred, {summary['priority']} priority"
+    )
+    for line in summary["errors"][:10]:
+        print(f"note: {line}", file=sys.stderr)
+    return 0
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    from launcher.doctor import report, run_checks
+
+    text, code = report(run_checks(hub=args.hub, printer=args.printer, speech=not args.no_speech))
+    print(text)
+    return code
