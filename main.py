@@ -25,8 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
     from hub import cli as hub_cli
 
     from launcher import cli as launcher_cli
+    from printer import cli as printer_cli
 
     hub_cli.register(subparsers)
+    printer_cli.register(subparsers)
     launcher_cli.register(subparsers)
     return parser
 

@@ -1,0 +1,211 @@
+"""Printer status: what the kiosk can tell the visitor and the staff, in both languages.
+
+Over connections that carry answers back (tcp, usb, serial) the printer is asked with the
+ESC/POS real-time status command DLE EOT n, each answer awaited at most a short timeout:
+
+- n=1 printer status: bit 3 set = offline;
+- n=2 offline cause: bit 2 cover open, bit 5 stopped by paper end, bit 6 error;
+- n=4 roll paper sensor: bits 2-3 paper near end, bits 5-6 paper out.
+
+Every answer byte has bits 1 and 4 set and bits 0 and 7 clear; a byte that does not is not a
+status answer. A printer that does not answer is SILENT, never "paper OK". Connections that
+cannot read back (file, cups, win32, dummy) are UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import enum
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from printer.uri import PrinterTarget, PrinterURIError, parse_printer_uri
+
+if TYPE_CHECKING:
+    from escpos.escpos import Escpos
+
+DLE_EOT = b"\x10\x04"
+_FIXED_MASK, _FIXED_BITS = 0x93, 0x12
+
+
+class PrinterState(enum.Enum):
+    """One printer condition; `value` is the stable code sent to the hub (`device.status`)."""
+
+    READY = "ready"
+    PAPER_NEAR_END = "paper_near_end"
+    PAPER_OUT = "paper_out"
+    COVER_OPEN = "cover_open"
+    OFFLINE = "offline"
+    SILENT = "silent"
+    REFUSED = "refused"
+    UNREACHABLE = "unreachable"
+    UNKNOWN = "unknown"
+    ERROR = "error"
+    MISCONFIGURED = "misconfigured"
+
+    @property
+    def message_ar(self) -> str:
+        return _MESSAGES[self][0]
+
+    @property
+    def message_en(self) -> str:
+        return _MESSAGES[self][1]
+
+    @property
+    def ok_to_print(self) -> bool:
+        """Sending a ticket makes sense (unknown counts: we cannot know better)."""
+        return self in (PrinterState.READY, PrinterState.PAPER_NEAR_END, PrinterState.UNKNOWN)
+
+    @property
+    def visitor_should_note_number(self) -> bool:
+        """The visitor may leave without paper: show the number on screen and ask them to note it."""
+        return not self.ok_to_print
+
+    @property
+    def needs_staff(self) -> bool:
+        """Someone should look at the printer (report it to the hub as `device.status`)."""
+        return self not in (PrinterState.READY, PrinterState.UNKNOWN)
+
+
+_MESSAGES: dict[PrinterState, tuple[str, str]] = {
+    PrinterState.READY: ("الطابعة جاهزة", "The printer is ready"),
+    PrinterState.PAPER_NEAR_END: ("ورق الطابعة يوشك على النفاد", "The printer's paper is running low"),
+    PrinterState.PAPER_OUT: ("نفد ورق الطابعة", "The printer is out of paper"),
+    PrinterState.COVER_OPEN: ("غطاء الطابعة مفتوح", "The printer's cover is open"),
+    PrinterState.OFFLINE: ("الطابعة متوقفة عن العمل", "The printer is offline"),
+    PrinterState.SILENT: ("الطابعة لا تستجيب", "The printer does not answer"),
+    PrinterState.REFUSED: ("الطابعة رفضت الاتصال", "The printer refused the connection"),
+    PrinterState.UNREACHABLE: ("تعذّر الوصول إلى الطابعة", "The printer cannot be reached"),
+    PrinterState.UNKNOWN: ("حالة الطابعة غير معروفة عبر هذا الاتصال", "The printer's status cannot be read over this connection"),
+    PrinterState.ERROR: ("حدث خطأ في الطابعة", "The printer reports an error"),
+    PrinterState.MISCONFIGURED: ("عنوان الطابعة في الإعدادات غير صحيح", "The printer address in the settings is wrong"),
+}
+
+
+@dataclass(frozen=True)
+class StatusReading:
+    """A state plus the detail behind it (for logs and the staff), in English."""
+
+    state: PrinterState
+    detail: str = ""
+
+
+def decode_status(online: int, offline_cause: int | None, paper: int | None) -> PrinterState:
+    """Turn DLE EOT 1, 2 and 4 answer bytes into one state (worst condition first)."""
+    if paper is not None and paper & 0x60 == 0x60:
+        return PrinterState.PAPER_OUT
+    if online & 0x08:
+        if offline_cause is not None:
+            if offline_cause & 0x04:
+                return PrinterState.COVER_OPEN
+            if offline_cause & 0x20:
+                return PrinterState.PAPER_OUT
+            if offline_cause & 0x40:
+                return PrinterState.ERROR
+        return PrinterState.OFFLINE
+    if paper is not None and paper & 0x0C == 0x0C:
+        return PrinterState.PAPER_NEAR_END
+    return PrinterState.READY
+
+
+class _NoAnswer(Exception):
+    pass
+
+
+def _set_read_timeout(conn: "Escpos", seconds: float) -> None:
+    device = conn._device
+    seconds = max(seconds, 0.01)
+    if isinstance(device, socket.socket):
+        device.settimeout(seconds)
+    elif hasattr(device, "timeout") and not callable(getattr(device, "timeout")):
+        try:
+            device.timeout = seconds  # pyserial
+        except Exception:  # noqa: BLE001 - a device without a settable timeout keeps its own
+            pass
+
+
+def _ask(conn: "Escpos", n: int, deadline: float) -> int:
+    """Send DLE EOT n and return the answer byte, or raise _NoAnswer when none comes in time."""
+    conn._raw(DLE_EOT + bytes((n,)))
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _NoAnswer(f"no answer to DLE EOT {n}")
+        _set_read_timeout(conn, remaining)
+        try:
+            data = conn._read()
+        except (socket.timeout, TimeoutError):
+            raise _NoAnswer(f"no answer to DLE EOT {n} in time") from None
+        except Exception as exc:  # pyusb/pyserial raise their own timeout errors
+            if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower():
+                raise _NoAnswer(f"no answer to DLE EOT {n} in time") from None
+            raise
+        if not data:
+            if isinstance(conn._device, socket.socket):
+                raise ConnectionError("the printer closed the connection")
+            continue
+        answers = [b for b in bytes(data) if b & _FIXED_MASK == _FIXED_BITS]
+        if answers:
+            return answers[-1]
+
+
+def read_status(conn: "Escpos", timeout: float) -> StatusReading:
+    """Ask an open, read-back connection for its status; never waits longer than `timeout`."""
+    deadline = time.monotonic() + timeout
+    try:
+        online = _ask(conn, 1, deadline)
+        cause = _ask(conn, 2, deadline) if online & 0x08 else None
+        paper = _ask(conn, 4, deadline)
+    except _NoAnswer as exc:
+        return StatusReading(PrinterState.SILENT, f"{exc} within {timeout:g} s")
+    except (ConnectionError, OSError) as exc:
+        return StatusReading(PrinterState.UNREACHABLE, f"connection lost while reading status: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a driver's own error type; the kiosk must go on
+        return StatusReading(PrinterState.ERROR, f"{type(exc).__name__}: {exc}")
+    return StatusReading(decode_status(online, cause, paper), f"status bytes {online:#04x} {cause if cause is None else hex(cause)} {paper:#04x}")
+
+
+def check_status_reading(target: str | PrinterTarget, timeout: float = 2.0) -> StatusReading:
+    """Like `check_status`, with the detail behind the state."""
+    from printer.connection import ConnectionFailed, open_connection
+
+    try:
+        target = parse_printer_uri(target) if isinstance(target, str) else target
+    except PrinterURIError as exc:
+        return StatusReading(PrinterState.MISCONFIGURED, str(exc))
+    if not target.can_read_status:
+        return StatusReading(PrinterState.UNKNOWN, f"{target.scheme}:// cannot read the printer's answers")
+    result: list[StatusReading] = []
+
+    def ask() -> None:
+        try:
+            conn = open_connection(target, timeout)
+        except ConnectionFailed as exc:
+            result.append(StatusReading(exc.state, exc.detail))
+            return
+        try:
+            result.append(read_status(conn, timeout))
+        finally:
+            _close_quietly(conn)
+
+    # A host name lookup ignores socket timeouts; a worker with a bounded wait keeps the promise.
+    worker = threading.Thread(target=ask, name="printer-status", daemon=True)
+    worker.start()
+    worker.join(timeout * 4 + 1)
+    if not result:
+        return StatusReading(PrinterState.UNREACHABLE, f"no connection within {timeout * 4 + 1:g} s (name lookup or connect)")
+    return result[0]
+
+
+def check_status(target: str | PrinterTarget, timeout: float = 2.0) -> PrinterState:
+    """The printer's state, asked over its own connection; never raises, never waits long."""
+    return check_status_reading(target, timeout).state
+
+
+def _close_quietly(conn: "Escpos") -> None:
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001 - closing a broken connection must not hide the real outcome
+        pass

@@ -1,0 +1,160 @@
+"""What goes on a paper ticket, independent of how it is drawn or sent.
+
+`TicketPrint` is built from the hub's JSON answers (`TicketPrint.from_hub`) or as a sample for
+`print-test` (`TicketPrint.sample`). It holds text in both languages and plain values; the layout
+decides how they look.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Mapping
+
+from core.models import Priority
+
+LANGUAGES = ("ar", "en")
+_MAX_TEXT = 2000  # longer values are cut: a ticket is paper, not a document
+
+
+class TicketDataError(ValueError):
+    """The hub's answer lacks a field the ticket needs, or a field has the wrong type."""
+
+    def __init__(self, message_en: str, message_ar: str) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_ar = message_ar
+
+
+@dataclass(frozen=True)
+class TicketPrint:
+    number: str
+    service_name_ar: str
+    service_name_en: str
+    centre_name_ar: str
+    centre_name_en: str
+    priority: str
+    ahead: int | None
+    eta_seconds: int | None
+    issued_at: datetime
+    status_url: str | None
+    footer_ar: str = ""
+    footer_en: str = ""
+    logo_path: Path | None = None
+    language: str = "ar"
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ValueError(f"language must be 'ar' or 'en', not {self.language!r}")
+        if self.issued_at.tzinfo is None or self.issued_at.utcoffset() is None:
+            raise ValueError("issued_at must carry its time zone (an aware datetime)")
+        if self.ahead is not None and self.ahead < 0:
+            raise ValueError(f"ahead cannot be negative ({self.ahead})")
+        if self.eta_seconds is not None and self.eta_seconds < 0:
+            raise ValueError(f"eta_seconds cannot be negative ({self.eta_seconds})")
+
+    @property
+    def is_priority(self) -> bool:
+        return self.priority != Priority.NORMAL.value
+
+    @classmethod
+    def from_hub(
+        cls,
+        ticket: Mapping[str, Any],
+        *,
+        service: Mapping[str, Any],
+        centre: Mapping[str, Any],
+        hub_url: str | None,
+        language: str = "ar",
+    ) -> "TicketPrint":
+        """Build a ticket from the hub's answers (see docs/api.md).
+
+        `ticket` is the answer of `POST /api/v1/tickets`, `service` one item of
+        `GET /api/v1/services`, `centre` the `centre` object of `GET /api/v1/state`. The centre
+        object may carry `logo_path` (a local file the kiosk keeps); `footer_ar`/`footer_en` come
+        from it too. Raises `TicketDataError` (a ValueError) naming the missing or wrong field.
+        """
+        for name, obj in (("ticket", ticket), ("service", service), ("centre", centre)):
+            if not isinstance(obj, Mapping):
+                raise TicketDataError(f"{name} must be a JSON object, not {type(obj).__name__}", f"يجب أن يكون {name} كائن JSON")
+        if service.get("id") is not None and ticket.get("service_id") is not None and service["id"] != ticket["service_id"]:
+            raise TicketDataError(
+                f"ticket is for service {ticket['service_id']!r} but service {service['id']!r} was given",
+                f"التذكرة للخدمة {ticket['service_id']!r} لكن الخدمة المعطاة {service['id']!r}",
+            )
+        number = _text(ticket, "number", "ticket", required=True)
+        priority = _text(ticket, "priority", "ticket") or Priority.NORMAL.value
+        if priority not in {p.value for p in Priority}:
+            raise TicketDataError(f"ticket.priority {priority!r} is not one of {[p.value for p in Priority]}", f"أولوية غير معروفة: {priority!r}")
+        issued_raw = ticket.get("issued_at")
+        if not isinstance(issued_raw, str):
+            raise TicketDataError("ticket.issued_at is missing or not a string", "وقت إصدار التذكرة مفقود")
+        try:
+            issued_at = datetime.fromisoformat(issued_raw)
+        except ValueError:
+            raise TicketDataError(f"ticket.issued_at {issued_raw[:60]!r} is not an ISO 8601 time", "وقت إصدار التذكرة غير صالح") from None
+        if issued_at.tzinfo is None:
+            raise TicketDataError("ticket.issued_at has no UTC offset", "وقت إصدار التذكرة بلا منطقة زمنية")
+        status_url = None
+        code = ticket.get("code")
+        if hub_url and isinstance(code, str) and code:
+            status_url = f"{hub_url.rstrip('/')}/t/{code}"
+        logo = centre.get("logo_path")
+        return cls(
+            number=number,
+            service_name_ar=_text(service, "name_ar", "service", required=True),
+            service_name_en=_text(service, "name_en", "service", required=True),
+            centre_name_ar=_text(centre, "name_ar", "centre", required=True),
+            centre_name_en=_text(centre, "name_en", "centre", required=True),
+            priority=priority,
+            ahead=_count(ticket, "ahead"),
+            eta_seconds=_count(ticket, "eta_seconds"),
+            issued_at=issued_at,
+            status_url=status_url,
+            footer_ar=_text(centre, "footer_ar", "centre"),
+            footer_en=_text(centre, "footer_en", "centre"),
+            logo_path=Path(logo) if isinstance(logo, str) and logo else None,
+            language=language,
+        )
+
+    @classmethod
+    def sample(cls, language: str = "ar") -> "TicketPrint":
+        """A ticket with typical values, for `print-test` and for looking at the layout."""
+        riyadh = timezone(timedelta(hours=3))
+        return cls(
+            number="A-105",
+            service_name_ar="السجل التجاري",
+            service_name_en="Commercial registration",
+            centre_name_ar="مركز خدمات الأعمال - فرع الرياض",
+            centre_name_en="Business Services Centre - Riyadh Branch",
+            priority=Priority.NORMAL.value,
+            ahead=7,
+            eta_seconds=14 * 60,
+            issued_at=datetime(2026, 12, 1, 9, 41, tzinfo=riyadh),
+            status_url="http://192.168.1.10:8470/t/q2YdN8kPz3",
+            footer_ar="شكراً لزيارتكم - نسعد بخدمتكم",
+            footer_en="Thank you for your visit",
+            language=language,
+        )
+
+
+def _text(obj: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
+    value = obj.get(key)
+    if value is None or value == "":
+        if required:
+            raise TicketDataError(f"{where}.{key} is missing", f"الحقل {where}.{key} مفقود")
+        return ""
+    if not isinstance(value, str):
+        raise TicketDataError(f"{where}.{key} must be text, not {type(value).__name__}", f"الحقل {where}.{key} يجب أن يكون نصاً")
+    return value[:_MAX_TEXT]
+
+
+def _count(obj: Mapping[str, Any], key: str) -> int | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise TicketDataError(f"ticket.{key} must be a non-negative number, not {value!r}"[:120], f"الحقل ticket.{key} يجب أن يكون عدداً غير سالب")
+    return int(value)

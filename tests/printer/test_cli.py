@@ -1,0 +1,90 @@
+"""`print-test`: prints a sample or writes its PNG; a clear message and non-zero exit otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from printer import cli
+from tests.printer.fake_printer import FakePrinter
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="tabour")
+    cli.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def test_prints_on_a_fake_printer(capsys: pytest.CaptureFixture[str]) -> None:
+    """print-test --printer tcp://… sends one cut ticket and exits 0 with a bilingual message."""
+    with FakePrinter() as printer:
+        code = _run(["print-test", "--printer", printer.uri, "--lang", "en", "--width", "384"])
+        printer.wait_for_cuts(1)
+        assert printer.tickets()[0].width == 384
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "printed" in out and "تمت" in out
+
+
+def test_writes_png(tmp_path: Path) -> None:
+    """--png writes the ticket image at the asked width instead of printing."""
+    target = tmp_path / "ticket.png"
+    assert _run(["print-test", "--png", str(target), "--width", "384"]) == 0
+    with Image.open(target) as image:
+        assert image.width == 384
+
+
+@pytest.mark.parametrize("mode", ["paper_out", "silent"])
+def test_printer_trouble_exits_non_zero(mode: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A printer out of paper or silent gives exit 3 and says why, in both languages."""
+    with FakePrinter(mode) as printer:
+        code = _run(["print-test", "--printer", printer.uri, "--timeout", "0.5"])
+    assert code == cli.EXIT_PRINTER
+    err = capsys.readouterr().err
+    assert ("paper" in err or "answer" in err) and "الطابعة" in err
+
+
+def test_bad_uri_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A wrong printer address gives exit 2 and the parser's explanation."""
+    assert _run(["print-test", "--printer", "tcp://host:70000"]) == cli.EXIT_USAGE
+    assert "65535" in capsys.readouterr().err
+
+
+def test_unwritable_png_exits_2(tmp_path: Path) -> None:
+    """A PNG path in a missing folder is reported, not raised."""
+    assert _run(["print-test", "--png", str(tmp_path / "no" / "dir" / "t.png")]) == cli.EXIT_USAGE
+
+
+def test_printer_or_png_is_required() -> None:
+    """Without --printer or --png argparse stops with a usage error."""
+    with pytest.raises(SystemExit) as caught:
+        _run(["print-test"])
+    assert caught.value.code == 2
+
+
+def test_runs_as_a_process(tmp_path: Path) -> None:
+    """A tiny main wired like main.py runs print-test in its own process and returns its exit code."""
+    script = tmp_path / "tiny_main.py"
+    script.write_text(
+        "import argparse, sys\n"
+        "from printer import cli\n"
+        "parser = argparse.ArgumentParser()\n"
+        "cli.register(parser.add_subparsers(dest='command', required=True))\n"
+        "args = parser.parse_args()\n"
+        "sys.exit(args.func(args))\n"
+    )
+    uri = FakePrinter.refused_uri()
+    done = subprocess.run(
+        [sys.executable, str(script), "print-test", "--printer", uri, "--timeout", "1"],
+        cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == cli.EXIT_PRINTER
+    assert "refused" in done.stderr
