@@ -26,9 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from launcher import cli as launcher_cli
     from printer import cli as printer_cli
+    from reports import cli as reports_cli
 
     hub_cli.register(subparsers)
     printer_cli.register(subparsers)
+    reports_cli.register(subparsers)
     launcher_cli.register(subparsers)
     return parser
 

@@ -168,6 +168,9 @@ def roll_day_if_due(tx: Tx) -> bool:
         tx.emit(EventType.TICKET_EXPIRED, ticket_id=row["id"], ticket=ticket)
     tx.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('business_day', ?)", (today,))
     store.current_business_day = today
+    from core.stats import summarise_closed_days
+
+    summarise_closed_days(tx)
     if stored is not None:
         tx.emit(EventType.DAY_ROLLED, business_day=today, previous_business_day=stored[0], expired=expired)
     return True

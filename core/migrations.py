@@ -155,8 +155,50 @@ def _initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _day_summaries(db: sqlite_utils.Database) -> None:
+    """Per business day, the KPI tallies stored at the rollover (see core/stats.py)."""
+    _run_script(
+        db,
+        """
+        -- One row per summarised business day: the primary key makes a summary exist once.
+        CREATE TABLE day_summaries (
+            business_day TEXT PRIMARY KEY,
+            format INTEGER NOT NULL,        -- histogram layout; other formats are ignored until rebuilt
+            final INTEGER NOT NULL,         -- 0: an entry was still waiting or at a counter
+            entries INTEGER NOT NULL,
+            built_at REAL NOT NULL
+        );
+
+        -- A day's tallies per grouping ('total', 'service', 'counter', 'clerk', 'hour') and key
+        -- (service, counter or clerk id, local hour of issue; 0 for the total).
+        CREATE TABLE day_summary_buckets (
+            business_day TEXT NOT NULL REFERENCES day_summaries(business_day),
+            grouping TEXT NOT NULL,
+            key INTEGER NOT NULL,
+            issued INTEGER NOT NULL,
+            served INTEGER NOT NULL,
+            no_show INTEGER NOT NULL,
+            cancelled INTEGER NOT NULL,
+            expired INTEGER NOT NULL,
+            transferred INTEGER NOT NULL,
+            waiting INTEGER NOT NULL,
+            in_service INTEGER NOT NULL,
+            wait_count INTEGER NOT NULL,
+            wait_sum REAL NOT NULL,
+            within_target INTEGER NOT NULL,
+            service_count INTEGER NOT NULL,
+            service_sum REAL NOT NULL,
+            wait_histogram BLOB,            -- zlib of 32-bit little-endian counts per bin
+            service_histogram BLOB,
+            PRIMARY KEY (business_day, grouping, key)
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
+    ("0002_day_summaries", _day_summaries),
 ]
 
 

@@ -11,7 +11,6 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Path, Query, Request, WebSocket, WebSocketDisconnect
@@ -23,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import core
 from core import commands, queries, stats
-from core.errors import BadInput, Forbidden, NotFound, RateLimited, TabourError, Unauthorized
+from core.errors import Forbidden, NotFound, RateLimited, TabourError, Unauthorized
 from core.models import DeviceKind, Priority, TicketStatus
 from core.numbering import next_rollover
 from core.queries import Principal

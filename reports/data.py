@@ -1,0 +1,184 @@
+"""The report's figures: `core.stats` on a read-only connection, and the columns every format shows.
+
+The report reads the hub's database file directly, read-only (the hub may be running: WAL lets
+a reader see a consistent snapshot beside the writer). The centre's name and time zone come
+from the configuration the hub stored in the database, so a report needs only `--db`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core import stats
+from core.errors import BadInput
+from reports.dates import hijri_text
+
+
+class ReportError(Exception):
+    """A report that cannot be made: the message says why, in both languages."""
+
+    def __init__(self, message_en: str, message_ar: str) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_ar = message_ar
+
+
+@dataclass(frozen=True)
+class Centre:
+    name_ar: str
+    name_en: str
+    time_zone: ZoneInfo
+
+
+@dataclass
+class ReportData:
+    """What a report shows: the centre, the period and `core.stats`' answer for it."""
+
+    centre: Centre
+    first: date
+    last: date
+    kpis: dict[str, Any]
+    made_at: datetime
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    path = Path(path)
+    if not path.is_file():
+        raise ReportError(f"No database at {path}.", f"لا توجد قاعدة بيانات في \u2066{path}\u2069.")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("SELECT 1 FROM tickets LIMIT 1").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise ReportError(
+            f"{path} is not a Tabour database ({error}).", f"الملف \u2066{path}\u2069 ليس قاعدة بيانات طابور."
+        ) from None
+    return conn
+
+
+def read_centre(conn: sqlite3.Connection) -> Centre:
+    """The centre as the hub last configured it (the demo names and Riyadh time if unknown)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+    centre: dict[str, Any] = {}
+    if row is not None:
+        try:
+            centre = json.loads(row[0]).get("centre") or {}
+        except (ValueError, AttributeError):
+            centre = {}
+    try:
+        tz = ZoneInfo(str(centre.get("time_zone") or "Asia/Riyadh"))
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo("Asia/Riyadh")
+    return Centre(str(centre.get("name_ar") or "مركز الخدمة"), str(centre.get("name_en") or "Service centre"), tz)
+
+
+def load(db: Path, first: date, last: date, now: datetime | None = None) -> ReportData:
+    """Every grouping's KPIs for business days `first` … `last` from the database at `db`."""
+    try:
+        stats.check_period(first, last)
+    except BadInput as error:
+        raise ReportError(error.message_en, error.message_ar) from None
+    conn = open_read_only(db)
+    try:
+        centre = read_centre(conn)
+        conn.execute("BEGIN")
+        kpis = stats.compute_on(conn, first, last, list(stats.GROUPINGS), centre.time_zone)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return ReportData(centre, first, last, kpis, now or datetime.now(centre.time_zone))
+
+
+# ── columns ──────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Column:
+    """One figure of a row: its CSV name, its headings and how to read it from a KPI bucket."""
+
+    key: str
+    ar: str
+    en: str
+    kind: str  # "text", "count", "seconds", "share"
+    get: Callable[[dict[str, Any]], Any]
+
+
+def _nested(group: str, name: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: (row.get(group) or {}).get(name)
+
+
+KPI_COLUMNS: tuple[Column, ...] = (
+    Column("issued", "صادرة", "Issued", "count", lambda r: r.get("issued")),
+    Column("served", "مخدومة", "Served", "count", lambda r: r.get("served")),
+    Column("no_show", "لم يحضر", "No-show", "count", lambda r: r.get("no_show")),
+    Column("cancelled", "ملغاة", "Cancelled", "count", lambda r: r.get("cancelled")),
+    Column("expired", "منتهية", "Expired", "count", lambda r: r.get("expired")),
+    Column("transferred", "محوّلة", "Transferred", "count", lambda r: r.get("transferred")),
+    Column("waiting", "ما زالوا ينتظرون", "Still waiting", "count", lambda r: r.get("waiting")),
+    Column("in_service", "لدى الشبابيك", "At counters", "count", lambda r: r.get("in_service")),
+    Column("wait_mean", "متوسط الانتظار", "Wait mean", "seconds", _nested("wait_seconds", "mean")),
+    Column("wait_median", "وسيط الانتظار", "Wait median", "seconds", _nested("wait_seconds", "median")),
+    Column("wait_p90", "انتظار 90%", "Wait p90", "seconds", _nested("wait_seconds", "p90")),
+    Column("service_mean", "متوسط الخدمة", "Service mean", "seconds", _nested("service_seconds", "mean")),
+    Column("service_median", "وسيط الخدمة", "Service median", "seconds", _nested("service_seconds", "median")),
+    Column("service_p90", "خدمة 90%", "Service p90", "seconds", _nested("service_seconds", "p90")),
+    Column("service_total", "وقت الخدمة الكلي", "Service time total", "seconds", lambda r: r.get("service_seconds_total")),
+    Column("within_target", "ضمن الهدف", "Within target", "share", lambda r: r.get("within_target_share")),
+)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    key: str  # the `by_…` key of the answer
+    ar: str
+    en: str
+    label_columns: tuple[Column, ...]
+
+
+def _service_name(lang: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda r: r.get(f"name_{lang}") or r.get("code") or f"#{r.get('service_id')}"
+
+
+GROUPINGS: tuple[Grouping, ...] = (
+    Grouping("by_service", "حسب الخدمة", "By service", (
+        Column("code", "الرمز", "Code", "text", lambda r: r.get("code")),
+        Column("name_ar", "الخدمة", "Service (Arabic name)", "text", _service_name("ar")),
+        Column("name_en", "الخدمة بالإنجليزية", "Service", "text", _service_name("en")),
+    )),
+    Grouping("by_counter", "حسب الشباك", "By counter", (
+        Column("number", "الشباك", "Counter", "count", lambda r: r.get("number")),
+    )),
+    Grouping("by_clerk", "حسب الموظف", "By clerk", (
+        Column("clerk", "الموظف", "Clerk", "text", lambda r: r.get("clerk")),
+    )),
+    Grouping("by_hour", "حسب الساعة", "By hour", (
+        Column("hour", "الساعة", "Hour", "text", lambda r: f"{r.get('hour', 0):02d}:00"),
+    )),
+    Grouping("by_day", "حسب اليوم", "By day", (
+        Column("day", "اليوم", "Day", "text", lambda r: r.get("day")),
+        Column("hijri", "التاريخ الهجري", "Hijri date", "text", lambda r: _plain_hijri(r.get("day"))),
+    )),
+)
+
+
+def _plain_hijri(day: str | None) -> str:
+    """The Hijri date as a spreadsheet cell shows it (its own bidi keeps the numbers in order)."""
+    if not day:
+        return ""
+    return hijri_text(date.fromisoformat(day), "ar").replace("\u2066", "").replace("\u2069", "")
+
+
+def clerks_ranked(kpis: dict[str, Any]) -> list[dict[str, Any]]:
+    """Clerks by service delivered: visitors served, then time spent serving, then name."""
+    return sorted(
+        kpis.get("by_clerk", []),
+        key=lambda r: (-(r.get("served") or 0), -(r.get("service_seconds_total") or 0), str(r.get("clerk", "")).casefold()),
+    )

@@ -1,0 +1,162 @@
+"""CSV and Excel reports: the same rows and columns as the PDF, for people who compute further.
+
+CSV: one file, one row per bucket, a `grouping` column (`total`, `service`, `counter`, `clerk`,
+`hour`, `day`) and English column names; durations in seconds, shares as fractions; UTF-8 with a
+byte-order mark so Excel shows the Arabic names. Excel: a summary sheet, then one sheet per
+grouping, laid out right to left with Arabic and English headings; durations in minutes.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from reports.data import GROUPINGS, KPI_COLUMNS, Column, ReportData, clerks_ranked
+from reports.dates import hijri_text
+
+CSV_LABELS = ("grouping", "key", "code", "name_ar", "name_en")
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: Any) -> Any:
+    """A name that a spreadsheet would take for a formula (`=HYPERLINK(…)`) is kept as text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_value(column: Column, row: dict[str, Any]) -> Any:
+    value = column.get(row)
+    return "" if value is None else safe_text(value)
+
+
+def csv_rows(data: ReportData) -> list[dict[str, Any]]:
+    kpis = data.kpis
+    rows = [{"grouping": "total", "key": f"{data.first.isoformat()}..{data.last.isoformat()}",
+             **{c.key: _csv_value(c, kpis["totals"]) for c in KPI_COLUMNS}}]
+    for grouping in GROUPINGS:
+        name = grouping.key.removeprefix("by_")
+        for row in kpis.get(grouping.key, []):
+            entry: dict[str, Any] = {"grouping": name}
+            if name == "service":
+                entry.update(key=row.get("service_id"), code=row.get("code"), name_ar=row.get("name_ar"), name_en=row.get("name_en"))
+            elif name == "counter":
+                entry.update(key=row.get("number"), name_ar=row.get("name_ar"), name_en=row.get("name_en"))
+            elif name == "clerk":
+                entry.update(key=row.get("clerk"))
+            else:
+                entry.update(key=row.get(name))
+            entry.update({c.key: _csv_value(c, row) for c in KPI_COLUMNS})
+            rows.append(entry)
+    return rows
+
+
+def write_csv(data: ReportData, out: Path) -> None:
+    fieldnames = [*CSV_LABELS, *(c.key for c in KPI_COLUMNS)]
+    with open(out, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames, restval="")
+        writer.writeheader()
+        for row in csv_rows(data):
+            writer.writerow({key: ("" if value is None else safe_text(value)) for key, value in row.items()})
+
+
+# ── Excel ────────────────────────────────────────────────────────────────────────────────
+
+SUMMARY_SHEET = "الملخص Summary"
+SHEET_NAMES = {
+    "by_service": "الخدمات Services",
+    "by_counter": "الشبابيك Counters",
+    "by_clerk": "الموظفون Clerks",
+    "by_hour": "الساعات Hours",
+    "by_day": "الأيام Days",
+}
+DISTRIBUTION_SHEET = "توزيع الانتظار Waits"
+
+
+def _excel_value(column: Column, row: dict[str, Any]) -> Any:
+    value = column.get(row)
+    if value is None:
+        return None
+    if column.kind == "seconds":
+        return round(value / 60, 2)
+    return safe_text(value)
+
+
+def _heading(column: Column) -> str:
+    unit_ar, unit_en = (" (دقيقة)", " (min)") if column.kind == "seconds" else ("", "")
+    return f"{column.ar}{unit_ar}\n{column.en}{unit_en}"
+
+
+def write_xlsx(data: ReportData, out: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="1F5C4A")
+    wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+    def table(sheet, columns: list[Column], rows: list[dict[str, Any]], start_row: int) -> None:
+        for index, column in enumerate(columns, start=1):
+            cell = sheet.cell(row=start_row, column=index, value=_heading(column))
+            cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
+            sheet.column_dimensions[get_column_letter(index)].width = 24 if column.kind == "text" else 15
+        sheet.row_dimensions[start_row].height = 34
+        for offset, row in enumerate(rows, start=1):
+            for index, column in enumerate(columns, start=1):
+                cell = sheet.cell(row=start_row + offset, column=index, value=_excel_value(column, row))
+                if column.kind == "seconds":
+                    cell.number_format = "0.0"
+                elif column.kind == "share":
+                    cell.number_format = "0.0%"
+        sheet.freeze_panes = sheet.cell(row=start_row + 1, column=1)
+
+    summary = book.active
+    summary.title = SUMMARY_SHEET
+    summary.sheet_view.rightToLeft = True
+    centre = data.centre
+    lines = [
+        (f"تقرير أداء {centre.name_ar}", f"Performance report: {centre.name_en}"),
+        (f"من {data.first.isoformat()} إلى {data.last.isoformat()}", f"From {data.first.isoformat()} to {data.last.isoformat()}"),
+        (f"{hijri_text(data.first, 'ar')} – {hijri_text(data.last, 'ar')}".replace("\u2066", "").replace("\u2069", ""),
+         f"{hijri_text(data.first, 'en')} – {hijri_text(data.last, 'en')}"),
+        (f"أُعدّ في {data.made_at:%Y-%m-%d %H:%M}", f"Made {data.made_at:%Y-%m-%d %H:%M}"),
+    ]
+    for number, (arabic, english) in enumerate(lines, start=1):
+        summary.cell(row=number, column=1, value=arabic).font = Font(bold=number == 1, size=14 if number == 1 else 11)
+        summary.cell(row=number, column=3, value=english).font = Font(bold=number == 1, size=14 if number == 1 else 11)
+    figure_ar, figure_en = "المؤشر", "Figure"
+    top = len(lines) + 2
+    for index, text in enumerate((f"{figure_ar}\n{figure_en}", "القيمة\nValue"), start=1):
+        cell = summary.cell(row=top, column=index, value=text)
+        cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
+    summary.row_dimensions[top].height = 34
+    for offset, column in enumerate(KPI_COLUMNS, start=1):
+        summary.cell(row=top + offset, column=1, value=_heading(column).replace("\n", " — "))
+        cell = summary.cell(row=top + offset, column=2, value=_excel_value(column, data.kpis["totals"]))
+        cell.number_format = "0.0" if column.kind == "seconds" else "0.0%" if column.kind == "share" else "0"
+    summary.column_dimensions["A"].width = 46
+    summary.column_dimensions["B"].width = 16
+    summary.column_dimensions["C"].width = 46
+
+    for grouping in GROUPINGS:
+        sheet = book.create_sheet(SHEET_NAMES[grouping.key])
+        sheet.sheet_view.rightToLeft = True
+        rows = data.kpis.get(grouping.key, [])
+        if grouping.key == "by_clerk":
+            rows = clerks_ranked(data.kpis)
+        table(sheet, [*grouping.label_columns, *KPI_COLUMNS], rows, 1)
+
+    bands = book.create_sheet(DISTRIBUTION_SHEET)
+    bands.sheet_view.rightToLeft = True
+    band_columns = (
+        Column("from", "من (دقيقة)", "From (min)", "count", lambda r: r["from_seconds"] // 60),
+        Column("to", "إلى (دقيقة)", "To (min)", "count", lambda r: None if r["to_seconds"] is None else r["to_seconds"] // 60),
+        Column("count", "عدد الزوار", "Visitors", "count", lambda r: r["count"]),
+    )
+    table(bands, list(band_columns), data.kpis["totals"].get("wait_distribution", []), 1)
+    book.save(out)
