@@ -254,10 +254,41 @@ def load_config(path: str | Path) -> CentreFile:
         raise ConfigError(f"{path}: is a folder, not a TOML file") from None
     except PermissionError:
         raise ConfigError(f"{path}: cannot be read (permission denied)") from None
-    return parse_config(raw, str(path))
+    return parse_config(raw, str(path), base_dir=path.resolve().parent)
 
 
-def parse_config(raw: bytes | str, source: str = "<config>") -> CentreFile:
+MAX_LOGO_BYTES = 1_000_000
+LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF87a": "GIF", b"GIF89a": "GIF", b"BM": "BMP"}
+
+
+def resolve_logo(config: CentreFile, source: str, base_dir: Path) -> CentreFile:
+    """The logo's path made absolute (relative to the config file) and checked to be a small image."""
+    logo = config.centre.logo
+    if not logo:
+        return config
+    path = Path(logo) if Path(logo).is_absolute() else base_dir / logo
+    where = f"{source}: centre.logo"
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise ConfigError(f"{where}: '{logo}' is a folder, not an image file")
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise ConfigError(f"{where}: no file '{logo}' (looked for {path})") from None
+    except PermissionError:
+        raise ConfigError(f"{where}: '{logo}' cannot be read (permission denied)") from None
+    except OSError as error:
+        raise ConfigError(f"{where}: '{logo}' cannot be read ({error.strerror or error})") from None
+    if size > MAX_LOGO_BYTES:
+        raise ConfigError(f"{where}: '{logo}' is {size} bytes; a ticket logo must be under {MAX_LOGO_BYTES} bytes")
+    if not any(head.startswith(signature) for signature in LOGO_SIGNATURES):
+        raise ConfigError(f"{where}: '{logo}' is not a PNG, JPEG, GIF or BMP image")
+    centre = config.centre.model_copy(update={"logo": str(path)})
+    return config.model_copy(update={"centre": centre})
+
+
+def parse_config(raw: bytes | str, source: str = "<config>", *, base_dir: Path | None = None) -> CentreFile:
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as error:
@@ -267,9 +298,10 @@ def parse_config(raw: bytes | str, source: str = "<config>") -> CentreFile:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{source}: not valid TOML: {error}") from None
     try:
-        return CentreFile.model_validate(data)
+        config = CentreFile.model_validate(data)
     except ValidationError as error:
         raise ConfigError(_describe(source, error)) from None
+    return resolve_logo(config, source, base_dir or Path.cwd())
 
 
 def _describe(source: str, error: ValidationError) -> str:

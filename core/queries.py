@@ -175,6 +175,7 @@ def state_snapshot(store: Store) -> dict[str, Any]:
             "footer_en": centre.footer_en,
             "time_zone": centre.time_zone,
             "rollover_hour": centre.rollover_hour,
+            "logo_url": "/api/v1/centre/logo" if centre.logo else None,
         },
         "services": services,
         "counters": counters,

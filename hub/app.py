@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import pathlib
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
@@ -22,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import core
 from core import commands, queries, stats
+from core.config import LOGO_SIGNATURES
 from core.errors import Forbidden, NotFound, RateLimited, TabourError, Unauthorized
 from core.models import DeviceKind, Priority, TicketStatus
 from core.numbering import next_rollover
@@ -250,6 +252,20 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
     @app.get("/api/v1/services")
     async def services(who: Who) -> Response:
         return answer(await run_in_threadpool(queries.get_services, store))
+
+    @app.get("/api/v1/centre/logo")
+    async def centre_logo(who: Who) -> Response:
+        """The ticket logo from the centre's config, for kiosks to print (checked when the config loads)."""
+        logo = store.catalogue.config.centre.logo
+        if not logo:
+            raise NotFound("This centre has no logo.", "لا يوجد شعار لهذا المركز.")
+        try:
+            data = await run_in_threadpool(pathlib.Path(logo).read_bytes)
+        except OSError:
+            raise NotFound("The centre's logo file is gone.", "ملف شعار المركز غير موجود.") from None
+        kind = next((name for sig, name in LOGO_SIGNATURES.items() if data.startswith(sig)), None)
+        media = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "BMP": "image/bmp"}.get(kind or "", "application/octet-stream")
+        return Response(data, media_type=media, headers={"Cache-Control": "max-age=300"})
 
     @app.post("/api/v1/devices/status", status_code=204)
     async def device_status(body: DeviceStatusBody, who: Who) -> Response:

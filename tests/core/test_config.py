@@ -105,3 +105,47 @@ def test_hostile_strings_are_just_text():
     """SQL-looking and emoji names are accepted as plain text, not interpreted."""
     config = parse_config(MINIMAL.replace('name_en = "Service"', "name_en = \"'); DROP TABLE tickets; -- 🎫\""))
     assert config.services[0].name_en == "'); DROP TABLE tickets; -- 🎫"
+
+
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
+    "3a7e9b550000000a4944415478da6360000000020001e221bc330000000049454e44ae426082"
+)
+
+
+def _with_logo(tmp_path: Path, logo_line: str) -> Path:
+    path = tmp_path / "centre.toml"
+    path.write_text(MINIMAL.replace('name_en = "Centre"', f'name_en = "Centre"\n{logo_line}', 1), encoding="utf-8")
+    return path
+
+
+def test_logo_is_resolved_next_to_the_config_file(tmp_path: Path):
+    """A relative logo path is read beside the config file, whatever the current folder."""
+    (tmp_path / "logo.png").write_bytes(PNG_1PX)
+    config = load_config(_with_logo(tmp_path, 'logo = "logo.png"'))
+    assert config.centre.logo == str(tmp_path.resolve() / "logo.png")
+
+
+@pytest.mark.parametrize(
+    "setup, logo, expected",
+    [
+        (None, "missing.png", "no file 'missing.png'"),
+        ("folder", "folder", "is a folder"),
+        ("text", "notes.png", "not a PNG, JPEG, GIF or BMP"),
+        ("huge", "huge.png", "must be under"),
+        ("empty", "empty.png", "not a PNG"),
+    ],
+)
+def test_logo_faults_name_the_key(tmp_path: Path, setup, logo, expected):
+    """A missing, wrong-kind, empty or huge logo stops the config with `centre.logo` named."""
+    if setup == "folder":
+        (tmp_path / "folder").mkdir()
+    elif setup == "text":
+        (tmp_path / "notes.png").write_text("<script>alert(1)</script>")
+    elif setup == "huge":
+        (tmp_path / "huge.png").write_bytes(PNG_1PX + b"\0" * 1_000_001)
+    elif setup == "empty":
+        (tmp_path / "empty.png").write_bytes(b"")
+    with pytest.raises(ConfigError) as fault:
+        load_config(_with_logo(tmp_path, f'logo = "{logo}"'))
+    assert "centre.toml: centre.logo" in str(fault.value) and expected in str(fault.value)

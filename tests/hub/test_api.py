@@ -272,3 +272,34 @@ def test_phone_page_in_both_languages(hall):
     assert hall.client.get("/t/doesnotexist123").status_code == 404
     assert hall.client.get("/t/<script>alert(1)</script>").status_code in (404, 422)
     assert hall.client.get("/api/v1/public/tickets/short").status_code == 422
+
+
+def test_centre_logo_is_served_to_devices(tmp_path):
+    """With a logo in the config, /state names its address and devices fetch the exact bytes; without, 404."""
+    from fastapi.testclient import TestClient
+
+    from core.config import load_config
+    from core.store import Store
+    from hub.app import HubSettings, create_app
+    from tests.support import demo_config_text
+    from tests.core.test_config import PNG_1PX
+
+    (tmp_path / "logo.png").write_bytes(PNG_1PX)
+    config_path = tmp_path / "centre.toml"
+    config_path.write_text(demo_config_text().replace("[centre]\n", '[centre]\nlogo = "logo.png"\n', 1), encoding="utf-8")
+    with Store(tmp_path / "hub.sqlite", load_config(config_path)) as store:
+        with TestClient(create_app(store, HubSettings(enroll_code="4711"))) as client:
+            token = client.post("/api/v1/devices/enroll", json={"name": "k", "kind": "kiosk", "code": "4711"}).json()["token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            assert client.get("/api/v1/state", headers=headers).json()["centre"]["logo_url"] == "/api/v1/centre/logo"
+            logo = client.get("/api/v1/centre/logo", headers=headers)
+            assert logo.status_code == 200 and logo.content == PNG_1PX and logo.headers["content-type"] == "image/png"
+            assert client.get("/api/v1/centre/logo").status_code == 401
+
+
+def test_no_logo_is_404(hall):
+    """The demo centre has no logo: /state says null and the logo address answers 404 as JSON."""
+    kiosk = hall.enroll("kiosk")
+    assert hall.client.get("/api/v1/state", headers=kiosk).json()["centre"]["logo_url"] is None
+    answer = hall.client.get("/api/v1/centre/logo", headers=kiosk)
+    assert answer.status_code == 404 and answer.json()["error"] == "not_found"
