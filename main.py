@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from hub import cli as hub_cli
 
+    from counter_ui import cli as counter_cli
     from launcher import cli as launcher_cli
     from printer import cli as printer_cli
     from reports import cli as reports_cli
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     hub_cli.register(subparsers)
     printer_cli.register(subparsers)
     reports_cli.register(subparsers)
+    counter_cli.register(subparsers)
     launcher_cli.register(subparsers)
     return parser
 

@@ -988,10 +988,16 @@ class HubClient(QObject):
         return self.request("POST", "/sessions", body, done, auth="device")
 
     def logout(self, on_done: Callback | None = None) -> PendingRequest:
-        """End the clerk's session (the hub closes the counter); the session is forgotten either way."""
+        """End the clerk's session (the hub closes the counter).
+
+        The session is forgotten only when the hub ended it (or no longer knows it, 401); a
+        refusal (409, e.g. a ticket still in hand) or a network failure keeps it, so the clerk
+        is never left logged in at the hub with a client that cannot act for them.
+        """
 
         def done(answer: Any, error: HubError | None) -> None:
-            self._end_session()
+            if error is None or error.status == 401:
+                self._end_session()
             self._deliver(on_done, answer, error)
 
         return self.delete("/sessions/current", done)

@@ -454,6 +454,25 @@ def test_clerk_flow_through_the_client(qtbot, fresh_hub: LiveHub, clients) -> No
     assert error is not None and error.status == 403
 
 
+def test_refused_logout_keeps_the_session(qtbot, fresh_hub: LiveHub, clients) -> None:
+    """Logging out with a visitor still called is refused (409) and the client keeps acting for the clerk."""
+    kiosk = clients(fresh_hub, "kiosk-logout", "kiosk")
+    counter = clients(fresh_hub, "counter-logout", "counter")
+    state, _ = call_back(qtbot, lambda done: counter.fetch_state(done))
+    counter_1 = next(c["id"] for c in state["counters"] if c["number"] == 1)
+    ticket, _ = call_back(qtbot, lambda done: kiosk.issue_ticket(service_id(state, "A"), "normal", done))
+    call_back(qtbot, lambda done: counter.login("clerk1", "1111", counter_1, done))
+    called, error = call_back(qtbot, lambda done: counter.call_next(counter_1, done))
+    assert error is None and called["id"] == ticket["id"]
+    _, error = call_back(qtbot, lambda done: counter.logout(done))
+    assert error is not None and (error.status, error.code) == (409, "ticket_in_hand")
+    assert counter.session is not None
+    done_ticket, error = call_back(qtbot, lambda done: counter.ticket_action(called["id"], "no-show", done))
+    assert error is None and done_ticket["status"] == "no_show"
+    _, error = call_back(qtbot, lambda done: counter.logout(done))
+    assert error is None and counter.session is None
+
+
 def test_supervisor_reads_statistics(qtbot, live_hub: LiveHub, clients) -> None:
     """A supervisor session gets the KPIs; a plain device is refused."""
     counter = clients(live_hub, "counter-stats", "counter")

@@ -1,0 +1,371 @@
+"""The counter window: login, then serving (and the hall for supervisors), with a compact mode.
+
+`build_counter_window(client, ...)` builds it on a running QApplication and a HubClient the
+caller owns, so an all-in-one launcher can host it next to the kiosk and the board. It
+starts the client if nobody has; it never creates the application or runs its loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QScrollArea,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qt_common import theme
+from qt_common.hub_client import HubClient, HubError
+from qt_common.i18n import both, language_notifier, parse_language, set_language, tr
+from qt_common.widgets import LanguageToggle, MessageBar, OfflineBanner, StatusBadge
+
+from counter_ui.hall import HallView
+from counter_ui.model import CounterModel
+from counter_ui.strings import SHORTCUTS
+from counter_ui.views import (
+    ActionPanel,
+    CompactBar,
+    FiguresPanel,
+    LoginPage,
+    PauseDialog,
+    PausedCard,
+    QueuePanel,
+    TicketCard,
+    TransferDialog,
+    counter_label,
+    fit_to_text,
+    shortcut_sequence,
+)
+
+log = logging.getLogger(__name__)
+
+TICK_MS = 1000
+QUEUE_REFRESH_MS = 15_000
+COMPACT_SIZE = (760, 96)
+FULL_SIZE = (1280, 800)
+
+
+class CounterWindow(QWidget):
+    """The clerk's whole screen; `model` holds the state, the views only show it."""
+
+    def __init__(
+        self,
+        client: HubClient,
+        *,
+        counter: int | None = None,
+        auto_login: tuple[str, str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.model = CounterModel(client, counter_number=counter, parent=self)
+        self._auto_login = auto_login
+        self._compact = False
+        self._full_geometry: QRect | None = None
+        self.transfer_dialog: TransferDialog | None = None
+        self.pause_dialog: PauseDialog | None = None
+
+        # header
+        self.title = QLabel()
+        self.title.setFont(theme.app_font(18, bold=True))
+        self.clerk = QLabel()
+        theme.set_role(self.clerk, theme.Role.MUTED)
+        self.status_badge = StatusBadge()
+        self.compact_button = QPushButton()
+        self.compact_button.clicked.connect(lambda: self.set_compact(True))
+        self.language_toggle = LanguageToggle()
+        self.logout_button = QPushButton()
+        self.logout_button.clicked.connect(self.model.logout)
+        header = QHBoxLayout()
+        header.setContentsMargins(4, 0, 4, 0)
+        header.setSpacing(12)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.title)
+        titles.addWidget(self.clerk)
+        header.addLayout(titles)
+        header.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        header.addStretch(1)
+        header.addWidget(self.compact_button)
+        header.addWidget(self.language_toggle)
+        header.addWidget(self.logout_button)
+        self.header = QWidget()
+        self.header.setLayout(header)
+
+        self.offline_banner = OfflineBanner(grace_ms=1500)
+        self.offline_banner.bind(client)
+        self.message_bar = MessageBar()
+
+        # pages
+        self.login_page = LoginPage(self.model)
+        self.ticket_card = TicketCard(self.model)
+        self.paused_card = PausedCard(self.model)
+        self.actions = ActionPanel(self.model)
+        self.queue_panel = QueuePanel(self.model)
+        self.figures_panel = FiguresPanel(self.model)
+        self.hall = HallView(self.model)
+        self.compact_bar = CompactBar(self.model)
+
+        self.ticket_stack = QStackedWidget()
+        self.ticket_stack.addWidget(self.ticket_card)
+        self.ticket_stack.addWidget(self.paused_card)
+        work_start = QVBoxLayout()
+        work_start.addWidget(self.ticket_stack, 1)
+        work_start.addWidget(self.actions)
+        work_end = QVBoxLayout()
+        work_end.addWidget(self.queue_panel, 1)
+        work_end.addWidget(self.figures_panel)
+        serving = QWidget()
+        serving_layout = QHBoxLayout(serving)
+        serving_layout.setContentsMargins(0, 0, 0, 0)
+        serving_layout.addLayout(work_start, 3)
+        serving_layout.addLayout(work_end, 2)
+        self.serving_page = serving
+        self.tabs = QTabWidget()
+        self.tabs.addTab(serving, "")
+        self.tabs.addTab(self.hall, "")
+        self.tabs.tabBar().setMinimumHeight(theme.TOUCH_TARGET_PX - 8)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.login_page)
+        self.pages.addWidget(self.tabs)
+        # Outside the stack: a stack is as tall as its tallest page, and the strip must be small.
+        self.compact_bar.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.header)
+        layout.addWidget(self.offline_banner)
+        layout.addWidget(self.message_bar)
+        # A window smaller than the page (a launcher's column, a small laptop) scrolls instead of overflowing.
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setWidget(self.pages)
+        layout.addWidget(self.page_scroll, 1)
+        layout.addWidget(self.compact_bar)
+
+        # keyboard: every step has a key, shown on its button
+        self.shortcuts: dict[str, QShortcut] = {}
+        handlers = {
+            "call_next": self.model.call_next,
+            "recall": self.model.recall,
+            "start": self.model.start,
+            "finish": self.model.finish,
+            "no_show": self.model.no_show,
+            "transfer": self.open_transfer,
+            "pause": self.open_pause,
+        }
+        for action in SHORTCUTS:
+            shortcut = QShortcut(shortcut_sequence(action), self)
+            shortcut.activated.connect(lambda a=action, h=handlers[action]: self._shortcut(a, h))
+            self.shortcuts[action] = shortcut
+
+        self.actions.transfer_requested.connect(self.open_transfer)
+        self.actions.pause_requested.connect(self.open_pause)
+        self.compact_bar.expand_requested.connect(lambda: self.set_compact(False))
+        self.compact_bar.texts_changed.connect(self._fit_compact)
+        self.model.message.connect(self._show_message)
+        self.model.session_changed.connect(self._on_session)
+        self.model.counter_changed.connect(self.refresh)
+        self.model.ticket_changed.connect(self.refresh)
+        self.login_page.enroll_requested.connect(self._enroll)
+        client.enrollment_required.connect(lambda: self.login_page.show_enrollment(True))
+        client.state_loaded.connect(self._maybe_auto_login)
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self.ticket_card.tick)
+        self._tick.timeout.connect(self.paused_card.refresh)
+        self._tick.start()
+        self._queue_timer = QTimer(self)
+        self._queue_timer.setInterval(QUEUE_REFRESH_MS)
+        self._queue_timer.timeout.connect(self.queue_panel.refresh)  # waits grow: targets are passed
+        self._queue_timer.start()
+
+        language_notifier().language_changed.connect(self.retranslate)
+        self.resize(*FULL_SIZE)
+        self.retranslate()
+        self._on_session(self.model.session)
+        if client.running and client.state.seq:
+            self._maybe_auto_login()
+
+    # ---- texts and state -----------------------------------------------------------------
+
+    def retranslate(self, *_: object) -> None:
+        self.compact_button.setText(tr("counter_ui.compact"))
+        self.logout_button.setText(tr("counter_ui.logout"))
+        self.tabs.setTabText(0, tr("counter_ui.tab.counter"))
+        self.tabs.setTabText(1, tr("counter_ui.tab.hall"))
+        self.refresh()
+
+    def refresh(self, *_: object) -> None:
+        counter = self.model.counter
+        logged_in = self.model.logged_in
+        name = counter_label(counter) if counter else tr("counter_ui.title")
+        self.title.setText(name)
+        self.setWindowTitle(f"{tr('app.name')} · {name}")
+        self.clerk.setText(tr("counter_ui.clerk", name=self.model.username) if logged_in else "")
+        self.clerk.setVisible(logged_in)
+        self.status_badge.setVisible(logged_in and counter is not None)
+        if logged_in and counter is not None:
+            self.status_badge.set_counter_status(self.model.status, self.model.pause_reason)
+            fit_to_text(self.status_badge)
+        self.compact_button.setVisible(logged_in)
+        self.logout_button.setVisible(logged_in)
+        paused = self.model.status == "paused" and self.model.ticket is None
+        self.ticket_stack.setCurrentWidget(self.paused_card if paused else self.ticket_card)
+
+    def _show_message(self, text: Any, kind: str) -> None:
+        self.message_bar.show_message(text, kind=kind, timeout_ms=10_000 if kind == "error" else 5000)
+
+    def _on_session(self, session: Any) -> None:
+        if session is None:
+            if self._compact:
+                self.set_compact(False)
+            self.pages.setCurrentWidget(self.login_page)
+            self.hall.stop()
+            self.login_page.fill_counters()
+            self.login_page.username.setFocus()
+        else:
+            self.pages.setCurrentWidget(self.tabs)
+            supervisor = self.model.is_supervisor
+            self.tabs.setTabVisible(1, supervisor)
+            self.tabs.tabBar().setVisible(supervisor)
+            self.tabs.setCurrentIndex(0)
+            if supervisor:
+                self.hall.start()
+        self.refresh()
+
+    def _maybe_auto_login(self, *_: object) -> None:
+        if self._auto_login is None or self.model.logged_in:
+            return
+        counter_id = self.model.resolve_counter() if self.model.counter_number is not None else self.login_page.counter_combo.currentData()
+        if counter_id is None:
+            return
+        username, pin = self._auto_login
+        self._auto_login = None
+        self.model.login(username, pin, counter_id)
+
+    def _enroll(self, code: str) -> None:
+        if not code:
+            return
+
+        def done(_answer: Any, error: HubError | None) -> None:
+            if error is not None:
+                self.model.refuse(error)
+            else:
+                self.login_page.show_enrollment(False)
+                self._show_message(both("counter_ui.enroll.done"), "info")
+
+        name = self.client.device_name or "counter"
+        self.client.enroll(name, "counter", code, done)
+
+    def _shortcut(self, action: str, handler: Any) -> None:
+        if not self.model.logged_in:
+            return
+        button = {
+            "call_next": self.actions.call_next,
+            "recall": self.actions.recall,
+            "start": self.actions.start,
+            "finish": self.actions.finish,
+            "no_show": self.actions.no_show,
+            "transfer": self.actions.transfer,
+            "pause": self.actions.pause,
+        }[action]
+        # A key does what its button would, only when the button is offered.
+        if button.isEnabled():
+            handler()
+
+    # ---- dialogs -------------------------------------------------------------------------
+
+    def open_transfer(self) -> None:
+        if self.model.ticket is None or self.model.ticket.get("status") != "serving":
+            return
+        dialog = TransferDialog(self.model, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.model.transfer(dialog.chosen_service_id) if dialog.chosen_service_id else None)
+        dialog.finished.connect(lambda _result: setattr(self, "transfer_dialog", None))
+        self.transfer_dialog = dialog
+        dialog.open()
+
+    def open_pause(self) -> None:
+        if not self.actions.pause.isEnabled():
+            return
+        dialog = PauseDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.model.pause(dialog.reason) if dialog.reason else None)
+        dialog.finished.connect(lambda _result: setattr(self, "pause_dialog", None))
+        self.pause_dialog = dialog
+        dialog.open()
+
+    # ---- compact mode --------------------------------------------------------------------
+
+    def _fit_compact(self) -> None:
+        """Grow the strip when its words grow (Finish after Start, Arabic after English); never clip them."""
+        if not self._compact or not self.isWindow():
+            return
+        hint = self.minimumSizeHint()
+        if self.width() < hint.width() or self.height() < hint.height():
+            self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
+
+    @property
+    def compact(self) -> bool:
+        return self._compact
+
+    def set_compact(self, compact: bool) -> None:
+        """A small always-on-top strip (for a clerk working in another program) or the full screen."""
+        if compact == self._compact or (compact and not self.model.logged_in):
+            return
+        self._compact = compact
+        self.header.setVisible(not compact)
+        self.page_scroll.setVisible(not compact)
+        self.compact_bar.setVisible(compact)
+        if self.isWindow():
+            was_visible = self.isVisible()
+            if compact:
+                self._full_geometry = self.geometry()
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
+            self.layout().setContentsMargins(*((4, 4, 4, 4) if compact else (12, 8, 12, 8)))
+            if compact:
+                hint = self.minimumSizeHint()
+                self.resize(max(hint.width(), COMPACT_SIZE[0]), max(hint.height(), COMPACT_SIZE[1]))
+            elif self._full_geometry is not None:
+                self.setGeometry(self._full_geometry)
+            if was_visible:
+                self.show()  # changing window flags hides a window
+
+
+def build_counter_window(
+    client: HubClient,
+    *,
+    counter: int | None = None,
+    auto_login: tuple[str, str] | None = None,
+    language: str = "ar",
+) -> QWidget:
+    """The counter's window on `client` (started here if it is not yet); needs a QApplication."""
+    app = QApplication.instance()
+    if app is None:
+        raise RuntimeError("create the QApplication first (qt_common.app.create_app)")
+    lang = parse_language(language)
+    if auto_login is not None and (
+        not isinstance(auto_login, tuple) or len(auto_login) != 2 or not all(isinstance(part, str) for part in auto_login)
+    ):
+        raise ValueError("auto_login must be (username, pin)")
+    set_language(app, lang)
+    window = CounterWindow(client, counter=counter, auto_login=auto_login)
+    if not client.running:
+        client.start()
+    return window

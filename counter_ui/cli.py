@@ -1,0 +1,81 @@
+"""`python main.py counter --hub URL [--counter N] [--enroll-code CODE] [--lang ar|en] [--compact]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+
+DEFAULT_HUB = "http://127.0.0.1:8470"
+log = logging.getLogger("tabour.counter")
+
+
+def _counter_number(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a counter number is a whole number such as 3, not {text[:40]!r}") from None
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"a counter number is between 1 and 100000, not {value}")
+    return value
+
+
+def _hub_url(text: str) -> str:
+    from qt_common.hub_client import normalize_hub_url
+
+    try:
+        return normalize_hub_url(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "counter",
+        help="run a clerk's counter screen",
+        description="The clerk's counter: log in, call, serve and move visitors on; supervisors also see the hall.",
+    )
+    parser.add_argument(
+        "--hub", type=_hub_url, default=os.environ.get("TABOUR_HUB", DEFAULT_HUB),
+        help=f"The hub's address, e.g. http://10.0.0.2:8470 ($TABOUR_HUB; default {DEFAULT_HUB}).",
+    )
+    parser.add_argument(
+        "--counter", type=_counter_number, default=None,
+        help="The number of the counter this screen stands at (e.g. 3); without it the clerk picks one at login.",
+    )
+    parser.add_argument(
+        "--enroll-code", default=os.environ.get("TABOUR_ENROLL_CODE"),
+        help="Enrollment code to register this device with the hub the first time ($TABOUR_ENROLL_CODE).",
+    )
+    parser.add_argument("--lang", choices=["ar", "en"], default="ar", help="Language to start in: ar (default) or en.")
+    parser.add_argument("--compact", action="store_true", help="Start in the small always-on-top mode once logged in.")
+    parser.set_defaults(func=run)
+
+
+def device_name(counter: int | None) -> str:
+    """The name this device enrolls under: its counter number, or the computer's name."""
+    if counter is not None:
+        return f"counter-{counter}"
+    host = "".join(ch for ch in socket.gethostname() if ch.isascii() and ch.isprintable())[:60] or "pc"
+    return f"counter-{host}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from qt_common.app import create_app
+    from qt_common.hub_client import HubClient
+
+    from counter_ui.app import build_counter_window
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(sys.argv[:1], lang=args.lang)
+    client = HubClient(args.hub, device_name=device_name(args.counter), kind="counter", enroll_code=args.enroll_code or None)
+    window = build_counter_window(client, counter=args.counter, language=args.lang)
+    if args.compact:
+        window.model.session_changed.connect(lambda session: window.set_compact(True) if session else None)
+    window.show()
+    try:
+        return int(app.exec())
+    finally:
+        client.stop()

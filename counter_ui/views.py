@@ -1,0 +1,841 @@
+"""The counter's screens: login, serving (ticket, actions, queue, figures), compact bar, dialogs.
+
+Views read the `CounterModel` and call its actions; they never talk to the hub themselves.
+Every text is set in `retranslate()`, which runs again when the language changes, and
+layouts are built start-to-end so that Qt mirrors them in Arabic.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qt_common import theme
+from qt_common.i18n import (
+    Language,
+    both,
+    current_language,
+    format_duration,
+    has_key,
+    language_notifier,
+    ltr,
+    tr,
+    tr_plural,
+)
+from qt_common.widgets import StatusBadge, TicketNumberLabel
+
+from counter_ui.model import PAUSE_REASONS, CounterModel
+from counter_ui.strings import SHORTCUTS
+
+QUEUE_ROWS_SHOWN = 60
+CALL_BUTTON_PX = theme.TOUCH_TARGET_PX * 3 // 2
+
+
+def localized_name(item: dict[str, Any] | None, fallback: str = "") -> str:
+    """An object's `name_ar` / `name_en` (`name` for counters' English) in the current language."""
+    if not item:
+        return fallback
+    if current_language() is Language.AR:
+        return str(item.get("name_ar") or item.get("name_en") or item.get("name") or fallback)
+    return str(item.get("name_en") or item.get("name") or item.get("name_ar") or fallback)
+
+
+def clock_text(seconds: float | None) -> str:
+    """A running time as `mm:ss` (or `h:mm:ss`), always left to right."""
+    if seconds is None:
+        return "—"
+    whole = int(max(0, seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def with_shortcut(key: str, action: str) -> str:
+    return tr("counter_ui.shortcut", action=tr(key), keys=SHORTCUTS[action])
+
+
+def card() -> QFrame:
+    frame = QFrame()
+    theme.set_role(frame, theme.Role.CARD)
+    return frame
+
+
+def label(role: theme.Role | None = None, size_pt: float | None = None, bold: bool = False, wrap: bool = True) -> QLabel:
+    widget = QLabel()
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    widget.setWordWrap(wrap)
+    if size_pt is not None:
+        widget.setFont(theme.app_font(size_pt, bold=bold))
+    if role is not None:
+        theme.set_role(widget, role)
+    return widget
+
+
+def fit_to_text(widget: QWidget) -> None:
+    """Keep a styled label or button at least as wide as its text and padding.
+
+    A layout keeps the size hint it read before the text (or the style's padding) was set;
+    the widget's own hint is current.
+    """
+    if isinstance(widget, QLabel) and widget.contentsMargins().left() < 8:
+        # The theme's badge padding does not reach the label's size hint; margins do.
+        widget.setContentsMargins(10, 2, 10, 2)
+    widget.setMinimumWidth(widget.sizeHint().width())
+
+
+def counter_label(counter: dict[str, Any] | None) -> str:
+    if not counter:
+        return ""
+    name = localized_name(counter)
+    return name or tr("counter.name", number=counter.get("number"))
+
+
+# --- login ----------------------------------------------------------------------------------
+
+
+class LoginPage(QWidget):
+    """User name and PIN at a chosen counter (or the counter this device was set up for)."""
+
+    enroll_requested = Signal(str)
+
+    def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.title = label(theme.Role.TITLE)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.counter_caption = label()
+        self.counter_combo = QComboBox()
+        self.counter_combo.setMinimumHeight(theme.TOUCH_TARGET_PX)
+        self.counter_note = label(theme.Role.MUTED)
+        self.username_caption = label()
+        self.username = QLineEdit()
+        self.username.setMaxLength(40)
+        self.username.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.pin_caption = label()
+        self.pin = QLineEdit()
+        self.pin.setMaxLength(12)
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
+        self.pin.setValidator(QRegularExpressionValidator(QRegularExpression(r"[0-9]{0,12}"), self.pin))
+        self.pin.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.submit = QPushButton()
+        theme.set_role(self.submit, theme.Role.PRIMARY)
+        self.submit.setMinimumHeight(theme.TOUCH_TARGET_PX + 8)
+        self.submit.clicked.connect(self.try_login)
+        self.pin.returnPressed.connect(self.try_login)
+        self.username.returnPressed.connect(self.pin.setFocus)
+
+        self.enroll_box = QFrame()
+        self.enroll_prompt = label()
+        self.enroll_code = QLineEdit()
+        self.enroll_code.setMaxLength(64)
+        self.enroll_submit = QPushButton()
+        self.enroll_submit.clicked.connect(lambda: self.enroll_requested.emit(self.enroll_code.text().strip()))
+        enroll_layout = QVBoxLayout(self.enroll_box)
+        enroll_layout.setContentsMargins(0, 0, 0, 0)
+        enroll_layout.addWidget(self.enroll_prompt)
+        row = QHBoxLayout()
+        row.addWidget(self.enroll_code, 1)
+        row.addWidget(self.enroll_submit)
+        enroll_layout.addLayout(row)
+        self.enroll_box.hide()
+
+        box = card()
+        box.setMaximumWidth(620)
+        form = QVBoxLayout(box)
+        form.setContentsMargins(32, 28, 32, 28)
+        form.setSpacing(10)
+        form.addWidget(self.title)
+        for caption, field in (
+            (self.counter_caption, self.counter_combo),
+            (self.username_caption, self.username),
+            (self.pin_caption, self.pin),
+        ):
+            form.addWidget(caption)
+            form.addWidget(field)
+            if field is self.counter_combo:
+                form.addWidget(self.counter_note)
+        form.addSpacing(8)
+        form.addWidget(self.submit)
+        form.addWidget(self.enroll_box)
+
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        centre = QHBoxLayout()
+        centre.addStretch(1)
+        centre.addWidget(box, 4)
+        centre.addStretch(1)
+        outer.addLayout(centre)
+        outer.addStretch(2)
+
+        model.counter_changed.connect(self.fill_counters)
+        model.busy_changed.connect(lambda busy: self.submit.setEnabled(not busy))
+        language_notifier().language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def retranslate(self, *_: object) -> None:
+        self.title.setText(tr("counter_ui.login.title"))
+        self.counter_caption.setText(tr("counter_ui.login.counter"))
+        self.username_caption.setText(tr("counter_ui.login.username"))
+        self.pin_caption.setText(tr("counter_ui.login.pin"))
+        self.submit.setText(tr("counter_ui.login.submit"))
+        self.enroll_prompt.setText(tr("counter_ui.enroll.prompt"))
+        self.enroll_code.setPlaceholderText(tr("counter_ui.enroll.code"))
+        self.enroll_submit.setText(tr("counter_ui.enroll.submit"))
+        self.fill_counters()
+
+    def fill_counters(self) -> None:
+        chosen = self.counter_combo.currentData()
+        counters = self.model.counters()
+        self.counter_combo.blockSignals(True)
+        self.counter_combo.clear()
+        for counter in counters:
+            self.counter_combo.addItem(counter_label(counter), counter["id"])
+        fixed = self.model.resolve_counter()
+        if fixed is not None:
+            chosen = fixed
+        index = self.counter_combo.findData(chosen) if chosen is not None else -1
+        if index < 0 and counters:
+            # Prefer a closed counter: an open one has a clerk already.
+            index = next((i for i, c in enumerate(counters) if c.get("status") == "closed"), 0)
+        self.counter_combo.setCurrentIndex(index)
+        self.counter_combo.setEnabled(fixed is None and bool(counters))
+        self.counter_combo.blockSignals(False)
+        if not counters:
+            self.counter_note.setText(tr("counter_ui.login.loading"))
+        elif self.model.counter_number is not None and fixed is None:
+            self.counter_note.setText(tr("counter_ui.login.unknown_counter", number=self.model.counter_number))
+        else:
+            counter = self.model.client.state.counter(self.counter_combo.currentData())
+            clerk = counter.get("clerk") if counter and counter.get("status") != "closed" else None
+            self.counter_note.setText(tr("counter_ui.login.counter_busy", clerk=clerk) if clerk else "")
+        self.counter_note.setVisible(bool(self.counter_note.text()))
+
+    def try_login(self) -> None:
+        counter_id = self.counter_combo.currentData()
+        if counter_id is None:
+            self.model.say(both("counter_ui.login.no_counter"), "error")
+            return
+        if not self.username.text().strip() or not self.pin.text().strip():
+            self.model.say(both("counter_ui.login.missing"), "error")
+            return
+        self.model.login(self.username.text(), self.pin.text(), counter_id, self._after_login)
+
+    def _after_login(self, error: object) -> None:
+        self.pin.clear()
+        if error is None:
+            self.username.clear()
+
+    def show_enrollment(self, visible: bool = True) -> None:
+        self.enroll_box.setVisible(visible)
+
+
+# --- the ticket in hand ---------------------------------------------------------------------
+
+
+class TicketCard(QFrame):
+    """The ticket at the counter: number, service, priority, wait, running service timer, recalls."""
+
+    def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        theme.set_role(self, theme.Role.CARD)
+        self.number = TicketNumberLabel(size_pt=48)
+        self.status_badge = StatusBadge()
+        self.priority_badge = label(wrap=False)
+        self.priority_badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.service = label(size_pt=16, bold=True)
+        self.waited = label(size_pt=15)
+        self.timer = label(size_pt=19, bold=True)
+        self.recalls = label(theme.Role.MUTED, size_pt=14)
+        self.transferred = label(theme.Role.MUTED, size_pt=14)
+        self.empty_title = label(theme.Role.HEADING)
+        self.empty_hint = label(theme.Role.MUTED)
+        for widget in (self.service, self.waited, self.timer, self.recalls, self.transferred, self.empty_title, self.empty_hint):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        badges = QHBoxLayout()
+        badges.setSpacing(10)
+        badges.addStretch(1)
+        badges.addWidget(self.status_badge)
+        badges.addWidget(self.priority_badge)
+        badges.addStretch(1)
+        facts = QHBoxLayout()
+        facts.setSpacing(24)
+        facts.addStretch(1)
+        facts.addWidget(self.waited)
+        facts.addWidget(self.recalls)
+        facts.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(2)
+        layout.addStretch(1)
+        layout.addWidget(self.number)
+        layout.addLayout(badges)
+        layout.addWidget(self.service)
+        layout.addLayout(facts)
+        for widget in (self.timer, self.transferred, self.empty_title, self.empty_hint):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        model.ticket_changed.connect(self.refresh)
+        language_notifier().language_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self, *_: object) -> None:
+        ticket = self.model.ticket
+        has = ticket is not None
+        for widget in (self.number, self.status_badge, self.service, self.waited, self.timer, self.recalls):
+            widget.setVisible(has)
+        self.empty_title.setVisible(not has)
+        self.empty_hint.setVisible(not has)
+        if ticket is None:
+            self.priority_badge.hide()
+            self.transferred.hide()
+            self.number.set_number("")
+            self.empty_title.setText(tr("counter_ui.ticket.none"))
+            self.empty_hint.setText(tr("counter_ui.ticket.none_hint"))
+            return
+        self.number.set_number(str(ticket.get("number") or "?"))
+        status = str(ticket.get("status"))
+        if has_key(f"ticket.status.{status}"):
+            self.status_badge.set_ticket_status(status)
+            fit_to_text(self.status_badge)
+        priority = str(ticket.get("priority") or "normal")
+        self.priority_badge.setVisible(priority != "normal" and has_key(f"priority.{priority}"))
+        if self.priority_badge.isVisible():
+            self.priority_badge.setText(tr(f"priority.{priority}"))
+            theme.set_status(self.priority_badge, theme.Status.PRIORITY)
+            fit_to_text(self.priority_badge)
+        service = self.model.service(ticket.get("service_id"))
+        self.service.setText(tr("counter_ui.ticket.service", name=localized_name(service, "?")))
+        origin = self.model.service(ticket.get("transferred_from_service_id"))
+        self.transferred.setVisible(origin is not None)
+        if origin is not None:
+            self.transferred.setText(tr("counter_ui.ticket.transferred_from", name=localized_name(origin)))
+        recalls = ticket.get("recalls") if isinstance(ticket.get("recalls"), int) else 0
+        self.recalls.setText(tr_plural("counter_ui.ticket.recalls", max(0, recalls)))
+        self.tick()
+
+    def tick(self) -> None:
+        ticket = self.model.ticket
+        if ticket is None:
+            return
+        self.waited.setText(tr("counter_ui.ticket.waited", duration=format_duration(self.model.waited_seconds(ticket))))
+        serving = self.model.service_seconds()
+        if ticket.get("status") == "serving":
+            self.timer.setText(tr("counter_ui.ticket.serving_for", clock=ltr(clock_text(serving))))
+        else:
+            self.timer.setText(tr("counter_ui.ticket.called_for", clock=ltr(clock_text(self.model.since_call_seconds()))))
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+class ActionPanel(QWidget):
+    """Call next (big), the steps on the ticket in hand, serve a number, pause."""
+
+    transfer_requested = Signal()
+    pause_requested = Signal()
+
+    def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.call_next = QPushButton()
+        theme.set_role(self.call_next, theme.Role.PRIMARY)
+        self.call_next.setMinimumHeight(CALL_BUTTON_PX)
+        # A widget's own font loses to the application stylesheet; its own sheet does not.
+        self.call_next.setStyleSheet("QPushButton { font-size: 24pt; font-weight: bold; }")
+        self.call_next.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.recall = QPushButton()
+        self.start = QPushButton()
+        self.finish = QPushButton()
+        self.no_show = QPushButton()
+        self.transfer = QPushButton()
+        self.pause = QPushButton()
+        theme.set_role(self.start, theme.Role.PRIMARY)
+        theme.set_role(self.finish, theme.Role.PRIMARY)
+        theme.set_role(self.no_show, theme.Role.DANGER)
+        self.number_input = QLineEdit()
+        self.number_input.setMaxLength(12)
+        self.number_input.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.call_number = QPushButton()
+
+        self.call_next.clicked.connect(model.call_next)
+        self.recall.clicked.connect(model.recall)
+        self.start.clicked.connect(model.start)
+        self.finish.clicked.connect(model.finish)
+        self.no_show.clicked.connect(model.no_show)
+        self.transfer.clicked.connect(self.transfer_requested.emit)
+        self.pause.clicked.connect(self.pause_requested.emit)
+        self.call_number.clicked.connect(self._call_number)
+        self.number_input.returnPressed.connect(self._call_number)
+
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        grid.addWidget(self.recall, 0, 0)
+        grid.addWidget(self.start, 0, 1)
+        grid.addWidget(self.finish, 0, 2)
+        grid.addWidget(self.no_show, 1, 0)
+        grid.addWidget(self.transfer, 1, 1)
+        grid.addWidget(self.pause, 1, 2)
+        number_row = QHBoxLayout()
+        number_row.addWidget(self.number_input, 1)
+        number_row.addWidget(self.call_number)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.call_next)
+        layout.addLayout(grid)
+        layout.addLayout(number_row)
+
+        for signal in (model.ticket_changed, model.counter_changed, model.busy_changed, model.session_changed):
+            signal.connect(self.refresh)
+        language_notifier().language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def retranslate(self, *_: object) -> None:
+        self.call_next.setText(with_shortcut("counter_ui.action.call_next", "call_next"))
+        self.recall.setText(with_shortcut("counter_ui.action.recall", "recall"))
+        self.start.setText(with_shortcut("counter_ui.action.start", "start"))
+        self.finish.setText(with_shortcut("counter_ui.action.finish", "finish"))
+        self.no_show.setText(with_shortcut("counter_ui.action.no_show", "no_show"))
+        self.transfer.setText(with_shortcut("counter_ui.action.transfer", "transfer"))
+        self.pause.setText(with_shortcut("counter_ui.action.pause", "pause"))
+        self.call_number.setText(tr("counter_ui.action.call_number"))
+        self.number_input.setPlaceholderText(tr("counter_ui.action.number_hint"))
+        self.refresh()
+
+    def refresh(self, *_: object) -> None:
+        model = self.model
+        idle = model.logged_in and not model.busy
+        open_ = model.status == "open"
+        status = (model.ticket or {}).get("status")
+        # Call-next is offered while serving too: the hub finishes the visitor first.
+        self.call_next.setEnabled(idle and open_ and status != "called")
+        self.recall.setEnabled(idle and status == "called")
+        self.start.setEnabled(idle and status == "called")
+        self.no_show.setEnabled(idle and status == "called")
+        self.finish.setEnabled(idle and status == "serving")
+        self.transfer.setEnabled(idle and status == "serving")
+        self.pause.setEnabled(idle and open_ and status is None)
+        self.call_number.setEnabled(idle and open_ and status != "called")
+        self.number_input.setEnabled(idle and open_)
+
+    def _call_number(self) -> None:
+        text = self.number_input.text()
+        if not self.call_number.isEnabled():
+            return
+        self.model.call_number(text)
+        self.number_input.clear()
+
+
+# --- queue and figures ------------------------------------------------------------------------
+
+
+class QueuePanel(QFrame):
+    """This counter's waiting visitors, live, with those past their service's target wait marked."""
+
+    def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        theme.set_role(self, theme.Role.CARD)
+        self.title = label(theme.Role.HEADING, wrap=False)
+        self.count = label(size_pt=16, bold=True)
+        self.breaches = label(wrap=True)
+        theme.set_status(self.breaches, theme.Status.ERROR)
+        self.list = QListWidget()
+        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(self.title)
+        layout.addWidget(self.count)
+        layout.addWidget(self.breaches)
+        layout.addWidget(self.list, 1)
+        # A busy hall sends hundreds of events a second: redraw at most every REDRAW_MS.
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(self.REDRAW_MS)
+        self._redraw.timeout.connect(self.refresh)
+        model.queue_changed.connect(self.schedule)
+        model.counter_changed.connect(self.schedule)
+        language_notifier().language_changed.connect(self.refresh)
+        self.refresh()
+
+    REDRAW_MS = 150
+
+    def schedule(self, *_: object) -> None:
+        if not self._redraw.isActive():
+            self._redraw.start()
+
+    def refresh(self, *_: object) -> None:
+        self._redraw.stop()
+        self.title.setText(tr("counter_ui.queue.title"))
+        queue = self.model.queue()
+        self.count.setText(tr("counter_ui.queue.count", n=len(queue)))
+        breaches = [t for t in queue if self.model.is_breach(t)]
+        self.breaches.setVisible(bool(breaches))
+        self.breaches.setText(tr("counter_ui.queue.breaches", n=len(breaches)))
+        self.list.clear()
+        if not queue:
+            item = QListWidgetItem(tr("counter_ui.queue.empty"))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(item)
+            return
+        late = theme.COLOURS.status_error
+        for ticket in queue[:QUEUE_ROWS_SHOWN]:
+            service = self.model.service(ticket.get("service_id"))
+            text = tr(
+                "counter_ui.queue.item",
+                number=ticket.get("number"),
+                service=localized_name(service, "?"),
+                duration=format_duration(self.model.waited_seconds(ticket)),
+            )
+            priority = str(ticket.get("priority") or "normal")
+            if priority != "normal" and has_key(f"priority.{priority}"):
+                text += f" · {tr(f'priority.{priority}')}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, ticket["id"])
+            if self.model.is_breach(ticket):
+                item.setText(f"{text} · ⚠ {tr('counter_ui.queue.breach')}")
+                item.setForeground(QColor(late))
+                font = theme.app_font(theme.BASE_FONT_PT, bold=True)
+                item.setFont(font)
+            self.list.addItem(item)
+        if len(queue) > QUEUE_ROWS_SHOWN:
+            more = QListWidgetItem(tr("counter_ui.queue.more", n=len(queue) - QUEUE_ROWS_SHOWN))
+            more.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(more)
+
+
+class FiguresPanel(QFrame):
+    """The clerk's own figures of today: served, average service time."""
+
+    def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        theme.set_role(self, theme.Role.CARD)
+        self.title = label(theme.Role.HEADING, wrap=False)
+        self.served = label(size_pt=16)
+        self.average = label(size_pt=16)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(self.title)
+        layout.addWidget(self.served)
+        layout.addWidget(self.average)
+        model.figures_changed.connect(self.refresh)
+        language_notifier().language_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self, *_: object) -> None:
+        self.title.setText(tr("counter_ui.figures.title"))
+        self.served.setText(tr("counter_ui.figures.served", n=self.model.served_today))
+        average = self.model.average_service_seconds
+        self.average.setText(
+            tr("counter_ui.figures.average", duration=format_duration(average))
+            if average is not None
+            else tr("counter_ui.figures.no_average")
+        )
+
+
+class PausedCard(QFrame):
+    """Shown instead of the ticket while the counter is paused: the reason and a big Resume."""
+
+    def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        theme.set_role(self, theme.Role.CARD)
+        self.title = label(theme.Role.TITLE)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reason = label(size_pt=22, bold=True)
+        self.reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.resume = QPushButton()
+        theme.set_role(self.resume, theme.Role.PRIMARY)
+        self.resume.setMinimumHeight(CALL_BUTTON_PX)
+        self.resume.setStyleSheet("QPushButton { font-size: 22pt; font-weight: bold; }")
+        self.resume.clicked.connect(model.resume)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.reason)
+        layout.addSpacing(16)
+        layout.addWidget(self.resume)
+        layout.addStretch(1)
+        model.counter_changed.connect(self.refresh)
+        model.busy_changed.connect(self.refresh)
+        language_notifier().language_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self, *_: object) -> None:
+        self.title.setText(tr("counter_ui.paused.title"))
+        self.reason.setText(pause_reason_text(self.model.pause_reason))
+        self.resume.setText(tr("counter_ui.action.resume"))
+        self.resume.setEnabled(not self.model.busy)
+
+
+def pause_reason_text(reason: str | None) -> str:
+    if not reason:
+        return ""
+    return tr(f"pause.{reason}") if has_key(f"pause.{reason}") else reason
+
+
+# --- dialogs ----------------------------------------------------------------------------------
+
+
+class TransferDialog(QDialog):
+    """Pick the service to send the visitor on to; a search field narrows the list."""
+
+    def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.setModal(True)
+        self.setMinimumSize(560, 520)
+        self.heading = label(theme.Role.HEADING)
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.filter)
+        self.list = QListWidget()
+        self.list.setFont(theme.app_font(16))
+        self.list.setStyleSheet(f"QListWidget::item {{ min-height: {theme.TOUCH_TARGET_PX}px; }}")
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept_choice())
+        self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
+        self.empty = label(theme.Role.MUTED)
+        self.submit = QPushButton()
+        theme.set_role(self.submit, theme.Role.PRIMARY)
+        self.submit.clicked.connect(self.accept_choice)
+        self.cancel = QPushButton()
+        self.cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.submit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty)
+        layout.addLayout(buttons)
+        self.chosen_service_id: int | None = None
+        language_notifier().language_changed.connect(self.retranslate)
+        self.retranslate()
+        self.search.setFocus()
+
+    def retranslate(self, *_: object) -> None:
+        ticket = self.model.ticket or {}
+        self.setWindowTitle(tr("counter_ui.action.transfer"))
+        self.heading.setText(tr("counter_ui.transfer.title", number=ticket.get("number") or "?"))
+        self.search.setPlaceholderText(tr("counter_ui.transfer.search"))
+        self.submit.setText(tr("counter_ui.transfer.submit"))
+        self.cancel.setText(tr("button.cancel"))
+        self.empty.setText(tr("counter_ui.transfer.none"))
+        self.filter()
+
+    def candidates(self) -> list[dict[str, Any]]:
+        current = (self.model.ticket or {}).get("service_id")
+        return [
+            s for s in self.model.client.state.services.values() if s.get("id") != current and s.get("enabled", True)
+        ]
+
+    def filter(self, *_: object) -> None:
+        words = self.search.text().strip().casefold()
+        chosen = self.list.currentItem().data(Qt.ItemDataRole.UserRole) if self.list.currentItem() else None
+        self.list.clear()
+        for service in self.candidates():
+            haystack = " ".join(str(service.get(k) or "") for k in ("code", "name_ar", "name_en", "group_ar", "group_en")).casefold()
+            if words and not all(word in haystack for word in words.split()):
+                continue
+            text = tr(
+                "counter_ui.transfer.item",
+                code=service.get("code") or "?",
+                name=localized_name(service, "?"),
+                waiting=tr_plural("waiting.people", int(service.get("waiting") or 0)),
+            )
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, service["id"])
+            self.list.addItem(item)
+            if service["id"] == chosen:
+                self.list.setCurrentItem(item)
+        if self.list.currentRow() < 0 and self.list.count():
+            self.list.setCurrentRow(0)
+        self.empty.setVisible(self.list.count() == 0)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.submit.setEnabled(self.list.currentItem() is not None)
+
+    def accept_choice(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        self.chosen_service_id = int(item.data(Qt.ItemDataRole.UserRole))
+        self.accept()
+
+
+class PauseDialog(QDialog):
+    """Three big reasons (prayer, break, back office) or a typed one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModal(True)
+        self.setMinimumWidth(480)
+        self.heading = label(theme.Role.HEADING)
+        self.reason_buttons: dict[str, QPushButton] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        for reason in PAUSE_REASONS:
+            button = QPushButton()
+            button.setMinimumHeight(theme.TOUCH_TARGET_PX + 8)
+            button.setStyleSheet("QPushButton { font-size: 18pt; font-weight: bold; }")
+            button.clicked.connect(lambda _checked=False, r=reason: self.choose(r))
+            self.reason_buttons[reason] = button
+            layout.addWidget(button)
+        self.other_caption = label()
+        self.other = QLineEdit()
+        self.other.setMaxLength(80)
+        self.other_submit = QPushButton()
+        self.other_submit.clicked.connect(lambda: self.choose(self.other.text()))
+        self.other.returnPressed.connect(lambda: self.choose(self.other.text()))
+        row = QHBoxLayout()
+        row.addWidget(self.other, 1)
+        row.addWidget(self.other_submit)
+        self.cancel = QPushButton()
+        self.cancel.clicked.connect(self.reject)
+        layout.addSpacing(8)
+        layout.addWidget(self.other_caption)
+        layout.addLayout(row)
+        layout.addWidget(self.cancel)
+        self.reason: str | None = None
+        language_notifier().language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def retranslate(self, *_: object) -> None:
+        self.setWindowTitle(tr("counter_ui.action.pause"))
+        self.heading.setText(tr("counter_ui.pause.title"))
+        for reason, button in self.reason_buttons.items():
+            button.setText(tr(f"pause.{reason}"))
+        self.other_caption.setText(tr("counter_ui.pause.other"))
+        self.other.setPlaceholderText(tr("counter_ui.pause.other_hint"))
+        self.other_submit.setText(tr("counter_ui.pause.other_submit"))
+        self.cancel.setText(tr("button.cancel"))
+
+    def choose(self, reason: str) -> None:
+        text = reason.strip()
+        if not text or len(text) > 80 or not text.isprintable():
+            self.other.setFocus()
+            self.other_caption.setText(tr("counter_ui.pause.invalid"))
+            return
+        self.reason = text
+        self.accept()
+
+
+# --- compact ----------------------------------------------------------------------------------
+
+
+class CompactBar(QWidget):
+    """A small strip for an always-on-top window: the ticket, the queue size and the main steps."""
+
+    expand_requested = Signal()
+    texts_changed = Signal()
+
+    def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.number = TicketNumberLabel(size_pt=30)
+        self.number.setMinimumWidth(150)
+        self.status = label(size_pt=13, wrap=False)
+        self.waiting = label(size_pt=13, bold=True, wrap=False)
+        self.call_next = QPushButton()
+        theme.set_role(self.call_next, theme.Role.PRIMARY)
+        self.call_next.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 14px; }")
+        self.step = QPushButton()  # Start while called, Finish while serving
+        self.recall = QPushButton()
+        self.no_show = QPushButton()
+        theme.set_role(self.no_show, theme.Role.DANGER)
+        self.expand = QPushButton()
+        self.call_next.clicked.connect(model.call_next)
+        self.step.clicked.connect(self._step)
+        self.recall.clicked.connect(model.recall)
+        self.no_show.clicked.connect(model.no_show)
+        self.expand.clicked.connect(self.expand_requested.emit)
+        info = QVBoxLayout()
+        info.setSpacing(0)
+        info.addWidget(self.status)
+        info.addWidget(self.waiting)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(8)
+        layout.addWidget(self.number)
+        layout.addLayout(info)
+        layout.addStretch(1)
+        for button in (self.call_next, self.step, self.recall, self.no_show, self.expand):
+            # Never narrower than its text: the strip grows instead of clipping a word.
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            if button is not self.call_next:
+                button.setStyleSheet("QPushButton { padding: 6px 14px; }")
+            layout.addWidget(button)
+        for signal in (model.ticket_changed, model.counter_changed, model.busy_changed):
+            signal.connect(self.refresh)
+        self._waiting_timer = QTimer(self)
+        self._waiting_timer.setSingleShot(True)
+        self._waiting_timer.setInterval(QueuePanel.REDRAW_MS)
+        self._waiting_timer.timeout.connect(self._refresh_waiting)
+        model.queue_changed.connect(lambda: self._waiting_timer.isActive() or self._waiting_timer.start())
+        language_notifier().language_changed.connect(self.refresh)
+        self.refresh()
+
+    def _refresh_waiting(self) -> None:
+        self.waiting.setText(tr("counter_ui.compact.waiting", n=len(self.model.queue())))
+
+    def _step(self) -> None:
+        status = (self.model.ticket or {}).get("status")
+        if status == "called":
+            self.model.start()
+        elif status == "serving":
+            self.model.finish()
+
+    def refresh(self, *_: object) -> None:
+        model = self.model
+        ticket = model.ticket
+        status = (ticket or {}).get("status")
+        idle = model.logged_in and not model.busy
+        self.number.set_number(str(ticket.get("number")) if ticket else "—")
+        if ticket:
+            self.status.setText(tr(f"ticket.status.{status}") if has_key(f"ticket.status.{status}") else "")
+        elif model.status == "paused":
+            self.status.setText(tr("counter.status.paused") + " · " + pause_reason_text(model.pause_reason))
+        else:
+            self.status.setText(tr("counter_ui.ticket.none"))
+        self.waiting.setText(tr("counter_ui.compact.waiting", n=len(model.queue())))
+        self.call_next.setText(tr("counter_ui.action.call_next"))
+        self.step.setText(tr("counter_ui.action.finish") if status == "serving" else tr("counter_ui.action.start"))
+        self.recall.setText(tr("counter_ui.action.recall"))
+        self.no_show.setText(tr("counter_ui.action.no_show"))
+        self.expand.setText(tr("counter_ui.full"))
+        self.call_next.setEnabled(idle and model.status == "open" and status != "called")
+        self.step.setEnabled(idle and status in ("called", "serving"))
+        self.recall.setEnabled(idle and status == "called")
+        self.no_show.setEnabled(idle and status == "called")
+        for button in (self.call_next, self.step, self.recall, self.no_show, self.expand):
+            fit_to_text(button)
+        self.texts_changed.emit()
+
+
+def shortcut_sequence(action: str) -> QKeySequence:
+    return QKeySequence(SHORTCUTS[action])

@@ -1,0 +1,154 @@
+"""The counter model's rules for crossing answers and events, and for the live waiting list, fed by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from counter_ui.model import CounterModel, parse_time
+from qt_common.hub_client import HubClient, HubState
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone(timedelta(hours=3)))
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+@pytest.fixture
+def model(qapp, tmp_path: Path):
+    """A model on a client that never connects, with one counter (id 5, services 1 and 2) and a session."""
+    client = HubClient("http://127.0.0.1:9", device_name="counter-x", kind="counter", config_dir=tmp_path)
+    client.state = HubState.from_snapshot(
+        {
+            "seq": 10,
+            "services": [
+                {"id": 1, "code": "A", "name_ar": "أ", "name_en": "A", "target_wait_seconds": 900, "waiting": 0},
+                {"id": 2, "code": "B", "name_ar": "ب", "name_en": "B", "target_wait_seconds": 600, "waiting": 0},
+                {"id": 3, "code": "C", "name_ar": "ج", "name_en": "C", "target_wait_seconds": 600, "waiting": 0},
+            ],
+            "counters": [{"id": 5, "number": 3, "service_ids": [1, 2], "status": "open", "current_ticket": None}],
+        }
+    )
+    made = CounterModel(client, counter_number=3, now=lambda: NOW)
+    made.counter_id = 5
+    made.session = {"clerk": {"username": "clerk1", "role": "clerk"}}
+    yield made
+    client.stop()
+
+
+def ticket(ticket_id: int, status: str, *, service_id: int = 1, called_at: str | None = "c1", recalls: int = 0, **extra):
+    return {"id": ticket_id, "number": f"A-{ticket_id:03d}", "service_id": service_id, "status": status,
+            "counter_id": 5 if status not in ("waiting",) else None, "called_at": called_at, "recalls": recalls,
+            "issued_at": iso(NOW - timedelta(minutes=5)), "first_issued_at": iso(NOW - timedelta(minutes=5)), **extra}
+
+
+def event(kind: str, seq: int, payload: dict, **extra) -> dict:
+    return {"seq": seq, "type": kind, "at": "x", "ticket": payload, **extra}
+
+
+def test_late_events_never_bring_a_finished_ticket_back(model):
+    """Events of a call that already ended here (answers came first) do not put the ticket back on screen."""
+    model._take(ticket(7, "called"))
+    model._set_ticket(ticket(7, "serving"))
+    model._set_ticket(None, force=True)  # the finish answer
+    for kind, status in (("ticket.called", "called"), ("ticket.started", "serving")):
+        model._on_event(event(kind, 11, ticket(7, status)))
+        assert model.ticket is None, kind
+
+
+def test_a_no_show_called_back_is_a_new_call(model):
+    """A visitor marked absent and served later by number shows again (a new called_at)."""
+    model._take(ticket(8, "called", called_at="c1"))
+    model._on_event(event("ticket.no_show", 11, ticket(8, "no_show", called_at="c1")))
+    assert model.ticket is None
+    model._on_event(event("ticket.called", 12, ticket(8, "called", called_at="c2")))
+    assert model.ticket is not None and model.ticket["called_at"] == "c2"
+
+
+def test_an_older_picture_never_moves_the_ticket_back(model):
+    """A late `called` event after the Start answer, or a smaller recall count, is ignored."""
+    model._take(ticket(9, "called", recalls=2))
+    model._on_event(event("ticket.recalled", 11, ticket(9, "called", recalls=1)))
+    assert model.ticket["recalls"] == 2
+    model._set_ticket(ticket(9, "serving", recalls=2))
+    model._on_event(event("ticket.called", 12, ticket(9, "called")))
+    assert model.ticket["status"] == "serving"
+
+
+def test_a_periodic_snapshot_never_takes_the_ticket_away(model):
+    """A refetched /state older than the last answer (no ticket at the counter yet) leaves the ticket shown."""
+    model._take(ticket(10, "called"))
+    model._on_state_loaded({})
+    assert model.ticket is not None and model.ticket["id"] == 10
+
+
+def test_another_counters_events_do_not_touch_this_one(model):
+    """A ticket called at another counter never appears here."""
+    other = ticket(11, "called")
+    other["counter_id"] = 6
+    model._on_event(event("ticket.called", 11, other))
+    assert model.ticket is None
+
+
+def test_waiting_list_follows_events_and_replays_safely(model):
+    """Issue adds, call removes, transfer adds the new entry; replaying the same events changes nothing."""
+    events = [
+        event("ticket.issued", 11, ticket(20, "waiting", called_at=None)),
+        event("ticket.issued", 12, ticket(21, "waiting", called_at=None, service_id=3)),
+        event("ticket.issued", 13, ticket(22, "waiting", called_at=None, priority="elderly")),
+        event("ticket.called", 14, ticket(20, "called")),
+        event("ticket.transferred", 15, ticket(30, "transferred"), new_ticket=ticket(31, "waiting", service_id=2, called_at=None)),
+    ]
+    for item in events:
+        model._on_event(item)
+    assert sorted(model.waiting) == [21, 22, 31]
+    assert [t["id"] for t in model.queue()] == [22, 31]  # service 3 is not served here; priority first
+    for item in events:
+        model._apply_waiting(item)
+    assert sorted(model.waiting) == [21, 22, 31]
+    model._apply_waiting({"seq": 16, "type": "day.rolled", "at": "x"})
+    assert model.waiting == {}
+
+
+def test_breach_is_past_the_services_target(model):
+    """A visitor is marked once their wait in this service passes its target (B: 10 min)."""
+    fresh = ticket(40, "waiting", service_id=2, called_at=None)
+    old = dict(fresh, id=41, issued_at=iso(NOW - timedelta(minutes=11)))
+    assert not model.is_breach(fresh)
+    assert model.is_breach(old)
+    assert not model.is_breach(dict(old, service_id=99))  # unknown service: no target, no warning
+
+
+def test_hostile_times_do_not_break_the_model(model):
+    """Missing, malformed, naive and huge time texts read as unknown, never as an exception."""
+    for text in (None, "", "yesterday", "2026-11-24T10:00:00", "9" * 10_000, 42):
+        assert parse_time(text) is None
+    assert model.waited_seconds({"status": "waiting", "issued_at": "nonsense"}) == 0.0
+
+
+def test_figures_count_only_this_clerks_finished_tickets(model):
+    """Finished events of this clerk count once each with their service time; other clerks' do not count."""
+    done = ticket(50, "done", clerk="clerk1", started_at=iso(NOW - timedelta(minutes=4)), finished_at=iso(NOW))
+    model._on_event(event("ticket.finished", 11, done))
+    model._on_event(event("ticket.finished", 11, done))
+    model._on_event(event("ticket.finished", 12, dict(done, id=51, clerk="clerk2")))
+    assert model.served_today == 1
+    assert model.average_service_seconds == 240
+
+
+def test_invalid_inputs_to_actions_are_refused_in_place(model, qtbot):
+    """Empty or oversized numbers and pause reasons never reach the hub; the clerk gets a message."""
+    messages = []
+    model.message.connect(lambda text, kind: messages.append(kind))
+    model.call_number("")
+    model.call_number("A" * 13)
+    model.pause("")
+    model.pause("x" * 81)
+    model.pause("tab\there")
+    assert messages == ["error"] * 5
+    assert not model.busy
+    with pytest.raises(ValueError):
+        CounterModel(model.client, counter_number=0)
