@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     from hub import cli as hub_cli
 
     from counter_ui import cli as counter_cli
+    from display_board import cli as display_cli
     from launcher import cli as launcher_cli
     from printer import cli as printer_cli
     from reports import cli as reports_cli
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     printer_cli.register(subparsers)
     reports_cli.register(subparsers)
     counter_cli.register(subparsers)
+    display_cli.register(subparsers)
     launcher_cli.register(subparsers)
     return parser
 

@@ -1,0 +1,150 @@
+"""`python main.py display --hub URL [--board NAME] [--enroll-code CODE]`: the board on a hall TV."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import signal
+import socket
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
+
+from display_board.announcer import AnnouncerSettings, SettingsError
+from display_board.model import BoardError, check_board_name
+
+log = logging.getLogger(__name__)
+
+ENROLL_CODE_ENV = "TABOUR_ENROLL_CODE"
+HUB_ENV = "TABOUR_HUB"
+WINDOWED_SIZE = (1280, 720)
+
+
+def _volume(text: str) -> float:
+    """"0.8" or "80%" → 0.8; anything else is refused with the allowed range."""
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a volume: give 0 to 1 (e.g. 0.8) or a percentage (80%)") from None
+    if not 0.0 <= value <= 1.0:  # NaN fails this too
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is outside 0-1 (0%-100%)")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `display` role to `python main.py`."""
+    display = subparsers.add_parser(
+        "display",
+        help="run a display board on a hall TV (shows and announces every call)",
+        description="Run a display board: full screen, the latest call very large with the previous calls beside "
+        "it, the centre's clock and ticker; every call announced with a chime and Arabic (then English) speech.",
+    )
+    display.add_argument(
+        "--hub", default=os.environ.get(HUB_ENV),
+        help=f"The hub's address, e.g. http://10.0.0.2:8470 (${HUB_ENV}).",
+    )
+    display.add_argument(
+        "--board", default=None,
+        help="Show only the counters and services of this [boards] entry of the centre's configuration "
+        "(e.g. floor1). Default: every call.",
+    )
+    display.add_argument(
+        "--enroll-code", default=os.environ.get(ENROLL_CODE_ENV),
+        help=f"The hub's enrollment code, needed once to enroll this screen (${ENROLL_CODE_ENV}).",
+    )
+    display.add_argument("--windowed", action="store_true", help="Run in a normal window instead of full screen.")
+    display.add_argument(
+        "--volume", type=_volume, default=1.0,
+        help="Announcement loudness: 0 to 1 or a percentage (default 1 = full).",
+    )
+    display.add_argument("--no-english", action="store_true", help="Announce in Arabic only (no English after it).")
+    display.add_argument(
+        "--clips", type=Path, default=None, metavar="DIR",
+        help="Folder of recorded clips (a human voice) used instead of the speech synthesiser.",
+    )
+    display.add_argument(
+        "--language", choices=["ar", "en"], default="ar",
+        help="The board's first language and direction: ar (default, right to left) or en.",
+    )
+    display.add_argument("--name", default=None, help="This screen's device name at the hub (default: display-BOARD-HOST).")
+    display.set_defaults(func=run)
+
+
+def device_name_for(board: str | None, host: str | None = None) -> str:
+    host = re.sub(r"[^A-Za-z0-9.-]+", "-", host if host is not None else socket.gethostname()).strip("-")[:40] or "host"
+    return f"display-{board or 'all'}-{host}"[:80]
+
+
+def present(window: QWidget, *, windowed: bool) -> None:
+    """Show the board as a hall TV wants it: full screen, frameless, no cursor; or in a window."""
+    if windowed:
+        window.resize(*WINDOWED_SIZE)
+        window.show()
+        return
+    window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+    window.setCursor(Qt.CursorShape.BlankCursor)
+    window.showFullScreen()
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the board and run until the application quits; 2 for bad options."""
+    from display_board.app import build_board_window
+    from qt_common.app import create_app
+    from qt_common.hub_client import STRUCTURAL_REFRESH_EVENTS, HubClient, check_device_name, normalize_hub_url
+
+    if not args.hub:
+        return _fail(f"--hub is required (or set ${HUB_ENV}), e.g. --hub http://10.0.0.2:8470")
+    try:
+        hub_url = normalize_hub_url(args.hub)
+    except ValueError as error:
+        return _fail(str(error))
+    try:
+        board = check_board_name(args.board)
+    except BoardError as error:
+        return _fail(str(error))
+    enroll_code = args.enroll_code
+    if enroll_code is not None and (not 1 <= len(enroll_code) <= 64 or not enroll_code.isprintable()):
+        return _fail("--enroll-code must be 1 to 64 printable characters")
+    if args.clips is not None and not args.clips.expanduser().is_dir():
+        return _fail(f"--clips {args.clips}: no such folder")
+    try:
+        settings = AnnouncerSettings(volume=args.volume, english=not args.no_english, clips_dir=args.clips)
+        name = check_device_name(args.name) if args.name else device_name_for(board)
+    except (SettingsError, ValueError) as error:
+        return _fail(str(error))
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(lang=args.language)
+    client = HubClient(
+        hub_url, device_name=name, kind="display", enroll_code=enroll_code or None,
+        refresh_events=STRUCTURAL_REFRESH_EVENTS,
+    )
+    window = build_board_window(client, board=board, language=args.language, announcer_settings=settings)
+    app.aboutToQuit.connect(window.shutdown)
+    app.aboutToQuit.connect(client.stop)
+    QShortcut(QKeySequence("Ctrl+Q"), window, activated=app.quit)
+    present(window, windowed=args.windowed)
+    # A service manager stops the board with SIGTERM; Python only sees it between Qt events.
+    previous = {sig: signal.signal(sig, lambda *_: app.quit()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    wake = QTimer(window)
+    wake.timeout.connect(lambda: None)
+    wake.start(500)
+    try:
+        return int(app.exec())
+    finally:
+        wake.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        window.shutdown()
+        client.stop()
