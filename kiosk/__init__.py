@@ -1,1 +1,1 @@
-
+"""The ticket kiosk: a visitor touches a service and gets a printed ticket (see kiosk.app)."""

@@ -1,0 +1,111 @@
+"""`python main.py kiosk --hub URL --printer URI`: the kiosk on its own."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from typing import Any
+
+from kiosk.settings import PRINTER_WIDTHS
+
+log = logging.getLogger("tabour.kiosk")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    kiosk = subparsers.add_parser(
+        "kiosk",
+        help="run the ticket kiosk (touch screen and printer)",
+        description="Run the kiosk: visitors pick a service on the touch screen and get a printed ticket.",
+    )
+    kiosk.add_argument("--hub", required=True, metavar="URL", help="The hub's address, e.g. http://10.0.0.2:8470.")
+    kiosk.add_argument(
+        "--printer", default=None, metavar="URI",
+        help="Ticket printer: tcp://HOST:9100, usb://VID:PID, serial:///dev/ttyUSB0, cups://QUEUE, win32://NAME, "
+        "file:///PATH or dummy://. Without it the kiosk shows the number and asks the visitor to note it.",
+    )
+    kiosk.add_argument(
+        "--enroll-code", default=os.environ.get("TABOUR_ENROLL_CODE"), metavar="CODE",
+        help="The hub's enrollment code, for the first start ($TABOUR_ENROLL_CODE); the token is kept afterwards.",
+    )
+    kiosk.add_argument(
+        "--width", type=int, choices=PRINTER_WIDTHS, default=None,
+        help="Printer width in dots: 576 for 80 mm paper, 384 for 58 mm (default: the printer's own).",
+    )
+    kiosk.add_argument("--windowed", action="store_true", help="A normal window instead of full-screen kiosk mode (for setup and testing).")
+    kiosk.add_argument("--lang", choices=["ar", "en"], default="ar", help="The language visitors see first (default ar).")
+    kiosk.add_argument("--name", default=None, help="This kiosk's device name at the hub (default kiosk-HOSTNAME).")
+    kiosk.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the kiosk and run until a supervisor leaves kiosk mode (or the window closes)."""
+    from kiosk.app import build_kiosk_window
+    from kiosk.window import default_device_name
+    from qt_common.app import create_app
+    from PySide6.QtCore import QTimer
+
+    from qt_common.hub_client import HubClient, check_device_name, normalize_hub_url
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        hub_url = normalize_hub_url(args.hub)
+        name = check_device_name(args.name) if getattr(args, "name", None) else default_device_name()
+    except ValueError as problem:
+        print(f"kiosk: {problem}", file=sys.stderr)
+        return 2
+    if args.printer is not None:
+        from kiosk.printing import check_printer_uri
+
+        try:
+            check_printer_uri(args.printer)
+        except ImportError as problem:
+            print(f"kiosk: the printer package is not available ({problem})", file=sys.stderr)
+            return 2
+        except ValueError as problem:
+            print(f"kiosk: wrong --printer: {problem}", file=sys.stderr)
+            return 2
+    code = args.enroll_code.strip() if isinstance(args.enroll_code, str) and args.enroll_code.strip() else None
+    app = create_app(lang=args.lang)
+    # 5 s: a visitor waiting longer for a number is better told the service is unavailable.
+    client = HubClient(hub_url, device_name=name, kind="kiosk", enroll_code=code, timeout_ms=5000)
+    window = build_kiosk_window(
+        client, printer=args.printer, language=args.lang, kiosk_mode=not args.windowed, width=args.width
+    )
+    window.exit_requested.connect(app.quit)
+    window.screen_changed.connect(lambda name: log.info("screen: %s", name))
+    client.start()
+    window.present()
+    previous = _quit_on_signals(app)
+    # Python runs signal handlers only between bytecodes: a timer lets it look now and then.
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+    try:
+        return int(app.exec())
+    finally:
+        wake.stop()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        window.shutdown()
+        client.stop()
+        window.hide()
+        window.deleteLater()
+
+
+def _quit_on_signals(app: Any) -> dict[int, Any]:
+    """SIGTERM (a service manager stopping the kiosk) and Ctrl+C end the event loop cleanly."""
+    previous = {}
+    for number in (signal.SIGTERM, signal.SIGINT):
+        previous[number] = signal.signal(number, lambda *_: app.quit())
+    return previous
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m kiosk ...`: the same as `python main.py kiosk ...`."""
+    parser = argparse.ArgumentParser(prog="python -m kiosk")
+    register(parser.add_subparsers(dest="role", required=True))
+    args = parser.parse_args(["kiosk", *(sys.argv[1:] if argv is None else argv)])
+    return int(args.func(args))

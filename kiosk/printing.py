@@ -1,0 +1,110 @@
+"""Printing an issued ticket through `printer/`, in a worker thread.
+
+`print_issued` is what the worker runs: it never touches a widget and never raises; every
+failure (the printer's, or a fault in the printing code) comes back as a `PrintResult`
+that says the ticket was not printed and why, in both languages.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from kiosk.settings import PRINTER_WIDTHS
+from qt_common.i18n import Text, text_of
+
+log = logging.getLogger(__name__)
+
+__all__ = ["PRINTER_WIDTHS", "PRINT_TIMEOUT_S", "PrintResult", "check_printer_uri", "print_issued", "state_name"]
+#: each step with the printer (connect, status, send, status) waits at most this long; a
+#: printer that does not answer keeps the visitor waiting about 8 s, never more
+PRINT_TIMEOUT_S = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class PrintResult:
+    """What became of one ticket at the printer."""
+
+    printed: bool
+    state: str  # the printer's state after the attempt ("ready", "paper_out", … or "error")
+    message: Text | None  # the printer's own words when something is wrong
+    outcome: Any = None  # printer.output.PrintOutcome, when the printer package got that far
+    image: Any = None  # the rendered ticket (PIL image), when asked for
+    seconds: float = 0.0
+
+
+def state_name(state: Any) -> str:
+    """"paper_out" for PrinterState.PAPER_OUT whatever the enum's values are."""
+    if isinstance(state, Enum):
+        value = state.value
+        return value.lower() if isinstance(value, str) else state.name.lower()
+    return str(state).lower() if state is not None else "unknown"
+
+
+def _state_message(state: Any, outcome: Any) -> Text | None:
+    """The printer's condition in a few words ("The printer is out of paper"), else the outcome's sentence."""
+    for source in (state, outcome):
+        ar, en = getattr(source, "message_ar", None), getattr(source, "message_en", None)
+        if isinstance(ar, str) and isinstance(en, str) and ar.strip() and en.strip():
+            return Text(ar, en)
+    return None
+
+
+def check_printer_uri(uri: str) -> Any:
+    """The printer target for `uri`; a ValueError with the printer package's own message if it is wrong."""
+    from printer.uri import parse_printer_uri
+
+    return parse_printer_uri(uri)
+
+
+def print_issued(
+    printer: str | None,
+    ticket: Mapping[str, Any],
+    *,
+    service: Mapping[str, Any],
+    centre: Mapping[str, Any],
+    hub_url: str | None,
+    language: str = "ar",
+    width: int | None = None,
+    want_image: bool = False,
+) -> PrintResult:
+    """Lay out and print one ticket the hub issued (run it in a worker, never on the GUI thread)."""
+    started = time.perf_counter()
+    image = None
+    try:
+        from printer.ticket import TicketPrint
+
+        ticket_print = TicketPrint.from_hub(
+            dict(ticket), service=dict(service), centre=dict(centre), hub_url=hub_url, language=language
+        )
+        if want_image:
+            from printer.layout import render_ticket
+
+            image = render_ticket(ticket_print, width or PRINTER_WIDTHS[0])
+        if printer is None:
+            return PrintResult(False, "none", None, None, image, time.perf_counter() - started)
+        from printer.output import print_ticket
+
+        outcome = print_ticket(printer, ticket_print, width=width, timeout=PRINT_TIMEOUT_S)
+    except Exception as error:  # noqa: BLE001 — a fault in printing must never take the kiosk down
+        log.exception("printing ticket %s failed", ticket.get("number"))
+        return PrintResult(
+            False, "error", _fault_message(error), None, image, time.perf_counter() - started
+        )
+    printed = bool(getattr(outcome, "printed", False))
+    after = getattr(outcome, "state_after", None)
+    state = after if after is not None else getattr(outcome, "state_before", None)
+    message = None if printed and state_name(state) == "ready" else _state_message(state, outcome)
+    return PrintResult(printed, state_name(state), message, outcome, image, time.perf_counter() - started)
+
+
+def _fault_message(error: Exception) -> Text:
+    """The error's own bilingual message (a TicketDataError has one), else a generic one."""
+    ar, en = getattr(error, "message_ar", None), getattr(error, "message_en", None)
+    if isinstance(ar, str) and isinstance(en, str) and ar and en:
+        return Text(ar, en)
+    return text_of("kiosk.print_failed")

@@ -1,0 +1,55 @@
+"""The kiosk's additions to the shared theme, set on the kiosk window only."""
+
+from __future__ import annotations
+
+from qt_common.theme import COLOURS as C
+
+
+def kiosk_stylesheet() -> str:
+    return f"""
+QWidget#KioskWindow {{ background: {C.window}; }}
+QLabel#CentreName {{ color: {C.primary}; }}
+QLabel#Muted, QLabel#CardSubtitle {{ color: {C.text_muted}; }}
+QPushButton#ServiceCard, QPushButton#GroupCard {{
+    background: {C.surface}; border: 2px solid {C.border}; border-radius: 18px; padding: 0;
+}}
+QPushButton#ServiceCard:pressed, QPushButton#GroupCard:pressed {{ background: {C.surface_alt}; border-color: {C.primary}; }}
+QPushButton#ServiceCard:focus, QPushButton#GroupCard:focus {{ border: 3px solid {C.focus}; }}
+QPushButton#ServiceCard:disabled, QPushButton#GroupCard:disabled {{
+    background: {C.disabled_surface}; border: 2px dashed {C.border};
+}}
+QLabel#CodeBadge {{ background: {C.primary}; color: {C.on_primary}; border-radius: 14px; }}
+QLabel#CardStatus {{ color: {C.status_waiting}; }}
+QPushButton[closed="true"] QLabel {{ color: {C.disabled_text}; }}
+QPushButton[closed="true"] QLabel#CardStatus {{ color: {C.status_error}; }}
+QPushButton[closed="true"] QLabel#CodeBadge {{ background: {C.status_closed}; color: {C.on_primary}; }}
+QWidget[priorityMode="true"] QPushButton[closed="false"] QLabel#CodeBadge {{ background: {C.status_priority}; }}
+QWidget[priorityMode="true"] QPushButton#ServiceCard {{ border-color: {C.status_priority}; }}
+QPushButton#PriorityButton {{
+    background: {C.status_priority}; color: {C.on_primary}; border: 3px solid {C.status_priority};
+    border-radius: 18px; padding: 12px 24px;
+}}
+QPushButton#PriorityButton:focus {{ border: 4px solid {C.focus}; }}
+QPushButton#PriorityKind {{
+    background: {C.surface}; color: {C.text}; border: 3px solid {C.status_priority}; border-radius: 18px;
+}}
+QPushButton#PriorityKind:pressed {{ background: {C.surface_alt}; }}
+QPushButton#PriorityKind QLabel#CardTitle {{ color: {C.status_priority}; }}
+QLabel#PriorityBadge {{ color: {C.on_primary}; background: {C.status_priority}; border-radius: 10px; padding: 6px 18px; }}
+QFrame#PriorityBanner {{ background: {C.status_priority}; border-radius: 12px; }}
+QFrame#PriorityBanner QLabel {{ color: {C.on_primary}; }}
+QPushButton#BigButton {{ min-width: 120px; min-height: 64px; }}
+QPushButton#BannerButton {{ background: {C.surface}; color: {C.status_priority}; border-color: {C.surface}; }}
+QPushButton#LanguageButton {{ font-weight: bold; border-color: {C.primary}; color: {C.primary}; }}
+QLabel#BigNumber {{ color: {C.primary}; }}
+QFrame#NumberCard {{ background: {C.surface}; border: 3px solid {C.primary}; border-radius: 24px; }}
+QLabel#PrintStatus[kind="working"] {{ color: {C.text}; }}
+QLabel#PrintStatus[kind="done"] {{ color: {C.on_primary}; background: {C.status_open}; border-radius: 12px; padding: 8px 24px; }}
+QLabel#PrintStatus[kind="failed"] {{ color: {C.on_primary}; background: {C.status_error}; border-radius: 12px; padding: 8px 24px; }}
+QLabel#PrintStatus[kind="note"] {{ color: {C.on_primary}; background: {C.status_waiting}; border-radius: 12px; padding: 8px 24px; }}
+QLabel#Notice {{ color: {C.on_primary}; background: {C.status_error}; border-radius: 10px; padding: 8px 18px; }}
+QLabel#Notice[kind="info"] {{ background: {C.status_waiting}; }}
+QFrame#UnavailablePanel {{ background: {C.surface}; border: 3px solid {C.banner_offline}; border-radius: 24px; }}
+QLabel#UnavailableTitle {{ color: {C.banner_offline}; }}
+QLineEdit#PinField {{ font-size: 30pt; min-height: 70px; }}
+"""

@@ -1,0 +1,571 @@
+"""The kiosk window: from a touch to a ticket issued by the hub, printed, and back home.
+
+It is the only part of the kiosk that talks to the hub (through `HubClient`) and to the
+printer (through `kiosk.printing` in a `TaskManager` worker). Screens only draw and signal.
+
+Rules it keeps:
+- a touch issues at most one ticket: cards are disabled from the touch until the hub answers;
+- only a ticket the hub answered with (checked by `kiosk.model.issued_ticket`) is printed;
+- a printer that fails never blocks: the visitor keeps the number on screen, the hub hears
+  of it as a `device.status` event;
+- a hub out of reach shows the bilingual "temporarily unavailable" screen while the client
+  reconnects by itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QInputDevice, QKeyEvent
+from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+
+import kiosk.strings  # noqa: F401 — registers the kiosk's texts
+from kiosk.model import (
+    GROUPS_THRESHOLD,
+    PRIORITY_KINDS,
+    GroupView,
+    IssuedTicket,
+    ServiceView,
+    group_services,
+    issued_ticket,
+    service_views,
+)
+from kiosk.printing import PrintResult, print_issued
+from kiosk.screens import (
+    Header,
+    HomeScreen,
+    IssuedScreen,
+    PinEntryScreen,
+    PriorityScreen,
+    UnavailableScreen,
+)
+from kiosk.style import kiosk_stylesheet
+from kiosk.widgets import HotCorner
+from qt_common.hub_client import HubClient, HubError
+from qt_common.i18n import Language, Text, parse_language, text_of
+from qt_common.tasks import TaskManager
+
+log = logging.getLogger(__name__)
+
+SUPERVISOR_PIN_PATH = "/supervisor/check-pin"
+SUPERVISOR_ROLES = ("supervisor", "admin")
+
+
+class KioskWindow(QWidget):
+    """The whole kiosk as one widget (a launcher may host it next to other windows)."""
+
+    exit_requested = Signal()  # a supervisor's PIN was accepted
+    screen_changed = Signal(str)
+    ticket_issued = Signal(object)  # the hub's ticket dict
+    ticket_printed = Signal(object)  # PrintResult
+    language_changed = Signal(str)
+
+    def __init__(
+        self,
+        client: HubClient,
+        *,
+        printer: str | None,
+        language: str | Language = Language.AR,
+        kiosk_mode: bool = False,
+        on_printed: Callable[[Any, Any], None] | None = None,
+        width: int | None = None,
+        group_threshold: int = GROUPS_THRESHOLD,
+        return_after_ms: int = 6000,
+        failed_return_after_ms: int = 20000,
+        idle_reset_ms: int = 45000,
+        offline_grace_ms: int = 1500,
+        touch_guard_ms: int = 1200,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("KioskWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setStyleSheet(kiosk_stylesheet())
+        self.setWindowTitle("طابور · Tabour")
+        self.client = client
+        self.printer = printer
+        self.width_dots = width
+        self.default_language = parse_language(language)
+        self.language = self.default_language
+        self.kiosk_mode = kiosk_mode
+        self.on_printed = on_printed
+        self.group_threshold = group_threshold
+        self.return_after_ms = return_after_ms
+        self.failed_return_after_ms = failed_return_after_ms
+        self.tasks = TaskManager(self)
+
+        self.header = Header(self)
+        self.header.language_clicked.connect(self.toggle_language)
+        self.stack = QStackedWidget(self)
+        self.home = HomeScreen(self)
+        self.priority = PriorityScreen(self)
+        self.issued = IssuedScreen(self)
+        self.unavailable = UnavailableScreen(self)
+        self.pin = PinEntryScreen(
+            "kiosk.supervisor.title", "kiosk.supervisor.prompt", "kiosk.supervisor.exit", masked=True, max_length=12, parent=self
+        )
+        self.enroll = PinEntryScreen(
+            "kiosk.enroll.title", "kiosk.enroll.prompt", "kiosk.enroll.submit", masked=False, max_length=64, parent=self
+        )
+        self.enroll.cancel_button.hide()
+        self.screens: dict[str, QWidget] = {
+            "home": self.home,
+            "priority": self.priority,
+            "issued": self.issued,
+            "unavailable": self.unavailable,
+            "pin": self.pin,
+            "enroll": self.enroll,
+        }
+        for screen in self.screens.values():
+            self.stack.addWidget(screen)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.stack, 1)
+
+        self.home.service_chosen.connect(self.choose_service)
+        self.home.group_chosen.connect(self.open_group)
+        self.home.back_clicked.connect(self.go_home)
+        self.home.priority_clicked.connect(lambda: self.show_screen("priority"))
+        self.home.priority_cancelled.connect(lambda: self.set_priority(None))
+        self.priority.kind_chosen.connect(self.set_priority)
+        self.priority.back_clicked.connect(self.go_home)
+        self.issued.touched.connect(self._issued_touched)
+        self.pin.submitted.connect(self.check_supervisor_pin)
+        self.pin.cancelled.connect(self.go_home)
+        self.enroll.submitted.connect(self.submit_enrollment)
+
+        self.hot_corner = HotCorner(self)
+        self.hot_corner.long_pressed.connect(self.open_supervisor)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.hot_corner)
+
+        self.screen_name = ""
+        self.priority_kind: str | None = None
+        self.open_group_key: str | None = None
+        self.services: list[ServiceView] = []
+        self.groups: list[GroupView] | None = None
+        self.issuing = False
+        self.current_ticket: IssuedTicket | None = None
+        self.last_print: PrintResult | None = None
+        self.reported_printer_state: str | None = None
+        self.issue_count = 0
+        self.touch_started: float | None = None
+        self._exit_allowed = False
+
+        self._return_timer = self._single_shot(self._return_home_after_ticket)
+        self._idle_timer = self._single_shot(self._idle_reset)
+        self._idle_timer.setInterval(idle_reset_ms)
+        self._offline_timer = self._single_shot(self._offline_for_real)
+        self._offline_timer.setInterval(offline_grace_ms)
+        self._touch_guard = self._single_shot(lambda: setattr(self.issued, "accept_touch", True))
+        self._touch_guard.setInterval(touch_guard_ms)
+        self._refresh_timer = self._single_shot(self._refresh_from_state)
+
+        client.state_changed.connect(self._state_changed)
+        client.online_changed.connect(self._online_changed)
+        client.enrollment_required.connect(self._enrollment_required)
+        client.enrolled.connect(self._enrolled)
+
+        self.retranslate()
+        self._refresh_from_state()
+        if client.online:
+            self.show_screen("home")
+        else:
+            self.show_screen("unavailable")
+        if kiosk_mode:
+            self._enter_kiosk_mode()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 — Qt's name
+        super().resizeEvent(event)
+        compact = self.width() < 1000 or self.height() < 700
+        self.header.set_compact(compact)
+        self.home.set_compact(compact)
+
+    def _single_shot(self, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(slot)
+        return timer
+
+    # ---- presentation --------------------------------------------------------------------
+
+    def present(self) -> None:
+        """Full screen without a frame in kiosk mode; an ordinary window otherwise."""
+        if self.kiosk_mode:
+            self.showFullScreen()
+        else:
+            if not self.isVisible() and self.width() < 800:
+                self.resize(1280, 800)
+            self.show()
+
+    def _enter_kiosk_mode(self) -> None:
+        self.setWindowFlags(self.windowFlags() | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        if has_touch_screen():
+            self.setCursor(Qt.CursorShape.BlankCursor)
+
+    def show_screen(self, name: str) -> None:
+        screen = self.screens[name]
+        self.stack.setCurrentWidget(screen)
+        if name != self.screen_name:
+            self.screen_name = name
+            self.unavailable.set_active(name == "unavailable")
+            if name in ("priority", "pin") or (name == "home" and (self.open_group_key or self.priority_kind)):
+                self._idle_timer.start()
+            elif name != "home" or self.language is self.default_language:
+                self._idle_timer.stop()
+            self.screen_changed.emit(name)
+
+    def retranslate(self) -> None:
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if self.language.is_rtl else Qt.LayoutDirection.LeftToRight)
+        self.header.retranslate(self.language)
+        for screen in self.screens.values():
+            screen.retranslate(self.language)  # type: ignore[attr-defined]
+
+    def set_language(self, language: str | Language) -> None:
+        """The kiosk's own language; other windows in the same application keep theirs."""
+        language = parse_language(language)
+        if language is self.language:
+            return
+        self.language = language
+        self.retranslate()
+        if self.language is not self.default_language:
+            self._idle_timer.start()  # the next visitor finds the kiosk in its usual language
+        self.language_changed.emit(language.value)
+
+    def toggle_language(self) -> None:
+        self.set_language(Language.EN if self.language is Language.AR else Language.AR)
+        if self.screen_name in ("home", "priority"):
+            self._idle_timer.start()
+
+    # ---- the hub's state -----------------------------------------------------------------
+
+    def _state_changed(self) -> None:
+        # Events come in bursts; one redraw per burst.
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start(0)
+
+    def _refresh_from_state(self) -> None:
+        state = self.client.state
+        self.header.set_centre(state.centre)
+        self.header.retranslate(self.language)
+        self.services = service_views(state.services.values())
+        self.groups = group_services(self.services, self.group_threshold)
+        self.home.forget_missing({s.id for s in self.services}, {g.key for g in self.groups or ()})
+        if self.open_group_key is not None and not any(g.key == self.open_group_key for g in self.groups or ()):
+            self.open_group_key = None
+        self._show_home_content()
+
+    def _show_home_content(self) -> None:
+        if self.groups is None:
+            self.home.show_services(self.services)
+        elif self.open_group_key is None:
+            self.home.show_groups(self.groups)
+        else:
+            group = next(g for g in self.groups if g.key == self.open_group_key)
+            self.home.show_services(list(group.services), group=group)
+
+    def service(self, service_id: int) -> ServiceView | None:
+        return next((s for s in self.services if s.id == service_id), None)
+
+    def _online_changed(self, online: bool) -> None:
+        if online:
+            self._offline_timer.stop()
+            if self.screen_name in ("unavailable", "enroll"):
+                self.go_home()
+        elif not self._offline_timer.isActive():
+            self._offline_timer.start()
+
+    def _offline_for_real(self) -> None:
+        if self.client.online:
+            return
+        # A visitor reading their number keeps it; the notice follows when they are done.
+        if self.screen_name not in ("issued", "pin", "enroll"):
+            self.show_screen("unavailable")
+
+    def _enrollment_required(self) -> None:
+        self.enroll.reset()
+        self.show_screen("enroll")
+
+    def _enrolled(self, _answer: object) -> None:
+        if self.screen_name == "enroll":
+            self.enroll.set_message(text_of("kiosk.enroll.done"), kind="info")
+            self.show_screen("unavailable")  # connecting until the live state arrives
+
+    def submit_enrollment(self, code: str) -> None:
+        code = code.strip()
+        if not code:
+            self.enroll.set_message(text_of("kiosk.supervisor.empty"))
+            return
+        name = self.client.device_name or default_device_name()
+        try:
+            self.enroll.set_working(True)
+            self.enroll.set_message(text_of("kiosk.enroll.working"), kind="info")
+            self.client.enroll(name, "kiosk", code, self._alive(self._on_enrolled))
+        except ValueError as problem:
+            self.enroll.set_working(False)
+            self.enroll.set_message(Text(str(problem), str(problem)))
+
+    def _on_enrolled(self, _answer: Any, error: HubError | None) -> None:
+        self.enroll.set_working(False)
+        if error is not None:
+            self.enroll.set_message(Text(error.message_ar, error.message_en))
+            self.enroll.field.clear()
+            return
+        if not self.client.running:
+            self.client.start()
+
+    # ---- navigation ----------------------------------------------------------------------
+
+    def go_home(self) -> None:
+        self.open_group_key = None
+        self.home.clear_notice()
+        self._show_home_content()
+        self.show_screen("home" if self.client.online else "unavailable")
+
+    def open_group(self, key: str) -> None:
+        if self.issuing or self.groups is None or not any(g.key == key for g in self.groups):
+            return
+        self.open_group_key = key
+        self._show_home_content()
+        self._idle_timer.start()
+
+    def set_priority(self, kind: str | None) -> None:
+        if kind is not None and kind not in PRIORITY_KINDS:
+            raise ValueError(f"priority must be one of {PRIORITY_KINDS}, not {kind!r}")
+        self.priority_kind = kind
+        self.home.set_priority(kind)
+        self.open_group_key = None
+        self._show_home_content()
+        self.show_screen("home" if self.client.online else "unavailable")
+        if kind is not None:
+            self._idle_timer.start()
+
+    def _idle_reset(self) -> None:
+        """Nobody touched for a while: the next visitor gets the usual home screen."""
+        if self.screen_name in ("issued", "unavailable", "enroll") or self.issuing:
+            return
+        self.set_priority(None)
+        self.set_language(self.default_language)
+        self.go_home()
+
+    # ---- issuing -------------------------------------------------------------------------
+
+    def choose_service(self, service_id: int) -> None:
+        """A touch on a service card: issue once, show the number, print."""
+        if self.issuing or self.screen_name != "home":
+            return
+        service = self.service(service_id)
+        if service is None or not service.open:
+            return
+        if not self.client.online:
+            self.show_screen("unavailable")
+            return
+        self.issuing = True
+        self.touch_started = time.perf_counter()
+        self.home.set_busy(True)
+        self._idle_timer.stop()
+        priority = self.priority_kind or "normal"
+        self.client.issue_ticket(
+            service_id, priority, self._alive(lambda answer, error: self._on_issued(service_id, priority, answer, error))
+        )
+
+    def _on_issued(self, service_id: int, priority: str, answer: Any, error: HubError | None) -> None:
+        self.issuing = False
+        self.home.set_busy(False)
+        if error is not None:
+            log.info("ticket not issued: %s", error)
+            if error.unreachable or error.status >= 500 or error.status == 0:
+                self.show_screen("unavailable")
+                return
+            self.home.show_notice(Text(error.message_ar, error.message_en))
+            self.client.request_refresh()  # a closed service or a cap reached shows at once
+            return
+        try:
+            ticket = issued_ticket(answer, service_id, priority)
+        except ValueError as problem:
+            log.error("the hub's ticket answer is unusable, nothing printed: %s", problem)
+            self.home.show_notice(text_of("kiosk.error.bad_ticket"))
+            return
+        self.issue_count += 1
+        self.current_ticket = ticket
+        service = self.service(service_id)
+        will_print = self.printer is not None
+        self.issued.show_ticket(ticket, service, printing=will_print)
+        self.issued.accept_touch = False
+        self._touch_guard.start()
+        self.priority_kind = None
+        self.home.set_priority(None)
+        self.show_screen("issued")
+        self.ticket_issued.emit(ticket.raw)
+        if will_print or self.on_printed is not None:
+            self._start_printing(ticket)
+        if not will_print:
+            self._return_timer.start(self.failed_return_after_ms)
+
+    def _start_printing(self, ticket: IssuedTicket) -> None:
+        state = self.client.state
+        service_raw = dict(state.services.get(ticket.service_id) or {"id": ticket.service_id})
+        centre = dict(state.centre)
+        job = dict(
+            service=service_raw,
+            centre=centre,
+            hub_url=self.client.hub_url,
+            language=self.language.value,
+            width=self.width_dots,
+            want_image=self.on_printed is not None,
+        )
+        printer, raw = self.printer, dict(ticket.raw)
+        self.tasks.run(
+            lambda: print_issued(printer, raw, **job),
+            on_done=lambda result, number=ticket.number: self._on_printed(number, result),
+            on_error=lambda error, number=ticket.number: self._on_printed(
+                number, PrintResult(False, "error", text_of("kiosk.print_failed"))
+            ),
+        )
+
+    def _on_printed(self, number: str, result: PrintResult) -> None:
+        self.last_print = result
+        if self.on_printed is not None:
+            try:
+                self.on_printed(result.image, result.outcome)
+            except Exception:  # noqa: BLE001 — a preview must not stop the kiosk
+                log.exception("the on_printed callback failed")
+        self.ticket_printed.emit(result)
+        if self.printer is not None:
+            self._report_printer(number, result)
+        current = self.current_ticket
+        if self.screen_name != "issued" or current is None or current.number != number:
+            return
+        if self.printer is None:
+            return
+        if result.printed:
+            self.issued.set_phase("printed")
+            self._return_timer.start(self.return_after_ms)
+        else:
+            self.issued.set_phase("failed", result.message)
+            self._return_timer.start(self.failed_return_after_ms)
+
+    def _report_printer(self, number: str, result: PrintResult) -> None:
+        """Every failed ticket is reported; a good print only when the state changed (back to ready, paper low)."""
+        if result.printed and result.state == (self.reported_printer_state or "ready"):
+            return
+        status: dict[str, Any] = {"printer": result.state, "printed": result.printed, "ticket": number}
+        if result.message is not None:
+            status["message_en"], status["message_ar"] = result.message.en, result.message.ar
+        self.reported_printer_state = result.state
+        self.client.report_device_status(status, self._log_report_failure)
+
+    @staticmethod
+    def _log_report_failure(_answer: Any, error: HubError | None) -> None:
+        if error is not None:
+            log.warning("could not report the printer's status to the hub: %s", error)
+
+    def _issued_touched(self) -> None:
+        if self.issued.phase != "printing":
+            self._return_home_after_ticket()
+
+    def _return_home_after_ticket(self) -> None:
+        self._return_timer.stop()
+        if self.screen_name != "issued":
+            return
+        if self.language is not self.default_language:
+            self.set_language(self.default_language)
+        self.go_home()
+
+    # ---- supervisor exit -----------------------------------------------------------------
+
+    def open_supervisor(self) -> None:
+        if self.issuing or self.screen_name == "issued":
+            return
+        self.pin.reset()
+        self.show_screen("pin")
+
+    def check_supervisor_pin(self, pin: str) -> None:
+        """The hub checks the PIN (a supervisor's or an admin's); the kiosk never stores one."""
+        if not pin:
+            self.pin.set_message(text_of("kiosk.supervisor.empty"))
+            return
+        if len(pin) > 12 or not pin.isdigit():
+            self.pin.set_message(text_of("kiosk.supervisor.wrong_pin"))
+            self.pin.field.clear()
+            return
+        self.pin.set_working(True)
+        self.pin.set_message(text_of("kiosk.supervisor.checking"), kind="info")
+        self.client.request("POST", SUPERVISOR_PIN_PATH, {"pin": pin}, self._alive(self._on_pin_checked), auth="device")
+
+    def _on_pin_checked(self, answer: Any, error: HubError | None) -> None:
+        self.pin.set_working(False)
+        self.pin.field.clear()
+        if error is not None:
+            if error.status in (404, 405) and error.code in ("not_found", "method_not_allowed"):
+                self.pin.set_message(text_of("kiosk.supervisor.not_supported"))
+            elif error.code in ("wrong_pin", "forbidden", "not_supervisor"):
+                self.pin.set_message(Text(error.message_ar, error.message_en))
+            else:
+                self.pin.set_message(Text(error.message_ar, error.message_en))
+            return
+        clerk = answer.get("clerk") if isinstance(answer, dict) else None
+        role = clerk.get("role") if isinstance(clerk, dict) else None
+        if role not in SUPERVISOR_ROLES:
+            self.pin.set_message(text_of("kiosk.supervisor.wrong_pin"))
+            return
+        self.client.report_device_status({"kiosk": "supervisor_exit", "by": str(clerk.get("username", ""))[:40]}, self._log_report_failure)
+        self.allow_exit()
+
+    def allow_exit(self) -> None:
+        """Leave kiosk mode: the window may close, the launcher decides what follows."""
+        self._exit_allowed = True
+        self.exit_requested.emit()
+
+    # ---- keep the kiosk a kiosk ----------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 — Qt's name
+        if self.kiosk_mode and not self._exit_allowed:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 — Qt's name
+        if self.kiosk_mode and event.key() == Qt.Key.Key_Escape:
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop timers and wait for a print in progress (the launcher calls it before quitting)."""
+        for timer in (self._return_timer, self._idle_timer, self._offline_timer, self._touch_guard, self._refresh_timer):
+            timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.hot_corner)
+        self.tasks.wait_for_done(5000)
+
+    def _alive(self, callback: Callable[..., None]) -> Callable[..., None]:
+        """A hub callback that does nothing once this window is gone."""
+
+        def guarded(*args: Any) -> None:
+            if shiboken6.isValid(self):
+                callback(*args)
+
+        return guarded
+
+
+def has_touch_screen() -> bool:
+    if QGuiApplication.instance() is None:
+        return False
+    return any(device.type() == QInputDevice.DeviceType.TouchScreen for device in QInputDevice.devices())
+
+
+def default_device_name() -> str:
+    import socket
+
+    host = "".join(ch for ch in socket.gethostname() if ch.isalnum() or ch in "-_")[:60] or "device"
+    return f"kiosk-{host}"

@@ -1,0 +1,97 @@
+"""The kiosk's screens on their own: cards kept across updates, hostile hub texts, the pad, the pictograms."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kiosk.model import service_views
+from kiosk.screens import HomeScreen, IssuedScreen, PinEntryScreen
+from kiosk.model import issued_ticket
+from kiosk.widgets import Pictogram
+from qt_common.i18n import Language
+
+
+def services(*codes: str, **extra):
+    return service_views(
+        [{"id": i, "code": c, "name_ar": f"خدمة {c}", "name_en": f"Service {c}", "open_now": True, "waiting": i, **extra} for i, c in enumerate(codes, 1)]
+    )
+
+
+def test_cards_are_reused_and_dropped_when_the_hub_drops_a_service(app, qtbot) -> None:
+    """Updates reuse the same card widgets; a service that disappears loses its card for good."""
+    home = HomeScreen()
+    qtbot.addWidget(home)
+    home.resize(1280, 640)
+    home.show_services(services("A", "B", "C"))
+    first = dict(home.service_cards)
+    home.show_services(services("A", "B", "C", waiting=9))
+    assert home.service_cards == first
+    home.forget_missing({1, 2}, set())
+    home.show_services(services("A", "B"))
+    assert set(home.service_cards) == {1, 2}
+    assert home.grid.count() == 2
+
+
+def test_hostile_names_cannot_reorder_the_card(app, qtbot) -> None:
+    """A service name carrying an override mark is shown without it and cut to a sane length."""
+    views = service_views([{"id": 1, "code": "A", "name_ar": "\u202eخدمة" + "x" * 500, "name_en": "Service", "open_now": True}])
+    home = HomeScreen()
+    qtbot.addWidget(home)
+    home.show_services(views)
+    text = home.service_cards[1].name_label.text()
+    assert len(text) <= 120
+
+
+def test_pin_pad_types_digits_left_to_right_and_caps_the_length(app, qtbot) -> None:
+    """The pad writes 1-2-3 in that order in an Arabic layout, Delete and Clear work, 12 digits at most."""
+    pin = PinEntryScreen("kiosk.supervisor.title", "kiosk.supervisor.prompt", "kiosk.supervisor.exit", masked=True, max_length=12)
+    qtbot.addWidget(pin)
+    pin.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    pin.retranslate(Language.AR)
+    pin.resize(1280, 640)
+    pin.show()
+    qtbot.waitExposed(pin)
+    for digit in "123":
+        qtbot.mouseClick(pin.pad.buttons[digit], Qt.MouseButton.LeftButton)
+    assert pin.field.text() == "123"
+    assert pin.pad.buttons["1"].geometry().center().x() < pin.pad.buttons["3"].geometry().center().x()
+    qtbot.mouseClick(pin.pad.delete_button, Qt.MouseButton.LeftButton)
+    assert pin.field.text() == "12"
+    for _ in range(20):
+        qtbot.mouseClick(pin.pad.buttons["9"], Qt.MouseButton.LeftButton)
+    assert len(pin.field.text()) == 12
+    qtbot.mouseClick(pin.pad.clear_button, Qt.MouseButton.LeftButton)
+    assert pin.field.text() == ""
+    submitted = []
+    pin.submitted.connect(submitted.append)
+    pin.set_working(True)
+    pin.field.setText("5")
+    qtbot.mouseClick(pin.submit_button, Qt.MouseButton.LeftButton)
+    assert submitted == []
+
+
+def test_issued_screen_keeps_the_number_left_to_right(app, qtbot) -> None:
+    """In Arabic the number reads A-105, the people ahead and the wait sit on one line."""
+    screen = IssuedScreen()
+    qtbot.addWidget(screen)
+    ticket = issued_ticket({"id": 1, "number": "A-105", "service_id": 1, "priority": "elderly", "ahead": 4, "eta_seconds": 600}, 1, "elderly")
+    screen.show_ticket(ticket, services("A")[0], printing=True)
+    screen.retranslate(Language.AR)
+    assert screen.number_label.text() == "\u2066A-105\u2069"
+    assert "أمامك" in screen.wait_label.text() and "10 دقائق" in screen.wait_label.text()
+    assert screen.priority_label.text().startswith("أولوية")
+    assert screen.phase == "printing" and screen.hint_label.text() == ""
+    with pytest.raises(KeyError):
+        screen.set_phase("exploded")
+
+
+@pytest.mark.parametrize("kind", Pictogram.KINDS)
+def test_pictograms_draw_something(app, kind: str) -> None:
+    """Each priority pictogram paints visible strokes (no emoji font needed)."""
+    picture = Pictogram(kind, size_px=96)
+    image = picture.grab().toImage()
+    painted = sum(1 for x in range(0, 96, 3) for y in range(0, 96, 3) if image.pixelColor(x, y).alpha() > 0 and image.pixelColor(x, y).red() < 200)
+    assert painted > 20
+    with pytest.raises(ValueError):
+        Pictogram("vip")
