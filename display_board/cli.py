@@ -11,12 +11,13 @@ import socket
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from typing import TYPE_CHECKING
 
-from display_board.announcer import AnnouncerSettings, SettingsError
-from display_board.model import BoardError, check_board_name
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+# Registering the role must not load Qt: `main.py hub` builds the same parser on a server
+# that may lack Qt's graphics libraries. Qt is imported when the board really starts.
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,8 @@ def device_name_for(board: str | None, host: str | None = None) -> str:
 
 def present(window: QWidget, *, windowed: bool) -> None:
     """Show the board as a hall TV wants it: full screen, frameless, no cursor; or in a window."""
+    from PySide6.QtCore import Qt
+
     if windowed:
         window.resize(*WINDOWED_SIZE)
         window.show()
@@ -99,7 +102,12 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Start the board and run until the application quits; 2 for bad options."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    from display_board.announcer import AnnouncerSettings, SettingsError
     from display_board.app import build_board_window
+    from display_board.model import BoardError, check_board_name
     from qt_common.app import create_app
     from qt_common.hub_client import STRUCTURAL_REFRESH_EVENTS, HubClient, check_device_name, normalize_hub_url
 

@@ -46,3 +46,11 @@ def test_the_check_would_catch_a_violation(tmp_path):
         assert _qt_imports("fake") == ["fake/module.py: PySide6.QtCore"]
     finally:
         ROOT = saved
+
+
+def test_building_the_command_line_loads_no_qt():
+    """`main.py hub` builds every role's parser; that must not load Qt, which a server may lack."""
+    code = "import sys, main; main.build_parser(); print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
