@@ -65,6 +65,10 @@ class LoginBody(_Body):
     counter_id: IdValue
 
 
+class PinCheckBody(_Body):
+    pin: Annotated[StrictStr, StringConstraints(min_length=1, max_length=12)]
+
+
 class CallNumberBody(_Body):
     number: Annotated[StrictStr, StringConstraints(min_length=1, max_length=12)]
 
@@ -146,6 +150,10 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
     hub_config = store.catalogue.config.hub
     issue_limiter = RateLimiter(per_minute=hub_config.kiosk_issue_per_minute)
     enroll_limiter = RateLimiter(per_minute=10, burst=10)
+    # A supervisor PIN typed at a public kiosk: a few tries per device, and few in all, so a
+    # 4-digit PIN cannot be guessed from the hall.
+    pin_check_limiter = RateLimiter(per_minute=hub_config.pin_attempts, burst=hub_config.pin_attempts)
+    pin_check_all_limiter = RateLimiter(per_minute=30, burst=30)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -345,6 +353,29 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
         if isinstance(result, TabourError):
             raise result
         return answer(result, 201)
+
+    @app.post("/api/v1/supervisor/check-pin")
+    async def check_supervisor_pin(body: PinCheckBody, who: Who) -> Response:
+        """Whose supervisor (or admin) PIN this is, for a device's staff-only action such as
+        leaving kiosk mode. Opens no session and changes no counter."""
+        if who.device_id is None:
+            raise Forbidden("Only an enrolled device can check a PIN.", "التحقق من الرقم السري للأجهزة المسجلة فقط.")
+        wait = max(pin_check_limiter.take(who.device_id), pin_check_all_limiter.take("all"))
+        if wait:
+            raise RateLimited(
+                "Too many PIN attempts; wait a minute and try again.",
+                "محاولات كثيرة للرقم السري؛ انتظر دقيقة ثم أعد المحاولة.",
+                retry_after=RateLimiter.retry_after(wait), code="locked_out",
+            )
+        with store.read() as conn:
+            rows = conn.execute(
+                "SELECT username, role, pin_hash FROM clerks WHERE active = 1 AND role IN ('supervisor', 'admin') "
+                "ORDER BY id"
+            ).fetchall()
+        for row in rows:
+            if await run_in_threadpool(verify_pin, body.pin, row["pin_hash"]):
+                return answer({"clerk": {"username": row["username"], "role": row["role"]}})
+        raise Unauthorized("Wrong PIN, or not a supervisor's.", "الرقم السري غير صحيح أو ليس لمشرف.", code="wrong_pin")
 
     @app.delete("/api/v1/sessions/current", status_code=204)
     async def logout(who: Who) -> Response:

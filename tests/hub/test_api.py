@@ -303,3 +303,22 @@ def test_no_logo_is_404(hall):
     assert hall.client.get("/api/v1/state", headers=kiosk).json()["centre"]["logo_url"] is None
     answer = hall.client.get("/api/v1/centre/logo", headers=kiosk)
     assert answer.status_code == 404 and answer.json()["error"] == "not_found"
+
+
+def test_supervisor_pin_check_for_kiosks(hall):
+    """A supervisor's PIN is recognised, a clerk's is not; nothing opens; guessing is cut off."""
+    kiosk = hall.enroll("kiosk", "kiosk-pin")
+    path = "/api/v1/supervisor/check-pin"
+    ok = hall.client.post(path, json={"pin": "9999"}, headers=kiosk)
+    assert ok.status_code == 200 and ok.json()["clerk"] == {"username": "super", "role": "supervisor"}
+    clerk_pin = hall.client.post(path, json={"pin": "1111"}, headers=kiosk)
+    assert clerk_pin.status_code == 401 and clerk_pin.json()["error"] == "wrong_pin" and clerk_pin.json()["message_ar"]
+    state = hall.client.get("/api/v1/state", headers=kiosk).json()
+    assert all(counter["status"] == "closed" for counter in state["counters"])
+    for body in ({}, {"pin": ""}, {"pin": 9999}, {"pin": "9" * 13}, {"pin": "9999", "extra": 1}):
+        assert hall.client.post(path, json=body, headers=kiosk).status_code == 422, body
+    assert hall.client.post(path, json={"pin": "9999"}).status_code == 401
+    statuses = [hall.client.post(path, json={"pin": f"{n:04d}"}, headers=kiosk).status_code for n in range(8)]
+    assert statuses[-1] == 429
+    limited = hall.client.post(path, json={"pin": "9999"}, headers=kiosk)
+    assert limited.status_code == 429 and limited.json()["error"] == "locked_out" and "Retry-After" in limited.headers

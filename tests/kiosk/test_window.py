@@ -224,7 +224,7 @@ def test_first_start_enrolls_with_the_code_typed(make_kiosk, demo_hub: LiveHub, 
 
 
 def test_long_press_in_the_corner_asks_for_a_supervisor_pin(make_kiosk, demo_hub: LiveHub, qtbot) -> None:
-    """A short press does nothing, a long press opens the PIN pad; the hub's answer decides, the kiosk stays."""
+    """A short press does nothing, a long press opens the PIN pad; only a supervisor's PIN (checked by the hub) lets the kiosk go."""
     window = make_kiosk(demo_hub, kiosk_mode=True)
     window.hot_corner._timer.setInterval(300)
     exits = []
@@ -244,18 +244,22 @@ def test_long_press_in_the_corner_asks_for_a_supervisor_pin(make_kiosk, demo_hub
     QTest.mouseRelease(corner, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
     qtbot.mouseClick(window.pin.submit_button, Qt.MouseButton.LeftButton)
     assert "PIN" in window.pin.message_label.text() or window.pin.message_label.text()
-    for digit in "9999":
+    # A clerk's PIN is not enough: the kiosk stays locked and says so.
+    for digit in "1111":
         qtbot.mouseClick(window.pin.pad.buttons[digit], Qt.MouseButton.LeftButton)
-    assert window.pin.field.text() == "9999"
     qtbot.mouseClick(window.pin.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.pin.submit_button.isEnabled(), timeout=WAIT_MS)
-    # Today's hub has no call for a kiosk to check a supervisor's PIN: the kiosk says so and stays locked.
     assert not exits
     assert window.pin.message_label.isVisible() and window.pin.field.text() == ""
     window.close()
     assert window.isVisible()  # kiosk mode: closing is refused without a supervisor
-    qtbot.mouseClick(window.pin.cancel_button, Qt.MouseButton.LeftButton)
-    assert window.screen_name == "home"
+    # The supervisor's PIN, checked by the hub, lets the kiosk go.
+    for digit in "9999":
+        qtbot.mouseClick(window.pin.pad.buttons[digit], Qt.MouseButton.LeftButton)
+    assert window.pin.field.text() == "9999"
+    with qtbot.waitSignal(window.exit_requested, timeout=WAIT_MS):
+        qtbot.mouseClick(window.pin.submit_button, Qt.MouseButton.LeftButton)
+    assert exits == [True]
 
 
 def test_hostile_pin_never_reaches_the_hub(make_kiosk, demo_hub: LiveHub) -> None:
