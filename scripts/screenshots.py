@@ -21,7 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 SIZES = {"kiosk": (1080, 1350), "counter": (1280, 800), "board": (1920, 1080)}
 
@@ -51,6 +50,13 @@ def shoot(language: str, out: Path) -> list[Path]:
     from launcher.embedded import EmbeddedHub
     from qt_common.app import create_app
 
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def quiet(kind, context, message: str) -> None:  # the offscreen platform's size-hint notes
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(quiet)
     app = create_app(lang=language)
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="tabour-shots-") as folder:
