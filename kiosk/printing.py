@@ -7,12 +7,19 @@ that says the ticket was not printed and why, in both languages.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import Any
+
+import platformdirs
 
 from kiosk.settings import PRINTER_WIDTHS
 from qt_common.i18n import Text, text_of
@@ -54,6 +61,58 @@ def _state_message(state: Any, outcome: Any) -> Text | None:
     return None
 
 
+LOGO_MAX_BYTES = 1_000_000
+LOGO_FRESH_SECONDS = 600.0
+LOGO_RETRY_SECONDS = 30.0  # after a failure, so a missing logo never slows every ticket
+LOGO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
+_logo_lock = threading.Lock()
+_logo_cache: dict[str, tuple[float, Path | None]] = {}
+
+
+def logo_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("tabour", appauthor=False)) / "logos"
+
+
+def fetch_logo(hub_url: str, logo_url: str | None, token: str | None, *, timeout: float = 2.0,
+               folder: Path | None = None) -> Path | None:
+    """A local copy of the centre's ticket logo (`centre.logo_url` on the hub), or None.
+
+    Fetched at most every ten minutes; a hub that is slow, refuses, or sends something that is
+    not a small image simply gives a ticket without a logo. Runs in the printing worker.
+    """
+    if not logo_url or not isinstance(logo_url, str) or not logo_url.startswith("/api/v1/") or ".." in logo_url:
+        return None
+    url = hub_url.rstrip("/") + logo_url
+    key = hashlib.sha256(f"{url}\n{token}".encode()).hexdigest()
+    now = time.monotonic()
+    with _logo_lock:
+        cached = _logo_cache.get(key)
+        if cached is not None and now - cached[0] < (LOGO_FRESH_SECONDS if cached[1] else LOGO_RETRY_SECONDS):
+            return cached[1]
+    path: Path | None = None
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            data = answer.read(LOGO_MAX_BYTES + 1)
+        if len(data) <= LOGO_MAX_BYTES and data.startswith(LOGO_SIGNATURES):
+            target_dir = folder or logo_cache_dir()
+            target_dir.mkdir(parents=True, exist_ok=True)
+            path = target_dir / f"logo-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+            temporary = path.with_suffix(".part")
+            temporary.write_bytes(data)
+            temporary.replace(path)
+        else:
+            log.warning("the hub's logo at %s is not a small image; printing without it", url)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        log.warning("cannot fetch the logo %s (%s); printing without it", url, error)
+        with _logo_lock:  # keep an older copy if there was one, and try again later
+            if cached is not None:
+                return cached[1]
+    with _logo_lock:
+        _logo_cache[key] = (now, path)
+    return path
+
+
 def check_printer_uri(uri: str) -> Any:
     """The printer target for `uri`; a ValueError with the printer package's own message if it is wrong."""
     from printer.uri import parse_printer_uri
@@ -71,6 +130,8 @@ def print_issued(
     language: str = "ar",
     width: int | None = None,
     want_image: bool = False,
+    logo_url: str | None = None,
+    token: str | None = None,
 ) -> PrintResult:
     """Lay out and print one ticket the hub issued (run it in a worker, never on the GUI thread)."""
     started = time.perf_counter()
@@ -78,8 +139,10 @@ def print_issued(
     try:
         from printer.ticket import TicketPrint
 
+        logo = fetch_logo(hub_url, logo_url, token) if hub_url and logo_url else None
         ticket_print = TicketPrint.from_hub(
-            dict(ticket), service=dict(service), centre=dict(centre), hub_url=hub_url, language=language
+            dict(ticket), service=dict(service), centre=dict(centre), hub_url=hub_url, language=language,
+            logo_path=logo,
         )
         if want_image:
             from printer.layout import render_ticket

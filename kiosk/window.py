@@ -421,6 +421,8 @@ class KioskWindow(QWidget):
             language=self.language.value,
             width=self.width_dots,
             want_image=self.on_printed is not None,
+            logo_url=centre.get("logo_url"),
+            token=self.client.device_token,
         )
         printer, raw = self.printer, dict(ticket.raw)
         self.tasks.run(

@@ -68,13 +68,15 @@ class TicketPrint:
         centre: Mapping[str, Any],
         hub_url: str | None,
         language: str = "ar",
+        logo_path: Path | None = None,
     ) -> "TicketPrint":
         """Build a ticket from the hub's answers (see docs/api.md).
 
         `ticket` is the answer of `POST /api/v1/tickets`, `service` one item of
-        `GET /api/v1/services`, `centre` the `centre` object of `GET /api/v1/state`. The centre
-        object may carry `logo_path` (a local file the kiosk keeps); `footer_ar`/`footer_en` come
-        from it too. Raises `TicketDataError` (a ValueError) naming the missing or wrong field.
+        `GET /api/v1/services`, `centre` the `centre` object of `GET /api/v1/state` (the footer
+        comes from it). `logo_path` is the local copy of the centre's logo the caller fetched from
+        `centre.logo_url`; a path is never taken from the hub's JSON, so no answer can make the
+        printer open a local file. Raises `TicketDataError` (a ValueError) naming the missing or wrong field.
         """
         for name, obj in (("ticket", ticket), ("service", service), ("centre", centre)):
             if not isinstance(obj, Mapping):
@@ -101,7 +103,6 @@ class TicketPrint:
         code = ticket.get("code")
         if hub_url and isinstance(code, str) and code:
             status_url = f"{hub_url.rstrip('/')}/t/{code}"
-        logo = centre.get("logo_path")
         return cls(
             number=number,
             service_name_ar=_text(service, "name_ar", "service", required=True),
@@ -115,7 +116,7 @@ class TicketPrint:
             status_url=status_url,
             footer_ar=_text(centre, "footer_ar", "centre"),
             footer_en=_text(centre, "footer_en", "centre"),
-            logo_path=Path(logo) if isinstance(logo, str) and logo else None,
+            logo_path=Path(logo_path) if logo_path else None,
             language=language,
         )
 

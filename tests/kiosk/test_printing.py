@@ -143,3 +143,49 @@ def test_preview_without_a_printer(make_kiosk, demo_hub: LiveHub, qtbot) -> None
     assert window.issued.phase == "no_printer"
     assert "احفظ رقمك" in window.issued.detail_label.text()
     assert printer_reports(window) == []
+
+
+def test_the_centre_logo_is_fetched_from_the_hub_and_printed(tmp_path) -> None:
+    """With a logo in the hub's config the kiosk fetches it (with its token) and the ticket grows by it."""
+    import json
+    import urllib.request
+
+    from PIL import Image
+
+    from core.config import DEMO_CONFIG
+    from kiosk.printing import fetch_logo
+    from launcher.embedded import EmbeddedHub
+
+    logo = Image.new("L", (300, 120), 255)
+    logo.paste(0, (20, 20, 280, 100))
+    logo.save(tmp_path / "logo.png")
+    config = tmp_path / "centre.toml"
+    config.write_text(DEMO_CONFIG.read_text(encoding="utf-8").replace("[centre]\n", '[centre]\nlogo = "logo.png"\n', 1), encoding="utf-8")
+    hub = EmbeddedHub(tmp_path / "hub.sqlite", config_path=config, enroll_code="logo-code", simulated_clerks=0).start()
+    try:
+        def call(method: str, path: str, body=None, token=None):
+            request = urllib.request.Request(
+                f"{hub.url}/api/v1{path}", method=method, data=None if body is None else json.dumps(body).encode(),
+                headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
+            )
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return json.loads(answer.read())
+
+        token = call("POST", "/devices/enroll", {"name": "kiosk-logo", "kind": "kiosk", "code": "logo-code"})["token"]
+        state = call("GET", "/state", token=token)
+        service = state["services"][0]
+        ticket = call("POST", "/tickets", {"service_id": service["id"]}, token)
+        centre = state["centre"]
+        assert centre["logo_url"] == "/api/v1/centre/logo"
+        assert fetch_logo(hub.url, centre["logo_url"], None, folder=tmp_path / "none") is None  # refused without a token
+        plain = print_issued(None, ticket, service=service, centre=centre, hub_url=hub.url, want_image=True)
+        with_logo = print_issued(
+            None, ticket, service=service, centre=centre, hub_url=hub.url, want_image=True,
+            logo_url=centre["logo_url"], token=token,
+        )
+    finally:
+        hub.stop()
+    assert with_logo.image.height > plain.image.height + 50
+    # hostile addresses are never followed
+    assert fetch_logo(hub.url, "http://elsewhere.example/logo.png", token) is None
+    assert fetch_logo(hub.url, "/api/v1/../../etc/passwd", token) is None

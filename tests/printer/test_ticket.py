@@ -101,7 +101,9 @@ def test_direct_construction_checks_values() -> None:
         dataclasses.replace(sample, ahead=-2)
 
 
-def test_logo_path_from_centre_object(tmp_path) -> None:
-    """A centre object carrying logo_path (kept locally by the kiosk) sets the ticket's logo."""
-    ticket = TicketPrint.from_hub(TICKET, service=SERVICE, centre={**CENTRE, "logo_path": str(tmp_path / "l.png")}, hub_url=None)
+def test_logo_path_comes_from_the_caller_never_from_the_hub(tmp_path) -> None:
+    """The caller's local logo copy is used; a `logo_path` inside the hub's centre object is ignored."""
+    ticket = TicketPrint.from_hub(TICKET, service=SERVICE, centre=CENTRE, hub_url=None, logo_path=tmp_path / "l.png")
     assert ticket.logo_path == tmp_path / "l.png"
+    hostile = TicketPrint.from_hub(TICKET, service=SERVICE, centre={**CENTRE, "logo_path": "/etc/shadow"}, hub_url=None)
+    assert hostile.logo_path is None
