@@ -272,7 +272,16 @@ def set_language(app: QCoreApplication | None, lang: str | Language) -> Language
 
 
 def _install_qt_translator(app: QCoreApplication, notifier: LanguageNotifier, language: Language) -> None:
-    """Qt's own texts (the buttons of a message box) in the chosen language."""
+    """Qt's own texts (the buttons of a message box) in the chosen language.
+
+    Left alone when it already matches: removing and re-installing a translator makes Qt
+    re-translate every widget, and several windows in one process switch languages often.
+    """
+    installed = notifier._qt_translator
+    if installed is not None and installed.parent() is app and installed.language().startswith(language.value):
+        return
+    if installed is None and language is Language.EN:
+        return
     if notifier._qt_translator is not None:
         app.removeTranslator(notifier._qt_translator)
         notifier._qt_translator = None

@@ -298,3 +298,17 @@ def test_waiting_people_plural() -> None:
         tr_plural_in("ar", "waiting.people", -1)
     with pytest.raises(TypeError):
         tr_plural_in("ar", "waiting.people", 2.5)  # type: ignore[arg-type]
+
+
+def test_setting_the_same_language_keeps_qt_translator(qapp):
+    """Arabic twice installs Qt's translator once; English removes it; Arabic brings a new one."""
+    from qt_common.i18n import language_notifier, set_language
+
+    set_language(qapp, "ar")
+    first = language_notifier()._qt_translator
+    set_language(qapp, "ar")
+    assert language_notifier()._qt_translator is first
+    set_language(qapp, "en")
+    assert language_notifier()._qt_translator is None
+    set_language(qapp, "ar")
+    assert language_notifier()._qt_translator is not None or first is None
