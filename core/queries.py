@@ -215,9 +215,14 @@ def get_ticket(store: Store, ticket_id: int, with_history: bool = True) -> dict[
     return view
 
 
-def list_tickets(store: Store, status: str | None, service_id: int | None, limit: int = 500) -> list[dict[str, Any]]:
+def list_tickets(
+    store: Store, status: str | None, service_id: int | None, limit: int = 500, clerk: str | None = None
+) -> list[dict[str, Any]]:
     sql = f"{TICKET_SELECT} WHERE t.business_day = ?"
     params: list[Any] = [store.current_business_day]
+    if clerk is not None:
+        sql += " AND c.username = ?"
+        params.append(clerk)
     if status is not None:
         sql += " AND t.status = ?"
         params.append(status)

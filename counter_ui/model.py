@@ -514,7 +514,7 @@ class CounterModel(QObject):
     # ---- the clerk's figures -------------------------------------------------------------
 
     def reload_figures(self) -> None:
-        """Today's served tickets of this clerk, from `/tickets?status=done` (clerks may not read /stats)."""
+        """Today's served tickets of this clerk, from `/tickets?status=done&clerk=me` (clerks may not read /stats)."""
         username = self.username
         if username is None:
             return
@@ -531,7 +531,7 @@ class CounterModel(QObject):
             self._served = served
             self.figures_changed.emit()
 
-        self.client.get("/tickets", done, params={"status": "done", "limit": MAX_WAITING_LISTED})
+        self.client.get("/tickets", done, params={"status": "done", "clerk": "me", "limit": MAX_WAITING_LISTED})
 
     @staticmethod
     def _duration(ticket: Mapping[str, Any]) -> float | None:

@@ -304,8 +304,15 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
         status: TicketStatus | None = None,
         service_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
         limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+        clerk: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
     ) -> Response:
-        return answer(await run_in_threadpool(queries.list_tickets, store, status.value if status else None, service_id, limit))
+        if clerk == "me":
+            if who.session_id is None:
+                raise Forbidden("clerk=me needs a clerk's session.", "clerk=me يتطلب جلسة موظف.")
+            clerk = who.username
+        return answer(
+            await run_in_threadpool(queries.list_tickets, store, status.value if status else None, service_id, limit, clerk)
+        )
 
     @app.get("/api/v1/tickets/{ticket_id}")
     async def ticket(ticket_id: TicketIdPath, who: Who) -> Response:

@@ -322,3 +322,23 @@ def test_supervisor_pin_check_for_kiosks(hall):
     assert statuses[-1] == 429
     limited = hall.client.post(path, json={"pin": "9999"}, headers=kiosk)
     assert limited.status_code == 429 and limited.json()["error"] == "locked_out" and "Retry-After" in limited.headers
+
+
+def test_tickets_can_be_listed_for_one_clerk(hall):
+    """`clerk=me` gives only the session's own tickets; a name filters; a device without a session is refused."""
+    kiosk = hall.enroll("kiosk", "kiosk-clerk-filter")
+    first = hall.login(1, "clerk1")
+    second = hall.login(2, "clerk2")
+    for _ in range(3):
+        hall.issue(kiosk)
+    for session, counter in ((first, 1), (second, 2), (first, 1)):
+        ticket = hall.client.post(f"/api/v1/counters/{hall.counter_id(counter)}/call-next", headers=session).json()
+        for step in ("start", "finish"):
+            assert hall.client.post(f"/api/v1/tickets/{ticket['id']}/{step}", headers=session).status_code == 200
+    mine = hall.client.get("/api/v1/tickets", params={"status": "done", "clerk": "me"}, headers=first).json()
+    assert len(mine) == 2 and {t["clerk"] for t in mine} == {"clerk1"}
+    named = hall.client.get("/api/v1/tickets", params={"clerk": "clerk2"}, headers=kiosk).json()
+    assert len(named) == 1 and named[0]["clerk"] == "clerk2"
+    assert hall.client.get("/api/v1/tickets", params={"clerk": "me"}, headers=kiosk).status_code == 403
+    assert hall.client.get("/api/v1/tickets", params={"clerk": "x" * 41}, headers=kiosk).status_code == 422
+    assert hall.client.get("/api/v1/tickets", params={"clerk": "' OR 1=1 --"}, headers=kiosk).json() == []
