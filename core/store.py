@@ -164,7 +164,14 @@ class Store:
         *,
         clock: Callable[[], float] = time.time,
         synchronous: str = "FULL",
+        apply_config: bool = True,
     ) -> None:
+        """Open (creating if need be) the database at `path`.
+
+        The hub applies `config` (services, counters, the business day), which writes events.
+        Tools that run beside a live hub (clerk accounts) pass `apply_config=False`: they must
+        never touch the catalogue or the event log, whose sequence the hub owns.
+        """
         if synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
             raise ValueError("synchronous must be FULL, EXTRA or NORMAL")
         self.path = str(path)
@@ -187,10 +194,11 @@ class Store:
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="tabour-writer", daemon=True)
         self._thread.start()
-        # Loading the config is itself a write; it also settles the business day.
-        from core.commands import apply_config
+        if apply_config:
+            # Loading the config is itself a write; it also settles the business day.
+            from core.commands import apply_config as apply
 
-        self.call(apply_config, config)
+            self.call(apply, config)
 
     # ── writing ────────────────────────────────────────────────────────────────────────────
 

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import logging
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -109,7 +110,14 @@ def run_hub(args: argparse.Namespace) -> int:
     if not 4 <= len(enroll_code) <= 64 or not enroll_code.isprintable():
         print("error: --enroll-code must be 4 to 64 printable characters", file=sys.stderr)
         return 2
-    store = Store(db_path, config, synchronous=args.synchronous)
+    try:
+        store = Store(db_path, config, synchronous=args.synchronous)
+    except sqlite3.DatabaseError as error:
+        print(f"error: {db_path} is not a Tabour database ({error})", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot open the database {db_path}: {error.strerror or error}", file=sys.stderr)
+        return 2
     app = create_app(store, HubSettings(enroll_code=enroll_code, public_url=args.public_url))
     print(f"Tabour hub for {config.centre.name_en} on http://{args.host}:{args.port}", flush=True)
     print(f"database: {db_path}", flush=True)
@@ -149,7 +157,21 @@ def run_clerk(args: argparse.Namespace) -> int:
     except TabourError as error:
         print(f"error: {error.message_en}", file=sys.stderr)
         return 2
-    with Store(args.db or default_db_path(), config) as store:
+    db_path = Path(args.db or default_db_path())
+    if not db_path.is_file():
+        print(
+            f"error: no database at {db_path}; start the hub once with --db {db_path} to create it, "
+            "or give the hub's --db",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        # Beside a running hub: clerk accounts only, never the catalogue or the event log.
+        store = Store(db_path, config, apply_config=False)
+    except sqlite3.DatabaseError as error:
+        print(f"error: {db_path} is not a Tabour database ({error})", file=sys.stderr)
+        return 2
+    with store:
         try:
             if args.clerk_command == "add":
                 store.call(commands.add_clerk, args.username, Role(args.role), pin_hash)

@@ -15,9 +15,19 @@ def tabour(*args: str, stdin: str = "", timeout: float = 60) -> subprocess.Compl
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], input=stdin, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
 
 
+def hub_database(tmp_path: Path) -> str:
+    """A database as the hub leaves it after its first start."""
+    from core.config import DEMO_CONFIG, load_config
+    from core.store import Store
+
+    path = tmp_path / "db.sqlite"
+    Store(path, load_config(DEMO_CONFIG)).close()
+    return str(path)
+
+
 def test_clerk_add_list_reset_remove(tmp_path: Path):
     """A clerk is added with a PIN from stdin, listed, has the PIN reset, and is removed."""
-    db = str(tmp_path / "db.sqlite")
+    db = hub_database(tmp_path)
     added = tabour("clerk", "add", "fatimah", "--role", "supervisor", "--db", db, stdin="482913\n")
     assert added.returncode == 0, added.stderr
     listed = tabour("clerk", "list", "--db", db)
@@ -46,17 +56,54 @@ def test_clerk_add_list_reset_remove(tmp_path: Path):
 )
 def test_clerk_refusals(tmp_path: Path, args, stdin, message):
     """Bad PINs, names, roles and unknown clerks are refused with a message and a non-zero exit."""
-    result = tabour(*args, "--db", str(tmp_path / "db.sqlite"), stdin=stdin)
+    result = tabour(*args, "--db", hub_database(tmp_path), stdin=stdin)
     assert result.returncode != 0
     assert message in result.stderr
 
 
 def test_duplicate_clerk_is_refused(tmp_path: Path):
     """Adding the same user name twice (in any letter case) is refused."""
-    db = str(tmp_path / "db.sqlite")
+    db = hub_database(tmp_path)
     assert tabour("clerk", "add", "Omar", "--db", db, stdin="1234\n").returncode == 0
     again = tabour("clerk", "add", "omar", "--db", db, stdin="1234\n")
     assert again.returncode == 1 and "exists already" in again.stderr
+
+
+def test_clerk_commands_leave_the_centre_and_the_event_log_alone(tmp_path: Path):
+    """Beside a live hub with its own centre, `clerk add` without --config changes no service, counter or event."""
+    import sqlite3
+
+    from core.config import parse_config
+    from core.store import Store
+    from tests.core.test_config import MINIMAL
+
+    path = tmp_path / "real.sqlite"
+    Store(path, parse_config(MINIMAL)).close()
+    with sqlite3.connect(path) as conn:
+        before = [conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in ("services", "counters", "events")]
+    added = tabour("clerk", "add", "fatimah", "--db", str(path), stdin="4829\n")
+    assert added.returncode == 0, added.stderr
+    with sqlite3.connect(path) as conn:
+        after = [conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in ("services", "counters", "events")]
+        assert conn.execute("SELECT username FROM clerks").fetchall() == [("fatimah",)]
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("clerk", "list", "--db", "/nonexistent/typo.sqlite"), "no database at"),
+        (("clerk", "add", "ali", "--db", "NOT_SQLITE"), "not a Tabour database"),
+        (("hub", "--port", "8", "--db", "NOT_SQLITE"), "not a Tabour database"),
+    ],
+)
+def test_clerk_commands_refuse_a_missing_or_foreign_database(tmp_path: Path, args, message):
+    """A mistyped --db is not created behind anyone's back; a file that is not SQLite is named."""
+    foreign = tmp_path / "report.pdf"
+    foreign.write_bytes(b"%PDF-1.4 not a database" * 200)
+    result = tabour(*[str(foreign) if a == "NOT_SQLITE" else a for a in args], stdin="1234\n")
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert not Path("/nonexistent/typo.sqlite").exists()
 
 
 @pytest.mark.parametrize(
