@@ -99,7 +99,8 @@ def _quit_on_signals(app: Any) -> dict[int, Any]:
     """SIGTERM (a service manager stopping the kiosk) and Ctrl+C end the event loop cleanly."""
     previous = {}
     for number in (signal.SIGTERM, signal.SIGINT):
-        previous[number] = signal.signal(number, lambda *_: app.quit())
+        # exit(), not quit(): quit() asks the windows to close first, and a kiosk refuses that.
+        previous[number] = signal.signal(number, lambda *_: app.exit(0))
     return previous
 
 

@@ -129,7 +129,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=int, default=DEMO_PORT, help=f"Port of the embedded hub (default {DEMO_PORT}; a free one if taken).")
+    parser.add_argument("--port", type=int, default=None, help=f"Port of the embedded hub (default {DEMO_PORT}, or a free one if that is taken).")
     parser.add_argument("--db", type=Path, default=None, help="Demo database (default: a 'demo' folder in the user data directory).")
     parser.add_argument("--printer", default=None, help="Also print on this printer (e.g. tcp://192.168.1.50:9100); default: the on-screen preview only.")
     parser.add_argument("--lang", choices=["ar", "en"], default="ar", help="Language the windows start in (default Arabic).")
@@ -138,11 +138,24 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import signal
+
+    from PySide6.QtCore import QTimer
+
     from qt_common.app import create_app
 
     data = demo_data_dir()
     db = args.db or data / "tabour-demo.sqlite"
-    port = args.port if port_is_free("127.0.0.1", args.port) else 0
+    if args.port is not None:
+        if not 1 <= args.port <= 65535:
+            print(f"error: --port {args.port} is not a TCP port (1-65535)", file=sys.stderr)
+            return 2
+        if not port_is_free("127.0.0.1", args.port):
+            print(f"error: port {args.port} is in use (another hub or demo?); choose another --port", file=sys.stderr)
+            return 2
+        port = args.port
+    else:
+        port = DEMO_PORT if port_is_free("127.0.0.1", DEMO_PORT) else 0
     code = args.enroll_code or secrets.token_urlsafe(8)
     app = create_app(lang=args.lang)
     try:
@@ -163,9 +176,19 @@ def run(args: argparse.Namespace) -> int:
     )
     arrange(hall)
     app.aboutToQuit.connect(hall.close)
+    # Ctrl+C in the terminal, or a service manager's SIGTERM, ends the demo. exit(), not quit():
+    # quit() asks windows to close first. Python runs signal handlers only between Qt events,
+    # so a timer hands it control a few times a second.
+    previous = {number: signal.signal(number, lambda *_: app.exit(0)) for number in (signal.SIGINT, signal.SIGTERM)}
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
     try:
         return app.exec()
     finally:
+        wake.stop()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         if hall.hub.store is not None:
             hall.close()
 

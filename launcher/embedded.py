@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -25,7 +26,11 @@ SIM_CLERK_PIN = "2468"
 
 
 def port_is_free(host: str, port: int) -> bool:
+    """Whether a server could listen on `port` now (as uvicorn does, with SO_REUSEADDR, so the
+    sockets of a hub that just stopped, still in TIME_WAIT, do not count as taken)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if hasattr(socket, "SO_REUSEADDR") and sys.platform != "win32":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:

@@ -67,11 +67,12 @@ def test_bad_printer_uri_is_a_clear_error(printer: str, capsys) -> None:
     assert "wrong --printer" in capsys.readouterr().err
 
 
-def test_kiosk_process_enrolls_reaches_home_and_stops_cleanly(demo_hub: LiveHub, tmp_path: Path) -> None:
-    """`python -m kiosk --windowed` enrolls with the code, keeps its token, shows home, and exits 0 on SIGTERM."""
+@pytest.mark.parametrize("mode", [["--windowed"], []], ids=["windowed", "kiosk-mode"])
+def test_kiosk_process_enrolls_reaches_home_and_stops_cleanly(demo_hub: LiveHub, tmp_path: Path, mode: list[str]) -> None:
+    """`python -m kiosk` enrolls with the code, keeps its token, shows home, and exits 0 on SIGTERM, full-screen kiosk mode too."""
     config = tmp_path / "config"
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--hub", demo_hub.url, "--enroll-code", demo_hub.enroll_code, "--windowed", "--name", "kiosk-process"],
+        [sys.executable, "-m", "kiosk", "--hub", demo_hub.url, "--enroll-code", demo_hub.enroll_code, *mode, "--name", "kiosk-process"],
         cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "TABOUR_CONFIG_DIR": str(config)},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )

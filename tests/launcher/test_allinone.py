@@ -80,3 +80,62 @@ def test_every_role_explains_its_options():
         for action in sub._actions:  # noqa: SLF001
             if action.option_strings and action.dest != "help":
                 assert action.help and len(action.help) > 8, f"{name} {action.option_strings} has no help"
+
+
+def _start_demo(tmp_path: Path, port: int) -> subprocess.Popen:
+    import os
+
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--port", str(port), "--mute"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "TABOUR_DEMO_DIR": str(tmp_path / "demo")},
+    )
+
+
+def _wait_for_line(process: subprocess.Popen, marker: str, timeout: float = 60) -> list[str]:
+    import time
+
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if marker in line:
+            return lines
+    raise AssertionError("".join(lines))
+
+
+def test_demo_stops_on_ctrl_c_and_restarts_on_the_same_port(tmp_path: Path):
+    """Ctrl+C ends the demo with 0; started again at once it gets the same port, and a taken port is refused."""
+    import signal
+    import time
+
+    from tests.support import free_port
+
+    port = free_port()
+    for _run in range(2):
+        process = _start_demo(tmp_path, port)
+        try:
+            lines = _wait_for_line(process, "try: python main.py simulate")
+            assert f"http://127.0.0.1:{port}" in "".join(lines)
+            time.sleep(2)  # the windows connect
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=20) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            process.stdout.close()
+    busy = _start_demo(tmp_path, port)
+    try:
+        _wait_for_line(busy, "try: python main.py simulate")
+        second = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "--port", str(port)], capture_output=True, text=True, timeout=60, cwd=ROOT,
+        )
+        assert second.returncode == 2 and "in use" in second.stderr
+    finally:
+        busy.send_signal(signal.SIGTERM)
+        busy.wait(timeout=20)
+        busy.stdout.close()
