@@ -122,7 +122,17 @@ class Hub:
     """The few HTTP calls the simulation makes, with clear errors."""
 
     def __init__(self, url: str, timeout: float = 10.0) -> None:
-        self.url = url.rstrip("/")
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(url.strip())
+            parts.port  # noqa: B018 — raises ValueError for a port out of range
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:
+            valid = False
+        if not valid or len(url) > 2000:
+            raise SimulationError(f"--hub {url[:80]!r} is not a hub address; give e.g. http://192.168.1.10:8470")
+        self.url = url.strip().rstrip("/")
         self.timeout = timeout
 
     def request(self, method: str, path: str, token: str | None = None, body: Any = None) -> tuple[int, Any]:
@@ -231,6 +241,12 @@ class Simulation:
                 f"--counters {self.plan.counters} is more than the {len(counters)} counters this centre has"
             )
         self.counters = counters[: self.plan.counters]
+        # Visitors only come for services someone is staffing today; a service no staffed counter
+        # serves would fill up and never move.
+        staffed = {service_id for counter in self.counters for service_id in counter.get("service_ids", [])}
+        self.services = [s for s in self.services if s["id"] in staffed]
+        if not self.services:
+            raise SimulationError("the chosen counters serve no enabled service")
         self.sessions: dict[int, str] = {}
         for index, counter in enumerate(self.counters, start=1):
             username = f"{self.plan.clerk_prefix}{index}"

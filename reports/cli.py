@@ -68,6 +68,12 @@ def run_report(args: argparse.Namespace) -> int:
     db = args.db or (Path(os.environ["TABOUR_DB"]) if os.environ.get("TABOUR_DB") else None)
     if db is None:
         return _fail("Give --db PATH (or set TABOUR_DB).", "حدّد قاعدة البيانات بـ \u2066--db\u2069.")
+    database_files = {Path(f"{db}{suffix}").resolve() for suffix in ("", "-wal", "-shm", "-journal")}
+    if out.resolve() in database_files:
+        return _fail(
+            f"--out {out} is the database itself; write the report to another file.",
+            f"\u2066--out\u2069 هو قاعدة البيانات نفسها؛ اكتب التقرير في ملف آخر.",
+        )
     try:
         data = load(db, first, last)
         write(data, chosen, out, args.lang)

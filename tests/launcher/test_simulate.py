@@ -71,6 +71,9 @@ def test_unreachable_hub_and_missing_clerks_give_clear_errors(tmp_path: Path):
     """No hub, no enrollment code, or clerks that do not exist: a message saying what to do."""
     with pytest.raises(SimulationError, match="cannot reach the hub"):
         run_simulation("http://127.0.0.1:9", Plan(visitors_per_hour=10, counters=1, enroll_code="x" * 8), log=lambda _: None)
+    for bad in ("notaurl", "", "ftp://hub:21", "http://", "http://hub:99999", "http://" + "h" * 3000):
+        with pytest.raises(SimulationError, match="not a hub address"):
+            run_simulation(bad, Plan(visitors_per_hour=10, counters=1, enroll_code="x" * 8), log=lambda _: None)
     hub = EmbeddedHub(tmp_path / "hub.sqlite", simulated_clerks=1, enroll_code="sim-code-1").start()
     try:
         with pytest.raises(SimulationError, match="enrollment code"):
@@ -118,3 +121,20 @@ def test_a_simulated_day_leaves_sensible_figures(tmp_path: Path):
     # the hub measured service times of the simulated length, scaled by the speed
     assert 0.6 < service / (expected_service / speed) < 1.6
     assert paused == 0  # the prayer pause is at 12:00, after this 07:30-09:30 day
+
+
+def test_visitors_only_come_for_services_the_staffed_counters_serve(tmp_path: Path):
+    """With counters 1-2 staffed (services A-B in the demo), no ticket is issued for a service nobody serves."""
+    hub = EmbeddedHub(tmp_path / "hub.sqlite", simulated_clerks=2, enroll_code="sim-code-3").start()
+    try:
+        served = {
+            sid for number in (1, 2) for sid in (hub.store.catalogue.counters_by_number[number].service_ids)
+        }
+        plan = Plan(visitors_per_hour=120, counters=2, speed=1200, hours=1, seed=4, enroll_code="sim-code-3", clerk_pin=SIM_CLERK_PIN)
+        tally = run_simulation(hub.url, plan, max_wall_seconds=120, log=lambda _: None)
+        with hub.store.read() as conn:
+            services = {row[0] for row in conn.execute("SELECT DISTINCT service_id FROM tickets")}
+            waiting = conn.execute("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'").fetchone()[0]
+    finally:
+        hub.stop()
+    assert tally["issued"] > 0 and services and services <= served and waiting == 0

@@ -165,6 +165,11 @@ def test_files_and_databases_that_cannot_be_used(known_day: KnownDay, tmp_path: 
     assert existing.read_text() == "keep me" and "--force" in capsys.readouterr().err
     assert run("--db", str(known_day.db), "--from", "2026-11-24", "--out", str(existing), "--force") == 0
     assert existing.read_text(encoding="utf-8-sig").startswith("grouping,")
+    before = known_day.db.read_bytes()
+    for target in (known_day.db, Path(f"{known_day.db}-wal")):
+        assert run("--db", str(known_day.db), "--from", "2026-11-24", "--format", "csv", "--out", str(target), "--force") == 2
+        assert "the database itself" in capsys.readouterr().err
+    assert known_day.db.read_bytes() == before
 
 
 def test_the_report_reads_while_the_hub_writes(store, clock, clerks, tmp_path: Path):
