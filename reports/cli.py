@@ -13,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 
+from core import stats
 from core.errors import BadInput
 from reports.data import ReportData, ReportError, load
 from reports.dates import parse_report_date
@@ -50,6 +51,7 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         first = parse_report_date(args.first)
         last = parse_report_date(args.last if args.last is not None else args.first, end=True)
+        stats.check_period(first, last)  # bad input like a bad date: exit 2, before any file is touched
     except BadInput as error:
         return _fail(error.message_en, error.message_ar)
     out: Path = args.out

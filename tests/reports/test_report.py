@@ -132,13 +132,13 @@ def test_hijri_dates_give_the_same_report(known_day: KnownDay, tmp_path: Path):
     ],
 )
 def test_bad_dates_and_options_are_clear_errors(known_day: KnownDay, tmp_path: Path, capsys, argv, words):
-    """Each mistake is named on stderr in English and Arabic, and nothing is written."""
+    """Each mistake is named on stderr in English and Arabic, exits 2 like any bad input, and nothing is written."""
     out = tmp_path / "r.csv"
     try:
         code = run("--db", str(known_day.db), "--out", str(out), *argv)
     except SystemExit as exit_:  # argparse refuses unknown choices itself
         code = exit_.code
-    assert code != 0
+    assert code == 2
     error = capsys.readouterr().err
     assert words in error
     if words != "invalid choice":
