@@ -105,6 +105,22 @@ def run_hub(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if args.public_url is not None:
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(args.public_url)
+            parts.port  # noqa: B018 — raises for a port out of range
+            ok = parts.scheme in ("http", "https") and bool(parts.hostname) and len(args.public_url) <= 200
+        except ValueError:
+            ok = False
+        if not ok:
+            print(
+                f"error: --public-url {args.public_url[:80]!r} is not an address phones can open; "
+                "give e.g. http://192.168.1.10:8470",
+                file=sys.stderr,
+            )
+            return 2
     db_path = args.db or default_db_path()
     enroll_code = args.enroll_code or new_enroll_code()
     if not 4 <= len(enroll_code) <= 64 or not enroll_code.isprintable():

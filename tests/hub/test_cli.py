@@ -110,6 +110,9 @@ def test_clerk_commands_refuse_a_missing_or_foreign_database(tmp_path: Path, arg
     ("args", "message"),
     [
         (("hub", "--port", "70000"), "is not a TCP port"),
+        (("hub", "--public-url", "notaurl"), "not an address phones can open"),
+        (("hub", "--public-url", "javascript:alert(1)"), "not an address phones can open"),
+        (("hub", "--public-url", "http://hub:99999"), "not an address phones can open"),
         (("hub", "--config", "/nonexistent/centre.toml"), "no such file"),
         (("hub", "--enroll-code", "12"), "4 to 64 printable characters"),
         (("hub", "--synchronous", "OFF"), "invalid choice"),
