@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 
 MIN_PYTHON = (3, 11)
-DEBIAN_QT_PACKAGES = "libxcb-cursor0 libegl1 libgl1 libxkbcommon-x11-0"
+DEBIAN_QT_PACKAGES = "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libegl1 libgl1 libxkbcommon-x11-0"
 
 
 class Verdict(StrEnum):

@@ -28,7 +28,7 @@ DEBIAN_PACKAGES = [
     "espeak-ng",  # speech for the display boards
     "fonts-noto-core",  # Arabic fonts (Noto Naskh/Sans/Kufi Arabic)
     "fonts-hosny-amiri",  # Amiri, a classic Naskh face
-    "libxcb-cursor0", "libegl1", "libgl1", "libxkbcommon-x11-0", "libfontconfig1", "libdbus-1-3",  # Qt
+    "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libegl1", "libgl1", "libxkbcommon-x11-0", "libfontconfig1", "libdbus-1-3",  # Qt
     "xvfb",  # screenshots on machines without a screen
     "libusb-1.0-0",  # USB printers
 ]
