@@ -86,13 +86,15 @@ def present(window: QWidget, *, windowed: bool) -> None:
     """Show the board as a hall TV wants it: full screen, frameless, no cursor; or in a window."""
     from PySide6.QtCore import Qt
 
+    from qt_common.app import show_full_screen
+
     if windowed:
         window.resize(*WINDOWED_SIZE)
         window.show()
         return
     window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
     window.setCursor(Qt.CursorShape.BlankCursor)
-    window.showFullScreen()
+    show_full_screen(window)
 
 
 def _fail(message: str) -> int:

@@ -46,6 +46,7 @@ from kiosk.screens import (
 )
 from kiosk.style import kiosk_stylesheet
 from kiosk.widgets import HotCorner
+from qt_common.app import show_full_screen
 from qt_common.hub_client import HubClient, HubError
 from qt_common.i18n import Language, Text, parse_language, text_of
 from qt_common.tasks import TaskManager
@@ -200,7 +201,7 @@ class KioskWindow(QWidget):
     def present(self) -> None:
         """Full screen without a frame in kiosk mode; an ordinary window otherwise."""
         if self.kiosk_mode:
-            self.showFullScreen()
+            show_full_screen(self)
         else:
             if not self.isVisible() and self.width() < 800:
                 self.resize(1280, 800)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from qt_common import theme
 from qt_common.i18n import Language, parse_language, set_language
@@ -29,3 +30,16 @@ def create_app(argv: Sequence[str] | None = None, lang: str | Language = Languag
     theme.apply_theme(app)
     set_language(app, language)
     return app
+
+
+def show_full_screen(window: QWidget) -> None:
+    """Full screen on the window's screen, with or without a window manager.
+
+    `showFullScreen()` is a request to the window manager; a kiosk or a hall TV often runs a
+    bare X session with none, where the request is ignored and the window keeps its small
+    default size. Giving it the screen's whole geometry first makes both cases fill the screen.
+    """
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()

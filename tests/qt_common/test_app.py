@@ -56,3 +56,17 @@ def test_platform_is_left_to_the_environment(qapp: QApplication) -> None:
     create_app([], "ar")
     assert os.environ.get("QT_QPA_PLATFORM") == before
     assert QApplication.platformName() == (before or QApplication.platformName())
+
+
+def test_full_screen_fills_the_screen_without_a_window_manager(qapp, qtbot):
+    """A window shown full screen takes the whole screen even where no window manager honours the request."""
+    from PySide6.QtWidgets import QWidget
+
+    from qt_common.app import show_full_screen
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(400, 300)
+    show_full_screen(window)
+    assert window.geometry() == window.screen().geometry()
+    assert window.isFullScreen()
