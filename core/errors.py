@@ -7,16 +7,27 @@ The hub turns them into `{"error", "message", "message_ar"}` answers; the Qt app
 from __future__ import annotations
 
 
-class TabourError(Exception):
+class BilingualError(Exception):
+    """An error whose message a person reads, in English and in Arabic.
+
+    Mixed in before a built-in exception (`class X(BilingualError, ValueError)`) by every
+    package whose errors reach a screen, a ticket or a terminal.
+    """
+
+    def __init__(self, message_en: str, message_ar: str) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_ar = message_ar
+
+
+class TabourError(BilingualError):
     """Base of every refusal the domain gives on purpose."""
 
     status = 400
     code = "bad_request"
 
     def __init__(self, message_en: str, message_ar: str, *, code: str | None = None) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_ar = message_ar
+        super().__init__(message_en, message_ar)
         if code is not None:
             self.code = code
 

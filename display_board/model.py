@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from core.errors import BilingualError
 from display_board.announcer import Call, InvalidCallError
 from qt_common.dates import parse_hub_time
 from qt_common.i18n import strip_bidi
@@ -48,13 +49,8 @@ _SEEN_TICKETS = 5000
 _TICKET_LETTERS = re.compile(r"^([A-Z]{1,3})-?[0-9]")
 
 
-class BoardError(ValueError):
+class BoardError(BilingualError, ValueError):
     """A board setting that cannot be used, in both languages."""
-
-    def __init__(self, message_en: str, message_ar: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_ar = message_ar
 
 
 def check_board_name(name: object) -> str | None:

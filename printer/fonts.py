@@ -13,14 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from core.errors import BilingualError
 
-class FontNotFoundError(RuntimeError):
+
+class FontNotFoundError(BilingualError, RuntimeError):
     """No font that can draw Arabic (or Latin) text was found; the message says what to install."""
-
-    def __init__(self, message_en: str, message_ar: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_ar = message_ar
 
 
 ARABIC_REGULAR = ("NotoSansArabic-Regular.ttf", "NotoNaskhArabic-Regular.ttf", "tahoma.ttf", "segoeui.ttf", "arial.ttf", "Amiri-Regular.ttf", "DejaVuSans.ttf")

@@ -13,19 +13,15 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
+from core.errors import BilingualError
 from core.models import Priority
 
 LANGUAGES = ("ar", "en")
 _MAX_TEXT = 2000  # longer values are cut: a ticket is paper, not a document
 
 
-class TicketDataError(ValueError):
+class TicketDataError(BilingualError, ValueError):
     """The hub's answer lacks a field the ticket needs, or a field has the wrong type."""
-
-    def __init__(self, message_en: str, message_ar: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_ar = message_ar
 
 
 @dataclass(frozen=True)

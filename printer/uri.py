@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote
 
+from core.errors import BilingualError
+
 SCHEMES = ("tcp", "usb", "serial", "cups", "win32", "file", "dummy")
 READ_BACK_SCHEMES = frozenset({"tcp", "usb", "serial"})
 MAX_URI_LENGTH = 1024
@@ -46,13 +48,8 @@ _QUEUE = re.compile(r"^[A-Za-z0-9_.\-]{1,127}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-class PrinterURIError(ValueError):
+class PrinterURIError(BilingualError, ValueError):
     """A printer URI that cannot be used; the message says what is wrong and how it should look."""
-
-    def __init__(self, message_en: str, message_ar: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_ar = message_ar
 
 
 @dataclass(frozen=True)

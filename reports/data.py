@@ -17,17 +17,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core import stats
-from core.errors import BadInput
+from core.errors import BadInput, BilingualError
 from reports.dates import hijri_text
 
 
-class ReportError(Exception):
+class ReportError(BilingualError):
     """A report that cannot be made: the message says why, in both languages."""
-
-    def __init__(self, message_en: str, message_ar: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_ar = message_ar
 
 
 @dataclass(frozen=True)
