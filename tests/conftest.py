@@ -60,3 +60,14 @@ def fresh_hub(tmp_path: Path) -> Iterator[LiveHub]:
     hub = LiveHub(tmp_path / "hub").start()
     yield hub
     hub.stop()
+
+
+@pytest.fixture
+def app(qapp):
+    """The session's QApplication with the Tabour theme, in Arabic; Arabic again after the test."""
+    from qt_common.app import create_app
+    from qt_common.i18n import Language, set_language
+
+    themed = create_app(lang=Language.AR)
+    yield themed
+    set_language(themed, Language.AR)

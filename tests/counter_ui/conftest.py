@@ -12,21 +12,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from counter_ui.app import CounterWindow, build_counter_window
-from qt_common.app import create_app
 from qt_common.hub_client import HubClient
-from qt_common.i18n import Language, set_language
 from tests.support import LiveHub, bearer
 
 OUT_DIR = Path(__file__).resolve().parents[2] / "out" / "counter_ui"
 WAIT_MS = 15_000
-
-
-@pytest.fixture
-def app(qapp: QApplication) -> Iterator[QApplication]:
-    """The session's QApplication with the Tabour theme, in Arabic; Arabic again after the test."""
-    themed = create_app(lang=Language.AR)
-    yield themed
-    set_language(themed, Language.AR)
 
 
 @pytest.fixture
