@@ -33,15 +33,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.figures import percentile  # noqa: E402
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 COUNTERS = {1: "clerk1", 3: "clerk2", 6: "clerk3"}
 SERVICE_OF_COUNTER = {1: "A", 3: "B", 6: "E"}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
 def summary_ms(values: list[float]) -> str:
@@ -130,8 +126,9 @@ def main() -> int:
     import httpx
     from PySide6.QtCore import QEventLoop, Qt, QTimer
 
-    from display_board.announcer import AnnouncerSettings, AudioSink, arabic_phrase, english_phrase, synthesise
+    from display_board.announcer import AnnouncerSettings, AudioSink, arabic_phrase, english_phrase
     from display_board.announcer.calls import Call
+    from display_board.announcer.measure import time_synthesis
     from display_board.announcer.wav import read_info
     from display_board.window import BoardWindow
     from qt_common.app import create_app
@@ -218,15 +215,7 @@ def main() -> int:
         synth_settings = AnnouncerSettings(cache_dir=workdir / "synthesis-cache")
         phrases = [Call(f"{letter}-{number:03d}", number % 8 + 1) for letter in "ABE" for number in range(101, 111)]
         for language, phrase in (("ar", arabic_phrase), ("en", english_phrase)):
-            cold, cached = [], []
-            for call in phrases:
-                started = time.perf_counter()
-                synthesise(phrase(call), language, synth_settings)
-                cold.append(time.perf_counter() - started)
-            for call in phrases:
-                started = time.perf_counter()
-                synthesise(phrase(call), language, synth_settings)
-                cached.append(time.perf_counter() - started)
+            cold, cached = time_synthesis([phrase(call) for call in phrases], language, synth_settings)
             print(f"  {language} cold    {summary_ms(cold)}")
             print(f"  {language} cached  {summary_ms(cached)}")
 

@@ -41,6 +41,7 @@ from core.models import Role  # noqa: E402
 from core.security import hash_pin  # noqa: E402
 from core.store import Store  # noqa: E402
 from tests.support import LiveHub, bearer, demo_config_text  # noqa: E402
+from bench.figures import percentile  # noqa: E402
 
 MEASURED_SERVICE = "F"
 BUSY_SERVICES = ["A", "B", "C", "D", "E"]
@@ -55,11 +56,6 @@ def centre(busy: int) -> str:
     counters = "".join(f"[[counters]]\nnumber = {n}\nservices = [{services}]\n\n" for n in range(1, busy + 1))
     counters += f'[[counters]]\nnumber = {busy + 1}\nservices = ["{MEASURED_SERVICE}"]\n\n'
     return head + counters + "[boards.hall]" + tail.replace("counters = [1, 2, 3, 4]", f"counters = [{busy + 1}]")
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(fraction * len(ordered))) - 1))]
 
 
 def figures(name: str, seconds: list[float]) -> str:

@@ -31,6 +31,7 @@ from core.models import Role  # noqa: E402
 from core.security import hash_pin  # noqa: E402
 from core.store import Store  # noqa: E402
 from tests.support import LiveHub, demo_config_text  # noqa: E402
+from bench.figures import percentile  # noqa: E402
 
 
 def centre_with_counters(count: int) -> str:
@@ -41,11 +42,6 @@ def centre_with_counters(count: int) -> str:
     _, _, tail = rest.partition("[boards.hall]")
     counters = "".join(f'[[counters]]\nnumber = {n}\nservices = ["*"]\n\n' for n in range(1, count + 1))
     return head + counters + "[boards.hall]" + tail.replace("counters = [1, 2, 3, 4]", "counters = [1, 2]")
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(fraction * len(ordered))) - 1))]
 
 
 def fmt_ms(values: list[float]) -> str:

@@ -20,11 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from printer import TicketPrint, encode_ticket, render_ticket  # noqa: E402
 from printer.layout import raqm_available  # noqa: E402
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+from bench.figures import percentile  # noqa: E402
 
 
 def main() -> int:

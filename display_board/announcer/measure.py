@@ -42,17 +42,20 @@ def measure_synthesis(cache_root: Path, count: int = 30) -> None:
         settings = AnnouncerSettings(cache_dir=cache_root / engine.value, engine=engine)
         for language, phrase in (("ar", arabic_phrase), ("en", english_phrase)):
             calls = [Call(f"A-{number:03d}", number % 9 + 1) for number in range(1, count + 1)]
-            cold, cached = [], []
-            for call in calls:
-                started = time.perf_counter()
-                synthesise(phrase(call), language, settings)
-                cold.append(time.perf_counter() - started)
-            for call in calls:
-                started = time.perf_counter()
-                synthesise(phrase(call), language, settings)
-                cached.append(time.perf_counter() - started)
+            cold, cached = time_synthesis([phrase(call) for call in calls], language, settings)
             print(f"synthesis {engine.value:9} {language} cold   {_summary(cold)}")
             print(f"synthesis {engine.value:9} {language} cached {_summary(cached)}")
+
+
+def time_synthesis(texts: list[str], language: str, settings: AnnouncerSettings) -> tuple[list[float], list[float]]:
+    """Seconds to synthesise each text the first time (cold) and again from the cache."""
+    timings: tuple[list[float], list[float]] = ([], [])
+    for seconds in timings:
+        for text in texts:
+            started = time.perf_counter()
+            synthesise(text, language, settings)
+            seconds.append(time.perf_counter() - started)
+    return timings
 
 
 def measure_queue(
