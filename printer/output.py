@@ -175,8 +175,12 @@ def _transact(target: PrinterTarget, data: bytes, timeout: float, result: dict) 
 def _set_write_timeout(conn, seconds: float) -> None:
     import socket
 
+    from escpos.printer import Usb
+
     device = conn._device
-    if isinstance(device, socket.socket):
+    if isinstance(conn, Usb):
+        conn.timeout = max(1, round(seconds * 1000))  # python-escpos passes it to every bulk write, in ms
+    elif isinstance(device, socket.socket):
         device.settimeout(seconds)
     elif hasattr(device, "write_timeout"):
         try:

@@ -114,16 +114,63 @@ class _NoAnswer(Exception):
     pass
 
 
-def _set_read_timeout(conn: "Escpos", seconds: float) -> None:
-    device = conn._device
+def _is_pyserial(device: object) -> bool:
+    try:
+        from serial import SerialBase
+    except ImportError:
+        return False
+    return isinstance(device, SerialBase)
+
+
+def _is_escpos_usb(conn: "Escpos") -> bool:
+    try:
+        from escpos.printer import Usb
+    except ImportError:
+        return False
+    return isinstance(conn, Usb)
+
+
+def _read_answer(conn: "Escpos", seconds: float) -> bytes:
+    """The bytes the printer has sent, as soon as there is at least one, waiting at most `seconds`.
+
+    python-escpos's own `_read()` asks every device for 16 bytes. A socket or a USB bulk
+    endpoint hands over what has arrived, but pyserial's read(16) waits until 16 bytes are
+    there or its timeout is over, and a printer answers DLE EOT with one byte: each question
+    would cost the whole timeout. So each kind of device is read here in the way that returns
+    at the first byte. b"" means nothing came in time.
+    """
     seconds = max(seconds, 0.01)
+    device = conn._device
     if isinstance(device, socket.socket):
         device.settimeout(seconds)
-    elif hasattr(device, "timeout") and not callable(getattr(device, "timeout")):
+        data = device.recv(16)
+        if not data:
+            raise ConnectionError("the printer closed the connection")
+        return data
+    if _is_pyserial(device):
+        device.timeout = seconds
+        first = device.read(1)  # returns at the first byte, or b"" at the timeout
+        if not first:
+            return b""
+        waiting = device.in_waiting
+        return first + (device.read(min(waiting, 64)) if waiting else b"")
+    if _is_escpos_usb(conn):
+        # pyusb's read returns at the first short packet; its timeout is in milliseconds and,
+        # unless given, is the device's default (one second), not ours.
+        return bytes(device.read(conn.in_ep, 16, max(1, round(seconds * 1000))))
+    if hasattr(device, "timeout") and not callable(getattr(device, "timeout")):
         try:
-            device.timeout = seconds  # pyserial
+            device.timeout = seconds
         except Exception:  # noqa: BLE001 - a device without a settable timeout keeps its own
             pass
+    return bytes(conn._read() or b"")
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """pyusb raises USBTimeoutError, other drivers their own kind; all mean "no answer yet"."""
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return True
+    return "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower()
 
 
 def _ask(conn: "Escpos", n: int, deadline: float) -> int:
@@ -133,20 +180,13 @@ def _ask(conn: "Escpos", n: int, deadline: float) -> int:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _NoAnswer(f"no answer to DLE EOT {n}")
-        _set_read_timeout(conn, remaining)
         try:
-            data = conn._read()
-        except (socket.timeout, TimeoutError):
-            raise _NoAnswer(f"no answer to DLE EOT {n} in time") from None
-        except Exception as exc:  # pyusb/pyserial raise their own timeout errors
-            if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower():
+            data = _read_answer(conn, remaining)
+        except Exception as exc:  # noqa: BLE001 - sorted below: a timeout is silence, the rest is not
+            if _is_timeout(exc):
                 raise _NoAnswer(f"no answer to DLE EOT {n} in time") from None
             raise
-        if not data:
-            if isinstance(conn._device, socket.socket):
-                raise ConnectionError("the printer closed the connection")
-            continue
-        answers = [b for b in bytes(data) if b & _FIXED_MASK == _FIXED_BITS]
+        answers = [b for b in data if b & _FIXED_MASK == _FIXED_BITS]
         if answers:
             return answers[-1]
 

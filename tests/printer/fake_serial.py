@@ -1,0 +1,124 @@
+"""A receipt printer on a real pseudo-terminal: the kiosk opens `serial:///dev/pts/N` with pyserial.
+
+    with SerialPrinter(mode="ready") as printer:     # os.openpty(); printer.uri names the slave side
+        outcome = print_ticket(printer.uri, ticket)
+        printer.wait_for_cuts(1)
+        printer.tickets()                            # the raster decoded, one image per cut
+
+A responder thread reads the master side, parses the byte stream command by command (the same
+parser as the TCP fake printer) and answers each DLE EOT n at once with one byte, as an Epson
+TM printer does on its serial port. `answer_delay` holds every answer back (a slow printer).
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import threading
+import time
+import tty
+
+from PIL import Image
+
+from tests.printer.fake_printer import FakePrinter, _parse_one, decode_tickets, status_byte
+
+
+class SerialPrinter:
+    """See the module docstring; a context manager."""
+
+    MODES = FakePrinter.MODES
+
+    def __init__(self, mode: str = "ready", *, baudrate: int = 19200, answer_delay: float = 0.0) -> None:
+        if mode not in self.MODES:
+            raise ValueError(f"unknown mode {mode!r}; one of {self.MODES}")
+        self.mode = mode
+        self.baudrate = baudrate
+        self.answer_delay = answer_delay
+        self.cuts = 0
+        self.status_queries: list[int] = []
+        self.answer_times: list[float] = []
+        self._received = bytearray()
+        self._changed = threading.Condition()
+        self._stopping = threading.Event()
+        self._master = self._slave = -1
+        self._thread: threading.Thread | None = None
+        self.device = ""
+
+    @property
+    def uri(self) -> str:
+        return f"serial://{self.device}?baudrate={self.baudrate}"
+
+    @property
+    def received(self) -> bytes:
+        with self._changed:
+            return bytes(self._received)
+
+    def tickets(self) -> list[Image.Image]:
+        return decode_tickets(self.received)
+
+    def wait_for_cuts(self, count: int, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self.cuts < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"{self.cuts} cut(s) received, expected {count}")
+                self._changed.wait(remaining)
+
+    def __enter__(self) -> SerialPrinter:
+        self._master, self._slave = os.openpty()
+        # Raw from the start (pyserial sets raw mode too): raster bytes such as 0x0d or 0x11
+        # must reach the printer unchanged, and nothing is echoed back as a fake answer.
+        tty.setraw(self._slave)
+        tty.setraw(self._master)
+        self.device = os.ttyname(self._slave)
+        self._thread = threading.Thread(target=self._respond, name="serial-printer", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        for fd in (self._master, self._slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def _respond(self) -> None:
+        pending = b""
+        while not self._stopping.is_set():
+            ready, _, _ = select.select([self._master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self._master, 65536)
+            except OSError:  # the slave side is being reopened; keep listening
+                time.sleep(0.01)
+                continue
+            if not chunk:
+                continue
+            with self._changed:
+                self._received.extend(chunk)
+            pending = self._handle(pending + chunk)
+
+    def _handle(self, buf: bytes) -> bytes:
+        i = 0
+        while i < len(buf):
+            parsed = _parse_one(buf, i)
+            if parsed is None:
+                break
+            command, i = parsed
+            if command.name == "status":
+                self.status_queries.append(command.args[0])
+                if self.mode != "silent":
+                    if self.answer_delay:
+                        time.sleep(self.answer_delay)
+                    os.write(self._master, bytes((status_byte(self.mode, command.args[0]),)))
+                    self.answer_times.append(time.monotonic())
+            elif command.name == "cut":
+                with self._changed:
+                    self.cuts += 1
+                    self._changed.notify_all()
+        return buf[i:]
