@@ -31,6 +31,7 @@ DEBIAN_PACKAGES = [
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libegl1", "libgl1", "libxkbcommon-x11-0", "libfontconfig1", "libdbus-1-3",  # Qt
     "xvfb",  # screenshots on machines without a screen
     "libusb-1.0-0",  # USB printers
+    "chromium",  # the web pages' tests run in a real browser (Playwright drives it; no download)
 ]
 
 

@@ -17,6 +17,9 @@ from core.security import hash_pin  # noqa: E402
 from core.store import Store  # noqa: E402
 from tests.support import CLERKS, Clock, LiveHub, demo_config  # noqa: E402
 
+# Chromium and axe-core fixtures for the web pages (tests/web.py).
+pytest_plugins = ("tests.web",)
+
 RIYADH = ZoneInfo("Asia/Riyadh")
 
 

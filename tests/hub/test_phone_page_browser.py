@@ -1,0 +1,58 @@
+"""The visitor's phone page in a real Chromium: it shows the ticket, follows it live, and is accessible."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.support import LiveHub, bearer
+from tests.web import PHONE, check_accessibility, save_screenshot
+
+
+@pytest.fixture
+def waiting_ticket(live_hub: LiveHub) -> dict:
+    kiosk = live_hub.enroll("kiosk", "kiosk-phone-page")
+    state = httpx.get(f"{live_hub.url}/api/v1/state", headers=bearer(kiosk), timeout=10).json()
+    service_id = next(s["id"] for s in state["services"] if s["code"] == "C")
+    answer = httpx.post(f"{live_hub.url}/api/v1/tickets", json={"service_id": service_id}, headers=bearer(kiosk), timeout=10)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def call_until(hub: LiveHub, session: str, counter_id: int, ticket_id: int) -> None:
+    """Serve whoever is ahead at this counter (marking them absent) until `ticket_id` is called."""
+    while True:
+        called = httpx.post(f"{hub.url}/api/v1/counters/{counter_id}/call-next", headers=bearer(session), timeout=10)
+        assert called.status_code == 200, called.text
+        if called.json()["id"] == ticket_id:
+            return
+        httpx.post(f"{hub.url}/api/v1/tickets/{called.json()['id']}/no-show", headers=bearer(session), timeout=10)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_phone_page_shows_the_ticket_and_passes_axe(live_hub: LiveHub, waiting_ticket: dict, open_page, lang: str):
+    """The page shows the number in the page's language and direction, with no serious axe-core violation."""
+    suffix = "" if lang == "ar" else "?lang=en"
+    page = open_page(f"{live_hub.url}/t/{waiting_ticket['code']}{suffix}", lang=lang, mobile=True, **PHONE)
+    expect(page.locator("body")).to_contain_text(waiting_ticket["number"])
+    assert page.evaluate("() => document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+    assert page.evaluate("() => document.documentElement.lang") == lang
+    check_accessibility(page)
+    save_screenshot(page, f"phone-page-waiting-{lang}")
+
+
+def test_phone_page_follows_the_call_live(live_hub: LiveHub, waiting_ticket: dict, open_page):
+    """Once the page is open, a call at a counter reaches it without a reload, naming the counter."""
+    page = open_page(f"{live_hub.url}/t/{waiting_ticket['code']}", mobile=True, **PHONE)
+    expect(page.locator("body")).to_contain_text(waiting_ticket["number"])
+    page.evaluate("() => { window.__notReloaded = true; }")
+    session, counter_id = live_hub.login(5, "clerk2")
+    httpx.post(f"{live_hub.url}/api/v1/counters/{counter_id}/close", headers=bearer(session), timeout=10)
+    httpx.post(f"{live_hub.url}/api/v1/counters/{counter_id}/open", headers=bearer(session), timeout=10)
+    call_until(live_hub, session, counter_id, waiting_ticket["id"])
+    expect(page.locator("body")).to_contain_text("حان دورك", timeout=15_000)
+    expect(page.locator("body")).to_contain_text("5")
+    assert page.evaluate("() => window.__notReloaded === true")
+    check_accessibility(page)
+    save_screenshot(page, "phone-page-called-ar")
