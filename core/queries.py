@@ -264,3 +264,19 @@ def list_clerks(store: Store) -> list[dict[str, Any]]:
     with store.read() as conn:
         rows = conn.execute("SELECT username, role, active, locked_until FROM clerks ORDER BY username").fetchall()
     return [dict(row) for row in rows]
+
+
+def active_clerk_pin_hash(store: Store, username: str) -> str | None:
+    """The stored PIN hash of an active clerk, or None (the caller still hashes, so timing tells nothing)."""
+    with store.read() as conn:
+        row = conn.execute("SELECT pin_hash FROM clerks WHERE username = ? AND active = 1", (username,)).fetchone()
+    return row["pin_hash"] if row else None
+
+
+def supervisor_pin_hashes(store: Store) -> list[dict[str, str]]:
+    """Every active supervisor's and admin's name, role and PIN hash, for a device's PIN check."""
+    with store.read() as conn:
+        rows = conn.execute(
+            "SELECT username, role, pin_hash FROM clerks WHERE active = 1 AND role IN ('supervisor', 'admin') ORDER BY id"
+        ).fetchall()
+    return [dict(row) for row in rows]

@@ -1,0 +1,198 @@
+"""What every router shares: the hub's context, auth dependencies, `answer()` and the error handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Path, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import HTTPConnection
+
+from core.errors import Forbidden, RateLimited, TabourError, Unauthorized
+from core.models import DeviceKind
+from core.queries import Principal, PrincipalCache
+from core.store import Store
+from hub.events import Broadcaster
+from hub.limits import RateLimiter
+
+log = logging.getLogger("hub.app")
+
+MAX_ID = 2**53
+IdValue = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+TicketIdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+CounterIdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class Body(BaseModel):
+    """A request body: unknown fields are refused, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class HubSettings(BaseModel):
+    """What the hub process was started with (the centre's own settings live in its config)."""
+
+    enroll_code: str
+    public_url: str | None = None  # how phones reach the hub, for the ticket's QR code
+
+
+@dataclass
+class HubContext:
+    """The one hub behind an app: its store, start-up settings, token cache and rate limits."""
+
+    store: Store
+    settings: HubSettings
+    principals: PrincipalCache
+    issue_limiter: RateLimiter
+    enroll_limiter: RateLimiter
+    pin_check_limiter: RateLimiter
+    pin_check_all_limiter: RateLimiter
+    broadcaster: Broadcaster | None = None  # set while the app runs (it needs the running loop)
+
+    @classmethod
+    def build(cls, store: Store, settings: HubSettings) -> "HubContext":
+        hub_config = store.catalogue.config.hub
+        return cls(
+            store=store,
+            settings=settings,
+            principals=PrincipalCache(store),
+            issue_limiter=RateLimiter(per_minute=hub_config.kiosk_issue_per_minute),
+            enroll_limiter=RateLimiter(per_minute=10, burst=10),
+            # A supervisor PIN typed at a public kiosk: a few tries per device, and few in all, so a
+            # 4-digit PIN cannot be guessed from the hall.
+            pin_check_limiter=RateLimiter(per_minute=hub_config.pin_attempts, burst=hub_config.pin_attempts),
+            pin_check_all_limiter=RateLimiter(per_minute=30, burst=30),
+        )
+
+    async def run(self, command: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Queue a write command to the store's writer and await it without blocking the loop."""
+        return await asyncio.wrap_future(self.store.submit(command, *args, **kwargs))
+
+
+def hub_context(connection: HTTPConnection) -> HubContext:
+    return connection.app.state.hub
+
+
+Hub = Annotated[HubContext, Depends(hub_context)]
+
+
+def token_from(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def principal(request: Request) -> Principal:
+    """The device or clerk session behind the request's bearer token."""
+    token = token_from(request.headers.get("authorization"))
+    if token is None:
+        raise Unauthorized("Send 'Authorization: Bearer <token>'.", "أرسل رمز الجهاز في ترويسة التفويض.")
+    found = hub_context(request).principals.get(token) if len(token) <= 200 else None
+    if found is None:
+        raise Unauthorized(
+            "The token is unknown, revoked or expired; enroll the device or log in again.",
+            "الرمز غير معروف أو ملغى أو منتهٍ؛ سجّل الجهاز أو سجّل الدخول من جديد.",
+            code="bad_token",
+        )
+    return found
+
+
+Who = Annotated[Principal, Depends(principal)]
+
+
+def require_kind(who: Principal, *kinds: DeviceKind) -> None:
+    if who.kind not in kinds:
+        allowed = ", ".join(k.value for k in kinds)
+        raise Forbidden(f"A {who.kind.value} device may not do this (allowed: {allowed}).", "هذا الجهاز غير مخوّل بهذا الإجراء.")
+
+
+def require_session(who: Principal, counter_id: int | None = None) -> Principal:
+    if who.session_id is None:
+        raise Forbidden("Log in as a clerk at a counter first.", "سجّل الدخول كموظف على شباك أولاً.", code="session_required")
+    if counter_id is not None and who.counter_id != counter_id:
+        raise Forbidden("You are logged in at another counter.", "أنت مسجّل الدخول على شباك آخر.", code="wrong_counter")
+    return who
+
+
+def answer(data: Any, status_code: int = 200) -> Response:
+    """JSON straight from our dicts: they are already JSON-shaped, so FastAPI's re-encoding is skipped."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(body, status_code=status_code, media_type="application/json")
+
+
+# ── errors ───────────────────────────────────────────────────────────────────────────────
+
+
+def _status_code_name(status: int) -> str:
+    return {
+        400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+        409: "impossible_step", 413: "body_too_large", 415: "unsupported_media_type", 422: "validation_error",
+        429: "rate_limited",
+    }.get(status, "error")
+
+
+def _validation_message(error: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    details = []
+    parts = []
+    for item in error.errors():
+        location = ".".join(str(p) for p in item.get("loc", ()) if p != "body") or "body"
+        message = item.get("msg", "invalid")
+        if item.get("type") == "json_invalid":
+            message = "the body is not valid JSON"
+        elif location == "body" and item.get("type") in ("model_attributes_type", "dict_type"):
+            message = "the body must be a JSON object, sent with Content-Type: application/json"
+        details.append({"field": location, "problem": message})
+        parts.append(f"{location}: {message}")
+    return "; ".join(parts)[:1000] or "invalid request", details[:20]
+
+
+async def on_tabour_error(request: Request, error: TabourError) -> JSONResponse:
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else None
+    if isinstance(error, Unauthorized):
+        headers = {"WWW-Authenticate": "Bearer"}
+    return JSONResponse(error.to_json(), status_code=error.status, headers=headers)
+
+
+async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    message, details = _validation_message(error)
+    return JSONResponse(
+        {
+            "error": "validation_error",
+            "message": f"Invalid request: {message}",
+            "message_ar": "طلب غير صالح: راجع البيانات المرسلة.",
+            "details": details,
+        },
+        status_code=422,
+    )
+
+
+async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    return JSONResponse(
+        {"error": _status_code_name(error.status_code), "message": str(error.detail), "message_ar": "طلب غير صالح."},
+        status_code=error.status_code,
+        headers=getattr(error, "headers", None),
+    )
+
+
+async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return JSONResponse(
+        {"error": "internal", "message": "The hub met an unexpected error; it has been logged.", "message_ar": "حدث خطأ غير متوقع في الخادم وتم تسجيله."},
+        status_code=500,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(TabourError, on_tabour_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,59 @@
+"""What a clerk does with their counter: call, pause, resume, close, open."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import StrictStr, StringConstraints
+
+from core import commands
+from hub.routes.common import Body, CounterIdPath, Hub, Who, answer, require_session
+
+router = APIRouter(prefix="/api/v1")
+
+
+class CallNumberBody(Body):
+    number: Annotated[StrictStr, StringConstraints(min_length=1, max_length=12)]
+
+
+class PauseBody(Body):
+    reason: Annotated[StrictStr, StringConstraints(min_length=1, max_length=80)]
+
+
+@router.post("/counters/{counter_id}/call-next")
+async def call_next(counter_id: CounterIdPath, who: Who, hub: Hub) -> Response:
+    session = require_session(who, counter_id)
+    ticket = await hub.run(commands.call_next, counter_id, session.clerk_id)
+    return answer(ticket) if ticket is not None else Response(status_code=204)
+
+
+@router.post("/counters/{counter_id}/call")
+async def call_number(counter_id: CounterIdPath, body: CallNumberBody, who: Who, hub: Hub) -> Response:
+    session = require_session(who, counter_id)
+    return answer(await hub.run(commands.call_number, counter_id, session.clerk_id, body.number))
+
+
+@router.post("/counters/{counter_id}/pause")
+async def pause(counter_id: CounterIdPath, body: PauseBody, who: Who, hub: Hub) -> Response:
+    require_session(who, counter_id)
+    return answer(await hub.run(commands.pause_counter, counter_id, body.reason))
+
+
+@router.post("/counters/{counter_id}/resume")
+async def resume(counter_id: CounterIdPath, who: Who, hub: Hub) -> Response:
+    require_session(who, counter_id)
+    return answer(await hub.run(commands.resume_counter, counter_id))
+
+
+@router.post("/counters/{counter_id}/close")
+async def close(counter_id: CounterIdPath, who: Who, hub: Hub) -> Response:
+    require_session(who, counter_id)
+    return answer(await hub.run(commands.close_counter, counter_id))
+
+
+@router.post("/counters/{counter_id}/open")
+async def reopen(counter_id: CounterIdPath, who: Who, hub: Hub) -> Response:
+    session = require_session(who, counter_id)
+    return answer(await hub.run(commands.reopen_counter, counter_id, session.clerk_id))

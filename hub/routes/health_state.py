@@ -1,0 +1,48 @@
+"""Health, the snapshot, the services and the centre's logo."""
+
+from __future__ import annotations
+
+import pathlib
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+import core
+from core import queries
+from core.config import LOGO_SIGNATURES
+from core.errors import NotFound
+from hub.routes.common import Hub, Who, answer
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/health")
+async def health(hub: Hub) -> Response:
+    store = hub.store
+    return answer({"status": "ok", "version": core.__version__, "seq": store.last_seq, "business_day": store.current_business_day})
+
+
+@router.get("/state")
+async def state(who: Who, hub: Hub) -> Response:
+    return answer(await run_in_threadpool(queries.state_snapshot, hub.store))
+
+
+@router.get("/services")
+async def services(who: Who, hub: Hub) -> Response:
+    return answer(await run_in_threadpool(queries.get_services, hub.store))
+
+
+@router.get("/centre/logo")
+async def centre_logo(who: Who, hub: Hub) -> Response:
+    """The ticket logo from the centre's config, for kiosks to print (checked when the config loads)."""
+    logo = hub.store.catalogue.config.centre.logo
+    if not logo:
+        raise NotFound("This centre has no logo.", "لا يوجد شعار لهذا المركز.")
+    try:
+        data = await run_in_threadpool(pathlib.Path(logo).read_bytes)
+    except OSError:
+        raise NotFound("The centre's logo file is gone.", "ملف شعار المركز غير موجود.") from None
+    kind = next((name for sig, name in LOGO_SIGNATURES.items() if data.startswith(sig)), None)
+    media = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "BMP": "image/bmp"}.get(kind or "", "application/octet-stream")
+    return Response(data, media_type=media, headers={"Cache-Control": "max-age=300"})

@@ -1,0 +1,34 @@
+"""The supervisors' figures."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from core import stats
+from core.errors import Forbidden
+from hub.routes.common import Hub, Who, answer
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/stats")
+async def get_stats(
+    who: Who,
+    hub: Hub,
+    from_: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+    to: Annotated[str | None, Query(max_length=40)] = None,
+    group_by: Annotated[str, Query(max_length=200)] = "service,counter,clerk,hour,day",
+) -> Response:
+    if not who.is_supervisor:
+        raise Forbidden("Statistics are for supervisors.", "الإحصاءات للمشرفين فقط.")
+    groups = stats.parse_group_by(group_by)
+    first_given, last_given = stats.parse_day(from_, "from"), stats.parse_day(to, "to")
+    today = hub.store.today()
+    first = first_given or last_given or today
+    last = last_given or first_given or today
+    stats.check_period(first, last)
+    return answer(await run_in_threadpool(stats.compute, hub.store, first, last, groups))

@@ -1,0 +1,98 @@
+"""Issuing tickets, reading them, and the lifecycle steps a clerk takes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from core import commands, queries
+from core.errors import Forbidden, NotFound, RateLimited
+from core.models import DeviceKind, Priority, TicketStatus
+from hub.limits import RateLimiter
+from hub.routes.common import MAX_ID, Body, Hub, IdValue, TicketIdPath, Who, answer, require_kind, require_session
+
+router = APIRouter(prefix="/api/v1")
+
+
+class IssueBody(Body):
+    service_id: IdValue
+    priority: Priority = Priority.NORMAL
+
+
+class TransferBody(Body):
+    service_id: IdValue
+
+
+@router.post("/tickets", status_code=201)
+async def issue(body: IssueBody, who: Who, hub: Hub) -> Response:
+    require_kind(who, DeviceKind.KIOSK, DeviceKind.ADMIN)
+    # Kiosks face the public, so one stuck or abused touch screen must not flood the queue;
+    # admin devices (management tools, the day simulator) are trusted like the enrollment code.
+    wait = hub.issue_limiter.take(who.device_id) if who.kind == DeviceKind.KIOSK else 0
+    if wait:
+        raise RateLimited(
+            "This kiosk is issuing tickets too fast; please wait a moment.",
+            "هذا الجهاز يصدر التذاكر بسرعة كبيرة؛ انتظر لحظة من فضلك.",
+            retry_after=RateLimiter.retry_after(wait),
+        )
+    return answer(await hub.run(commands.issue_ticket, body.service_id, body.priority, who.device_id), 201)
+
+
+@router.get("/tickets")
+async def tickets(
+    who: Who,
+    hub: Hub,
+    status: TicketStatus | None = None,
+    service_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    clerk: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+) -> Response:
+    if clerk == "me":
+        if who.session_id is None:
+            raise Forbidden("clerk=me needs a clerk's session.", "clerk=me يتطلب جلسة موظف.")
+        clerk = who.username
+    return answer(
+        await run_in_threadpool(queries.list_tickets, hub.store, status.value if status else None, service_id, limit, clerk)
+    )
+
+
+@router.get("/tickets/{ticket_id}")
+async def ticket(ticket_id: TicketIdPath, who: Who, hub: Hub) -> Response:
+    found = await run_in_threadpool(queries.get_ticket, hub.store, ticket_id)
+    if found is None:
+        raise NotFound(f"No ticket with id {ticket_id}.", f"لا توجد تذكرة بالرقم {ticket_id}.")
+    return answer(found)
+
+
+def _ticket_step(command: Callable[..., Any]) -> Callable[..., Awaitable[Response]]:
+    async def step(ticket_id: TicketIdPath, who: Who, hub: Hub) -> Response:
+        session = require_session(who)
+        return answer(await hub.run(command, ticket_id, session.counter_id))
+
+    return step
+
+
+for _name, _command in (
+    ("recall", commands.recall),
+    ("start", commands.start),
+    ("finish", commands.finish),
+    ("no-show", commands.no_show),
+):
+    router.post(f"/tickets/{{ticket_id}}/{_name}", name=f"ticket_{_name}")(_ticket_step(_command))
+
+
+@router.post("/tickets/{ticket_id}/cancel")
+async def cancel(ticket_id: TicketIdPath, who: Who, hub: Hub) -> Response:
+    if who.session_id is None:
+        require_kind(who, DeviceKind.KIOSK, DeviceKind.ADMIN)
+    return answer(await hub.run(commands.cancel, ticket_id))
+
+
+@router.post("/tickets/{ticket_id}/transfer")
+async def transfer(ticket_id: TicketIdPath, body: TransferBody, who: Who, hub: Hub) -> Response:
+    session = require_session(who)
+    return answer(await hub.run(commands.transfer, ticket_id, session.counter_id, body.service_id))
