@@ -227,7 +227,7 @@ class HallView(QWidget):
         if self.stats_error is not None:
             self.updated.setText(explain(self.stats_error).in_language(current_language()))
         elif self.stats_at is not None:
-            self.updated.setText(tr("counter_ui.hall.updated", time=format_time(self.stats_at)))
+            self.updated.setText(tr("counter_ui.hall.updated", time=format_time(self.model.centre_time(self.stats_at))))
         else:
             self.updated.setText("")
         stats = self.stats or {}

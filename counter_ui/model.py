@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from qt_common.hub_client import HubClient, HubError, TicketAction
 from qt_common.i18n import Text, both
+from qt_common.widgets import zone_from_name
 
 from counter_ui.strings import explain
 
@@ -97,6 +98,16 @@ class CounterModel(QObject):
 
     def now(self) -> datetime:
         return self._now() if self._now is not None else datetime.now().astimezone()
+
+    def centre_time(self, moment: datetime) -> datetime:
+        """`moment` on the centre's clock (its `time_zone` in /state), whatever this PC's own zone is."""
+        zone = self.client.state.centre.get("time_zone")
+        if not isinstance(zone, str) or moment.tzinfo is None:
+            return moment
+        try:
+            return moment.astimezone(zone_from_name(zone))
+        except ValueError:
+            return moment
 
     @property
     def logged_in(self) -> bool:
