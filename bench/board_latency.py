@@ -129,7 +129,7 @@ def main() -> int:
     from display_board.announcer import AnnouncerSettings, AudioSink, arabic_phrase, english_phrase
     from display_board.announcer.calls import Call
     from display_board.announcer.measure import time_synthesis
-    from display_board.announcer.wav import read_info
+    from qt_common.wav import read_info
     from display_board.window import BoardWindow
     from qt_common.app import create_app
     from qt_common.hub_client import STRUCTURAL_REFRESH_EVENTS, HubClient

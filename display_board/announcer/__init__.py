@@ -26,7 +26,7 @@ from display_board.announcer.settings import (
     SettingsError,
     SpeechEngine,
 )
-from display_board.announcer.sink import AudioSink, QtAudioSink, RecordingSink
+from qt_common.sound import AudioSink, QtAudioSink, RecordingSink
 from display_board.announcer.synthesis import (
     InvalidPhraseError,
     SynthesisError,

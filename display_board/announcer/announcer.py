@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from display_board.announcer.calls import Call
 from display_board.announcer.chime import cached_chime
 from display_board.announcer.settings import AnnouncerSettings
-from display_board.announcer.sink import AudioSink, QtAudioSink
+from qt_common.sound import AudioSink, QtAudioSink
 from display_board.announcer.speech import produce_speech
 from display_board.announcer.synthesis import warm_up
 

@@ -7,7 +7,7 @@ import math
 import sys
 from pathlib import Path
 
-from display_board.announcer.wav import (
+from qt_common.wav import (
     WavFormat,
     WavFormatError,
     read_info,

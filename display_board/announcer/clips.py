@@ -30,7 +30,7 @@ from pathlib import Path
 
 from display_board.announcer.calls import Call
 from display_board.announcer.phrases import names_counter_number
-from display_board.announcer.wav import (
+from qt_common.wav import (
     WavFormat,
     WavFormatError,
     read_frames,

@@ -22,7 +22,7 @@ from display_board.announcer.announcer import Announcer
 from display_board.announcer.calls import Call
 from display_board.announcer.phrases import arabic_phrase, english_phrase
 from display_board.announcer.settings import AnnouncerSettings, SpeechEngine
-from display_board.announcer.sink import AudioSink, QtAudioSink, RecordingSink
+from qt_common.sound import AudioSink, QtAudioSink, RecordingSink
 from display_board.announcer.synthesis import synthesise
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from display_board.announcer.settings import LANGUAGES, AnnouncerSettings, SpeechEngine
-from display_board.announcer.wav import WavFormatError, read_info
+from qt_common.wav import WavFormatError, read_info
 
 logger = logging.getLogger(__name__)
 

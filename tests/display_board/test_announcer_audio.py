@@ -39,7 +39,7 @@ from display_board.announcer.synthesis import (
     prune_cache,
     speech_cache_dir,
 )
-from display_board.announcer.wav import (
+from qt_common.wav import (
     WavFormat,
     read_frames,
     read_info,

@@ -21,7 +21,7 @@ from display_board.announcer import (
 )
 from display_board.announcer import synthesis as synthesis_module
 from display_board.announcer.chime import CHIME_FILE_NAME
-from display_board.announcer.wav import read_info
+from qt_common.wav import read_info
 from tests.display_board.test_announcer_audio import make_clips
 
 MakeAnnouncer = Callable[..., tuple[Announcer, RecordingSink]]
@@ -313,7 +313,7 @@ def test_qt_sink_warns_once_when_there_is_no_audio_device(
     if qt_sink.has_audio_device():
         pytest.skip("this machine has an audio output")
     path = tmp_path / "broken.wav"
-    with caplog.at_level(logging.WARNING, logger="display_board.announcer.sink"):
+    with caplog.at_level(logging.WARNING, logger="qt_common.sound"):
         for _ in range(3):
             with qtbot.waitSignal(qt_sink.finished, timeout=5000):
                 qt_sink.play(str(path))

@@ -14,7 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from display_board.announcer import arabic_phrase, english_phrase, synthesise
-from display_board.announcer.wav import read_info
+from qt_common.wav import read_info
 from display_board.window import BoardWindow
 from qt_common.i18n import ltr
 from tests.display_board.board_support import WAIT_MS, Board, Hall, MakeBoard, make_board_factory, wait_caught_up

@@ -16,7 +16,7 @@ from PySide6 import QtMultimedia
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 
-from display_board.announcer.wav import WavFormatError, read_info
+from qt_common.wav import WavFormatError, read_info
 
 logger = logging.getLogger(__name__)
 
