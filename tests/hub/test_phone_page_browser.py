@@ -22,6 +22,12 @@ def waiting_ticket(live_hub: LiveHub) -> dict:
 
 def call_until(hub: LiveHub, session: str, counter_id: int, ticket_id: int) -> None:
     """Serve whoever is ahead at this counter (marking them absent) until `ticket_id` is called."""
+    # The hub is shared by the session's tests: another may have left a visitor at this counter.
+    state = httpx.get(f"{hub.url}/api/v1/state", headers=bearer(session), timeout=10).json()
+    held = next(c["current_ticket"] for c in state["counters"] if c["id"] == counter_id)
+    if held is not None:
+        step = "finish" if held["status"] == "serving" else "no-show"
+        httpx.post(f"{hub.url}/api/v1/tickets/{held['id']}/{step}", headers=bearer(session), timeout=10).raise_for_status()
     while True:
         called = httpx.post(f"{hub.url}/api/v1/counters/{counter_id}/call-next", headers=bearer(session), timeout=10)
         assert called.status_code == 200, called.text
