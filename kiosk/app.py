@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from kiosk.settings import PRINTER_WIDTHS
+from kiosk.settings import PRINTER_RECHECK_SECONDS, PRINTER_WIDTHS
 from kiosk.window import KioskWindow
 from qt_common.hub_client import HubClient
 from qt_common.i18n import parse_language
@@ -25,6 +25,7 @@ def build_kiosk_window(
     kiosk_mode: bool = False,
     on_printed: Callable[[Any, Any], None] | None = None,
     width: int | None = None,
+    printer_check_ms: int = PRINTER_RECHECK_SECONDS * 1000,
 ) -> QWidget:
     """The kiosk window for `client` (started or not), printing to `printer` (a printer URI, or None).
 
@@ -33,6 +34,7 @@ def build_kiosk_window(
     printer), e.g. for an on-screen preview. `kiosk_mode` makes the window frameless and
     full screen (`window.present()`), hides the cursor on touch screens and keeps the
     window open until a supervisor's PIN is accepted (`window.exit_requested`).
+    `printer_check_ms` is how often a printer that needs staff is asked again (a minute).
     """
     if not isinstance(client, HubClient):
         raise TypeError(f"client must be a HubClient, not {type(client).__name__}")
@@ -42,6 +44,8 @@ def build_kiosk_window(
         raise ValueError(f"width must be one of {PRINTER_WIDTHS} dots, not {width!r}")
     if on_printed is not None and not callable(on_printed):
         raise TypeError("on_printed must be callable")
+    if isinstance(printer_check_ms, bool) or not isinstance(printer_check_ms, int) or not 100 <= printer_check_ms <= 86_400_000:
+        raise ValueError(f"printer_check_ms must be 100 ms to a day, not {printer_check_ms!r}")
     return KioskWindow(
         client,
         printer=printer.strip() if printer else None,
@@ -49,4 +53,5 @@ def build_kiosk_window(
         kiosk_mode=bool(kiosk_mode),
         on_printed=on_printed,
         width=width,
+        printer_check_ms=printer_check_ms,
     )

@@ -26,7 +26,10 @@ from qt_common.i18n import Text, text_of
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PRINTER_WIDTHS", "PRINT_TIMEOUT_S", "PrintResult", "check_printer_uri", "print_issued", "state_name"]
+__all__ = [
+    "PRINTER_WIDTHS", "PRINT_TIMEOUT_S", "PrintResult", "PrinterCheck", "check_printer", "check_printer_uri",
+    "needs_staff", "print_issued", "state_name",
+]
 #: each step with the printer (connect, status, send, status) waits at most this long; a
 #: printer that does not answer keeps the visitor waiting about 8 s, never more
 PRINT_TIMEOUT_S = 1.0
@@ -42,6 +45,24 @@ class PrintResult:
     outcome: Any = None  # printer.output.PrintOutcome, when the printer package got that far
     image: Any = None  # the rendered ticket (PIL image), when asked for
     seconds: float = 0.0
+
+
+#: printer states that need nobody: printed fine, or a connection that cannot tell (file://, cups://)
+FINE_STATES = frozenset({"ready", "unknown", "none"})
+
+
+def needs_staff(state: str) -> bool:
+    """Someone should look at the printer ("paper_out", "cover_open", "silent", "paper_near_end"…)."""
+    return state not in FINE_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterCheck:
+    """The printer asked for its status between tickets."""
+
+    state: str
+    message: Text | None
+    detail: str = ""
 
 
 def state_name(state: Any) -> str:
@@ -163,6 +184,19 @@ def print_issued(
     state = after if after is not None else getattr(outcome, "state_before", None)
     message = None if printed and state_name(state) == "ready" else _state_message(state, outcome)
     return PrintResult(printed, state_name(state), message, outcome, image, time.perf_counter() - started)
+
+
+def check_printer(printer: str) -> PrinterCheck:
+    """Ask the printer how it is (run it in a worker); never raises, waits a few seconds at most."""
+    try:
+        from printer.status import check_status_reading
+
+        reading = check_status_reading(printer, PRINT_TIMEOUT_S)
+    except Exception as error:  # noqa: BLE001 — a fault here must not take the kiosk down
+        log.exception("checking the printer %s failed", printer)
+        return PrinterCheck("error", _fault_message(error), str(error))
+    state = state_name(reading.state)
+    return PrinterCheck(state, None if state == "ready" else _state_message(reading.state, None), reading.detail)
 
 
 def _fault_message(error: Exception) -> Text:

@@ -51,6 +51,11 @@ class Header(QWidget):
         self.language_button.setFont(theme.app_font(18, bold=True))
         self.language_button.setMinimumSize(170, 64)
         self.language_button.clicked.connect(self.language_clicked.emit)
+        # For the staff, not the visitors: small, and only while the printer needs someone.
+        self.staff_badge = label(pt=12, bold=True, name="StaffBadge", wrap=False)
+        self.staff_badge.hide()
+        self._staff_notice: Text | None = None
+        self._language = Language.AR
         names = QVBoxLayout()
         names.setSpacing(2)
         for widget in (self.centre_label, self.centre_other_label):
@@ -60,6 +65,7 @@ class Header(QWidget):
         row.setContentsMargins(24, 8, 24, 4)
         row.setSpacing(24)
         row.addLayout(names, 1)
+        row.addWidget(self.staff_badge, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.clock, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.language_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self._centre: dict = {}
@@ -75,7 +81,24 @@ class Header(QWidget):
         zone = self._centre.get("time_zone")
         self.clock.set_time_zone(zone if isinstance(zone, str) else None)
 
+    def set_staff_notice(self, notice: Text | None) -> None:
+        """A discreet note for the staff (the printer is out of paper…); None hides it."""
+        self._staff_notice = notice
+        self.staff_badge.setVisible(notice is not None)
+        self._show_staff_notice()
+
+    def _show_staff_notice(self) -> None:
+        if self._staff_notice is None:
+            self.staff_badge.setText("")
+            return
+        problem = self._staff_notice.in_language(self._language)
+        text = tr_in(self._language, "kiosk.staff.badge", problem=problem)
+        self.staff_badge.setText(text)
+        self.staff_badge.setAccessibleName(text)
+
     def retranslate(self, language: Language) -> None:
+        self._language = language
+        self._show_staff_notice()
         ar, en = self._centre.get("name_ar"), self._centre.get("name_en")
         ar = ar if isinstance(ar, str) and ar.strip() else tr_in(Language.AR, "app.name")
         en = en if isinstance(en, str) and en.strip() else tr_in(Language.EN, "app.name")

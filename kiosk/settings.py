@@ -2,3 +2,7 @@
 
 #: printer widths in dots: 80 mm paper, 58 mm paper
 PRINTER_WIDTHS = (576, 384)
+
+#: while its printer needs staff (out of paper, cover open, silent…) the kiosk asks it again this
+#: often, so the staff badge and the supervisors' alert clear by themselves once it is fixed
+PRINTER_RECHECK_SECONDS = 60

@@ -76,6 +76,8 @@ KIOSK_STRINGS: dict[str, tuple[str, str]] = {
     "kiosk.enroll.working": ("جارٍ التسجيل…", "Enrolling…"),
     "kiosk.enroll.done": ("تم تسجيل الجهاز.", "This kiosk is enrolled."),
     "kiosk.printer.state": ("حالة الطابعة: {state}", "Printer: {state}"),
+    "kiosk.staff.badge": ("للموظفين: {problem}", "For staff: {problem}"),
+    "kiosk.staff.printer_fault": ("الطابعة تحتاج إلى فحص", "The printer needs checking"),
 }
 
 register_catalogue(KIOSK_STRINGS)

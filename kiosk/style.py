@@ -52,4 +52,5 @@ QLabel#Notice[kind="info"] {{ background: {C.status_waiting}; }}
 QFrame#UnavailablePanel {{ background: {C.surface}; border: 3px solid {C.banner_offline}; border-radius: 24px; }}
 QLabel#UnavailableTitle {{ color: {C.banner_offline}; }}
 QLineEdit#PinField {{ font-size: 30pt; min-height: 70px; }}
+QLabel#StaffBadge {{ color: {C.on_primary}; background: {C.status_paused}; border-radius: 8px; padding: 4px 12px; }}
 """

@@ -7,7 +7,8 @@ Rules it keeps:
 - a touch issues at most one ticket: cards are disabled from the touch until the hub answers;
 - only a ticket the hub answered with (checked by `kiosk.model.issued_ticket`) is printed;
 - a printer that fails never blocks: the visitor keeps the number on screen, the hub hears
-  of it as a `device.status` event;
+  of it as a `device.status` event, a small badge tells the staff, and the printer is asked
+  again every minute until it is fine (then the badge goes and the hub hears "ready");
 - a hub out of reach shows the bilingual "temporarily unavailable" screen while the client
   reconnects by itself.
 """
@@ -35,7 +36,7 @@ from kiosk.model import (
     issued_ticket,
     service_views,
 )
-from kiosk.printing import PrintResult, print_issued
+from kiosk.printing import PrinterCheck, PrintResult, check_printer, needs_staff, print_issued
 from kiosk.screens import (
     Header,
     HomeScreen,
@@ -44,6 +45,7 @@ from kiosk.screens import (
     PriorityScreen,
     UnavailableScreen,
 )
+from kiosk.settings import PRINTER_RECHECK_SECONDS
 from kiosk.style import kiosk_stylesheet
 from kiosk.widgets import HotCorner
 from qt_common.app import show_full_screen
@@ -81,6 +83,7 @@ class KioskWindow(QWidget):
         idle_reset_ms: int = 45000,
         offline_grace_ms: int = 1500,
         touch_guard_ms: int = 1200,
+        printer_check_ms: int = PRINTER_RECHECK_SECONDS * 1000,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -157,6 +160,9 @@ class KioskWindow(QWidget):
         self.current_ticket: IssuedTicket | None = None
         self.last_print: PrintResult | None = None
         self.reported_printer_state: str | None = None
+        #: the printer's state while it needs staff ("paper_out", …), else None
+        self.printer_trouble: str | None = None
+        self._printer_checking = False
         self.issue_count = 0
         self.touch_started: float | None = None
         self._exit_allowed = False
@@ -169,6 +175,9 @@ class KioskWindow(QWidget):
         self._touch_guard = self._single_shot(lambda: setattr(self.issued, "accept_touch", True))
         self._touch_guard.setInterval(touch_guard_ms)
         self._refresh_timer = self._single_shot(self._refresh_from_state)
+        self._printer_check_timer = QTimer(self)
+        self._printer_check_timer.setInterval(max(1, int(printer_check_ms)))
+        self._printer_check_timer.timeout.connect(self.check_printer_now)
 
         client.state_changed.connect(self._state_changed)
         client.online_changed.connect(self._online_changed)
@@ -444,6 +453,7 @@ class KioskWindow(QWidget):
         self.ticket_printed.emit(result)
         if self.printer is not None:
             self._report_printer(number, result)
+            self._note_printer_state(result.state, result.message)
         current = self.current_ticket
         if self.screen_name != "issued" or current is None or current.number != number:
             return
@@ -465,6 +475,48 @@ class KioskWindow(QWidget):
             status["message_en"], status["message_ar"] = result.message.en, result.message.ar
         self.reported_printer_state = result.state
         self.client.report_device_status(status, self._log_report_failure)
+
+    # ---- the printer between tickets -----------------------------------------------------
+
+    def _note_printer_state(self, state: str, message: Text | None) -> None:
+        """Show the staff badge and keep asking the printer while it needs someone; clear both once it is fine."""
+        if not needs_staff(state):
+            if self.printer_trouble is not None:
+                log.info("the printer is fine again (%s)", state)
+            self.printer_trouble = None
+            self._printer_check_timer.stop()
+            self.header.set_staff_notice(None)
+            return
+        if state != self.printer_trouble:
+            log.warning("the printer needs staff: %s", state)
+        self.printer_trouble = state
+        self.header.set_staff_notice(message or text_of("kiosk.staff.printer_fault"))
+        if not self._printer_check_timer.isActive():
+            self._printer_check_timer.start()
+
+    def check_printer_now(self) -> None:
+        """Ask the printer for its status in the worker (after any ticket still printing)."""
+        if self.printer is None or self._printer_checking:
+            return
+        self._printer_checking = True
+        printer = self.printer
+        self.tasks.run(
+            lambda: check_printer(printer),
+            on_done=self._on_printer_checked,
+            on_error=lambda error: self._on_printer_checked(PrinterCheck("error", text_of("kiosk.staff.printer_fault"), str(error))),
+        )
+
+    def _on_printer_checked(self, check: PrinterCheck) -> None:
+        self._printer_checking = False
+        if self.printer is None:
+            return
+        if check.state != (self.reported_printer_state or "ready"):
+            status: dict[str, Any] = {"printer": check.state, "checked": True}
+            if check.message is not None:
+                status["message_en"], status["message_ar"] = check.message.en, check.message.ar
+            self.reported_printer_state = check.state
+            self.client.report_device_status(status, self._log_report_failure)
+        self._note_printer_state(check.state, check.message)
 
     @staticmethod
     def _log_report_failure(_answer: Any, error: HubError | None) -> None:
@@ -544,7 +596,10 @@ class KioskWindow(QWidget):
 
     def shutdown(self) -> None:
         """Stop timers and wait for a print in progress (the launcher calls it before quitting)."""
-        for timer in (self._return_timer, self._idle_timer, self._offline_timer, self._touch_guard, self._refresh_timer):
+        for timer in (
+            self._return_timer, self._idle_timer, self._offline_timer, self._touch_guard, self._refresh_timer,
+            self._printer_check_timer,
+        ):
             timer.stop()
         app = QApplication.instance()
         if app is not None:
