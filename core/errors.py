@@ -71,5 +71,19 @@ class RateLimited(TabourError):
         self.retry_after = retry_after
 
 
+class DiskFull(TabourError):
+    """The hub's disk has no room for the change: nothing of it was saved (HTTP 507)."""
+
+    status = 507
+    code = "disk_full"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The hub's disk is full, so nothing was saved; the service is temporarily unavailable. "
+            "Free space on the hub's disk and try again.",
+            "قرص الخادم ممتلئ فلم يُحفظ شيء؛ الخدمة غير متاحة مؤقتاً. أفرغ مساحة على قرص الخادم ثم أعد المحاولة.",
+        )
+
+
 class ConfigError(ValueError):
     """A configuration file that cannot be used; the message names the file, the key and the fault."""

@@ -488,7 +488,11 @@ def summarise_closed_days(tx: "Tx") -> int:
             rolls = DayRolls.load(conn)
             for day in days:
                 store_day_summary(conn, day, summarise_day(conn, day, tx.catalogue.tz, rolls), tx.now)
-    except Exception:
+    except Exception as error:
+        from core.store import is_disk_full
+
+        if is_disk_full(error):
+            raise  # SQLite has undone the whole transaction: the store refuses the batch
         log.exception("could not store the daily summaries; the days will be computed from the tickets")
         conn.execute("ROLLBACK TO day_summaries")
         conn.execute("RELEASE day_summaries")

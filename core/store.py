@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import queue
 import sqlite3
 import threading
@@ -32,6 +33,8 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from core.config import CentreFile, build_hours
+from core.errors import DiskFull
+from core.logs import log_event
 from core.hours import OpeningHours
 from core.migrations import migrate
 from core.models import CallMode, CounterId, EventType, ServiceId
@@ -41,6 +44,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 BATCH_MAX = 256
+SQLITE_FULL = 13  # the primary result code; extended codes keep it in their low byte
+PRIVATE_FILE_MODE = 0o600
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,43 @@ class _Job:
     future: Future
 
 
+def is_disk_full(error: BaseException) -> bool:
+    """SQLite's SQLITE_FULL: the disk (or the file size the system allows) has no room left."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(error, sqlite3.Error) and code is not None and code & 0xFF == SQLITE_FULL
+
+
+def _disk_full_or(error: BaseException) -> BaseException:
+    if is_disk_full(error):
+        log_event(log, "store.disk_full", logging.ERROR, error=str(error))
+        return DiskFull()
+    return error
+
+
+def make_private(path: Path) -> None:
+    """The database and its `-wal`/`-shm` hold PIN hashes and device token hashes: owner only.
+
+    A new file is created 0600 before SQLite opens it (SQLite gives `-wal` and `-shm` the mode
+    of the database). An existing file readable by everyone loses the "other" bits; a group
+    bit an administrator set on purpose (0640 for a backup group) is kept.
+    """
+    if os.name != "posix":
+        return  # Windows: the folder's ACL decides (the install script grants the service only)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            mode = name.stat().st_mode & 0o777
+        except OSError:
+            continue
+        if mode & 0o007:
+            os.chmod(name, mode & ~0o007)
+            log_event(log, "store.file_tightened", logging.WARNING, path=str(name), mode_was=f"{mode:o}", mode=f"{mode & ~0o007:o}")
+
+
 def _connect(path: str, *, readonly: bool, synchronous: str) -> sqlite_utils.Database:
     if readonly:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
@@ -178,6 +220,7 @@ class Store:
         self.clock = clock
         self.synchronous = synchronous.upper()
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        make_private(Path(self.path))
         self._db = _connect(self.path, readonly=False, synchronous=self.synchronous)
         migrate(self._db)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
@@ -253,6 +296,15 @@ class Store:
             self._run_batch(batch)
             if stop:
                 break
+        self._checkpoint_and_close()
+
+    def _checkpoint_and_close(self) -> None:
+        """Leave the whole database in the main file: after a clean stop a copy of the
+        `.sqlite` alone holds everything (the `-wal` is emptied, then removed by SQLite)."""
+        try:
+            self._db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as error:
+            log_event(log, "store.checkpoint_failed", logging.WARNING, error=str(error), note="the -wal file still holds recent changes")
         self._db.conn.close()
 
     def _run_batch(self, batch: list[_Job]) -> None:
@@ -264,8 +316,9 @@ class Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
+            failure = _disk_full_or(error)
             for job in batch:
-                job.future.set_exception(error)
+                job.future.set_exception(failure)
             return
         try:
             from core.commands import roll_day_if_due
@@ -283,6 +336,8 @@ class Store:
                 try:
                     result = job.command(tx, *job.args, **job.kwargs)
                 except BaseException as error:  # a refusal or a bug: undo this command only
+                    if is_disk_full(error):
+                        raise  # SQLite may have undone the whole transaction: refuse the batch
                     conn.execute("ROLLBACK TO command")
                     conn.execute("RELEASE command")
                     self._seq = seq_before
@@ -296,14 +351,21 @@ class Store:
                 outcomes.append((job, result, None))
             conn.execute("COMMIT")
         except BaseException as error:
-            log.exception("write batch failed; rolled back")
+            failure = _disk_full_or(error)
+            if failure is error:
+                log.exception("write batch failed; rolled back")
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    log.exception("rollback after a failed batch failed")
             self._seq = seq_at_start
             self._reload_after_rollback()
             for job in batch:
                 if not job.future.done():
-                    job.future.set_exception(error)
+                    job.future.set_exception(failure)
+            if not isinstance(error, Exception):
+                raise
             return
         for job, result, error in outcomes:
             if error is None:
@@ -359,11 +421,14 @@ class Store:
     # ── shutting down ──────────────────────────────────────────────────────────────────────
 
     def close(self) -> None:
+        """Finish the queued writes, then checkpoint the WAL into the main file and close.
+
+        The read-only connections close first: SQLite checkpoints and removes the `-wal` when
+        the last connection closes, and a read-only one cannot (that left the data in `-wal`).
+        """
         if self._closed:
             return
         self._closed = True
-        self._queue.put(None)
-        self._thread.join(timeout=30)
         with self._readers_lock:
             for db in self._readers:
                 try:
@@ -371,6 +436,8 @@ class Store:
                 except sqlite3.ProgrammingError:
                     pass  # closed already, or owned by a thread that is gone
             self._readers.clear()
+        self._queue.put(None)
+        self._thread.join(timeout=30)
 
     def __enter__(self) -> "Store":
         return self
@@ -382,9 +449,13 @@ class Store:
 def backup_to(source: str | Path, destination: str | Path) -> None:
     """Online backup of a database file (the hub may be writing to it meanwhile)."""
     destination = Path(destination)
-    if destination.exists():
-        raise FileExistsError(f"{destination} exists already; choose a new file name")
     destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Created here, owner-only, before SQLite writes a byte of PIN or token hashes into it.
+        fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        raise FileExistsError(f"{destination} exists already; choose a new file name") from None
+    os.close(fd)
     source_conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     target_conn = sqlite3.connect(destination)
     try:
