@@ -17,7 +17,9 @@ from core.config import DEMO_CONFIG, load_config
 from core.errors import ConfigError, TabourError
 from core.models import Role
 from core.security import check_pin_format, hash_pin, new_enroll_code
+from core.logs import log_event
 from core.store import Store, backup_to
+from hub.tls import CERT_NAME, KEY_NAME
 
 DEFAULT_PORT = 8470
 log = logging.getLogger("tabour.hub")
@@ -52,8 +54,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     hub.add_argument("--host", default="127.0.0.1", help="Address to listen on (0.0.0.0 for the whole LAN). Default 127.0.0.1.")
     hub.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"TCP port. Default {DEFAULT_PORT}.")
     hub.add_argument(
-        "--enroll-code", default=os.environ.get("TABOUR_ENROLL_CODE"),
-        help="Code devices give once to enroll ($TABOUR_ENROLL_CODE). Default: a random code printed at start.",
+        "--enroll-code", default=None,
+        help="Code devices give once to enroll. It shows in the process list: on a server prefer "
+        "--enroll-code-file or $TABOUR_ENROLL_CODE. Default: a random code printed at start.",
+    )
+    hub.add_argument(
+        "--enroll-code-file", type=Path, default=os.environ.get("TABOUR_ENROLL_CODE_FILE") or None,
+        help="Read the enrollment code from the first line of this file ($TABOUR_ENROLL_CODE_FILE); "
+        "keep the file readable by the hub's user only.",
     )
     hub.add_argument("--public-url", default=None, help="Address phones use to reach the hub, for the QR code (default: from the request).")
     hub.add_argument(
@@ -61,6 +69,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="SQLite durability. FULL (default): an answered request survives a power cut.",
     )
     hub.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"], help="Logging detail.")
+    hub.add_argument(
+        "--log-file", type=Path, default=None,
+        help="Also write the log to this file, rotated at 10 MiB (ten files kept). The log always goes to standard error.",
+    )
+    hub.add_argument("--tls-cert", type=Path, default=None, help="Serve HTTPS with this PEM certificate (with --tls-key).")
+    hub.add_argument("--tls-key", type=Path, default=None, help="The PEM private key of --tls-cert.")
+    hub.add_argument(
+        "--tls-self-signed", action="store_true",
+        help=f"Serve HTTPS with the branch's own certificate, made on the first start and kept beside the "
+        f"database ({CERT_NAME}, {KEY_NAME}). Devices pin its fingerprint when they enroll.",
+    )
     hub.set_defaults(func=run_hub)
 
     clerk = subparsers.add_parser("clerk", help="add, list, remove clerks or reset a PIN", description="Manage clerk accounts.")
@@ -91,12 +110,73 @@ def resolve_config(path: Path | None):
     return load_config(path or os.environ.get("TABOUR_CONFIG") or DEMO_CONFIG)
 
 
+def read_enroll_code(args: argparse.Namespace) -> tuple[str | None, str]:
+    """The code from --enroll-code, --enroll-code-file or $TABOUR_ENROLL_CODE (first given wins),
+    and where it came from; (None, "") when none was given."""
+    if args.enroll_code:
+        return args.enroll_code, "--enroll-code"
+    if args.enroll_code_file:
+        path = Path(args.enroll_code_file)
+        try:
+            with path.open(encoding="utf-8") as handle:
+                first_line = handle.readline(200).strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"--enroll-code-file {path}: cannot read it ({getattr(error, 'strerror', None) or error})") from None
+        if not first_line:
+            raise ConfigError(f"--enroll-code-file {path}: the first line is empty; write the code there")
+        if os.name == "posix" and path.stat().st_mode & 0o004:
+            log_event(log, "enroll_code.file_readable", logging.WARNING, path=str(path), advice="chmod 600 or 640")
+        return first_line, "--enroll-code-file"
+    if os.environ.get("TABOUR_ENROLL_CODE"):
+        return os.environ["TABOUR_ENROLL_CODE"], "$TABOUR_ENROLL_CODE"
+    return None, ""
+
+
+def resolve_tls(args: argparse.Namespace, db_path: Path):
+    """The certificate and key to serve with (None for plain HTTP) and its fingerprint."""
+    from hub.tls import TlsFiles, check_files, make_self_signed
+
+    if args.tls_self_signed and (args.tls_cert or args.tls_key):
+        raise ConfigError("give either --tls-self-signed or --tls-cert with --tls-key, not both")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise ConfigError("--tls-cert and --tls-key go together: give both")
+    if args.tls_self_signed:
+        files = make_self_signed(Path(db_path).parent, args.host)
+    elif args.tls_cert:
+        files = TlsFiles(args.tls_cert, args.tls_key)
+    else:
+        return None, None
+    return files, check_files(files)
+
+
+def keep_running_on_stop_signals() -> None:
+    """Let a stop signal end the server, never the process before the store has closed.
+
+    uvicorn catches SIGTERM/SIGINT while it serves, and afterwards raises the signal again with
+    the handlers it found. With Python's defaults that killed the hub on the spot: the store never
+    checkpointed, and a copy of the `.sqlite` taken after a stop had none of the day's data.
+    """
+    import signal
+
+    def note(signum: int, frame: object) -> None:
+        log_event(log, "hub.stopping", signal=signal.Signals(signum).name)
+
+    for name in ("SIGTERM", "SIGINT", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), note)
+
+
 def run_hub(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from hub.app import HubSettings, create_app
+    from hub.logs import configure_logging
+    from hub.server import server_config
+    from hub.tls import TlsError
 
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        configure_logging(args.log_level, args.log_file)
+    except OSError as error:
+        print(f"error: --log-file {args.log_file}: {error.strerror or error}", file=sys.stderr)
+        return 2
     if not 1 <= args.port <= 65535:
         print(f"error: --port {args.port} is not a TCP port (1-65535)", file=sys.stderr)
         return 2
@@ -122,7 +202,16 @@ def run_hub(args: argparse.Namespace) -> int:
             )
             return 2
     db_path = args.db or default_db_path()
-    enroll_code = args.enroll_code or new_enroll_code()
+    try:
+        given_code, code_source = read_enroll_code(args)
+        tls_files, fingerprint = resolve_tls(args, db_path)
+    except (ConfigError, TlsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot make the TLS certificate beside {db_path}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    enroll_code = given_code or new_enroll_code()
     if not 4 <= len(enroll_code) <= 64 or not enroll_code.isprintable():
         print("error: --enroll-code must be 4 to 64 printable characters", file=sys.stderr)
         return 2
@@ -134,15 +223,27 @@ def run_hub(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"error: cannot open the database {db_path}: {error.strerror or error}", file=sys.stderr)
         return 2
-    app = create_app(store, HubSettings(enroll_code=enroll_code, public_url=args.public_url))
-    print(f"Tabour hub for {config.centre.name_en} on http://{args.host}:{args.port}", flush=True)
+    app = create_app(store, HubSettings(enroll_code=enroll_code, public_url=args.public_url, tls_fingerprint=fingerprint))
+    scheme = "https" if tls_files else "http"
+    print(f"Tabour hub for {config.centre.name_en} on {scheme}://{args.host}:{args.port}", flush=True)
     print(f"database: {db_path}", flush=True)
-    if not args.enroll_code:
+    if fingerprint:
+        print(f"TLS certificate: {tls_files.certificate}", flush=True)
+        print(f"TLS certificate fingerprint: {fingerprint}", flush=True)
+    if not given_code:
         print(f"enrollment code: {enroll_code}", flush=True)
+    log_event(
+        log, "hub.started", centre=config.centre.name_en, url=f"{scheme}://{args.host}:{args.port}", db=str(db_path),
+        tls_fingerprint=fingerprint, enroll_code_from=code_source or "generated", log_file=str(args.log_file) if args.log_file else None,
+    )
+    import uvicorn
+
+    keep_running_on_stop_signals()
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False, ws_ping_interval=20, ws_ping_timeout=20)
+        uvicorn.Server(server_config(app, args.host, args.port, tls_files)).run()
     finally:
         store.close()
+        log_event(log, "hub.stopped", db=str(db_path))
     return 0
 
 

@@ -91,16 +91,13 @@ class EmbeddedHub:
         import uvicorn
 
         from hub.app import HubSettings, create_app
+        from hub.server import server_config
 
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.db_path, self.config)
         ensure_demo_clerks(self.store, self.simulated_clerks)
         app = create_app(self.store, HubSettings(enroll_code=self.enroll_code))
-        config = uvicorn.Config(
-            app, host=self.host, port=self.port, log_level="warning", access_log=False,
-            ws_ping_interval=20, ws_ping_timeout=20,
-        )
-        self._server = uvicorn.Server(config)
+        self._server = uvicorn.Server(server_config(app, self.host, self.port))
         self._thread = threading.Thread(target=self._serve, name="tabour-hub", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout

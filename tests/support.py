@@ -70,31 +70,41 @@ class LiveHub:
     synchronous: str = "FULL"
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    extra_args: list[str] = field(default_factory=list)  # e.g. ["--log-file", PATH, "--tls-self-signed"]
+    db_path: Path | None = None  # default: tabour.sqlite in workdir
 
     def __post_init__(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.config_path = self.workdir / "centre.toml"
         self.config_path.write_text(self.config_text, encoding="utf-8")
-        self.db_path = self.workdir / "tabour.sqlite"
+        self.db_path = self.db_path or self.workdir / "tabour.sqlite"
         self.log_path = self.workdir / "hub.log"
         add_clerks(self.db_path, self.config_text)
 
     @property
+    def tls(self) -> bool:
+        return "--tls-self-signed" in self.extra_args or "--tls-cert" in self.extra_args
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
+        return f"{'wss' if self.tls else 'ws'}://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> "LiveHub":
+    def command(self) -> list[str]:
+        return [
+            sys.executable, str(ROOT / "main.py"), "hub", "--config", str(self.config_path), "--db", str(self.db_path),
+            "--host", "127.0.0.1", "--port", str(self.port), "--enroll-code", self.enroll_code,
+            "--synchronous", self.synchronous, "--log-level", "warning", *self.extra_args,
+        ]
+
+    def start(self, timeout: float = 30, wrap: list[str] | None = None) -> "LiveHub":
+        """Start the hub; `wrap` runs it under another command (e.g. a private mount namespace)."""
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [
-                sys.executable, str(ROOT / "main.py"), "hub", "--config", str(self.config_path), "--db", str(self.db_path),
-                "--host", "127.0.0.1", "--port", str(self.port), "--enroll-code", self.enroll_code,
-                "--synchronous", self.synchronous, "--log-level", "warning",
-            ],
+            [*(wrap or []), *self.command()],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         log.close()
@@ -103,7 +113,7 @@ class LiveHub:
             if self.process.poll() is not None:
                 raise RuntimeError(f"hub exited with {self.process.returncode}:\n{self.log_path.read_text(errors='replace')}")
             try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=1, verify=False).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass

@@ -42,6 +42,7 @@ class HubSettings(BaseModel):
 
     enroll_code: str
     public_url: str | None = None  # how phones reach the hub, for the ticket's QR code
+    tls_fingerprint: str | None = None  # the served certificate's, when the hub speaks HTTPS
 
 
 @dataclass

@@ -1,0 +1,256 @@
+"""The hub's HTTP server: uvicorn with bounds on what one client can hold.
+
+uvicorn's fast parser (httptools) reads a request head of any size for as long as the client
+cares to send it: an 8 MB header was answered 200, and ten clients sending a never-ending header
+took the hub from 120 to 535 MiB. `BoundedHttpProtocol` keeps uvicorn's parser and adds two
+limits on the request head (request line and headers): at most `MAX_HEAD_BYTES`, refused with
+431, and complete within `HEAD_TIMEOUT` seconds of the connection or of its previous answer,
+else 408 and closed. uvicorn's own settings bound the rest: the idle keep-alive time,
+concurrent connections (503 above), WebSocket message size, and how long a stop waits for
+open streams.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+from core.logs import log_event
+
+log = logging.getLogger("tabour.hub.server")
+
+MAX_HEAD_BYTES = 16 * 1024  # request line + headers; ours are under 1 KiB, browsers' a few KiB
+HEAD_TIMEOUT = 15.0  # seconds for a whole request head; a phone on weak Wi-Fi needs well under 1 s
+KEEP_ALIVE_TIMEOUT = 5  # seconds an idle keep-alive connection stays open between requests
+MAX_CONNECTIONS = 4096  # a hall: ~150 devices, 1,000 phones following their turn, headroom
+WS_MAX_MESSAGE_BYTES = 64 * 1024  # devices send the hub nothing but pongs and closes
+WS_STALL_SECONDS = 20.0  # a socket whose unsent frames stay above the transport's high-water mark
+GRACEFUL_STOP_SECONDS = 5  # phone streams never end by themselves; a stop must not wait for them
+OPEN_FILES_WANTED = MAX_CONNECTIONS + 256  # sockets, the database, its -wal and -shm, logs
+
+
+def _answer(status: int, reason: str, code: str, message_en: str, message_ar: str) -> bytes:
+    body = json.dumps({"error": code, "message": message_en, "message_ar": message_ar}, ensure_ascii=False).encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    ).encode("ascii")
+    return head + body
+
+
+class BoundedHttpProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a size and a time limit on each request head."""
+
+    max_head_bytes = MAX_HEAD_BYTES
+    head_timeout = HEAD_TIMEOUT
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._head_bytes = 0
+        self._awaiting_head = True
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._arm_head_timer()
+
+    def _arm_head_timer(self) -> None:
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
+
+    def _disarm_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def data_received(self, data: bytes) -> None:
+        if not self._awaiting_head:
+            super().data_received(data)
+            return
+        self._arm_head_timer()
+        room = self.max_head_bytes - self._head_bytes
+        if len(data) <= room:
+            self._head_bytes += len(data)
+            super().data_received(data)
+            return
+        # The head must end within the room left; a body may follow in the same read.
+        first, rest = data[:room], data[room:]
+        self._head_bytes += len(first)
+        super().data_received(first)
+        if self.transport.is_closing():
+            return
+        if self._awaiting_head:
+            self._refuse_head_too_large()
+            return
+        protocol = self.transport.get_protocol()  # a WebSocket upgrade swaps it
+        protocol.data_received(rest)
+
+    def on_headers_complete(self) -> None:
+        self._awaiting_head = False
+        self._head_bytes = 0
+        self._disarm_head_timer()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        # The next bytes on this keep-alive connection start a new head; the timer starts with them.
+        self._awaiting_head = True
+        self._head_bytes = 0
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_head_timer()
+        super().connection_lost(exc)
+
+    def shutdown(self) -> None:
+        """On a stop, end open event streams (a phone following its ticket) as if the phone had
+        left, so the stop does not wait for them; ordinary answers still finish."""
+        cycle = self.cycle
+        if cycle is not None and cycle.response_started and not cycle.response_complete and cycle.chunked_encoding:
+            cycle.disconnected = True
+            cycle.keep_alive = False
+            cycle.message_event.set()
+            self.transport.close()  # the page reconnects by itself once the hub is back
+            return
+        super().shutdown()
+
+    def _refuse_head_too_large(self) -> None:
+        client = self.client[0] if self.client else None
+        log_event(log, "http.refused", logging.WARNING, reason="head_too_large", client=client, limit=self.max_head_bytes)
+        self.transport.write(
+            _answer(
+                431, "Request Header Fields Too Large", "headers_too_large",
+                f"The request line and headers are larger than {self.max_head_bytes} bytes.",
+                f"سطر الطلب وترويساته أكبر من {self.max_head_bytes} بايت.",
+            )
+        )
+        self.transport.close()
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if not self._awaiting_head or self.transport.is_closing():
+            return
+        if self._head_bytes:
+            client = self.client[0] if self.client else None
+            log_event(log, "http.refused", logging.WARNING, reason="head_too_slow", client=client, seconds=self.head_timeout)
+            self.transport.write(
+                _answer(
+                    408, "Request Timeout", "request_timeout",
+                    f"The request headers did not arrive within {self.head_timeout:g} seconds.",
+                    f"لم تصل ترويسات الطلب خلال {self.head_timeout:g} ثانية.",
+                )
+            )
+        self.transport.close()
+
+
+ABORT_SCOPE_KEY = "tabour.abort"  # scope entry: drop this WebSocket now, unsent frames and all
+
+
+class BoundedWebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's WebSocket protocol that can drop a peer which stopped reading.
+
+    A graceful close waits for the unsent frames to drain, which for a peer that never reads
+    is for ever (20 such sockets stayed 200 s). So: a socket whose write buffer stays above the
+    high-water mark for `WS_STALL_SECONDS`, or whose keep-alive ping goes unanswered, is aborted;
+    and the application gets `scope["tabour.abort"]` to drop one whose backlog passed its byte
+    budget (hub/events.py).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._stall_timer: asyncio.TimerHandle | None = None
+
+    def handle_connect(self, event: Any) -> None:
+        super().handle_connect(event)
+        scope = getattr(self, "scope", None)
+        if scope is not None:
+            scope[ABORT_SCOPE_KEY] = self.abort  # type: ignore[literal-required]
+
+    def abort(self) -> None:
+        if self.transport is not None:
+            self.transport.abort()
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self._stall_timer is None:
+            self._stall_timer = self.loop.call_later(WS_STALL_SECONDS, self._stalled)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        if self._stall_timer is not None:
+            self._stall_timer.cancel()
+            self._stall_timer = None
+
+    def _stalled(self) -> None:
+        self._stall_timer = None
+        client = self.client[0] if self.client else None
+        log_event(log, "ws.dropped", logging.WARNING, reason="not_reading", client=client, seconds=WS_STALL_SECONDS)
+        self.abort()
+
+    def keepalive_timeout(self) -> None:
+        super().keepalive_timeout()  # writes a close frame and asks the transport to close
+        self.abort()  # without waiting for buffered frames the peer will never read
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._stall_timer is not None:
+            self._stall_timer.cancel()
+            self._stall_timer = None
+        super().connection_lost(exc)
+
+
+def raise_open_file_limit(wanted: int = OPEN_FILES_WANTED) -> int:
+    """Lift the soft limit on open files towards `wanted` (Linux's default soft limit, 1,024,
+    is below a hall's connections); returns the limit in force."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such per-process limit on sockets
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return wanted if soft == resource.RLIM_INFINITY else soft
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    certificate: Path
+    key: Path
+
+
+def server_config(app: Any, host: str, port: int, tls: TlsFiles | None = None, **overrides: Any) -> uvicorn.Config:
+    """The uvicorn configuration the hub runs with (also used by the tests and the demo)."""
+    open_files = raise_open_file_limit()
+    settings: dict[str, Any] = dict(
+        host=host,
+        port=port,
+        http=BoundedHttpProtocol,
+        ws=BoundedWebSocketProtocol,
+        ws_max_size=WS_MAX_MESSAGE_BYTES,
+        # Compression would cost every board's socket a zlib context; Qt's client does not use it.
+        ws_per_message_deflate=False,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
+        timeout_graceful_shutdown=GRACEFUL_STOP_SECONDS,
+        limit_concurrency=max(64, min(MAX_CONNECTIONS, open_files - 256)),
+        backlog=2048,
+        log_config=None,  # the hub's own structured logging (hub/logs.py) is already set up
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        lifespan="on",
+    )
+    if tls is not None:
+        settings.update(ssl_certfile=os.fspath(tls.certificate), ssl_keyfile=os.fspath(tls.key))
+    settings.update(overrides)
+    return uvicorn.Config(app, **settings)

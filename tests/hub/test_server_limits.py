@@ -1,0 +1,133 @@
+"""Slow and huge requests are bounded: tried against the real uvicorn server over raw sockets."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hub.server import HEAD_TIMEOUT, KEEP_ALIVE_TIMEOUT, MAX_CONNECTIONS, MAX_HEAD_BYTES, BoundedHttpProtocol, server_config
+from tests.support import LiveHub
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory):
+    started = LiveHub(tmp_path_factory.mktemp("limits")).start()
+    yield started
+    started.stop()
+
+
+def connect(hub: LiveHub) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", hub.port), timeout=30)
+
+
+def read_all(sock: socket.socket) -> bytes:
+    """Everything the hub sends until it closes the connection (a socket timeout fails the test)."""
+    data = b""
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except ConnectionResetError:
+        pass
+    return data
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_a_huge_header_is_refused_with_431(hub: LiveHub):
+    """An 8 MB header gets 431 headers_too_large (it used to be answered 200)."""
+    sock = connect(hub)
+    try:
+        sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: hub\r\nX-Filler: ")
+        sent = 0
+        try:
+            while sent < 8 * 1024 * 1024:
+                sock.sendall(b"a" * 65536)
+                sent += 65536
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the hub stopped reading once the head passed its limit
+        answer = read_all(sock)
+    finally:
+        sock.close()
+    assert answer.startswith(b"HTTP/1.1 431"), answer[:200]
+    assert b'"headers_too_large"' in answer and "أكبر".encode() in answer
+    assert sent < 8 * 1024 * 1024, "the hub cut the upload short"
+
+
+def test_a_head_just_under_the_limit_is_served(hub: LiveHub):
+    """A request whose headers stay within the limit, with its body in the same packet, is served."""
+    padding = "x" * (MAX_HEAD_BYTES - 400)
+    answer = httpx.get(f"{hub.url}/api/v1/health", headers={"X-Padding": padding}, timeout=10)
+    assert answer.status_code == 200
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the hub's memory from /proc")
+def test_never_ending_headers_are_cut_off_and_the_hub_stays_small(hub: LiveHub):
+    """Ten clients trickling endless headers, and idle sockets, are closed; memory and /health unaffected."""
+    before = rss_kib(hub.process.pid)
+    slow = [connect(hub) for _ in range(10)]
+    idle = connect(hub)
+    closed_at: dict[int, float] = {}
+    started = time.monotonic()
+
+    def trickle(index: int, sock: socket.socket) -> None:
+        try:
+            sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: hub\r\n")
+            for _ in range(int(HEAD_TIMEOUT * 4)):
+                sock.sendall(b"X-Slow: " + b"b" * 1024 + b"\r\n")  # a 1 KiB header every 0.5 s
+                time.sleep(0.5)
+        except OSError:
+            pass
+        try:
+            read_all(sock)
+        except TimeoutError:
+            return  # still open: not recorded, so the test fails below
+        closed_at[index] = time.monotonic() - started
+
+    workers = [threading.Thread(target=trickle, args=(i, s)) for i, s in enumerate(slow)]
+    for worker in workers:
+        worker.start()
+    health = httpx.get(f"{hub.url}/api/v1/health", timeout=10)
+    assert health.status_code == 200
+    for worker in workers:
+        worker.join(timeout=HEAD_TIMEOUT * 4)
+    idle.settimeout(HEAD_TIMEOUT * 2)
+    assert read_all(idle) == b"", "a connection that never sends a request is closed"
+    idle.close()
+    for sock in slow:
+        sock.close()
+    assert len(closed_at) == 10, "every trickling client was cut off"
+    assert max(closed_at.values()) < HEAD_TIMEOUT * 3
+    assert rss_kib(hub.process.pid) - before < 20 * 1024, "ten slow clients cost the hub under 20 MiB"
+
+
+def test_an_idle_keep_alive_connection_is_closed(hub: LiveHub):
+    """After an answer, a keep-alive connection that sends nothing more is closed by the hub."""
+    sock = connect(hub)
+    try:
+        sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: hub\r\n\r\n")
+        sock.settimeout(KEEP_ALIVE_TIMEOUT * 4)
+        answer = read_all(sock)
+    finally:
+        sock.close()
+    assert answer.startswith(b"HTTP/1.1 200") and b'"status":"ok"' in answer
+
+
+def test_the_server_runs_with_bounded_settings():
+    """The hub's uvicorn configuration bounds connections, WebSocket messages and the stop's wait."""
+    config = server_config(lambda scope, receive, send: None, "127.0.0.1", 0)
+    assert config.http is BoundedHttpProtocol
+    assert config.limit_concurrency is not None and config.limit_concurrency <= MAX_CONNECTIONS
+    assert config.timeout_keep_alive == KEEP_ALIVE_TIMEOUT
+    assert config.ws_max_size <= 64 * 1024 and config.ws_per_message_deflate is False
+    assert config.timeout_graceful_shutdown is not None
