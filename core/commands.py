@@ -28,7 +28,7 @@ from core.models import (
     ServiceId,
     TicketStatus,
 )
-from core.numbering import RangeExhausted, business_day, format_label, number_for
+from core.numbering import RangeExhausted, business_day, format_label, next_rollover, number_for
 from core.security import new_public_code, new_token, token_hash
 from core.store import CounterInfo, ServiceInfo, Store, Tx, hours_by_service
 from core.views import TICKET_SELECT, counter_brief, load_counter, load_ticket
@@ -145,8 +145,43 @@ def apply_config(tx: Tx, config: CentreFile) -> dict[str, int]:
     return {"services": len(catalogue.services), "counters": len(catalogue.counters), "new_services": changed}
 
 
+def day_end(day: str, tz: ZoneInfo, rollover_hour: int) -> float:
+    """Epoch seconds at which business day `day` (YYYY-MM-DD) ended: the next day's rollover."""
+    start = datetime.fromisoformat(day).replace(hour=rollover_hour, tzinfo=tz)
+    return next_rollover(start.timestamp(), tz, rollover_hour)
+
+
+def _close_at_rollover(tx: Tx, today: str) -> int:
+    """Close the entries of past days still with a counter (docs/decisions/rollover-closes-counters.md).
+
+    Being served → `done`, called but never started → `no_show`, both finished at the moment
+    their business day ended (not when the hub noticed, which after a night switched off would
+    inflate the service time); they count in their own day's figures like any other.
+    """
+    catalogue = tx.catalogue
+    rollover_hour = catalogue.config.centre.rollover_hour
+    closed = 0
+    rows = tx.all(f"{TICKET_SELECT} WHERE t.status IN ('called', 'serving') AND t.business_day < ? ORDER BY t.id", (today,))
+    for row in rows:
+        ended = day_end(row["business_day"], catalogue.tz, rollover_hour)
+        began = max(row["started_at"] or 0, row["called_at"] or 0)
+        finished_at = max(min(tx.now, ended), began)
+        serving = row["status"] == TicketStatus.SERVING.value
+        status = TicketStatus.DONE if serving else TicketStatus.NO_SHOW
+        tx.conn.execute("UPDATE tickets SET status = ?, finished_at = ? WHERE id = ?", (status.value, finished_at, row["id"]))
+        tx.conn.execute("UPDATE counters SET current_ticket_id = NULL WHERE current_ticket_id = ?", (row["id"],))
+        ticket = load_ticket(tx.store, tx.conn, row["id"])
+        tx.emit(
+            EventType.TICKET_FINISHED if serving else EventType.TICKET_NO_SHOW,
+            ticket_id=row["id"], counter_id=row["counter_id"], ticket=ticket, closed_at_rollover=True,
+        )
+        closed += 1
+    return closed
+
+
 def roll_day_if_due(tx: Tx) -> bool:
-    """Start a new business day when the clock has passed the rollover: expire the waiting."""
+    """Start a new business day when the clock has passed the rollover: close what the counters
+    still hold, expire the waiting, store the finished days' figures."""
     catalogue = tx.catalogue
     today = business_day(tx.now, catalogue.tz, catalogue.config.centre.rollover_hour).isoformat()
     store = tx.store
@@ -160,6 +195,7 @@ def roll_day_if_due(tx: Tx) -> bool:
         # The clock went backwards (set by hand?): keep the later day rather than renumber.
         store.current_business_day = stored[0]
         return False
+    closed = _close_at_rollover(tx, today)
     expired = 0
     for row in tx.all(f"{TICKET_SELECT} WHERE t.status = 'waiting' AND t.business_day < ? ORDER BY t.id", (today,)):
         tx.conn.execute("UPDATE tickets SET status = 'expired', finished_at = ? WHERE id = ?", (tx.now, row["id"]))
@@ -172,7 +208,10 @@ def roll_day_if_due(tx: Tx) -> bool:
 
     summarise_closed_days(tx)
     if stored is not None:
-        tx.emit(EventType.DAY_ROLLED, business_day=today, previous_business_day=stored[0], expired=expired)
+        tx.emit(
+            EventType.DAY_ROLLED, business_day=today, previous_business_day=stored[0], expired=expired,
+            closed_at_rollover=closed,
+        )
     return True
 
 
@@ -564,9 +603,23 @@ _STEP_EVENTS = {
 }
 
 
+def _refuse_past_day(tx: Tx, row) -> None:
+    """A ticket of a past business day was closed at the rollover: say so, not just "impossible"."""
+    if row["business_day"] < tx.business_day and row["status"] != TicketStatus.WAITING.value:
+        raise ImpossibleStep(
+            f"Ticket {row['label']} belongs to the business day {row['business_day']}, which has ended; "
+            "it was closed at the rollover. Issue the visitor a new ticket.",
+            f"التذكرة \u2066{row['label']}\u2069 من يوم عمل انتهى (\u2066{row['business_day']}\u2069) وأُغلقت عند بدء اليوم الجديد. "
+            "أصدر للزائر تذكرة جديدة.",
+            code="closed_at_rollover",
+        )
+
+
 def _step(tx: Tx, ticket_id: int, step: Step, counter_id: int | None) -> dict[str, Any]:
     row = _ticket_row(tx, ticket_id)
     _check_holder(row, counter_id)
+    if step is not Step.CANCEL:
+        _refuse_past_day(tx, row)
     target = next_status(TicketStatus(row["status"]), step, row["label"])
     if step is Step.RECALL:
         tx.conn.execute("UPDATE tickets SET recalls = recalls + 1 WHERE id = ?", (row["id"],))
@@ -613,6 +666,7 @@ def transfer(tx: Tx, ticket_id: int, counter_id: int | None, service_id: int) ->
     """Send the visitor on: a new waiting entry in the other service, same number and first issue."""
     row = _ticket_row(tx, ticket_id)
     _check_holder(row, counter_id)
+    _refuse_past_day(tx, row)
     target_service = _service(tx, service_id)
     if target_service.id == row["service_id"]:
         raise BadInput("The ticket is already in that service.", "التذكرة في هذه الخدمة أصلاً.", code="same_service")
@@ -629,7 +683,9 @@ def transfer(tx: Tx, ticket_id: int, counter_id: int | None, service_id: int) ->
         "first_issued_at, transferred_from_service_id, transferred_from_ticket_id, issued_by_device_id) "
         "VALUES (?, ?, NULL, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?)",
         (
-            target_service.id, row["business_day"], row["number"], row["label"], row["priority"], row["code"],
+            # The new entry waits today: dated on the business day it was made, so it is listed
+            # (and counted) with today's queue even when the visit began the day before.
+            target_service.id, tx.business_day, row["number"], row["label"], row["priority"], row["code"],
             tx.now, row["first_issued_at"], row["service_id"], row["id"], row["issued_by_device_id"],
         ),
     )

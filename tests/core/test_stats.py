@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from core import commands, stats
+from core import commands, queries, stats
 from core.errors import BadInput
 from core.store import Store
 from tests.conftest import RIYADH
@@ -240,29 +240,38 @@ def test_a_period_spanning_the_rollover_adds_both_days(hall: Hall):
     assert {row["clerk"]: row["served"] for row in answer["by_clerk"]} == {"clerk1": 5, "clerk2": 1}
 
 
-def test_a_visitor_at_a_counter_over_the_rollover_keeps_the_day_live_until_done(hall: Hall):
-    """A day whose last visitor is still being served at the rollover is not final; it is stored final later."""
+def test_a_visitor_at_a_counter_over_the_rollover_counts_as_served_that_day(hall: Hall):
+    """A visitor still being served at the rollover is served on their day, until the day's end; the day is final."""
     hall.open(1, "clerk1")
     ticket = hall.issue("A")
     hall.at(600)
     hall.call_next(1)
     hall.step("start", ticket, 1)
     hall.clock.now = datetime(2026, 11, 25, 3, 30, tzinfo=RIYADH).timestamp()
-    hall.issue("C")  # rolls over: the visitor is still at counter 1
+    hall.issue("C")  # rolls over at 03:30: the visitor was still at counter 1
     with hall.store.read() as conn:
-        assert conn.execute("SELECT final FROM day_summaries WHERE business_day = ?", (DAY.isoformat(),)).fetchone()[0] == 0
-    hall.clock.advance(240)
-    hall.step("finish", ticket, 1)
+        assert conn.execute("SELECT final FROM day_summaries WHERE business_day = ?", (DAY.isoformat(),)).fetchone()[0] == 1
     answer = stats.compute(hall.store, DAY, DAY, [])
-    assert answer["days"] == {"summarised": 0, "live": 1}
-    # Served over the rollover: started at 10:10, finished at 03:34 the next morning.
+    assert answer["days"] == {"summarised": 1, "live": 0}
+    # Served from 10:10 until the day ended at 03:00, not until the hub noticed at 03:30.
     started = datetime(2026, 11, 24, 10, 10, tzinfo=RIYADH).timestamp()
-    assert answer["totals"]["served"] == 1
-    assert answer["totals"]["service_seconds"]["mean"] == round(hall.clock.now - started, 1)
-    hall.clock.now = datetime(2026, 11, 26, 3, 30, tzinfo=RIYADH).timestamp()
-    hall.issue("C")  # the next rollover stores it, final now
-    again = stats.compute(hall.store, DAY, DAY, [])
-    assert again["days"] == {"summarised": 1, "live": 0} and again["totals"] == answer["totals"]
+    ended = datetime(2026, 11, 25, 3, 0, tzinfo=RIYADH).timestamp()
+    assert (answer["totals"]["served"], answer["totals"]["in_service"]) == (1, 0)
+    assert answer["totals"]["service_seconds"]["mean"] == round(ended - started, 1)
+
+
+def test_a_called_visitor_at_the_rollover_is_a_no_show_of_that_day(hall: Hall):
+    """A visitor called but never started by the rollover counts as a no-show on their day, wait kept."""
+    hall.open(1, "clerk1")
+    ticket = hall.issue("A")
+    hall.at(300)
+    hall.call_next(1)
+    hall.clock.now = datetime(2026, 11, 25, 3, 5, tzinfo=RIYADH).timestamp()
+    hall.issue("C")
+    totals = stats.compute(hall.store, DAY, DAY, [])["totals"]
+    assert (totals["no_show"], totals["served"], totals["in_service"]) == (1, 0, 0)
+    assert totals["wait_seconds"]["count"] == 1 and totals["wait_seconds"]["mean"] == 300.0
+    assert queries.get_ticket(hall.store, ticket)["status"] == "no_show"
 
 
 def test_a_failing_summary_never_stops_the_rollover(hall: Hall, caplog):

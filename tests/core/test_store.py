@@ -241,19 +241,78 @@ def test_ahead_and_eta(store: Store, clerks, clock: Clock):
 def test_rollover_expires_waiting_and_restarts_numbering(store: Store, clerks, clock: Clock):
     """At the rollover hour waiting tickets expire and numbers start again at 001."""
     a = service_id(store, "A")
-    counter = login(store, clerks, 1)
+    login(store, clerks, 1)
     store.call(commands.issue_ticket, a)
     waiting = store.call(commands.issue_ticket, a)
-    serving = store.call(commands.call_next, counter, clerks["clerk1"])
-    assert serving["id"] != waiting["id"]
     day_before = store.current_business_day
     clock.advance(17 * 3600 + 1)  # 10:00 → 03:00 the next morning
     fresh = store.call(commands.issue_ticket, a)
     assert fresh["number"] == "A-001" and fresh["business_day"] != day_before
     assert queries.get_ticket(store, waiting["id"])["status"] == "expired"
-    assert queries.get_ticket(store, serving["id"])["status"] == "called", "a visitor at a counter is not expired"
     types = [e.type for e in store.events_after(0, 10_000)]
-    assert "day.rolled" in types and types.count("ticket.expired") == 1
+    assert "day.rolled" in types and types.count("ticket.expired") == 2
+
+
+def test_rollover_closes_what_the_counters_still_hold(store: Store, clerks, clock: Clock):
+    """At the rollover a ticket being served is done and a called one a no-show, both at the day's end."""
+    a, c = service_id(store, "A"), service_id(store, "C")
+    first, third = login(store, clerks, 1), login(store, clerks, 3, "clerk2")
+    serving = store.call(commands.issue_ticket, a)
+    called = store.call(commands.issue_ticket, c)
+    store.call(commands.call_next, first, clerks["clerk1"])
+    store.call(commands.start, serving["id"], first)
+    store.call(commands.call_next, third, clerks["clerk2"])
+    seq_before = store.last_seq
+    day_end = clock.now + 17 * 3600  # 03:00 the next morning
+    clock.advance(17 * 3600 + 600)  # first command of the new day at 03:10
+    store.call(commands.issue_ticket, a)
+    done, absent = queries.get_ticket(store, serving["id"]), queries.get_ticket(store, called["id"])
+    assert (done["status"], absent["status"]) == ("done", "no_show")
+    assert done["finished_at"] == absent["finished_at"] == iso_at(store, day_end), "closed when the day ended"
+    state = queries.state_snapshot(store)
+    assert all(counter["current_ticket"] is None for counter in state["counters"])
+    events = store.events_after(seq_before, 100)
+    closing = [(e.type, e.payload["ticket"]["id"]) for e in events if e.payload.get("closed_at_rollover") is True]
+    assert closing == [("ticket.finished", serving["id"]), ("ticket.no_show", called["id"])]
+    rolled = next(e for e in events if e.type == "day.rolled")
+    assert (rolled.payload["closed_at_rollover"], rolled.payload["expired"]) == (2, 0)
+
+
+def test_a_ticket_closed_at_the_rollover_cannot_be_moved_on(store: Store, clerks, clock: Clock):
+    """After the rollover yesterday's ticket is refused with a clear reason and leaves no stale entry."""
+    a, b = service_id(store, "A"), service_id(store, "B")
+    counter = login(store, clerks, 1)
+    ticket = store.call(commands.issue_ticket, a)
+    store.call(commands.call_next, counter, clerks["clerk1"])
+    store.call(commands.start, ticket["id"], counter)
+    clock.advance(17 * 3600 + 60)
+    with pytest.raises(ImpossibleStep) as refused:
+        store.call(commands.transfer, ticket["id"], counter, b)
+    assert refused.value.code == "closed_at_rollover" and "new ticket" in refused.value.message_en
+    with pytest.raises(ImpossibleStep):
+        store.call(commands.finish, ticket["id"], counter)
+    with store.read() as conn:
+        assert conn.execute("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'").fetchone()[0] == 0
+
+
+def test_a_transfer_after_the_rollover_waits_on_the_new_day(store: Store, clerks, clock: Clock):
+    """A transfer made after the rollover is dated on the new business day and listed as waiting."""
+    a, b = service_id(store, "A"), service_id(store, "B")
+    counter = login(store, clerks, 1)
+    clock.advance(17 * 3600 + 60)
+    ticket = store.call(commands.issue_ticket, a)
+    store.call(commands.call_next, counter, clerks["clerk1"])
+    store.call(commands.start, ticket["id"], counter)
+    moved = store.call(commands.transfer, ticket["id"], counter, b)
+    assert moved["business_day"] == store.current_business_day
+    waiting = queries.list_tickets(store, "waiting", None)
+    assert [t["id"] for t in waiting] == [moved["id"]]
+
+
+def iso_at(store: Store, epoch: float) -> str:
+    from core.views import iso
+
+    return iso(epoch, store.catalogue)
 
 
 def test_event_log_is_gapless_and_survives_refusals(store: Store, clerks):
