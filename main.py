@@ -9,6 +9,7 @@
     python main.py print-test ...  print a sample ticket
     python main.py simulate ...    drive a realistic day against a hub
     python main.py doctor          check this machine
+    python main.py central ...     the ministry's central service (PostgreSQL)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="role", metavar="ROLE")
 
+    from central import cli as central_cli
     from counter_ui import cli as counter_cli
     from display_board import cli as display_cli
     from hub import cli as hub_cli
@@ -36,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     from reports import cli as reports_cli
 
     # Each role's package registers its own sub-command, in the order --help lists them.
-    for module in (allinone, hub_cli, kiosk_cli, counter_cli, display_cli, printer_cli, reports_cli, launcher_cli):
+    for module in (allinone, hub_cli, kiosk_cli, counter_cli, display_cli, printer_cli, reports_cli, launcher_cli, central_cli):
         module.register(subparsers)
     return parser
 

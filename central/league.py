@@ -1,0 +1,99 @@
+"""The league table of branches for a period, and the columns it shows.
+
+A column is declared once: its key, its headings in both languages, what kind of figure it is,
+which way is better, and how it is read from a branch's period figures. Satisfaction and
+complaints are declared now and read as None (shown "—") until the visitors' feedback
+events exist; adding them is a migration (columns on `day_tallies`) and a query, not a
+redesign (docs/decisions/central-league-columns.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import psycopg
+
+from central.summaries import period_by_branch
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    ar: str
+    en: str
+    kind: str  # "minutes", "share", "count", "score"
+    better: str  # "low" or "high": the direction that ranks a branch higher
+    read: Callable[[dict[str, Any]], Any]
+
+
+def _feedback(name: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda figures: figures.get(name)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("within_target_share", "نسبة الخدمة ضمن المستهدف", "Served within target", "share", "high",
+           lambda f: f["within_target_share"]),
+    Column("wait_mean", "متوسط الانتظار (دقيقة)", "Mean wait (min)", "minutes", "low", lambda f: f["wait_seconds"]["mean"]),
+    Column("wait_p90", "الانتظار عند 90٪ (دقيقة)", "90th percentile wait (min)", "minutes", "low",
+           lambda f: f["wait_seconds"]["p90"]),
+    Column("service_mean", "متوسط مدة الخدمة (دقيقة)", "Mean service (min)", "minutes", "low",
+           lambda f: f["service_seconds"]["mean"]),
+    Column("satisfaction", "رضا الزوار", "Satisfaction", "score", "high", _feedback("satisfaction")),
+    Column("complaints", "الشكاوى", "Complaints", "count", "low", _feedback("complaints")),
+    Column("served", "التذاكر المخدومة", "Tickets served", "count", "high", lambda f: f["served"]),
+    Column("issued", "التذاكر الصادرة", "Tickets issued", "count", "high", lambda f: f["issued"]),
+    Column("no_show", "لم يحضروا", "No-shows", "count", "low", lambda f: f["no_show"]),
+)
+BY_KEY = {column.key: column for column in COLUMNS}
+DEFAULT_SORT = "within_target_share"
+
+
+def feedback_by_branch(conn: psycopg.Connection, first: date, last: date) -> dict[int, dict[str, Any]]:
+    """Satisfaction and complaints per branch: none yet (no feedback events exist)."""
+    return {}
+
+
+def league(conn: psycopg.Connection, first: date, last: date, sort: str = DEFAULT_SORT) -> dict[str, Any]:
+    """Every branch's figures for the period, ranked by `sort` (ties: mean wait, then code)."""
+    column = BY_KEY.get(sort) or BY_KEY[DEFAULT_SORT]
+    tallies = period_by_branch(conn, first, last)
+    feedback = feedback_by_branch(conn, first, last)
+    rows = []
+    for branch_id, code, name_ar, name_en, held_seq, last_batch in conn.execute(
+        "SELECT id, code, name_ar, name_en, held_seq, last_batch_at FROM branches ORDER BY code"
+    ):
+        tally = tallies.get(branch_id)
+        figures = tally.view() if tally else None
+        values = {}
+        if figures is not None:
+            figures.update(feedback.get(branch_id, {}))
+            values = {c.key: c.read(figures) for c in COLUMNS}
+        rows.append({
+            "code": code, "name_ar": name_ar, "name_en": name_en, "held_seq": held_seq,
+            "last_batch_at": last_batch.isoformat() if last_batch else None,
+            "values": values, "figures": figures,
+        })
+
+    def rank_key(row: dict[str, Any]) -> tuple:
+        value = row["values"].get(column.key)
+        wait = row["values"].get("wait_mean")
+        missing = value is None
+        signed = 0 if missing else (-value if column.better == "high" else value)
+        return (missing, signed, wait if wait is not None else float("inf"), row["code"])
+
+    rows.sort(key=rank_key)
+    rank = 0
+    for row in rows:
+        if row["values"].get(column.key) is not None:
+            rank += 1
+            row["rank"] = rank
+        else:
+            row["rank"] = None
+    return {
+        "from": first.isoformat(), "to": last.isoformat(), "sort": column.key,
+        "columns": [{"key": c.key, "ar": c.ar, "en": c.en, "kind": c.kind, "better": c.better} for c in COLUMNS],
+        "rows": rows,
+    }
