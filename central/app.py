@@ -5,7 +5,6 @@ from a psycopg pool (autocommit; every write is an explicit transaction). A refr
 brings the daily summaries up to date as batches arrive (central/summaries.py).
 """
 
-from __future__ import annotations
 
 import logging
 import threading
@@ -18,7 +17,7 @@ import psycopg
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -27,6 +26,7 @@ from central import auth, ingest, summaries
 from central.description import Description, store_description
 from central.errors import CentralError, Invalid, NotFound, Unauthorized
 from central.limits import BodySizeLimit
+from core.errors import TabourError
 from core.stats import GROUPINGS, check_period, parse_day, parse_group_by
 
 log = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ def create_app(settings: CentralSettings, *, pool: ConnectionPool | None = None)
                 "قاعدة البيانات المركزية غير متاحة؛ حاول بعد قليل.",
                 code="database_unavailable", status=503,
             ) from None
-        except psycopg.errors.PoolTimeout:
+        except PoolTimeout:
             raise CentralError(
                 "The central is busy; try again shortly.", "الخادم المركزي مشغول؛ حاول بعد قليل.",
                 code="busy", status=503,
@@ -183,6 +183,10 @@ def create_app(settings: CentralSettings, *, pool: ConnectionPool | None = None)
         if error.status == 503:
             headers = {"Retry-After": "5"}
         return JSONResponse(error.to_json(), status_code=error.status, headers=headers)
+
+    @app.exception_handler(TabourError)
+    async def on_rule_error(request: Request, error: TabourError) -> JSONResponse:
+        return JSONResponse(error.to_json(), status_code=error.status)  # e.g. a bad period, from core.stats
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -243,7 +247,7 @@ def create_app(settings: CentralSettings, *, pool: ConnectionPool | None = None)
             with pool.connection(timeout=3) as conn:
                 pending = conn.execute("SELECT count(*) FROM dirty_days").fetchone()[0]
             database = "ok"
-        except (psycopg.Error, psycopg.errors.PoolTimeout):
+        except (psycopg.Error, PoolTimeout):
             pending, database = None, "unavailable"
         return {"status": "ok", "version": core.__version__, "database": database, "summaries_pending": pending}
 

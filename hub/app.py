@@ -23,6 +23,7 @@ from hub.events import Broadcaster, encode_frame
 from hub.limits import BodySizeLimit
 from hub.routes import counters, devices, events, health_state, public, sessions, stats, tickets
 from hub.routes.common import HubContext, HubSettings, install_error_handlers
+from hub.shipper import Shipper
 
 __all__ = ["HubSettings", "create_app"]
 
@@ -31,8 +32,10 @@ log = logging.getLogger(__name__)
 ROUTERS = (health_state, devices, tickets, sessions, counters, stats, events, public)
 
 
-def create_app(store: Store, settings: HubSettings) -> FastAPI:
+def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = None) -> FastAPI:
+    """The hub's app; with `shipper`, its event log also goes to the central while the app runs."""
     hub = HubContext.build(store, settings)
+    hub.shipper = shipper
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -41,10 +44,16 @@ def create_app(store: Store, settings: HubSettings) -> FastAPI:
         hub.broadcaster = broadcaster
         store.add_listener(broadcaster.publish)
         rollover = asyncio.create_task(_rollover_loop(store))
+        if shipper is not None:
+            store.add_listener(shipper.notify)
+            shipper.start()
         try:
             yield
         finally:
             rollover.cancel()
+            if shipper is not None:
+                store.remove_listener(shipper.notify)
+                shipper.stop()
             store.remove_listener(broadcaster.publish)
             broadcaster.close_all()
 

@@ -80,6 +80,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"Serve HTTPS with the branch's own certificate, made on the first start and kept beside the "
         f"database ({CERT_NAME}, {KEY_NAME}). Devices pin its fingerprint when they enroll.",
     )
+    central = hub.add_argument_group("shipping to the ministry's central (all three together)")
+    central.add_argument("--central", metavar="URL", default=None, help="The central service, e.g. https://central.example.gov.sa.")
+    central.add_argument("--branch", metavar="CODE", default=None, help="This branch's code at the central (e.g. RUH-01).")
+    central.add_argument(
+        "--central-token-file", metavar="PATH", type=Path, default=None,
+        help="File holding the branch's token, as `python main.py central branch add` printed it.",
+    )
+    central.add_argument(
+        "--central-resend", action="store_true",
+        help="Have the central forget what it holds of this branch and send the whole log again (after a restore).",
+    )
     hub.set_defaults(func=run_hub)
 
     clerk = subparsers.add_parser("clerk", help="add, list, remove clerks or reset a PIN", description="Manage clerk accounts.")
@@ -201,6 +212,22 @@ def run_hub(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+    shipper_settings = None
+    given = [args.central is not None, args.branch is not None, args.central_token_file is not None]
+    if any(given) and not all(given):
+        print("error: --central, --branch and --central-token-file go together; give all three", file=sys.stderr)
+        return 2
+    if args.central_resend and not all(given):
+        print("error: --central-resend needs --central, --branch and --central-token-file", file=sys.stderr)
+        return 2
+    if all(given):
+        from hub.shipper import ShipperSettings, ShipperSetupError
+
+        try:
+            shipper_settings = ShipperSettings.from_cli(args.central, args.branch, args.central_token_file, args.central_resend)
+        except ShipperSetupError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     db_path = args.db or default_db_path()
     try:
         given_code, code_source = read_enroll_code(args)
@@ -223,7 +250,13 @@ def run_hub(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"error: cannot open the database {db_path}: {error.strerror or error}", file=sys.stderr)
         return 2
-    app = create_app(store, HubSettings(enroll_code=enroll_code, public_url=args.public_url, tls_fingerprint=fingerprint))
+    shipper = None
+    if shipper_settings is not None:
+        from hub.shipper import Shipper
+
+        shipper = Shipper(db_path, shipper_settings)
+        print(f"shipping events to {shipper_settings.central_url} as branch {shipper_settings.branch}", flush=True)
+    app = create_app(store, HubSettings(enroll_code=enroll_code, public_url=args.public_url, tls_fingerprint=fingerprint), shipper)
     scheme = "https" if tls_files else "http"
     print(f"Tabour hub for {config.centre.name_en} on {scheme}://{args.host}:{args.port}", flush=True)
     print(f"database: {db_path}", flush=True)

@@ -32,6 +32,7 @@ DEBIAN_PACKAGES = [
     "xvfb",  # screenshots on machines without a screen
     "libusb-1.0-0",  # USB printers
     "chromium",  # the web pages' tests run in a real browser (Playwright drives it; no download)
+    "postgresql",  # the ministry's central service stores every branch's events in PostgreSQL
 ]
 
 

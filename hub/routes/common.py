@@ -22,6 +22,7 @@ from core.queries import Principal, PrincipalCache
 from core.store import Store
 from hub.events import Broadcaster
 from hub.limits import RateLimiter
+from hub.shipper import Shipper
 
 log = logging.getLogger("hub.app")
 
@@ -57,6 +58,7 @@ class HubContext:
     pin_check_limiter: RateLimiter
     pin_check_all_limiter: RateLimiter
     broadcaster: Broadcaster | None = None  # set while the app runs (it needs the running loop)
+    shipper: "Shipper | None" = None  # ships the event log to the ministry's central, when configured
 
     @classmethod
     def build(cls, store: Store, settings: HubSettings) -> "HubContext":

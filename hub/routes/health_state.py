@@ -20,7 +20,10 @@ router = APIRouter(prefix="/api/v1")
 @router.get("/health")
 async def health(hub: Hub) -> Response:
     store = hub.store
-    return answer({"status": "ok", "version": core.__version__, "seq": store.last_seq, "business_day": store.current_business_day})
+    return answer({
+        "status": "ok", "version": core.__version__, "seq": store.last_seq, "business_day": store.current_business_day,
+        "central": hub.shipper.lag() if hub.shipper is not None else None,
+    })
 
 
 @router.get("/state")
