@@ -12,7 +12,12 @@ import logging
 from typing import Any
 
 
-def log_event(logger: logging.Logger, event: str, level: int = logging.INFO, **fields: Any) -> None:
-    """Log one structured event: `event` is a dotted name (`login.refused`), `fields` its facts."""
+def log_event(
+    logger: logging.Logger, event: str, level: int = logging.INFO, *, exc_info: Any = None, **fields: Any
+) -> None:
+    """Log one structured event: `event` is a dotted name (`login.refused`), `fields` its facts.
+
+    `exc_info` (an exception, or True inside an `except`) adds the traceback, on the same line.
+    """
     if logger.isEnabledFor(level):
-        logger.log(level, event, extra={"tabour_event": event, "tabour_fields": fields}, stacklevel=2)
+        logger.log(level, event, exc_info=exc_info, extra={"tabour_event": event, "tabour_fields": fields}, stacklevel=2)

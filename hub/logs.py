@@ -24,7 +24,9 @@ from typing import Any
 
 from core.logs import log_event
 
-__all__ = ["KeyValueFormatter", "PrivateRotatingFileHandler", "configure_logging", "format_value", "log_event"]
+__all__ = [
+    "KeyValueFormatter", "PrivateRotatingFileHandler", "configure_logging", "format_value", "log_device_status", "log_event",
+]
 
 # Rotation: ten files of 10 MiB keep months of a branch's normal log in 100 MiB of disk.
 LOG_FILE_BYTES = 10 * 1024 * 1024
@@ -92,7 +94,21 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         return os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
 
 
-def configure_logging(level: str = "info", log_file: Path | None = None) -> logging.Handler | None:
+# Printer states (printer/status.py) that need a person: a WARNING, so they stand out in the log.
+PRINTER_FINE = frozenset({"ready", "ok"})
+
+
+def log_device_status(logger: logging.Logger, device_id: int | None, status: dict[str, Any]) -> None:
+    """One line per status report; a printer that is not ready (out of paper, cover open,
+    silent) is a WARNING."""
+    printer = status.get("printer") if isinstance(status, dict) else None
+    level = logging.WARNING if isinstance(printer, str) and printer not in PRINTER_FINE else logging.INFO
+    log_event(logger, "device.status", level, device_id=device_id, printer=printer, status=status)
+
+
+def configure_logging(
+    level: str = "info", log_file: Path | None = None, *, max_bytes: int = LOG_FILE_BYTES, backups: int = LOG_FILE_BACKUPS
+) -> logging.Handler | None:
     """The hub's logging: standard error always (journald and the Windows task take it), and
     `log_file` with rotation when given. Returns the file handler (None without a file)."""
     formatter = KeyValueFormatter()
@@ -106,7 +122,7 @@ def configure_logging(level: str = "info", log_file: Path | None = None) -> logg
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         file_handler = PrivateRotatingFileHandler(
-            log_file, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8"
+            log_file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
         )
         file_handler.setFormatter(formatter)
         root.addHandler(file_handler)

@@ -22,6 +22,7 @@ from core.queries import Principal, PrincipalCache
 from core.store import Store
 from hub.events import Broadcaster
 from hub.limits import RateLimiter
+from hub.logs import log_event
 from hub.shipper import Shipper
 
 log = logging.getLogger("hub.app")
@@ -187,7 +188,10 @@ async def on_http_error(request: Request, error: StarletteHTTPException) -> JSON
 
 
 async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    log_event(
+        log, "http.error", logging.ERROR, method=request.method, path=request.url.path,
+        client=request.client.host if request.client else None, error=type(error).__name__, exc_info=error,
+    )
     return JSONResponse(
         {"error": "internal", "message": "The hub met an unexpected error; it has been logged.", "message_ar": "حدث خطأ غير متوقع في الخادم وتم تسجيله."},
         status_code=500,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -13,7 +14,10 @@ from core.errors import Forbidden, RateLimited
 from core.models import DeviceKind
 from core.security import same_secret
 from hub.limits import RateLimiter
+from hub.logs import log_device_status
 from hub.routes.common import Body, Hub, Who, answer
+
+log = logging.getLogger("tabour.hub.devices")
 
 router = APIRouter(prefix="/api/v1")
 
@@ -46,4 +50,5 @@ async def device_status(body: DeviceStatusBody, who: Who, hub: Hub) -> Response:
     if who.device_id is None:
         raise Forbidden("Only an enrolled device can report its status.", "الإبلاغ عن الحالة للأجهزة المسجلة فقط.")
     await hub.run(commands.report_device_status, who.device_id, body.status)
+    log_device_status(log, who.device_id, body.status)
     return Response(status_code=204)
