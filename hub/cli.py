@@ -129,7 +129,7 @@ def read_enroll_code(args: argparse.Namespace) -> tuple[str | None, str]:
     if args.enroll_code_file:
         path = Path(args.enroll_code_file)
         try:
-            with path.open(encoding="utf-8") as handle:
+            with path.open(encoding="utf-8-sig") as handle:  # Windows editors add a BOM
                 first_line = handle.readline(200).strip()
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError(f"--enroll-code-file {path}: cannot read it ({getattr(error, 'strerror', None) or error})") from None
