@@ -256,7 +256,7 @@ def run_hub(args: argparse.Namespace) -> int:
 
         shipper = Shipper(db_path, shipper_settings)
         print(f"shipping events to {shipper_settings.central_url} as branch {shipper_settings.branch}", flush=True)
-    app = create_app(store, HubSettings(enroll_code=enroll_code, public_url=args.public_url, tls_fingerprint=fingerprint), shipper)
+    app = create_app(store, HubSettings(enroll_code=enroll_code, public_url=args.public_url, certificate_fingerprint=fingerprint), shipper)
     scheme = "https" if tls_files else "http"
     print(f"Tabour hub for {config.centre.name_en} on {scheme}://{args.host}:{args.port}", flush=True)
     print(f"database: {db_path}", flush=True)

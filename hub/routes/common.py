@@ -44,7 +44,9 @@ class HubSettings(BaseModel):
 
     enroll_code: str
     public_url: str | None = None  # how phones reach the hub, for the ticket's QR code
-    tls_fingerprint: str | None = None  # the served certificate's, when the hub speaks HTTPS
+    # "sha256:…" of the hub's TLS certificate when it serves HTTPS: devices enrolled over it
+    # pin it, and `GET /devices` shows which one each device pinned.
+    certificate_fingerprint: str | None = None
 
 
 @dataclass
