@@ -32,10 +32,11 @@ def log_in(store: Store, counters: dict[int, str]) -> dict[int, tuple[int, int]]
 
 
 def play_day(
-    store: Store, clock: Clock, rng: random.Random, visitors: int, *, leave_open: bool = False, left_waiting: int = 0
+    store: Store, clock: Clock, rng: random.Random, visitors: int, *, leave_open: bool = False, left_waiting: int = 0,
+    clerks: tuple[str, str, str] = ("clerk1", "clerk2", "super"),
 ) -> None:
-    """A day of `visitors` tickets at counters 1, 3 and 8; integer-second steps."""
-    counters = log_in(store, {1: "clerk1", 3: "clerk2", 8: "super"})
+    """A day of `visitors` tickets at counters 1, 3 and 8 (the last clerk a supervisor); integer-second steps."""
+    counters = log_in(store, dict(zip((1, 3, 8), clerks)))
     services = [s.id for s in store.catalogue.services.values() if s.code in ("A", "B", "C", "D")]
     issued = 0
     absent: list[str] = []

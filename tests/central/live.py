@@ -1,0 +1,81 @@
+"""The central as a real subprocess (`python main.py central`), and its command-line tools."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tests.support import ROOT, free_port
+
+
+def central_cli(pg_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run `python main.py central ARGS --pg URL` and return what it printed."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "central", *args, "--pg", pg_url],
+        cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=60,
+    )
+
+
+def add_branch_by_cli(pg_url: str, code: str, name_ar: str, name_en: str) -> str:
+    """`central branch add` as an operator runs it; the token it printed."""
+    done = central_cli(pg_url, "branch", "add", code, "--name-ar", name_ar, "--name-en", name_en)
+    assert done.returncode == 0, done.stderr
+    return next(line.split(": ", 1)[1] for line in done.stdout.splitlines() if line.startswith("token: "))
+
+
+@dataclass
+class LiveCentral:
+    pg_url: str
+    workdir: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> "LiveCentral":
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        log = open(self.workdir / "central.log", "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "central", "--pg", self.pg_url, "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "warning"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"central exited: {(self.workdir / 'central.log').read_text(errors='replace')}")
+            try:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError("central did not answer in time")
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or a power cut would stop it."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def health(self) -> dict:
+        return httpx.get(f"{self.url}/api/v1/health", timeout=5).json()
