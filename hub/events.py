@@ -1,9 +1,11 @@
 """Fan-out of committed events to WebSocket subscribers on the hub's event loop.
 
 The store calls `publish` on its writer thread after each commit; the frames are encoded once
-and handed to the loop, which drops them into every subscriber's queue. A subscriber that
-falls far behind is cut off (it will reconnect and resync from the log) rather than letting
-one slow TV grow the hub's memory without bound.
+and handed to the loop, which drops them into every subscriber's queue. A subscriber whose
+unsent frames pass `SUBSCRIBER_BYTE_BUDGET` (a board that stopped reading) is dropped at once
+(it will reconnect and resync from the log) rather than letting one slow TV grow the hub's
+memory without bound. Sockets are capped per device and in all (`MAX_SOCKETS_PER_OWNER`,
+`MAX_SOCKETS`): one display token once held 19,735 sockets and new clients were refused.
 """
 
 from __future__ import annotations
@@ -11,40 +13,100 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
+from core.logs import log_event
 from core.store import Event
 
 log = logging.getLogger(__name__)
 
 SUBSCRIBER_BACKLOG = 10_000
+# Unsent frames one socket may hold: a burst of a few hundred events (a frame is ~1-2 KiB).
+SUBSCRIBER_BYTE_BUDGET = 1024 * 1024
+# A board, a counter or a kiosk needs one socket; a few more cover a restart whose old socket
+# has not timed out yet. A hall has ~150 devices; phones follow their turn without a socket.
+MAX_SOCKETS_PER_OWNER = 4
+MAX_SOCKETS = 1000
+
+
+class TooManySockets(Exception):
+    """The owner (or the hub) holds all the sockets it may; the new one is refused with 4429."""
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(scope)
+        self.scope = scope  # "owner" or "hub"
 
 
 @dataclass(eq=False)
 class Subscriber:
     queue: asyncio.Queue[tuple[int, str] | None] = field(default_factory=lambda: asyncio.Queue(SUBSCRIBER_BACKLOG))
     overflowed: bool = False
+    owner: Hashable | None = None
+    pending_bytes: int = 0  # queued for this socket and not yet handed to the server
+    abort: Callable[[], None] | None = None  # drops the connection without a closing handshake
+
+    def sent(self, text: str) -> None:
+        self.pending_bytes = max(0, self.pending_bytes - len(text))
+
+    def drop(self, why: str) -> None:
+        """Cut this subscriber off: its socket is aborted (a peer that does not read would never
+        take a close frame), and its sender wakes to clean up."""
+        if self.overflowed:
+            return
+        self.overflowed = True
+        log_event(log, "ws.dropped", logging.WARNING, reason=why, owner=str(self.owner), pending_bytes=self.pending_bytes)
+        if self.abort is not None:
+            self.abort()
+        try:
+            self.queue.put_nowait(None)
+        except asyncio.QueueFull:
+            pass
 
 
 class Broadcaster:
-    def __init__(self, loop: asyncio.AbstractEventLoop, encode: Callable[[Event], str]) -> None:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        encode: Callable[[Event], str],
+        *,
+        max_sockets: int = MAX_SOCKETS,
+        max_per_owner: int = MAX_SOCKETS_PER_OWNER,
+        byte_budget: int = SUBSCRIBER_BYTE_BUDGET,
+    ) -> None:
         self._loop = loop
         self._encode = encode
         self._subscribers: set[Subscriber] = set()
+        self._per_owner: Counter[Hashable] = Counter()
+        self.max_sockets = max_sockets
+        self.max_per_owner = max_per_owner
+        self.byte_budget = byte_budget
         self.watchers: set[Callable[[list[tuple[int, str, dict]]], None]] = set()
 
     @property
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
-    def subscribe(self) -> Subscriber:
-        subscriber = Subscriber()
+    def subscribe(self, owner: Hashable | None = None, abort: Callable[[], None] | None = None) -> Subscriber:
+        """A new subscriber for `owner` (a device or a session); TooManySockets past the caps."""
+        if owner is not None and self._per_owner[owner] >= self.max_per_owner:
+            raise TooManySockets("owner")
+        if len(self._subscribers) >= self.max_sockets:
+            raise TooManySockets("hub")
+        subscriber = Subscriber(owner=owner, abort=abort)
         self._subscribers.add(subscriber)
+        if owner is not None:
+            self._per_owner[owner] += 1
         return subscriber
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
-        self._subscribers.discard(subscriber)
+        if subscriber in self._subscribers:
+            self._subscribers.discard(subscriber)
+            if subscriber.owner is not None:
+                self._per_owner[subscriber.owner] -= 1
+                if self._per_owner[subscriber.owner] <= 0:
+                    del self._per_owner[subscriber.owner]
 
     def publish(self, events: list[Event]) -> None:
         """Called on the writer thread."""
@@ -59,12 +121,15 @@ class Broadcaster:
             if subscriber.overflowed:
                 continue
             for seq, text, _ in frames:
+                if subscriber.pending_bytes + len(text) > self.byte_budget:
+                    subscriber.drop("byte_budget")
+                    break
                 try:
                     subscriber.queue.put_nowait((seq, text))
                 except asyncio.QueueFull:
-                    subscriber.overflowed = True
-                    log.warning("an event subscriber fell %d events behind; closing it", SUBSCRIBER_BACKLOG)
+                    subscriber.drop("backlog")
                     break
+                subscriber.pending_bytes += len(text)
         for watcher in list(self.watchers):
             try:
                 watcher([(seq, event.type, event.payload) for seq, _, event in frames])

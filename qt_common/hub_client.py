@@ -75,6 +75,8 @@ _CREDENTIAL_ERRORS = frozenset({"wrong_pin", "locked_out"})
 
 #: the hub closes the event socket with this code when the token is bad
 WS_CLOSE_BAD_TOKEN = 4401
+#: ... with this one when this device (or the hub) holds all the sockets it may: back off
+WS_CLOSE_TOO_MANY = 4429
 
 MAX_NAME_LENGTH = 80
 MAX_ID = 2**53
@@ -1254,6 +1256,9 @@ class HubClient(QObject):
         self._set_online(False)
         if close_code == WS_CLOSE_BAD_TOKEN:
             self.forget_token()
+        elif close_code == WS_CLOSE_TOO_MANY:
+            # The refusal comes after a handshake that looked like success: wait, do not hammer.
+            self._failures = max(self._failures, 3)
         self._after_drop()
 
     def _on_connect_timeout(self) -> None:

@@ -194,3 +194,16 @@ def call_many(url: str, token: str, counter_id: int, rounds: int) -> list[int]:
                 got.append(ticket["id"])
                 client.post(f"/api/v1/tickets/{ticket['id']}/start")
     return got
+
+
+def run_async(coroutine):
+    """Run `coroutine` to its end on a fresh event loop in a thread of its own.
+
+    A Playwright session (the browser tests) keeps an event loop running in the main thread, where
+    `asyncio.run` then refuses to start.
+    """
+    import asyncio
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

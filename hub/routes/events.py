@@ -1,36 +1,86 @@
-"""The live event stream: replay from `since`, then every committed event, in order."""
+"""The live event stream: replay from `since`, then every committed event, in order.
+
+Every refusal is sent after the WebSocket handshake, as a close code with a reason: a refusal
+before it reaches the client as a bare HTTP 403 that no client library tells apart from
+another (the Qt client forgets its token only on 4401).
+
+- 4401 the token is unknown, revoked or expired: enroll or log in again;
+- 4409 reload `GET /state` and reconnect from its `seq`: `since` is not a number, is ahead of
+  the hub, or so far behind that the replay would be huge (`MAX_REPLAY_EVENTS`);
+- 4429 too many sockets: for this device (`MAX_SOCKETS_PER_OWNER`) or for the hub;
+- 1013 the socket fell too far behind and was dropped (see hub/events.py); reconnect.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
+from core.logs import log_event
 from core.store import Store
 from core.views import iso
-from hub.events import encode_frame
+from hub.events import TooManySockets, encode_frame
 from hub.routes.common import HubContext, token_from
+from hub.server import ABORT_SCOPE_KEY
+
+log = logging.getLogger("tabour.hub.events")
 
 router = APIRouter(prefix="/api/v1")
 
+WS_BAD_TOKEN = 4401
+WS_RELOAD = 4409
+WS_TOO_MANY = 4429
+WS_DROPPED = 1013
+# Events a reconnecting client may ask to be replayed (a board back after an hour's outage in
+# a busy hall is well under this); past it, the snapshot is far cheaper than the replay
+# (100,000 tickets' events were 212 MiB and 50 s).
+MAX_REPLAY_EVENTS = 2000
+
+
+async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
+    client = websocket.client.host if websocket.client else None
+    log_event(log, "ws.refused", logging.WARNING if code != WS_RELOAD else logging.INFO, code=code, reason=reason, client=client)
+    try:
+        await websocket.accept()
+        await websocket.close(code=code, reason=reason)
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        pass
+
 
 @router.websocket("/events")
-async def events(websocket: WebSocket, since: int = 0, token: str | None = None) -> None:
+async def events(websocket: WebSocket, since: str = "0", token: str | None = None) -> None:
     hub: HubContext = websocket.app.state.hub
     store = hub.store
     bearer = token or token_from(websocket.headers.get("authorization"))
     who = hub.principals.get(bearer) if bearer and len(bearer) <= 200 else None
     if who is None:
-        await websocket.close(code=4401, reason="unknown or expired token")
+        await _refuse(websocket, WS_BAD_TOKEN, "bad_token: the token is unknown, revoked or expired")
         return
-    if since < 0 or since > store.last_seq:
-        # A client ahead of the log (a restored backup?) must reload the snapshot.
-        await websocket.close(code=4409, reason="since is ahead of the hub; reload /state")
+    last_seq = store.last_seq
+    position = int(since) if since.isascii() and since.isdigit() and len(since) <= 20 else None
+    if position is None or position > last_seq:
+        # A client ahead of the log (a restored backup?) or with no usable position.
+        await _refuse(websocket, WS_RELOAD, "reload: since is not a position in the hub's log; reload /state")
         return
-    await websocket.accept()
+    if last_seq - position > MAX_REPLAY_EVENTS:
+        await _refuse(websocket, WS_RELOAD, "reload: since is too far behind; reload /state and reconnect from its seq")
+        return
+    owner = ("device", who.device_id) if who.device_id is not None else ("session", who.session_id)
     broadcaster = hub.broadcaster
-    subscriber = broadcaster.subscribe()
+    try:
+        subscriber = broadcaster.subscribe(owner, abort=websocket.scope.get(ABORT_SCOPE_KEY))
+    except TooManySockets as refusal:
+        which = "this device" if refusal.scope == "owner" else "the hub"
+        await _refuse(websocket, WS_TOO_MANY, f"too_many_sockets: {which} holds all the event sockets it may")
+        return
+    try:
+        await websocket.accept()
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        broadcaster.unsubscribe(subscriber)
+        return
     closed = asyncio.Event()
 
     async def watch_close() -> None:
@@ -46,7 +96,7 @@ async def events(websocket: WebSocket, since: int = 0, token: str | None = None)
             subscriber.queue.put_nowait(None)  # wake the sender so it can finish
 
     watcher = asyncio.create_task(watch_close())
-    last = since
+    last = position
     try:
         last = await _replay(websocket, store, last)
         while not closed.is_set():
@@ -54,6 +104,7 @@ async def events(websocket: WebSocket, since: int = 0, token: str | None = None)
             if item is None or subscriber.overflowed:
                 break
             seq, text = item
+            subscriber.sent(text)
             if seq <= last:
                 continue
             if seq != last + 1:
@@ -69,8 +120,8 @@ async def events(websocket: WebSocket, since: int = 0, token: str | None = None)
         watcher.cancel()
         if not closed.is_set():
             try:
-                await websocket.close(code=1013 if subscriber.overflowed else 1000)
-            except RuntimeError:
+                await websocket.close(code=WS_DROPPED if subscriber.overflowed else 1000)
+            except (RuntimeError, OSError):
                 pass
 
 

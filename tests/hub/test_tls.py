@@ -14,7 +14,7 @@ import httpx
 import pytest
 import websockets
 
-from tests.support import ROOT, LiveHub, bearer
+from tests.support import ROOT, LiveHub, bearer, run_async
 
 
 def served_fingerprint(port: int) -> str:
@@ -62,7 +62,7 @@ def test_the_api_the_events_and_the_phone_page_work_over_https(tls_hub: LiveHub)
 
             return json.loads(await asyncio.wait_for(socket.recv(), 10))
 
-    assert (asyncio.run(first_frame()))["seq"] == 1
+    assert (run_async(first_frame()))["seq"] == 1
 
 
 def test_plain_http_is_not_served_on_the_https_port(tls_hub: LiveHub):
