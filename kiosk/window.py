@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 
 SUPERVISOR_PIN_PATH = "/supervisor/check-pin"
 SUPERVISOR_ROLES = ("supervisor", "admin")
+HUB_TROUBLE_RETRY_MS = 30_000  # back to the services this long after a hub that answered 5xx (e.g. 507)
 
 
 class KioskWindow(QWidget):
@@ -172,6 +173,9 @@ class KioskWindow(QWidget):
         self._idle_timer.setInterval(idle_reset_ms)
         self._offline_timer = self._single_shot(self._offline_for_real)
         self._offline_timer.setInterval(offline_grace_ms)
+        # The hub answered but could not serve (507: its disk is full): the next visitor tries again.
+        self._hub_trouble_timer = self._single_shot(self._retry_after_hub_trouble)
+        self._hub_trouble_timer.setInterval(HUB_TROUBLE_RETRY_MS)
         self._touch_guard = self._single_shot(lambda: setattr(self.issued, "accept_touch", True))
         self._touch_guard.setInterval(touch_guard_ms)
         self._refresh_timer = self._single_shot(self._refresh_from_state)
@@ -300,6 +304,10 @@ class KioskWindow(QWidget):
         if self.screen_name not in ("issued", "pin", "enroll"):
             self.show_screen("unavailable")
 
+    def _retry_after_hub_trouble(self) -> None:
+        if self.screen_name == "unavailable" and self.client.online:
+            self.go_home()
+
     def _enrollment_required(self) -> None:
         self.enroll.reset()
         self.show_screen("enroll")
@@ -394,6 +402,8 @@ class KioskWindow(QWidget):
             log.info("ticket not issued: %s", error)
             if error.unreachable or error.status >= 500 or error.status == 0:
                 self.show_screen("unavailable")
+                if self.client.online:  # reachable but failing, e.g. 507 disk_full: no online change will come
+                    self._hub_trouble_timer.start()
                 return
             self.home.show_notice(Text(error.message_ar, error.message_en))
             self.client.request_refresh()  # a closed service or a cap reached shows at once

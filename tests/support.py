@@ -207,3 +207,64 @@ def run_async(coroutine):
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+# ── a really full disk, without root ───────────────────────────────────────────────────
+
+
+def namespaces_work() -> bool:
+    """Whether this machine lets a user mount a tmpfs in a private namespace (`unshare -rm`)."""
+    if sys.platform != "linux" or not __import__("shutil").which("unshare"):
+        return False
+    probe = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", "mount -t tmpfs -o size=1m none /mnt"],
+        capture_output=True, timeout=20,
+    )
+    return probe.returncode == 0
+
+
+class SmallDisk:
+    """Run `hub` on a 4 MiB tmpfs in a mount namespace of its own; fill it and free it from here.
+
+    The hub's database is copied onto the tmpfs at start; when the hub stops, its main `.sqlite`
+    alone is copied out to `after_stop` (the tmpfs goes with the namespace).
+    """
+
+    def __init__(self, hub: LiveHub, folder: Path, size: str = "4m") -> None:
+        self.hub, self.size = hub, size
+        self.mount = folder / "small-disk"
+        self.mount.mkdir(parents=True)
+        self.after_stop = folder / "after-stop.sqlite"
+        self.seed = hub.db_path
+        hub.db_path = self.mount / "tabour.sqlite"
+
+    def start(self) -> "SmallDisk":
+        script = f"""
+            mount -t tmpfs -o size={self.size} none '{self.mount}' && cp '{self.seed}' '{self.hub.db_path}' || exit 97
+            "$@" & child=$!
+            trap 'kill -TERM $child' TERM INT
+            wait $child; rc=$?
+            while kill -0 $child 2>/dev/null; do wait $child; rc=$?; done
+            cp '{self.hub.db_path}' '{self.after_stop}'
+            exit $rc
+        """
+        self.hub.start(wrap=["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, "sh"])
+        return self
+
+    @property
+    def inside(self) -> Path:
+        """The tmpfs as this process sees it, through the hub's own root."""
+        return Path(f"/proc/{self.hub.process.pid}/root") / self.mount.relative_to("/")
+
+    def fill(self) -> None:
+        """Write a file until the filesystem has not one byte left."""
+        with open(self.inside / "filler", "wb") as handle:
+            try:
+                while True:
+                    handle.write(b"\0" * 65536)
+                    handle.flush()
+            except OSError:
+                pass
+
+    def free(self) -> None:
+        (self.inside / "filler").unlink()

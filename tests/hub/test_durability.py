@@ -22,7 +22,7 @@ import pytest
 from core import commands
 from core.errors import DiskFull
 from core.store import Store
-from tests.support import ROOT, LiveHub, bearer, demo_config
+from tests.support import ROOT, LiveHub, SmallDisk, bearer, demo_config, namespaces_work
 
 POSIX = sys.platform != "win32"
 
@@ -131,48 +131,14 @@ def test_a_full_disk_refuses_the_change_and_keeps_the_log_whole(tmp_path: Path):
             assert conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == issued + 1
 
 
-def _namespaces_work() -> bool:
-    if not POSIX or shutil.which("unshare") is None:
-        return False
-    probe = subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", "mount -t tmpfs -o size=1m none /mnt || exit 1"],
-        capture_output=True, timeout=20,
-    )
-    return probe.returncode == 0
-
-
-@pytest.mark.skipif(not _namespaces_work(), reason="needs unprivileged user and mount namespaces (unshare -rm)")
+@pytest.mark.skipif(not namespaces_work(), reason="needs unprivileged user and mount namespaces (unshare -rm)")
 def test_a_live_hub_on_a_full_disk_answers_507_and_recovers(tmp_path: Path):
     """On a really full filesystem: 507 disk_full in both languages, every 201 kept, service back with space."""
     hub = LiveHub(tmp_path / "hub")
-    seed = hub.db_path
-    mount = tmp_path / "small-disk"
-    mount.mkdir()
-    hub.db_path = mount / "tabour.sqlite"
-    after = tmp_path / "after-stop.sqlite"
-    # In the namespace: a 4 MiB tmpfs holds the database; the hub runs until SIGTERM, and once it
-    # has stopped its main .sqlite file alone is copied out (the tmpfs goes with the namespace).
-    script = f"""
-        mount -t tmpfs -o size=4m none '{mount}' && cp '{seed}' '{hub.db_path}' || exit 97
-        "$@" & child=$!
-        trap 'kill -TERM $child' TERM INT
-        wait $child; rc=$?
-        while kill -0 $child 2>/dev/null; do wait $child; rc=$?; done
-        cp '{hub.db_path}' '{after}'
-        exit $rc
-    """
-    hub.start(wrap=["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, "sh"])
+    disk = SmallDisk(hub, tmp_path).start()
     try:
-        inside = Path(f"/proc/{hub.process.pid}/root") / mount.relative_to("/")
         kiosk = hub.enroll("kiosk")
-        filler = inside / "filler"
-        with open(filler, "wb") as handle:  # fill the hub's filesystem to the last byte
-            try:
-                while True:
-                    handle.write(b"\0" * 65536)
-                    handle.flush()
-            except OSError:
-                pass
+        disk.fill()
         acknowledged, refusals = [], []
         with httpx.Client(base_url=hub.url, headers=bearer(kiosk), timeout=10) as client:
             for _ in range(400):
@@ -188,7 +154,7 @@ def test_a_live_hub_on_a_full_disk_answers_507_and_recovers(tmp_path: Path):
             body = refusals[0].json()
             assert body["error"] == "disk_full" and "disk is full" in body["message"] and "قرص الخادم ممتلئ" in body["message_ar"]
             assert client.get("/api/v1/health").status_code == 200, "reads still work"
-            filler.unlink()  # the space comes back
+            disk.free()  # the space comes back
             deadline = time.monotonic() + 20
             while (answer := client.post("/api/v1/tickets", json={"service_id": 1})).status_code != 201:
                 assert time.monotonic() < deadline, answer.text
@@ -198,7 +164,7 @@ def test_a_live_hub_on_a_full_disk_answers_507_and_recovers(tmp_path: Path):
         assert hub.process.wait(timeout=30) == 0
     finally:
         hub.kill()
-    with sqlite3.connect(after) as conn:
+    with sqlite3.connect(disk.after_stop) as conn:
         stored = {row[0] for row in conn.execute("SELECT id FROM tickets")}
     assert set(acknowledged) <= stored, "every acknowledged ticket is on disk"
     assert "store.disk_full" in hub.log_path.read_text(errors="replace")
