@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 
@@ -33,10 +33,35 @@ TicketIdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 CounterIdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
+def _encodable(value: Any, depth: int = 0) -> bool:
+    """No lone surrogate anywhere (JSON's `"\\ud800"` decodes to one): such text cannot be
+    stored or sent as UTF-8, and once reached SQLite as a 500."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if depth > 64:
+        return True  # deeper than any body we accept; the model refuses it anyway
+    if isinstance(value, dict):
+        return all(_encodable(key, depth + 1) and _encodable(item, depth + 1) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_encodable(item, depth + 1) for item in value)
+    return True
+
+
 class Body(BaseModel):
-    """A request body: unknown fields are refused, not silently dropped."""
+    """A request body: unknown fields are refused, not silently dropped; text must be valid Unicode."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_unencodable_text(cls, data: Any) -> Any:
+        if not _encodable(data):
+            raise ValueError("the body holds text that is not valid Unicode (a lone surrogate such as \\ud800)")
+        return data
 
 
 class HubSettings(BaseModel):

@@ -114,3 +114,29 @@ def test_wrong_methods_and_paths_are_json(hall):
     assert hall.client.get("/api/v1/nothing-here").json()["error"] == "not_found"
     wrong = hall.client.get("/api/v1/tickets/1/finish")
     assert wrong.status_code == 405 and wrong.json()["error"] == "method_not_allowed"
+
+
+LONE_SURROGATE = b'"caf\\udc80e"'  # valid JSON, but no valid Unicode: decodes to a lone surrogate
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "auth"),
+    [
+        ("/api/v1/devices/enroll", b'{"name": ' + LONE_SURROGATE + b', "kind": "kiosk", "code": "x"}', None),
+        ("/api/v1/devices/enroll", b'{"name": "kiosk", "kind": "kiosk", "code": ' + LONE_SURROGATE + b"}", None),
+        ("/api/v1/devices/status", b'{"status": {"printer": ' + LONE_SURROGATE + b"}}", "kiosk"),
+        ("/api/v1/devices/status", b'{"status": {' + LONE_SURROGATE + b': "ok"}}', "kiosk"),
+        ("/api/v1/devices/status", b'{"status": {"deep": [[{"x": ' + LONE_SURROGATE + b"}]]}}", "kiosk"),
+        ("/api/v1/sessions", b'{"username": ' + LONE_SURROGATE + b', "pin": "1111", "counter_id": 1}', "counter"),
+        ("/api/v1/supervisor/check-pin", b'{"pin": ' + LONE_SURROGATE + b"}", "kiosk"),
+    ],
+)
+def test_unencodable_text_in_a_body_is_422_never_500(hall, path, body, auth):
+    """A lone surrogate anywhere in a JSON body is refused 422 with a bilingual error; nothing changes."""
+    headers = {"Content-Type": "application/json", **(hall.enroll(auth) if auth else {})}
+    seq = hall.store.last_seq
+    answer = hall.client.post(path, content=body, headers=headers)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"] == "validation_error" and answer.json()["message_ar"]
+    assert "Unicode" in answer.json()["message"]
+    assert hall.store.last_seq == seq
