@@ -33,7 +33,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from typing import Any
 import platformdirs
 from PySide6.QtCore import (
     QByteArray,
+    QCryptographicHash,
     QElapsedTimer,
     QObject,
     QTimer,
@@ -53,6 +54,9 @@ from PySide6.QtNetwork import (
     QNetworkProxy,
     QNetworkReply,
     QNetworkRequest,
+    QSslCertificate,
+    QSslConfiguration,
+    QSslError,
 )
 from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
 
@@ -69,6 +73,9 @@ UNREACHABLE = "unreachable"
 BAD_RESPONSE = "bad_response"
 RESPONSE_TOO_LARGE = "response_too_large"
 NOT_ENROLLED = "not_enrolled"
+CERTIFICATE_CHANGED = "certificate_changed"
+#: the fingerprint ("sha256:…", as the hub prints it at start) a device must see when it enrolls
+HUB_FINGERPRINT_ENV = "TABOUR_HUB_FINGERPRINT"
 
 #: 401 answers about what the clerk typed, not about the token that carried the request
 _CREDENTIAL_ERRORS = frozenset({"wrong_pin", "locked_out"})
@@ -195,6 +202,17 @@ class StoredDevice:
     token: str
     device_id: int | None = None
     enrolled_at: float | None = None
+    #: "sha256:…" of the HTTPS hub's certificate seen at enrollment: no other is accepted after
+    certificate_fingerprint: str | None = None
+
+
+def certificate_fingerprint(certificate: QSslCertificate) -> str:
+    """"sha256:" and the hex SHA-256 of the certificate's DER bytes, as the hub prints it."""
+    return "sha256:" + bytes(certificate.digest(QCryptographicHash.Algorithm.Sha256).data()).hex()
+
+
+def _fingerprint_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and re.fullmatch(r"sha256:[0-9a-f]{64}", value) else None
 
 
 class TokenStore:
@@ -236,6 +254,7 @@ class TokenStore:
                 token,
                 device_id if isinstance(device_id, int) else None,
                 data.get("enrolled_at") if isinstance(data.get("enrolled_at"), int | float) else None,
+                _fingerprint_or_none(data.get("certificate_fingerprint")),
             )
         except (ValueError, KeyError, TypeError) as error:
             log.warning("ignoring the unreadable device token %s (%s); the device will enroll again", path, error)
@@ -252,6 +271,7 @@ class TokenStore:
                 "token": device.token,
                 "device_id": device.device_id,
                 "enrolled_at": device.enrolled_at,
+                "certificate_fingerprint": device.certificate_fingerprint,
             },
             ensure_ascii=False,
             indent=2,
@@ -561,6 +581,7 @@ class _ReplyContext:
     spec: _RequestSpec
     token_kind: str | None  # "session", "device" or None
     too_large: bool = False
+    refused_certificate: str | None = None  # the fingerprint of a hub certificate not pinned
 
 
 def _check_id(value: Any, what: str) -> int:
@@ -604,6 +625,7 @@ class HubClient(QObject):
         refresh_interval_ms: int = 250,
         ping_interval_ms: int = 15_000,
         max_response_bytes: int = 16 * 1024 * 1024,
+        expected_fingerprint: str | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -620,6 +642,14 @@ class HubClient(QObject):
         )
         self._session_token: str | None = None
         self.session: dict[str, Any] | None = None
+        # HTTPS: the hub's certificate is pinned, never checked against the system's authorities
+        # (a branch has none); see `_certificate_accepted`.
+        self.tls = self.hub_url.startswith("https://")
+        given = expected_fingerprint or os.environ.get(HUB_FINGERPRINT_ENV) or None
+        if given is not None and _fingerprint_or_none(given.strip().lower()) is None:
+            raise ValueError(f"the hub fingerprint must be sha256: and 64 hex digits, got {given[:80]!r}")
+        self.expected_fingerprint = given.strip().lower() if given else None
+        self._first_fingerprint: str | None = None  # seen before enrollment, pinned by it
 
         self._nam = QNetworkAccessManager(self)
         # The hub is on the LAN: a system-wide proxy must not stand in between.
@@ -627,6 +657,7 @@ class HubClient(QObject):
         # Connected to bound methods, never lambdas: Qt then drops the connections when this
         # client is destroyed, instead of calling into a half-destroyed object.
         self._nam.finished.connect(self._on_reply_finished)
+        self._nam.sslErrors.connect(self._on_ssl_errors)
         self._replies: dict[QNetworkReply, _ReplyContext] = {}
         self._max_response_bytes = max_response_bytes
         self._enroll_waiters: list[Callable[[HubError | None], None]] | None = None
@@ -734,6 +765,7 @@ class HubClient(QObject):
                     self._device = StoredDevice(
                         self.hub_url, name, kind_value, answer["token"],
                         device_id if isinstance(device_id, int) else None, time.time(),
+                        self._first_fingerprint if self.tls else None,
                     )
                     self.tokens.save(self._device)
                     public = {key: value for key, value in answer.items() if key != "token"}
@@ -844,6 +876,8 @@ class HubClient(QObject):
                     query.addQueryItem(str(key), str(value))
             url.setQuery(query)
         request = QNetworkRequest(url)
+        if self.tls:
+            request.setSslConfiguration(self._ssl_configuration())
         request.setTransferTimeout(self.timeout_ms)
         request.setRawHeader(b"Accept", b"application/json")
         if token is not None:
@@ -856,6 +890,58 @@ class HubClient(QObject):
         spec.handle.reply = reply
         self._replies[reply] = _ReplyContext(spec, token_kind)
         reply.downloadProgress.connect(self._on_download_progress)
+
+    # ---- the pinned certificate --------------------------------------------------------
+
+    @staticmethod
+    def _ssl_configuration() -> QSslConfiguration:
+        """No certificate authority at all: every handshake comes to `_certificate_accepted`,
+        which takes the one certificate this device pinned (a CA-signed impostor included)."""
+        configuration = QSslConfiguration.defaultConfiguration()
+        configuration.setCaCertificates([])
+        return configuration
+
+    @property
+    def pinned_fingerprint(self) -> str | None:
+        return self._device.certificate_fingerprint if self._device is not None else None
+
+    def _certificate_accepted(self, certificate: QSslCertificate) -> bool:
+        """Before a byte of the request is sent: is this the hub's certificate?"""
+        if certificate.isNull():
+            return False
+        seen = certificate_fingerprint(certificate)
+        pinned = self.pinned_fingerprint or self.expected_fingerprint
+        if pinned is not None:
+            if seen != pinned:
+                return False
+            if self._device is None:
+                self._first_fingerprint = seen  # the one given beforehand: the enrollment pins it
+            return True
+        if self._device is not None:
+            # Enrolled before pins were kept: pin what the hub shows now.
+            self._device = replace(self._device, certificate_fingerprint=seen)
+            self.tokens.save(self._device)
+            return True
+        # Not enrolled yet: the first certificate is the one the enrollment will pin.
+        if self._first_fingerprint is None:
+            log.info("the hub's certificate is %s; this device pins it when it enrolls", seen)
+        self._first_fingerprint = seen
+        return True
+
+    def _certificate_refused(self, certificate: QSslCertificate) -> HubError:
+        seen = certificate_fingerprint(certificate) if not certificate.isNull() else "none"
+        expected = self.pinned_fingerprint or self.expected_fingerprint or "?"
+        log.error("the hub at %s shows certificate %s, not the pinned %s; nothing was sent", self.hub_url, seen, expected)
+        return HubError.from_catalogue(0, CERTIFICATE_CHANGED, "error.certificate_changed", expected=expected, seen=seen)
+
+    def _on_ssl_errors(self, reply: QNetworkReply, errors: list[QSslError]) -> None:
+        certificate = reply.sslConfiguration().peerCertificate()
+        if self._certificate_accepted(certificate):
+            reply.ignoreSslErrors()
+            return
+        context = self._replies.get(reply)
+        if context is not None:
+            context.refused_certificate = certificate_fingerprint(certificate) if not certificate.isNull() else "none"
 
     def _on_download_progress(self, received: int, total: int) -> None:
         reply = self.sender()
@@ -889,6 +975,8 @@ class HubClient(QObject):
 
     def _decode(self, reply: QNetworkReply, context: _ReplyContext) -> tuple[Any, HubError | None]:
         status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+        if context.refused_certificate is not None:
+            return None, self._certificate_refused(reply.sslConfiguration().peerCertificate())
         if context.too_large:
             return None, HubError.from_catalogue(status or 0, RESPONSE_TOO_LARGE, "error.response_too_large")
         if status is None:
@@ -1190,6 +1278,9 @@ class HubClient(QObject):
             return
         socket = QWebSocket("", QWebSocketProtocol.Version.VersionLatest, self)
         socket.setProxy(QNetworkProxy(QNetworkProxy.ProxyType.NoProxy))
+        if self.tls:
+            socket.setSslConfiguration(self._ssl_configuration())
+            socket.sslErrors.connect(self._on_socket_ssl_errors)
         socket.setMaxAllowedIncomingMessageSize(min(self._max_response_bytes, 4 * 1024 * 1024))
         request = QNetworkRequest(self._events_url(self.state.seq))
         # The token goes in the header, not the query string, so it stays out of access logs.
@@ -1216,6 +1307,16 @@ class HubClient(QObject):
             socket.deleteLater()
         if was_live:
             self.disconnected.emit()
+
+    def _on_socket_ssl_errors(self, errors: list[QSslError]) -> None:
+        socket = self.sender()
+        if socket is None or socket is not self._socket:
+            return
+        certificate = socket.sslConfiguration().peerCertificate()  # type: ignore[union-attr]
+        if self._certificate_accepted(certificate):
+            socket.ignoreSslErrors()  # type: ignore[union-attr]
+        else:
+            self.error.emit(self._certificate_refused(certificate))
 
     def _on_socket_connected(self) -> None:
         socket = self.sender()

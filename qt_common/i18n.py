@@ -424,6 +424,13 @@ _SHARED: dict[str, tuple[str, str]] = {
     "hub.offline": ("غير متصل", "Offline"),
     # errors the client produces itself (the hub sends its own in both languages)
     "error.unreachable": ("تعذّر الوصول إلى الخادم.", "The hub cannot be reached."),
+    "error.certificate_changed": (
+        "شهادة الخادم ليست التي سُجّل بها هذا الجهاز، فلم يُرسَل إليه شيء؛ قد يكون جهاز آخر ينتحل صفة الخادم. "
+        "إن استُبدلت شهادة الخادم فعلاً فأعد تسجيل هذا الجهاز. (المتوقَّع {expected}، المعروض {seen})",
+        "The hub's certificate is not the one this device enrolled with, so nothing was sent to it; another machine "
+        "may be posing as the hub. If the hub's certificate was really replaced, enroll this device again. "
+        "(expected {expected}, shown {seen})",
+    ),
     "error.bad_response": ("وصل ردّ غير صالح من الخادم.", "The hub sent an answer that cannot be read."),
     "error.response_too_large": ("ردّ الخادم أكبر من المسموح.", "The hub's answer is too large."),
     "error.not_enrolled": (
