@@ -5,6 +5,11 @@ Calm and high-contrast: white and very light grey surfaces, the Saudi flag green
 56 px, and a visible focus ring for keyboard users. Every text/background pair used
 here meets WCAG AA (4.5:1); tests/qt_common/test_theme.py proves it.
 
+A button's min-height is of its contents, inside the padding and the border: it is set so
+the whole button is a touch target of TOUCH_TARGET_PX, no taller. There is no min-width: a
+style sheet's min-width overrides the minimum a layout would keep for the button's text, and
+squeezed layouts then cut labels; `widgets.TextButton` keeps that minimum instead.
+
 Widgets pick a style through dynamic properties rather than their own stylesheets:
 `set_role(button, "primary")`, `set_status(badge, "paused")`.
 """
@@ -268,7 +273,7 @@ def stylesheet() -> str:
 QWidget {{ color: {c.text}; }}
 QMainWindow, QDialog {{ background: {c.window}; }}
 QPushButton {{
-    min-height: {TOUCH_TARGET_PX}px; min-width: {TOUCH_TARGET_PX}px; padding: 8px 24px;
+    min-height: {TOUCH_TARGET_PX - 2 * 8 - 2 * 2}px; padding: 8px 24px;
     background: {c.surface}; color: {c.text};
     border: 2px solid {c.border}; border-radius: 10px;
 }}

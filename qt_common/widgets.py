@@ -10,12 +10,16 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
+    QStyle,
+    QStyleOptionButton,
     QVBoxLayout,
     QWidget,
 )
@@ -129,23 +133,37 @@ class OfflineBanner(QFrame):
         self.english_label.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.arabic_detail = QLabel(tr_in(Language.AR, "hub.connecting_detail"), self)
         self.english_detail = QLabel(tr_in(Language.EN, "hub.connecting_detail"), self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 10, 16, 10)
-        for label, bold in (
-            (self.arabic_label, True),
-            (self.arabic_detail, False),
-            (self.english_label, True),
-            (self.english_detail, False),
-        ):
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(16, 10, 16, 10)
+        for label in (self.arabic_label, self.arabic_detail, self.english_label, self.english_detail):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            label.setFont(theme.app_font(18 if bold else 13, bold=bold))
-            layout.addWidget(label)
+            label.setWordWrap(True)
+        self._dense: bool | None = None
+        self.set_dense(False)
         self._online = True
         self._show_timer = QTimer(self)
         self._show_timer.setSingleShot(True)
         self._show_timer.setInterval(max(0, int(grace_ms)))
         self._show_timer.timeout.connect(self.show)
         self.hide()
+
+    def set_dense(self, dense: bool) -> None:
+        """Arabic above English, or (on a short window) the two languages side by side, smaller."""
+        if dense == self._dense:
+            return
+        self._dense = dense
+        places = (
+            ((self.arabic_label, 0, 0), (self.arabic_detail, 1, 0), (self.english_label, 0, 1), (self.english_detail, 1, 1))
+            if dense
+            else ((self.arabic_label, 0, 0), (self.arabic_detail, 1, 0), (self.english_label, 2, 0), (self.english_detail, 3, 0))
+        )
+        for label, row, column in places:
+            self._grid.removeWidget(label)
+            self._grid.addWidget(label, row, column)
+            bold = label in (self.arabic_label, self.english_label)
+            label.setFont(theme.app_font((15 if dense else 18) if bold else (12 if dense else 13), bold=bold))
+        self._grid.setContentsMargins(*((12, 4, 12, 4) if dense else (16, 10, 16, 10)))
+        self._grid.setVerticalSpacing(0 if dense else 6)
 
     @property
     def online(self) -> bool:
@@ -228,7 +246,53 @@ class StatusBadge(QLabel):
         self.setText(text)
 
 
-class LanguageToggle(QPushButton):
+def refresh_size_hints(root: QWidget) -> None:
+    """Forget the sizes layouts keep for `root`'s widgets, so hints asked now are current.
+
+    A layout caches each widget's minimum; a widget out of sight (a stack's other pages)
+    never gets the layout request that would refresh it after its fonts or sizes change.
+    """
+    for widget in (*root.findChildren(QWidget), root):
+        widget.updateGeometry()
+    for layout in root.findChildren(QLayout):
+        layout.invalidate()
+
+
+class TextButton(QPushButton):
+    """A push button that is never narrower than its text as it is drawn.
+
+    QPushButton sizes itself by the text's size from QFontMetrics.size(), measured before a
+    style sheet's font is applied; under the theme a bold label can come out a few pixels
+    short of its `horizontalAdvance`, and its minimum size leaves out the text altogether, so
+    a squeezed layout cut labels ("سجيل الخرو", "ompact moc"). This one adds what the text
+    really needs to the style's padding and borders, in both hints.
+    """
+
+    def _text_width_needed(self, hint: QSize) -> int:
+        text = self.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        if not text:
+            return 0
+        option = QStyleOptionButton()
+        option.initFrom(self)
+        option.rect = QRect(0, 0, max(hint.width(), 1), max(hint.height(), 1))
+        option.text = self.text()
+        contents = self.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, self)
+        chrome = option.rect.width() - contents.width()
+        needed = max(self.fontMetrics().horizontalAdvance(line) for line in text.split("\n"))
+        if not self.icon().isNull():
+            needed += self.iconSize().width() + 4
+        return needed + chrome + 1
+
+    def sizeHint(self) -> QSize:  # noqa: N802 — Qt's name
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self._text_width_needed(hint)), hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 — Qt's name
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self._text_width_needed(hint)), hint.height())
+
+
+class LanguageToggle(TextButton):
     """Shows the other language's name ("English" / "العربية"); a press switches to it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
