@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtCore import QMargins, QRect, Qt, QTimer
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QFrame,
-    QScrollArea,
     QHBoxLayout,
+    QScrollArea,
+    QSizePolicy,
     QLabel,
-    QPushButton,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 from qt_common import theme
 from qt_common.hub_client import HubClient, HubError
 from qt_common.i18n import both, language_notifier, parse_language, set_language, tr
-from qt_common.widgets import LanguageToggle, MessageBar, OfflineBanner, StatusBadge
+from qt_common.widgets import LanguageToggle, MessageBar, OfflineBanner, StatusBadge, TextButton, refresh_size_hints
 
 from counter_ui.hall import HallView
 from counter_ui.model import CounterModel
@@ -54,6 +55,11 @@ TICK_MS = 1000
 QUEUE_REFRESH_MS = 15_000
 COMPACT_SIZE = (760, 96)
 FULL_SIZE = (1280, 800)
+#: Below this width the queue and figures leave the counter's page for a tab of their own.
+NARROW_WIDTH_PX = 1000
+#: Below this height the ticket and the call button take less room (a 1366×768 laptop).
+DENSE_HEIGHT_PX = 800
+HALL_TAB, QUEUE_TAB = 1, 2
 
 
 class CounterWindow(QWidget):
@@ -82,19 +88,20 @@ class CounterWindow(QWidget):
         self.clerk = QLabel()
         theme.set_role(self.clerk, theme.Role.MUTED)
         self.status_badge = StatusBadge()
-        self.compact_button = QPushButton()
+        self.compact_button = TextButton()
         self.compact_button.clicked.connect(lambda: self.set_compact(True))
         self.language_toggle = LanguageToggle()
-        self.logout_button = QPushButton()
+        self.logout_button = TextButton()
         self.logout_button.clicked.connect(self.model.logout)
         header = QHBoxLayout()
         header.setContentsMargins(4, 0, 4, 0)
         header.setSpacing(12)
-        titles = QVBoxLayout()
-        titles.setSpacing(0)
-        titles.addWidget(self.title)
-        titles.addWidget(self.clerk)
-        header.addLayout(titles)
+        # The clerk's name under the counter's name, or beside it on a short window.
+        self.titles = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.titles.setSpacing(0)
+        self.titles.addWidget(self.title)
+        self.titles.addWidget(self.clerk)
+        header.addLayout(self.titles)
         header.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addStretch(1)
         header.addWidget(self.compact_button)
@@ -123,25 +130,39 @@ class CounterWindow(QWidget):
         work_start = QVBoxLayout()
         work_start.addWidget(self.ticket_stack, 1)
         work_start.addWidget(self.actions)
-        work_end = QVBoxLayout()
-        work_end.addWidget(self.queue_panel, 1)
-        work_end.addWidget(self.figures_panel)
+        # The queue and the clerk's figures stand beside the ticket on a wide window; on a
+        # narrow one (a demo's column, a small laptop) they move to a tab of their own.
+        self.work_end = QVBoxLayout()
+        self.work_end.addWidget(self.queue_panel, 1)
+        self.work_end.addWidget(self.figures_panel)
         serving = QWidget()
         serving_layout = QHBoxLayout(serving)
         serving_layout.setContentsMargins(0, 0, 0, 0)
         serving_layout.addLayout(work_start, 3)
-        serving_layout.addLayout(work_end, 2)
+        serving_layout.addLayout(self.work_end, 2)
+        self.serving_layout = serving_layout
         self.serving_page = serving
+        self.queue_page = QWidget()
+        self.queue_page_layout = QVBoxLayout(self.queue_page)
+        self.queue_page_layout.setContentsMargins(0, 0, 0, 0)
+        self._narrow = False
+        self._dense = False
         self.tabs = QTabWidget()
         self.tabs.addTab(serving, "")
         self.tabs.addTab(self.hall, "")
+        self.tabs.addTab(self.queue_page, "")
+        self.tabs.setTabVisible(QUEUE_TAB, False)
         self.tabs.tabBar().setMinimumHeight(theme.TOUCH_TARGET_PX - 8)
+        self.queue_panel.counted.connect(self._show_queue_count)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self.login_page)
         self.pages.addWidget(self.tabs)
         # Outside the stack: a stack is as tall as its tallest page, and the strip must be small.
         self.compact_bar.hide()
+
+        for stack in (self.pages, self.tabs):
+            size_by_current_page(stack)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -153,7 +174,7 @@ class CounterWindow(QWidget):
         self.page_scroll = QScrollArea()
         self.page_scroll.setWidgetResizable(True)
         self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.page_scroll.setWidget(self.pages)
+        self.page_scroll.setWidget(_PageHolder(self.pages))
         layout.addWidget(self.page_scroll, 1)
         layout.addWidget(self.compact_bar)
 
@@ -208,8 +229,92 @@ class CounterWindow(QWidget):
         self.compact_button.setText(tr("counter_ui.compact"))
         self.logout_button.setText(tr("counter_ui.logout"))
         self.tabs.setTabText(0, tr("counter_ui.tab.counter"))
-        self.tabs.setTabText(1, tr("counter_ui.tab.hall"))
+        self.tabs.setTabText(HALL_TAB, tr("counter_ui.tab.hall"))
+        self._show_queue_count(len(self.model.queue()))
         self.refresh()
+
+    def _show_queue_count(self, count: int) -> None:
+        self.tabs.setTabText(QUEUE_TAB, tr("counter_ui.tab.queue", n=count))
+
+    # ---- fitting the window it has --------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 — Qt's name
+        super().resizeEvent(event)
+        if not self._compact:
+            self.fit_layout_to(self.width(), self.height())
+
+    def fit_layout_to(self, width: int, height: int) -> None:
+        """Lay the page out for a window of `width` × `height`: beside or in a tab, roomy or dense."""
+        narrow = width < NARROW_WIDTH_PX
+        self._set_narrow(narrow)
+        dense = height < DENSE_HEIGHT_PX
+        if dense != self._dense:
+            self._dense = dense
+            for part in (self.ticket_card, self.actions, self.paused_card, self.login_page, self.offline_banner):
+                part.set_dense(dense)
+            self.title.setFont(theme.app_font(16 if dense else 18, bold=True))
+            self.tabs.tabBar().setMinimumHeight(theme.TOUCH_TARGET_PX - (16 if dense else 8))
+        # Side by side only where the header has the width for it.
+        beside = dense and not narrow
+        self.titles.setDirection(QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom)
+        self.titles.setSpacing(16 if beside else 0)
+
+    @property
+    def narrow(self) -> bool:
+        return self._narrow
+
+    def _set_narrow(self, narrow: bool) -> None:
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        target = self.queue_page_layout if narrow else self.work_end
+        for panel, stretch in ((self.queue_panel, 1), (self.figures_panel, 0)):
+            self.work_end.removeWidget(panel)
+            self.queue_page_layout.removeWidget(panel)
+            target.addWidget(panel, stretch)
+        self.serving_layout.setStretchFactor(self.work_end, 0 if narrow else 2)
+        self.hall.set_narrow(narrow)
+        if not narrow and self.tabs.currentIndex() == QUEUE_TAB:
+            self.tabs.setCurrentIndex(0)
+        self._update_tabs()
+
+    def _update_tabs(self) -> None:
+        supervisor = self.model.logged_in and self.model.is_supervisor
+        self.tabs.setTabVisible(HALL_TAB, supervisor)
+        self.tabs.setTabVisible(QUEUE_TAB, self._narrow)
+        self.tabs.tabBar().setVisible(supervisor or self._narrow)
+
+    def minimum_size_at(self, width: int, height: int):
+        """The smallest full window, once laid out for `width` × `height` (narrow, dense or not)."""
+        self.fit_layout_to(width, height)
+        refresh_size_hints(self)
+        return self.content_minimum_size()
+
+    def compact_minimum_size(self):
+        """The smallest window the compact strip fits in."""
+        from PySide6.QtCore import QSize
+
+        hint = self.compact_bar.minimumSizeHint()
+        return QSize(max(hint.width() + 8, COMPACT_SIZE[0]), max(hint.height() + 8, COMPACT_SIZE[1]))
+
+    def content_minimum_size(self):
+        """The smallest window that shows the current page whole, without scrolling.
+
+        The page sits in a scroll area (the last resort on a screen too small for it), so the
+        window's own minimum does not say this; a launcher tiling windows needs it.
+        """
+        from PySide6.QtCore import QSize
+
+        margins = QMargins(12, 8, 12, 8)  # the full view's (compact mode has its own)
+        page = self.pages.minimumSizeHint()
+        header = self.header.minimumSizeHint()
+        spacing = self.layout().spacing()
+        width = max(page.width(), header.width()) + margins.left() + margins.right()
+        height = header.height() + spacing + page.height() + margins.top() + margins.bottom()
+        for extra in (self.offline_banner, self.message_bar):
+            if extra.isVisible():
+                height += extra.sizeHint().height() + spacing
+        return QSize(width, height)
 
     def refresh(self, *_: object) -> None:
         counter = self.model.counter
@@ -241,11 +346,9 @@ class CounterWindow(QWidget):
             self.login_page.username.setFocus()
         else:
             self.pages.setCurrentWidget(self.tabs)
-            supervisor = self.model.is_supervisor
-            self.tabs.setTabVisible(1, supervisor)
-            self.tabs.tabBar().setVisible(supervisor)
+            self._update_tabs()
             self.tabs.setCurrentIndex(0)
-            if supervisor:
+            if self.model.is_supervisor:
                 self.hall.start()
         self.refresh()
 
@@ -346,6 +449,56 @@ class CounterWindow(QWidget):
                 self.setGeometry(self._full_geometry)
             if was_visible:
                 self.show()  # changing window flags hides a window
+
+
+class _PageHolder(QWidget):
+    """Holds the pages in the scroll area and gives them all its room.
+
+    Without a layout of its own it asks for no height-for-width: a scroll area that sees one
+    sizes its page by the tallest tab's wrapped text (the hall's tables, out of sight), and
+    the serving page scrolled for nothing. Its minimum is the pages' minimum.
+    """
+
+    def __init__(self, child: QWidget) -> None:
+        super().__init__()
+        self.child = child
+        child.setParent(self)
+
+    def minimumSizeHint(self):  # noqa: N802 — Qt's name
+        return self.child.minimumSizeHint()
+
+    def sizeHint(self):  # noqa: N802 — Qt's name
+        return self.child.minimumSizeHint()
+
+    def event(self, event) -> bool:  # noqa: ANN001
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().event(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 — Qt's name
+        self.child.setGeometry(self.rect())
+
+
+def size_by_current_page(stack: QStackedWidget | QTabWidget) -> None:
+    """Let only the page on show set the minimum size of `stack`.
+
+    A stack is otherwise as large as its largest page: the login form and the hall's four
+    tables would make the serving page scroll on a small screen. A page out of sight takes
+    the Ignored policy, which a layout does not ask for a minimum.
+    """
+
+    def follow(_index: int = -1) -> None:
+        current = stack.currentWidget()
+        for index in range(stack.count()):
+            page = stack.widget(index)
+            policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+            page.updateGeometry()
+
+    stack.currentChanged.connect(follow)
+    follow()
 
 
 def build_counter_window(

@@ -15,10 +15,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,6 +29,7 @@ from qt_common import theme
 from qt_common.dates import format_time
 from qt_common.hub_client import HubError
 from qt_common.i18n import current_language, format_duration, language_notifier, ltr, tr
+from qt_common.widgets import TextButton
 
 from counter_ui.model import CounterModel
 from counter_ui.strings import explain
@@ -86,7 +87,8 @@ class HallView(QWidget):
         self.stats_at: datetime | None = None
         self.summary = QLabel()
         self.summary.setFont(theme.app_font(16, bold=True))
-        self.refresh_button = QPushButton()
+        self.summary.setWordWrap(True)
+        self.refresh_button = TextButton()
         self.refresh_button.clicked.connect(model.load_stats)
         self.updated = QLabel()
         theme.set_role(self.updated, theme.Role.MUTED)
@@ -104,22 +106,24 @@ class HallView(QWidget):
         top.addWidget(self.summary, 1)
         top.addWidget(self.updated)
         top.addWidget(self.refresh_button)
-        live = QHBoxLayout()
-        for title, table, stretch in ((self.services_title, self.services, 1), (self.counters_title, self.counters, 1)):
+        # Side by side on a wide window, one above the other on a narrow one (set_narrow).
+        self.live = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        # Services' names are long, counters' short: the services take the larger share.
+        for title, table, stretch in ((self.services_title, self.services, 3), (self.counters_title, self.counters, 2)):
             column = QVBoxLayout()
             column.addWidget(title)
             column.addWidget(table, 1)
-            live.addLayout(column, stretch)
-        kpis = QHBoxLayout()
+            self.live.addLayout(column, stretch)
+        self.kpis = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         for title, table, stretch in ((self.kpi_services_title, self.kpi_services, 2), (self.kpi_clerks_title, self.kpi_clerks, 1)):
             column = QVBoxLayout()
             column.addWidget(title)
             column.addWidget(table, 1)
-            kpis.addLayout(column, stretch)
+            self.kpis.addLayout(column, stretch)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(live, 3)
-        layout.addLayout(kpis, 2)
+        layout.addLayout(self.live, 3)
+        layout.addLayout(self.kpis, 2)
 
         self._redraw = QTimer(self)
         self._redraw.setSingleShot(True)
@@ -133,6 +137,12 @@ class HallView(QWidget):
         model.stats_loaded.connect(self.on_stats)
         language_notifier().language_changed.connect(self.retranslate)
         self.retranslate()
+
+    def set_narrow(self, narrow: bool) -> None:
+        """Tables one above the other when the window is too narrow for two side by side."""
+        direction = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        for row in (self.live, self.kpis):
+            row.setDirection(direction)
 
     def start(self) -> None:
         """Begin following (the window calls this when a supervisor logs in)."""

@@ -41,6 +41,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # tabs
     "counter_ui.tab.counter": ("الشباك", "Counter"),
     "counter_ui.tab.hall": ("الصالة", "Hall"),
+    "counter_ui.tab.queue": ("الانتظار ({n})", "Queue ({n})"),
     # actions
     "counter_ui.action.call_next": ("نداء التالي", "Call next"),
     "counter_ui.action.recall": ("إعادة النداء", "Recall"),

@@ -39,7 +39,7 @@ from qt_common.i18n import (
     tr,
     tr_plural,
 )
-from qt_common.widgets import StatusBadge, TicketNumberLabel
+from qt_common.widgets import StatusBadge, TextButton, TicketNumberLabel
 
 from counter_ui.model import PAUSE_REASONS, CounterModel
 from counter_ui.strings import SHORTCUTS
@@ -135,7 +135,7 @@ class LoginPage(QWidget):
         self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
         self.pin.setValidator(QRegularExpressionValidator(QRegularExpression(r"[0-9]{0,12}"), self.pin))
         self.pin.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.submit = QPushButton()
+        self.submit = TextButton()
         theme.set_role(self.submit, theme.Role.PRIMARY)
         self.submit.setMinimumHeight(theme.TOUCH_TARGET_PX + 8)
         self.submit.clicked.connect(self.try_login)
@@ -146,7 +146,7 @@ class LoginPage(QWidget):
         self.enroll_prompt = label()
         self.enroll_code = QLineEdit()
         self.enroll_code.setMaxLength(64)
-        self.enroll_submit = QPushButton()
+        self.enroll_submit = TextButton()
         self.enroll_submit.clicked.connect(lambda: self.enroll_requested.emit(self.enroll_code.text().strip()))
         enroll_layout = QVBoxLayout(self.enroll_box)
         enroll_layout.setContentsMargins(0, 0, 0, 0)
@@ -159,22 +159,18 @@ class LoginPage(QWidget):
 
         box = card()
         box.setMaximumWidth(620)
-        form = QVBoxLayout(box)
-        form.setContentsMargins(32, 28, 32, 28)
-        form.setSpacing(10)
-        form.addWidget(self.title)
-        for caption, field in (
-            (self.counter_caption, self.counter_combo),
-            (self.username_caption, self.username),
-            (self.pin_caption, self.pin),
-        ):
-            form.addWidget(caption)
-            form.addWidget(field)
-            if field is self.counter_combo:
-                form.addWidget(self.counter_note)
-        form.addSpacing(8)
-        form.addWidget(self.submit)
-        form.addWidget(self.enroll_box)
+        self.form = QVBoxLayout(box)
+        self.form.setContentsMargins(32, 28, 32, 28)
+        self.form.setSpacing(10)
+        self.form.addWidget(self.title)
+        self.fields = QGridLayout()
+        self.fields.setSpacing(10)
+        self.form.addLayout(self.fields)
+        self.form.addSpacing(8)
+        self.form.addWidget(self.submit)
+        self.form.addWidget(self.enroll_box)
+        self._dense: bool | None = None
+        self.set_dense(False)
 
         outer = QVBoxLayout(self)
         outer.addStretch(1)
@@ -189,6 +185,33 @@ class LoginPage(QWidget):
         model.busy_changed.connect(lambda busy: self.submit.setEnabled(not busy))
         language_notifier().language_changed.connect(self.retranslate)
         self.retranslate()
+
+    def set_dense(self, dense: bool) -> None:
+        """Captions above their fields, or beside them on a short window."""
+        if dense == self._dense:
+            return
+        self._dense = dense
+        rows = ((self.counter_caption, self.counter_combo), (self.username_caption, self.username), (self.pin_caption, self.pin))
+        for caption, field in rows:
+            self.fields.removeWidget(caption)
+            self.fields.removeWidget(field)
+        self.fields.removeWidget(self.counter_note)
+        line = 0
+        for caption, field in rows:
+            if dense:
+                self.fields.addWidget(caption, line, 0)
+                self.fields.addWidget(field, line, 1)
+            else:
+                self.fields.addWidget(caption, line, 0, 1, 2)
+                line += 1
+                self.fields.addWidget(field, line, 0, 1, 2)
+            line += 1
+            if field is self.counter_combo:
+                self.fields.addWidget(self.counter_note, line, 0, 1, 2)
+                line += 1
+        self.fields.setColumnStretch(1, 1)
+        self.form.setContentsMargins(*((24, 12, 24, 12) if dense else (32, 28, 32, 28)))
+        self.form.setSpacing(6 if dense else 10)
 
     def retranslate(self, *_: object) -> None:
         self.title.setText(tr("counter_ui.login.title"))
@@ -282,6 +305,7 @@ class TicketCard(QFrame):
         facts.addWidget(self.waited)
         facts.addWidget(self.recalls)
         facts.addStretch(1)
+        self.facts = facts
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 8)
         layout.setSpacing(2)
@@ -293,9 +317,25 @@ class TicketCard(QFrame):
         for widget in (self.timer, self.transferred, self.empty_title, self.empty_hint):
             layout.addWidget(widget)
         layout.addStretch(1)
+        self.column = layout
         model.ticket_changed.connect(self.refresh)
         language_notifier().language_changed.connect(self.refresh)
         self.refresh()
+
+    def set_dense(self, dense: bool) -> None:
+        """Smaller figures for a short window, so the steps below stay on screen."""
+        self.number.setFont(theme.app_font(36 if dense else 48, bold=True))
+        self.timer.setFont(theme.app_font(16 if dense else 19, bold=True))
+        self.service.setFont(theme.app_font(14 if dense else 16, bold=True))
+        self.waited.setFont(theme.app_font(13 if dense else 15))
+        self.column.setContentsMargins(*((16, 4, 16, 4) if dense else (16, 8, 16, 8)))
+        # Dense: the running time joins the waited time and the recalls on one line.
+        self.facts.removeWidget(self.timer)
+        self.column.removeWidget(self.timer)
+        if dense:
+            self.facts.insertWidget(1, self.timer)
+        else:
+            self.column.insertWidget(self.column.indexOf(self.transferred), self.timer)
 
     def refresh(self, *_: object) -> None:
         ticket = self.model.ticket
@@ -356,25 +396,23 @@ class ActionPanel(QWidget):
     def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.call_next = QPushButton()
+        self.call_next = TextButton()
         theme.set_role(self.call_next, theme.Role.PRIMARY)
-        self.call_next.setMinimumHeight(CALL_BUTTON_PX)
-        # A widget's own font loses to the application stylesheet; its own sheet does not.
-        self.call_next.setStyleSheet("QPushButton { font-size: 24pt; font-weight: bold; }")
         self.call_next.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.recall = QPushButton()
-        self.start = QPushButton()
-        self.finish = QPushButton()
-        self.no_show = QPushButton()
-        self.transfer = QPushButton()
-        self.pause = QPushButton()
+        self.set_dense(False)
+        self.recall = TextButton()
+        self.start = TextButton()
+        self.finish = TextButton()
+        self.no_show = TextButton()
+        self.transfer = TextButton()
+        self.pause = TextButton()
         theme.set_role(self.start, theme.Role.PRIMARY)
         theme.set_role(self.finish, theme.Role.PRIMARY)
         theme.set_role(self.no_show, theme.Role.DANGER)
         self.number_input = QLineEdit()
         self.number_input.setMaxLength(12)
         self.number_input.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.call_number = QPushButton()
+        self.call_number = TextButton()
 
         self.call_next.clicked.connect(model.call_next)
         self.recall.clicked.connect(model.recall)
@@ -408,6 +446,13 @@ class ActionPanel(QWidget):
             signal.connect(self.refresh)
         language_notifier().language_changed.connect(self.retranslate)
         self.retranslate()
+
+    def set_dense(self, dense: bool) -> None:
+        """A lower Call next for a short window; still the largest target on the page."""
+        self.call_next.setMinimumHeight(theme.TOUCH_TARGET_PX + 8 if dense else CALL_BUTTON_PX)
+        # A widget's own font loses to the application stylesheet; its own sheet does not.
+        size = 20 if dense else 24
+        self.call_next.setStyleSheet(f"QPushButton {{ font-size: {size}pt; font-weight: bold; }}")
 
     def retranslate(self, *_: object) -> None:
         self.call_next.setText(with_shortcut("counter_ui.action.call_next", "call_next"))
@@ -451,6 +496,8 @@ class ActionPanel(QWidget):
 class QueuePanel(QFrame):
     """This counter's waiting visitors, live, with those past their service's target wait marked."""
 
+    counted = Signal(int)  # how many wait, after each redraw
+
     def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
@@ -489,6 +536,7 @@ class QueuePanel(QFrame):
         self.title.setText(tr("counter_ui.queue.title"))
         queue = self.model.queue()
         self.count.setText(tr("counter_ui.queue.count", n=len(queue)))
+        self.counted.emit(len(queue))
         breaches = [t for t in queue if self.model.is_breach(t)]
         self.breaches.setVisible(bool(breaches))
         self.breaches.setText(tr("counter_ui.queue.breaches", n=len(breaches)))
@@ -565,7 +613,7 @@ class PausedCard(QFrame):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reason = label(size_pt=22, bold=True)
         self.reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.resume = QPushButton()
+        self.resume = TextButton()
         theme.set_role(self.resume, theme.Role.PRIMARY)
         self.resume.setMinimumHeight(CALL_BUTTON_PX)
         self.resume.setStyleSheet("QPushButton { font-size: 22pt; font-weight: bold; }")
@@ -582,6 +630,11 @@ class PausedCard(QFrame):
         model.busy_changed.connect(self.refresh)
         language_notifier().language_changed.connect(self.refresh)
         self.refresh()
+
+    def set_dense(self, dense: bool) -> None:
+        self.layout().setContentsMargins(*((16, 8, 16, 8) if dense else (24, 24, 24, 24)))
+        self.resume.setMinimumHeight(theme.TOUCH_TARGET_PX + 8 if dense else CALL_BUTTON_PX)
+        theme.set_role(self.title, theme.Role.HEADING if dense else theme.Role.TITLE)
 
     def refresh(self, *_: object) -> None:
         self.title.setText(tr("counter_ui.paused.title"))
@@ -617,10 +670,10 @@ class TransferDialog(QDialog):
         self.list.itemDoubleClicked.connect(lambda _item: self.accept_choice())
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
         self.empty = label(theme.Role.MUTED)
-        self.submit = QPushButton()
+        self.submit = TextButton()
         theme.set_role(self.submit, theme.Role.PRIMARY)
         self.submit.clicked.connect(self.accept_choice)
-        self.cancel = QPushButton()
+        self.cancel = TextButton()
         self.cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -700,7 +753,7 @@ class PauseDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         for reason in PAUSE_REASONS:
-            button = QPushButton()
+            button = TextButton()
             button.setMinimumHeight(theme.TOUCH_TARGET_PX + 8)
             button.setStyleSheet("QPushButton { font-size: 18pt; font-weight: bold; }")
             button.clicked.connect(lambda _checked=False, r=reason: self.choose(r))
@@ -709,13 +762,13 @@ class PauseDialog(QDialog):
         self.other_caption = label()
         self.other = QLineEdit()
         self.other.setMaxLength(80)
-        self.other_submit = QPushButton()
+        self.other_submit = TextButton()
         self.other_submit.clicked.connect(lambda: self.choose(self.other.text()))
         self.other.returnPressed.connect(lambda: self.choose(self.other.text()))
         row = QHBoxLayout()
         row.addWidget(self.other, 1)
         row.addWidget(self.other_submit)
-        self.cancel = QPushButton()
+        self.cancel = TextButton()
         self.cancel.clicked.connect(self.reject)
         layout.addSpacing(8)
         layout.addWidget(self.other_caption)
@@ -761,14 +814,14 @@ class CompactBar(QWidget):
         self.number.setMinimumWidth(150)
         self.status = label(size_pt=13, wrap=False)
         self.waiting = label(size_pt=13, bold=True, wrap=False)
-        self.call_next = QPushButton()
+        self.call_next = TextButton()
         theme.set_role(self.call_next, theme.Role.PRIMARY)
         self.call_next.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 14px; }")
-        self.step = QPushButton()  # Start while called, Finish while serving
-        self.recall = QPushButton()
-        self.no_show = QPushButton()
+        self.step = TextButton()  # Start while called, Finish while serving
+        self.recall = TextButton()
+        self.no_show = TextButton()
         theme.set_role(self.no_show, theme.Role.DANGER)
-        self.expand = QPushButton()
+        self.expand = TextButton()
         self.call_next.clicked.connect(model.call_next)
         self.step.clicked.connect(self._step)
         self.recall.clicked.connect(model.recall)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,10 @@ from kiosk.model import PRIORITY_KINDS, GroupView, IssuedTicket, ServiceView
 from kiosk.widgets import CardButton, DigitPad, GroupCard, KioskClock, Pictogram, ServiceCard, Spinner, label, start_alignment
 from qt_common import theme
 from qt_common.i18n import Language, Text, ltr, tr_in
-from qt_common.widgets import TicketNumberLabel
+from qt_common.widgets import TextButton, TicketNumberLabel
+
+CARD_MIN_WIDTH = 300  # a service card's name at 20 pt, its other name and its wait
+CARD_MIN_WIDTH_COMPACT = 220
 
 
 def _repolish(widget: QWidget) -> None:
@@ -46,7 +48,7 @@ class Header(QWidget):
         self.centre_label = label(pt=22, bold=True, name="CentreName")
         self.centre_other_label = label(pt=14, name="Muted")
         self.clock = KioskClock(self)
-        self.language_button = QPushButton(self)
+        self.language_button = TextButton(self)
         self.language_button.setObjectName("LanguageButton")
         self.language_button.setFont(theme.app_font(18, bold=True))
         self.language_button.setMinimumSize(170, 64)
@@ -127,7 +129,7 @@ class HomeScreen(QWidget):
         self.setProperty("priorityMode", False)
         self.title_label = label(pt=24, bold=True)
         self.title_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.back_button = QPushButton(self)
+        self.back_button = TextButton(self)
         self.back_button.setFont(theme.app_font(18, bold=True))
         self.back_button.setObjectName("BigButton")
         self.back_button.clicked.connect(self.back_clicked.emit)
@@ -141,7 +143,7 @@ class HomeScreen(QWidget):
         self.priority_banner = QFrame(self)
         self.priority_banner.setObjectName("PriorityBanner")
         self.priority_banner_label = label(pt=20, bold=True)
-        self.priority_cancel_button = QPushButton(self.priority_banner)
+        self.priority_cancel_button = TextButton(self.priority_banner)
         self.priority_cancel_button.setFont(theme.app_font(16, bold=True))
         self.priority_cancel_button.setObjectName("BannerButton")
         self.priority_cancel_button.clicked.connect(self.priority_cancelled.emit)
@@ -160,7 +162,7 @@ class HomeScreen(QWidget):
         self.notice_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice_label.hide()
 
-        self.priority_button = QPushButton(self)
+        self.priority_button = TextButton(self)
         self.priority_button.setObjectName("PriorityButton")
         self.priority_button.setFont(theme.app_font(22, bold=True))
         self.priority_button.setMinimumHeight(84)
@@ -188,6 +190,7 @@ class HomeScreen(QWidget):
         self._notice: Text | None = None
         self._group: GroupView | None = None
         self._compact = False
+        self._rebuilding = False
 
     # what is shown
 
@@ -242,16 +245,65 @@ class HomeScreen(QWidget):
         self._notice = None
         self.notice_label.hide()
 
-    def _columns(self, count: int) -> int:
-        portrait = self.height() > self.width() * 1.1
+    def _columns(self, count: int, size: tuple[int, int] | None = None) -> int:
+        """Cards per row: by the screen's shape, then fewer where a card would be too narrow."""
+        width, height = size if size is not None else (self.width(), self.height())
+        portrait = height > width * 1.1
         if portrait:
-            return 1 if count <= 4 else 2
-        return 2 if count <= 4 else 3
+            columns = 1 if count <= 4 else 2
+        else:
+            columns = 2 if count <= 4 else 3
+        card_min = CARD_MIN_WIDTH_COMPACT if self._compact else CARD_MIN_WIDTH
+        room = width - self._side_margins()
+        while columns > 1 and (room - (columns - 1) * self.grid.spacing()) / columns < card_min:
+            columns -= 1
+        return columns
 
-    def _rebuild_if_needed(self, items: tuple) -> None:
-        key = (items, self._columns(len(items)))
+    def _side_margins(self) -> int:
+        margins = self.layout().contentsMargins()
+        return margins.left() + margins.right()
+
+    def minimum_height_at(self, width: int) -> int:
+        """The height the cards and buttons need at `width`, their words wrapped as they will be
+        (after `arrange_for` that size)."""
+        items = self._layout_key[0] if self._layout_key else ()
+        cards = [(self.service_cards if kind == "s" else self.group_cards).get(ident) for kind, ident in items]
+        cards = [card for card in cards if card is not None]
+        count = max(1, len(cards))
+        columns = self._layout_key[1] if self._layout_key else 1
+        rows = (count + columns - 1) // columns
+        spacing = self.grid.spacing()
+        inner = width - self._side_margins()
+        card_width = (inner - (columns - 1) * spacing) // columns
+        card_height = max((card.minimum_height_at(card_width) for card in cards), default=0)
+        title = self.title_label.heightForWidth(max(1, inner - (400 if self._mode == "group" else 0)))
+        parts = [max(title, self.back_button.sizeHint().height() if self._mode == "group" else 0)]
+        parts.append((self.priority_banner if self._priority_kind else self.priority_button).sizeHint().height())
+        if self._notice is not None:
+            parts.append(self.notice_label.heightForWidth(inner))
+        margins = self.layout().contentsMargins()
+        return (
+            margins.top() + margins.bottom() + sum(parts) + self.layout().spacing() * len(parts)
+            + rows * card_height + (rows - 1) * spacing
+        )
+
+    def arrange_for(self, width: int, height: int) -> None:
+        """Lay the cards out as they will be at `width` × `height` (before a resize gets there)."""
+        items = self._layout_key[0] if self._layout_key else ()
+        if items and self._columns(len(items), (width, height)) != self._layout_key[1]:
+            self._layout_key = ()
+            self._rebuild_if_needed(items, (width, height))
+
+    def _rebuild_if_needed(self, items: tuple, size: tuple[int, int] | None = None) -> None:
+        key = (items, self._columns(len(items), size))
         if key == self._layout_key:
             return
+        if self._rebuilding:
+            # Showing a card can resize the window, whose resize asks for a layout again:
+            # never nest one rebuild in another; look again once this one is done.
+            QTimer.singleShot(0, self._recheck_columns)
+            return
+        self._rebuilding = True
         self._layout_key = key
         while self.grid.count():
             item = self.grid.takeAt(0)
@@ -276,6 +328,10 @@ class HomeScreen(QWidget):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
         self.service_cards.update(kept_services)
         self.group_cards.update(kept_groups)
+        self._rebuilding = False
+
+    def _recheck_columns(self) -> None:
+        self.arrange_for(self.width(), self.height())
 
     def forget_missing(self, service_ids: set[int], group_keys: set[str]) -> None:
         """Drop the cards of services and groups the hub no longer has (months of config changes)."""
@@ -292,6 +348,12 @@ class HomeScreen(QWidget):
         self._compact = compact
         for card in self.service_cards.values():
             card.set_compact(compact)
+        self.priority_button.setFont(theme.app_font(16 if compact else 22, bold=True))
+        self.priority_button.setMinimumHeight(64 if compact else 84)
+        self.title_label.setFont(theme.app_font(20 if compact else 24, bold=True))
+        self.layout().setSpacing(8 if compact else 12)
+        self.layout().setContentsMargins(*((24, 0, 24, 12) if compact else (24, 0, 24, 20)))
+        QTimer.singleShot(0, self._recheck_columns)  # a card's narrowest width changed
         self.retranslate(self._language)
 
     def _new_service_card(self, service_id: int) -> ServiceCard:
@@ -387,7 +449,7 @@ class PriorityScreen(QWidget):
             self.cards[kind] = card
             self._titles[kind] = (title, other)
             row.addWidget(card, 1)
-        self.back_button = QPushButton(self)
+        self.back_button = TextButton(self)
         self.back_button.setFont(theme.app_font(18, bold=True))
         self.back_button.setObjectName("BigButton")
         self.back_button.clicked.connect(self.back_clicked.emit)
@@ -597,12 +659,12 @@ class PinEntryScreen(QWidget):
         self.message_label = label(pt=16, bold=True, name="Notice")
         self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message_label.hide()
-        self.submit_button = QPushButton(self)
+        self.submit_button = TextButton(self)
         self.submit_button.setFont(theme.app_font(20, bold=True))
         self.submit_button.setObjectName("BigButton")
         theme.set_role(self.submit_button, "primary")
         self.submit_button.clicked.connect(self._submit)
-        self.cancel_button = QPushButton(self)
+        self.cancel_button = TextButton(self)
         self.cancel_button.setFont(theme.app_font(20, bold=True))
         self.cancel_button.setObjectName("BigButton")
         self.cancel_button.clicked.connect(self.cancelled.emit)
@@ -632,6 +694,15 @@ class PinEntryScreen(QWidget):
         self.field.clear()
         self.set_message(None)
         self.set_working(False)
+
+    def set_compact(self, compact: bool) -> None:
+        """Smaller words, keys and gaps for a small window (the all-in-one demo)."""
+        self.pad.set_compact(compact)
+        self.title_label.setFont(theme.app_font(20 if compact else 26, bold=True))
+        self.prompt_label.setFont(theme.app_font(14 if compact else 17))
+        for button in (self.submit_button, self.cancel_button):
+            button.setFont(theme.app_font(16 if compact else 20, bold=True))
+        self.layout().setSpacing(16 if compact else 32)
 
     def set_working(self, working: bool) -> None:
         self.submit_button.setEnabled(not working)

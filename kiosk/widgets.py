@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from qt_common import theme
 from qt_common.dates import HijriRangeError, format_gregorian, format_hijri, format_time
 from qt_common.i18n import Language, tr_in
-from qt_common.widgets import zone_from_name
+from qt_common.widgets import TextButton, zone_from_name
 
 
 def start_alignment(language: Language) -> Qt.AlignmentFlag:
@@ -78,6 +78,14 @@ class CardButton(QPushButton):
         widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         return widget
 
+    def minimum_height_at(self, width: int) -> int:
+        """The height its lines need at `width`, wrapped as they will be (a button ignores its layout)."""
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(width) if layout is not None and layout.hasHeightForWidth() else 0
+        if layout is not None:
+            needed = max(needed, layout.totalMinimumSize().height())
+        return max(self.minimumHeight(), needed)
+
 
 class ServiceCard(CardButton):
     """One service: its letter, its name in both languages, the wait now or why it is closed."""
@@ -106,6 +114,7 @@ class ServiceCard(CardButton):
 
     def set_compact(self, compact: bool) -> None:
         """Small fonts and no second-language line, for a small window (the all-in-one demo)."""
+        self.setMinimumHeight(72 if compact else 110)
         self.code_label.setFont(theme.app_font(18 if compact else 26, bold=True))
         self.code_label.setFixedSize(*((44, 44) if compact else (68, 68)))
         self.name_label.setFont(theme.app_font(14 if compact else 20, bold=True))
@@ -224,8 +233,8 @@ class DigitPad(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         for index, text in enumerate("123456789"):
             self._add(grid, text, index // 3, index % 3)
-        self.clear_button = QPushButton()
-        self.delete_button = QPushButton()
+        self.clear_button = TextButton()
+        self.delete_button = TextButton()
         for button in (self.clear_button, self.delete_button):
             button.setFont(theme.app_font(18, bold=True))
             button.setMinimumSize(96, 72)
@@ -237,13 +246,22 @@ class DigitPad(QWidget):
         grid.addWidget(self.delete_button, 3, 2)
 
     def _add(self, grid: QGridLayout, text: str, row: int, column: int) -> None:
-        button = QPushButton(text)
+        button = TextButton(text)
         button.setFont(theme.app_font(26, bold=True))
         button.setMinimumSize(96, 72)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.clicked.connect(lambda _=False, t=text: self.digit.emit(t))
         grid.addWidget(button, row, column)
         self.buttons[text] = button
+
+    def set_compact(self, compact: bool) -> None:
+        """Smaller keys for a small window; still a touch target each."""
+        for text, button in self.buttons.items():
+            button.setMinimumSize(*((72, 56) if compact else (96, 72)))
+            button.setFont(theme.app_font(20 if compact else 26, bold=True))
+        for button in (self.clear_button, self.delete_button):
+            button.setMinimumSize(*((72, 56) if compact else (96, 72)))
+            button.setFont(theme.app_font(14 if compact else 18, bold=True))
 
     def retranslate(self, language: Language) -> None:
         self.clear_button.setText(tr_in(language, "kiosk.pad.clear"))

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QInputDevice, QKeyEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
@@ -48,6 +48,7 @@ from kiosk.screens import (
 from kiosk.settings import PRINTER_RECHECK_SECONDS
 from kiosk.style import kiosk_stylesheet
 from kiosk.widgets import HotCorner
+from qt_common.widgets import refresh_size_hints
 from qt_common.app import show_full_screen
 from qt_common.hub_client import HubClient, HubError
 from qt_common.i18n import Language, Text, parse_language, text_of
@@ -103,6 +104,8 @@ class KioskWindow(QWidget):
         self.return_after_ms = return_after_ms
         self.failed_return_after_ms = failed_return_after_ms
         self.tasks = TaskManager(self)
+        self._planning = False
+        self._compact: bool | None = None
 
         self.header = Header(self)
         self.header.language_clicked.connect(self.toggle_language)
@@ -199,9 +202,38 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 — Qt's name
         super().resizeEvent(event)
-        compact = self.width() < 1000 or self.height() < 700
+        if not self._planning:
+            self._fit_to(self.width(), self.height())
+
+    def _fit_to(self, width: int, height: int) -> None:
+        compact = width < 1000 or height < 700
+        if compact == self._compact:
+            return
+        self._compact = compact
         self.header.set_compact(compact)
         self.home.set_compact(compact)
+        for screen in (self.pin, self.enroll):
+            screen.set_compact(compact)
+        # The screens out of sight keep their old minimum until told: the window could not shrink.
+        refresh_size_hints(self)
+
+    def minimum_size_at(self, width: int, height: int) -> QSize:
+        """The smallest window that shows every screen whole once laid out for `width` × `height`.
+
+        The home screen's need depends on how its cards are laid out at that size (and
+        their words wrapped), which no minimum size hint says; a launcher tiling windows asks.
+        """
+        # While it plans, the window may grow to its new minimum: that resize must not undo the plan.
+        self._planning = True
+        try:
+            self._fit_to(width, height)
+            self.home.arrange_for(width, height - self.header.minimumSizeHint().height())
+            refresh_size_hints(self)
+            hint = self.minimumSizeHint()
+            home = self.header.minimumSizeHint().height() + self.home.minimum_height_at(width)
+        finally:
+            self._planning = False
+        return QSize(hint.width(), max(hint.height(), home))
 
     def _single_shot(self, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
