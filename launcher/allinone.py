@@ -89,28 +89,140 @@ def build_hall(
     return hall
 
 
-def arrange(hall: Hall) -> None:
-    """Kiosk, counter and preview side by side on the primary screen; the board across the top."""
+@dataclass(frozen=True)
+class Tiling:
+    """Where each demo window goes: frame rectangles (title bar included) on the screen.
+
+    "band": the board across the top; kiosk, counter and printer preview side by side below.
+    "strip": kiosk and board side by side over the counter's compact strip; the preview on the
+    side, for screens too small to show the whole counter beside the kiosk (1366×768).
+    """
+
+    kind: str
+    board: tuple[int, int, int, int]
+    kiosk: tuple[int, int, int, int]
+    counter: tuple[int, int, int, int]
+    preview: tuple[int, int, int, int]
+
+    def rects(self) -> list[tuple[int, int, int, int]]:
+        return [self.board, self.kiosk, self.counter, self.preview]
+
+
+def _fits(needed, width: int, height: int) -> bool:
+    return needed.width() <= width and needed.height() <= height
+
+
+def plan_tiling(hall: Hall, area: tuple[int, int, int, int], chrome: tuple[int, int] = (0, 0)) -> Tiling:
+    """Tiles for the demo's windows on `area` (x, y, width, height), none over another.
+
+    `chrome` is what a window manager adds around each window (width, height: borders and
+    title bar). Each window is asked what it needs at the size it would get; the band is
+    taken when the whole counter fits beside the kiosk, else the strip.
+    """
+    x, y, width, height = area
+    extra_w, extra_h = chrome
+    preview_width = max(220, min(420, width // 6))
+    rest = width - preview_width
+
+    def client(w: int, h: int) -> tuple[int, int]:
+        return max(1, w - extra_w), max(1, h - extra_h)
+
+    for share in (0.40, 0.35, 0.30, 0.25):
+        board_height = int(height * share)
+        lower = height - board_height
+        counter_width = max(rest * 55 // 100, hall.counter.minimum_size_at(*client(rest * 55 // 100, lower)).width() + extra_w)
+        kiosk_width = rest - counter_width
+        if kiosk_width <= 0:
+            break
+        if _fits(hall.counter.minimum_size_at(*client(counter_width, lower)), *client(counter_width, lower)) and _fits(
+            hall.kiosk.minimum_size_at(*client(kiosk_width, lower)), *client(kiosk_width, lower)
+        ):
+            return Tiling(
+                "band",
+                board=(x, y, rest, board_height),
+                kiosk=(x, y + board_height, kiosk_width, lower),
+                counter=(x + kiosk_width, y + board_height, counter_width, lower),
+                preview=(x + rest, y, preview_width, height),
+            )
+    strip = hall.counter.compact_minimum_size()
+    strip_height = strip.height() + extra_h
+    upper = height - strip_height
+    kiosk_width = min(rest * 2 // 3, max(rest // 2, hall.kiosk.minimum_size_at(*client(rest // 2, upper)).width() + extra_w))
+    return Tiling(
+        "strip",
+        board=(x + kiosk_width, y, rest - kiosk_width, upper),
+        kiosk=(x, y, kiosk_width, upper),
+        counter=(x, y + upper, rest, strip_height),
+        preview=(x + rest, y, preview_width, height),
+    )
+
+
+def window_chrome(windows: list) -> tuple[int, int]:
+    """The largest frame a window manager has put around these windows (0, 0 before it has)."""
+    extra_w = extra_h = 0
+    for window in windows:
+        frame, inner = window.frameGeometry(), window.geometry()
+        extra_w = max(extra_w, frame.width() - inner.width())
+        extra_h = max(extra_h, frame.height() - inner.height())
+    return extra_w, extra_h
+
+
+def arrange(hall: Hall, area: tuple[int, int, int, int] | None = None) -> Tiling | None:
+    """Tile the windows on the primary screen's free area (or `area`) and show them."""
+    from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QGuiApplication
 
-    screen = QGuiApplication.primaryScreen()
-    area = screen.availableGeometry() if screen is not None else None
-    if area is None or area.width() < 800:
-        for window in hall.windows():
-            window.show()
-        return
-    left, top, width, height = area.x(), area.y(), area.width(), area.height()
-    board_height = height * 2 // 5
-    hall.board.setGeometry(left, top, width, board_height)
-    lower = top + board_height + 30
-    lower_height = height - board_height - 40
-    preview_width = min(340, width // 5)
-    column = (width - preview_width) // 2
-    hall.kiosk.setGeometry(left, lower, column, lower_height)
-    hall.counter.setGeometry(left + column, lower, column, lower_height)
-    hall.preview.setGeometry(left + 2 * column, lower, preview_width, lower_height)
+    if area is None:
+        screen = QGuiApplication.primaryScreen()
+        free = screen.availableGeometry() if screen is not None else None
+        if free is None or free.width() < 800:
+            for window in hall.windows():
+                window.show()
+            return None
+        area = (free.x(), free.y(), free.width(), free.height())
+    chrome = window_chrome(hall.windows())
+    tiling = plan_tiling(hall, area, chrome)
+    margins = {}
+    for window in hall.windows():
+        frame, inner = window.frameGeometry(), window.geometry()
+        margins[id(window)] = (inner.x() - frame.x(), inner.y() - frame.y())
+
+    def place(window, rect: tuple[int, int, int, int]) -> None:
+        left, top = margins[id(window)]
+        fx, fy, fw, fh = rect
+        width, height = max(1, fw - chrome[0]), max(1, fh - chrome[1])
+        if hasattr(window, "minimum_size_at") and not getattr(window, "compact", False):
+            # Lay it out for its tile first: its minimum size follows, and a window is never
+            # made smaller than its minimum.
+            window.minimum_size_at(width, height)
+            window.layout().activate()
+        window.setGeometry(QRect(fx + left, fy + top, width, height))
+
+    counter = hall.counter
+    if tiling.kind == "strip":
+        def to_strip(*_: object) -> None:
+            if not counter.model.logged_in:
+                return
+            if not counter.compact:
+                # What "Full view" comes back to: the middle of the screen, over the others.
+                ax, ay, aw, ah = area
+                counter.setGeometry(QRect(ax + aw // 8, ay + ah // 10, aw * 3 // 4, ah * 4 // 5))
+                counter.set_compact(True)
+            place(counter, tiling.counter)
+
+        if counter.model.logged_in:
+            to_strip()
+        else:
+            counter.model.session_changed.connect(to_strip, Qt.ConnectionType.SingleShotConnection)
+    else:
+        if counter.compact:
+            counter.set_compact(False)
+        place(counter, tiling.counter)
+    for window, rect in ((hall.board, tiling.board), (hall.kiosk, tiling.kiosk), (hall.preview, tiling.preview)):
+        place(window, rect)
     for window in hall.windows():
         window.show()
+    return tiling
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -175,6 +287,11 @@ def run(args: argparse.Namespace) -> int:
         announce=not args.mute,
     )
     arrange(hall)
+    # A window manager adds title bars after the windows first show: tile again once it has.
+    retile = QTimer()
+    retile.setSingleShot(True)
+    retile.timeout.connect(lambda: arrange(hall) if window_chrome(hall.windows()) != (0, 0) else None)
+    retile.start(800)
     app.aboutToQuit.connect(hall.close)
     # Ctrl+C in the terminal, or a service manager's SIGTERM, ends the demo. exit(), not quit():
     # quit() asks windows to close first. Python runs signal handlers only between Qt events,

@@ -105,7 +105,7 @@ def shoot(language: str, out: Path) -> list[Path]:
                 window.grab().save(str(path))
                 written.append(path)
             path = out / f"ticket-{language}.png"
-            hall.preview.paper.pixmap().save(str(path))
+            hall.preview.ticket.save(str(path))
             written.append(path)
         finally:
             hall.close()
