@@ -21,6 +21,7 @@ from core.store import Store
 from core.views import iso
 from hub.events import Broadcaster, encode_frame
 from hub.limits import BodySizeLimit
+from hub.openapi import document_errors
 from hub.routes import counters, devices, events, health_state, public, sessions, stats, tickets
 from hub.routes.common import HubContext, HubSettings, install_error_handlers
 from hub.shipper import Shipper
@@ -66,6 +67,7 @@ def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = No
     app.state.hub = hub
     app.add_middleware(BodySizeLimit, max_bytes=store.catalogue.config.hub.max_body_bytes)
     install_error_handlers(app)
+    document_errors(app)
     for area in ROUTERS:
         app.include_router(area.router)
     return app

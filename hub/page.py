@@ -92,8 +92,11 @@ def _ltr(text: Any) -> str:
     return f'<bdi dir="ltr">{escape(str(text))}</bdi>'
 
 
-def ticket_page(code: str, ticket: dict[str, Any] | None, lang: str) -> str:
+def ticket_page(code: str, ticket: dict[str, Any] | None, lang: str, nonce: str = "") -> str:
+    """The page; `nonce` marks its one style and one script as the page's own for the
+    Content-Security-Policy the route sends (see `security_headers`)."""
     text = TEXT["ar" if lang == "ar" else "en"]
+    nonce_attribute = f' nonce="{escape(nonce)}"' if nonce else ""
     direction = "rtl" if lang == "ar" else "ltr"
     other = "en" if lang == "ar" else "ar"
     safe_code = escape(code)
@@ -116,7 +119,7 @@ def ticket_page(code: str, ticket: dict[str, Any] | None, lang: str) -> str:
   <div class="row" id="eta-row"><span>{escape(text['eta'])}</span><span id="eta"></span></div>
 </div>
 <p class="note" id="live">{escape(text['live'])}</p>"""
-        script = f"""<script>
+        script = f"""<script{nonce_attribute}>
 const T = {_script_json(text)};
 const LANG = {_script_json(lang)};
 function ltr(v) {{ const b = document.createElement('bdi'); b.dir = 'ltr'; b.textContent = String(v); return b; }}
@@ -147,7 +150,23 @@ source.onerror = () => {{ document.getElementById('live').textContent = T.offlin
     return f"""<!doctype html>
 <html lang="{lang}" dir="{direction}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>{escape(text['title'])}</title><style>{_STYLE}</style></head>
+<meta name="robots" content="noindex"><title>{escape(text['title'])}</title><style{nonce_attribute}>{_STYLE}</style></head>
 <body><header><span>{escape(ticket['centre']['name_' + lang] if ticket else text['title'])}</span>
 <a href="/t/{safe_code}?lang={other}">{escape(text['switch'])}</a></header>
 <main>{body}</main>{script}</body></html>"""
+
+
+def security_headers(nonce: str) -> dict[str, str]:
+    """Headers of the phone page: only its own script and style run, it loads nothing from
+    elsewhere, no other site may frame it, and its unguessable address is never sent on."""
+    policy = (
+        f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'self'; "
+        "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+    }

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 
@@ -28,7 +28,12 @@ from hub.shipper import Shipper
 log = logging.getLogger("hub.app")
 
 MAX_ID = 2**53
-IdValue = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+def _integral_float_to_int(value: Any) -> Any:
+    """JSON has one number type: 7.0 is the integer 7 (JSON Schema agrees); 7.5, "7" and true are not."""
+    return int(value) if isinstance(value, float) and value.is_integer() and abs(value) <= 2**63 else value
+
+
+IdValue = Annotated[StrictInt, Field(ge=1, le=MAX_ID), BeforeValidator(_integral_float_to_int)]
 TicketIdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 CounterIdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -207,10 +212,17 @@ async def on_validation_error(request: Request, error: RequestValidationError) -
 
 
 async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    headers = dict(getattr(error, "headers", None) or {})
+    if error.status_code == 405:
+        from hub.openapi import allowed_methods
+
+        methods = allowed_methods(request.app, request.url.path)
+        if methods:
+            headers["Allow"] = ", ".join(methods)
     return JSONResponse(
         {"error": _status_code_name(error.status_code), "message": str(error.detail), "message_ar": "طلب غير صالح."},
         status_code=error.status_code,
-        headers=getattr(error, "headers", None),
+        headers=headers or None,
     )
 
 

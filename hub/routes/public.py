@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
@@ -14,7 +15,7 @@ from starlette.responses import StreamingResponse
 
 from core import queries
 from core.errors import NotFound
-from hub.page import ticket_page
+from hub.page import security_headers, ticket_page
 from hub.routes.common import Hub, answer
 
 router = APIRouter()
@@ -36,7 +37,10 @@ async def phone_page(
 ) -> HTMLResponse:
     valid = 8 <= len(code) <= 40 and all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code)
     found = await run_in_threadpool(queries.public_ticket, hub.store, code) if valid else None
-    return HTMLResponse(ticket_page(code, found, lang), status_code=200 if found else 404)
+    nonce = secrets.token_urlsafe(16)
+    return HTMLResponse(
+        ticket_page(code, found, lang, nonce), status_code=200 if found else 404, headers=security_headers(nonce)
+    )
 
 
 @router.get("/api/v1/public/tickets/{code}/stream")

@@ -1,0 +1,158 @@
+"""The error answers in the hub's OpenAPI schema: every operation lists the ones it can give.
+
+FastAPI documents only the success and its own 422. The hub's handlers, dependencies and
+middleware answer more (docs/api.md); `document_errors` adds them to `/openapi.json`, each with
+the one error model, so a client generator or `schemathesis run --checks all` sees the truth.
+
+Which errors an operation can give follows from what it is, by rules a reader can check against
+the code: a token is needed (401), a kind or role is checked (403), an id in the path (404), a
+lifecycle step (409), a body (400 bad Content-Length, 413 too large), parameters or a body
+(422), a rate limit (429), a write (507, the disk full). `PUBLIC`, `NO_FORBIDDEN`, `STEPS`
+and `RATE_LIMITED` name the operations the rules cannot see.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
+
+ERROR_SCHEMA = "Error"
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    problem: str
+
+
+class Error(BaseModel):
+    """Every refusal of the hub: a stable code and the message in both languages."""
+
+    error: str = Field(description="stable code a client may switch on, e.g. impossible_step, disk_full")
+    message: str = Field(description="English text, for a person")
+    message_ar: str = Field(description="Arabic text, for a person")
+    details: list[ErrorDetail] | None = Field(default=None, description="422 only: the fields at fault")
+
+
+DESCRIPTIONS = {
+    400: "Bad request (e.g. a Content-Length that is not a number)",
+    401: "No token, or a token that is unknown, revoked or expired",
+    403: "This device, session or role may not do this",
+    404: "Unknown id or code",
+    409: "Impossible step: the ticket or counter is not in a state that allows it",
+    413: "Body too large",
+    422: "Invalid request: a parameter or the body is wrong",
+    429: "Too many: wait `Retry-After` seconds",
+    507: "The hub's disk is full: nothing was saved; try again later",
+}
+
+# Operations any visitor (or a device not yet enrolled) may call: no token, so no 401/403.
+PUBLIC = {
+    ("get", "/api/v1/health"),
+    ("post", "/api/v1/devices/enroll"),
+    ("get", "/api/v1/public/tickets/{code}"),
+    ("get", "/api/v1/public/tickets/{code}/stream"),
+    ("get", "/t/{code}"),
+}
+# Authenticated reads every device may make: no kind or role is checked.
+NO_FORBIDDEN = {
+    ("get", "/api/v1/state"),
+    ("get", "/api/v1/services"),
+    ("get", "/api/v1/centre/logo"),
+    ("get", "/api/v1/tickets/{ticket_id}"),
+}
+# Refused as an impossible step (409) when the ticket, counter or session is not in the right state.
+STEPS_PREFIXES = ("/api/v1/tickets", "/api/v1/counters/", "/api/v1/sessions")
+# Rate-limited or locked out (429).
+RATE_LIMITED = {
+    ("post", "/api/v1/devices/enroll"),
+    ("post", "/api/v1/tickets"),
+    ("post", "/api/v1/sessions"),
+    ("post", "/api/v1/supervisor/check-pin"),
+}
+# Answered 404 though the path holds no id: a file that may be missing, an id in the body.
+NOT_FOUND = {("get", "/api/v1/centre/logo"), ("post", "/api/v1/tickets"), ("post", "/api/v1/sessions")}
+# Public, yet refused 403 (a wrong enrollment code).
+FORBIDDEN_PUBLIC = {("post", "/api/v1/devices/enroll")}
+HTML_OPERATIONS = {("get", "/t/{code}")}  # its 404 is the page itself, in HTML
+WRITES = {"post", "put", "patch", "delete"}  # each may meet a full disk (check-pin records attempts)
+
+
+def errors_of(method: str, path: str, operation: dict[str, Any]) -> list[int]:
+    """The error statuses `method path` can answer, by the rules of this module."""
+    key = (method, path)
+    parameters = operation.get("parameters", [])
+    has_body = "requestBody" in operation
+    statuses: set[int] = set()
+    if key not in PUBLIC:
+        statuses.add(401)
+        if key not in NO_FORBIDDEN:
+            statuses.add(403)
+    elif key in FORBIDDEN_PUBLIC:
+        statuses.add(403)
+    if any(p.get("in") == "path" for p in parameters) or key in NOT_FOUND:
+        statuses.add(404)
+    if method in WRITES and path.startswith(STEPS_PREFIXES):
+        statuses.add(409)
+    if has_body:
+        statuses.update((400, 413))
+    if has_body or parameters:
+        statuses.add(422)
+    if key in RATE_LIMITED:
+        statuses.add(429)
+    if method in WRITES:
+        statuses.add(507)
+    return sorted(statuses)
+
+
+def document_errors(app: FastAPI) -> None:
+    """Make `app.openapi()` list every error answer of every operation, with the error model."""
+    plain_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = plain_openapi()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components[ERROR_SCHEMA] = Error.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in list(components[ERROR_SCHEMA].pop("$defs", {}).items()):
+            components[name] = definition
+        reference = {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status in errors_of(method, path, operation):
+                    if (method, path) in HTML_OPERATIONS and status == 404:
+                        content = {"text/html": {"schema": {"type": "string"}}}
+                    else:
+                        content = {"application/json": {"schema": reference}}
+                    responses[str(status)] = {"description": DESCRIPTIONS[status], "content": content}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+@lru_cache(maxsize=8)
+def _path_methods(app: FastAPI) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    table = []
+    for template, operations in app.openapi().get("paths", {}).items():
+        pattern = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
+        methods = {method.upper() for method in operations}
+        if "GET" in methods:
+            methods.add("HEAD")
+        table.append((pattern, frozenset(methods)))
+    return tuple(table)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method the schema lists for `path`, for the `Allow` header of a 405 (Starlette's
+    names only the methods of the first route that matched the path)."""
+    methods: set[str] = set()
+    for pattern, listed in _path_methods(app):
+        if pattern.match(path):
+            methods |= listed
+    return sorted(methods)
