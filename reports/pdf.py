@@ -392,13 +392,19 @@ def _footers(page: Writer, data: ReportData) -> None:
 
 
 def write_pdf(data: ReportData, out: Path, lang: str = "ar", fonts: FontSet | None = None) -> Writer:
+    layout = build(data, lang, fonts)
+    title = "تقرير أداء مركز الخدمة" if lang == "ar" else "Service centre performance report"
+    save_pdf(layout, out, f"{title} — {data.centre.name_en} {data.first.isoformat()}..{data.last.isoformat()}")
+    return layout
+
+
+def save_pdf(layout: Writer, out: Path | io.BytesIO, title: str) -> None:
+    """Draw laid-out pages into a PDF file (or any binary file object)."""
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
-    layout = build(data, lang, fonts)
-    canvas = Canvas(str(out), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
-    title = "تقرير أداء مركز الخدمة" if lang == "ar" else "Service centre performance report"
-    canvas.setTitle(f"{title} — {data.centre.name_en} {data.first.isoformat()}..{data.last.isoformat()}")
+    canvas = Canvas(out if isinstance(out, io.BytesIO) else str(out), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
+    canvas.setTitle(title)
     canvas.setAuthor("Tabour")
     for sheet in layout.pages:
         for op in sheet.ops:
@@ -419,7 +425,6 @@ def write_pdf(data: ReportData, out: Path, lang: str = "ar", fonts: FontSet | No
                     x += layout._width(piece, name, op.size)
         canvas.showPage()
     canvas.save()
-    return layout
 
 
 def render_png(layout: Writer, folder: Path, stem: str, scale: float = 2.0) -> list[Path]:
