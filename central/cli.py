@@ -31,6 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     central.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"TCP port. Default {DEFAULT_PORT}.")
     central.add_argument("--tls-cert", type=Path, default=None, help="TLS certificate (PEM) to serve HTTPS.")
     central.add_argument("--tls-key", type=Path, default=None, help="TLS private key (PEM) for --tls-cert.")
+    central.add_argument(
+        "--workers", type=int, default=2,
+        help="Worker processes taking batches (default 2: the Python work of one batch overlaps PostgreSQL's of another).",
+    )
     central.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"], help="Logging detail.")
     central.set_defaults(func=run_central, central_command=None)
     commands = central.add_subparsers(dest="central_command", metavar="{branch,staff,migrate}")
@@ -107,6 +111,8 @@ def run_central(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not 1 <= args.port <= 65535:
         return _fail(f"--port {args.port} is not a TCP port (1-65535)")
+    if not 1 <= args.workers <= 64:
+        return _fail(f"--workers {args.workers} must be 1 to 64")
     if (args.tls_cert is None) != (args.tls_key is None):
         return _fail("give both --tls-cert and --tls-key, or neither")
     for path in (args.tls_cert, args.tls_key):
@@ -119,13 +125,14 @@ def run_central(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from central.app import CentralSettings, create_app
-
-    app = create_app(CentralSettings(pg=_pg_url(args), secure_cookies=args.tls_cert is not None))
+    # The workers build their app from the environment (uvicorn starts them as new processes).
+    os.environ[PG_ENV] = _pg_url(args)
+    os.environ["TABOUR_CENTRAL_SECURE"] = "1" if args.tls_cert else "0"
     scheme = "https" if args.tls_cert else "http"
     print(f"Tabour central on {scheme}://{args.host}:{args.port}", flush=True)
     uvicorn.run(
-        app, host=args.host, port=args.port, log_level="warning", access_log=False,
+        "central.app:app_from_environment", factory=True, workers=args.workers, host=args.host, port=args.port,
+        log_level=args.log_level if args.log_level != "info" else "warning", access_log=False,
         ssl_certfile=str(args.tls_cert) if args.tls_cert else None, ssl_keyfile=str(args.tls_key) if args.tls_key else None,
     )
     return 0

@@ -3,7 +3,8 @@
 The central holds, for every branch, exactly the seqs 1 … `held_seq`, none missing and none
 above. A batch must be contiguous and start at or before `held_seq + 1`; what it carries at or
 below `held_seq` is held already and skipped, so sending a batch twice changes nothing. The
-new events are copied into `events`, folded into one `entries` row per ticket entry (the
+new events go into `events` in one multi-row INSERT that PostgreSQL reads from the batch's
+own JSON, and are folded into one `entries` row per ticket entry (the
 columns the KPIs need, as the hub keeps them in its tickets table), and their business days
 are marked for the summary refresher. All of it is one transaction, under a lock on the
 branch's row, so two deliveries of the same batch (a retry racing the original) are
@@ -12,16 +13,16 @@ serialised and the second finds everything held.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 import psycopg
 
 from central.errors import CentralError, Conflict, Invalid
-from central.schema import PARTITION_LOCK, create_partition, existing_partitions, month_start, partition_name
+from central.schema import PARTITION_LOCK, create_partition, existing_partitions, month_start, next_month, partition_name
 
 # Events an hub can have logged: 2000-01-01 … 2099-12-31 (UTC).
 EARLIEST_AT = datetime(2000, 1, 1, tzinfo=timezone.utc).timestamp()
@@ -29,14 +30,64 @@ LATEST_AT = datetime(2100, 1, 1, tzinfo=timezone.utc).timestamp()
 EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
-@dataclass(slots=True)
-class ShippedEvent:
-    seq: int
+MAX_BATCH = 5000
+_Id = Annotated[int, msgspec.Meta(ge=1, le=2**62)]
+
+
+class TicketSnapshot(msgspec.Struct):
+    """The fields of a ticket (as an event carries it) that the KPIs use; the rest is kept, unread."""
+
+    id: int
+    service_id: int
+    business_day: str
+    status: str
+    counter_id: int | None = None
+    clerk: str | None = None
+    priority: str | None = None
+    transferred_from_service_id: int | None = None
+    issued_at: str | None = None
+
+
+class TicketPayload(msgspec.Struct):
+    ticket: TicketSnapshot | None = None
+    new_ticket: TicketSnapshot | None = None
+
+
+class ShippedEvent(msgspec.Struct):
+    """One event as a shipper sends it; the payload stays raw JSON (stored as it came)."""
+
+    seq: _Id
     at: float
-    type: str
-    ticket_id: int | None
-    counter_id: int | None
-    payload: dict[str, Any]
+    type: Annotated[str, msgspec.Meta(min_length=3, max_length=64, pattern=r"^[a-z_]+(\.[a-z_]+)+$")]
+    payload: msgspec.Raw
+    ticket_id: _Id | None = None
+    counter_id: _Id | None = None
+
+
+class Batch(msgspec.Struct, forbid_unknown_fields=True):
+    log_origin: float
+    events: Annotated[list[ShippedEvent], msgspec.Meta(max_length=MAX_BATCH)]
+
+
+_BATCH_DECODER = msgspec.json.Decoder(Batch)
+_PAYLOAD_DECODER = msgspec.json.Decoder(TicketPayload)
+
+
+def decode_batch(body: bytes) -> Batch:
+    """A batch from its JSON body, checked field by field (422 naming the field when wrong)."""
+    try:
+        batch = _BATCH_DECODER.decode(body)
+    except msgspec.ValidationError as error:
+        raise Invalid(f"Invalid batch: {error}.", "دفعة غير صالحة: راجع البيانات المرسلة.") from None
+    except msgspec.DecodeError:
+        raise Invalid("Invalid batch: the body is not valid JSON.", "دفعة غير صالحة: المحتوى ليس JSON صالحاً.") from None
+    if not (math.isfinite(batch.log_origin) and EARLIEST_AT <= batch.log_origin < LATEST_AT):
+        raise Invalid("Invalid batch: log_origin must be the epoch time of the branch's first event.",
+                      "دفعة غير صالحة: log_origin يجب أن يكون وقت أول حدث في الفرع.")
+    for event in batch.events:
+        if bytes(event.payload)[:1] != b"{":
+            raise _bad(event.seq, "payload must be an object")
+    return batch
 
 
 @dataclass(slots=True)
@@ -79,49 +130,39 @@ def _bad(seq: int, what: str) -> Invalid:
     )
 
 
-def _optional_int(value: Any, seq: int, name: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**62:
-        raise _bad(seq, f"{name} must be a positive integer")
-    return value
+_DAYS: dict[str, date] = {}
 
 
-def _ticket(snapshot: Any, seq: int, name: str) -> tuple[date, int, dict[str, Any]]:
-    """The fields of a ticket snapshot the KPIs use, checked."""
-    if not isinstance(snapshot, dict):
-        raise _bad(seq, f"{name} must be an object")
-    ticket_id = _optional_int(snapshot.get("id"), seq, f"{name}.id")
-    service_id = _optional_int(snapshot.get("service_id"), seq, f"{name}.service_id")
-    if ticket_id is None or service_id is None:
-        raise _bad(seq, f"{name} needs id and service_id")
-    day_text = snapshot.get("business_day")
+def _parse_day(text: str, seq: int, name: str) -> date:
     try:
-        if not isinstance(day_text, str) or len(day_text) != 10:
+        if len(text) != 10:
             raise ValueError
-        day = date.fromisoformat(day_text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise _bad(seq, f"{name}.business_day must be YYYY-MM-DD") from None
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         raise _bad(seq, f"{name}.business_day must lie in 2000-2099")
-    status = snapshot.get("status")
-    if status not in _STATUSES:
+    if len(_DAYS) < 100_000:  # a day parsed once; business days are few
+        _DAYS[text] = day
+    return day
+
+
+def _ticket(snapshot: TicketSnapshot, seq: int, name: str) -> date:
+    """The snapshot's business day, after checking the fields the KPIs use."""
+    for field in ("id", "service_id", "counter_id", "transferred_from_service_id"):
+        value = getattr(snapshot, field)
+        if value is not None and not 0 < value < 2**62:
+            raise _bad(seq, f"{name}.{field} must be a positive integer")
+    day = _DAYS.get(snapshot.business_day)
+    if day is None:
+        day = _parse_day(snapshot.business_day, seq, name)
+    if snapshot.status not in _STATUSES:
         raise _bad(seq, f"{name}.status is not a ticket status")
-    clerk = snapshot.get("clerk")
-    if clerk is not None and (not isinstance(clerk, str) or len(clerk) > 80):
+    if snapshot.clerk is not None and len(snapshot.clerk) > 80:
         raise _bad(seq, f"{name}.clerk must be a user name")
-    priority = snapshot.get("priority")
-    if priority is not None and (not isinstance(priority, str) or len(priority) > 20):
+    if snapshot.priority is not None and len(snapshot.priority) > 20:
         raise _bad(seq, f"{name}.priority must be a short text")
-    return day, ticket_id, {
-        "service_id": service_id,
-        "counter_id": _optional_int(snapshot.get("counter_id"), seq, f"{name}.counter_id"),
-        "clerk": clerk,
-        "status": status,
-        "priority": priority,
-        "issued": snapshot.get("transferred_from_service_id") is None,
-        "issued_at_text": snapshot.get("issued_at"),
-    }
+    return day
 
 
 def _fallback_time(text: Any) -> float | None:
@@ -138,20 +179,20 @@ def fold_entries(events: list[ShippedEvent]) -> dict[tuple[date, int], _Entry]:
     """Each ticket entry the events touch, as it stands after them (events in seq order)."""
     folded: dict[tuple[date, int], _Entry] = {}
 
-    def apply(snapshot: Any, name: str, event: ShippedEvent, creates: bool) -> None:
-        day, ticket_id, fields = _ticket(snapshot, event.seq, name)
-        key = (day, ticket_id)
+    def apply(snapshot: TicketSnapshot, name: str, event: ShippedEvent, creates: bool) -> None:
+        day = _ticket(snapshot, event.seq, name)
+        key = (day, snapshot.id)
         entry = folded.get(key)
         if entry is None:
-            entry = folded[key] = _Entry(day, ticket_id, fields["service_id"], None, None, True, "waiting", None)
+            entry = folded[key] = _Entry(day, snapshot.id, snapshot.service_id, None, None, True, "waiting", None)
             if not creates:
-                entry.issued_at = _fallback_time(fields["issued_at_text"])
-        entry.service_id = fields["service_id"]
-        entry.counter_id = fields["counter_id"]
-        entry.clerk = fields["clerk"]
-        entry.issued = fields["issued"]
-        entry.status = fields["status"]
-        entry.priority = fields["priority"]
+                entry.issued_at = _fallback_time(snapshot.issued_at)
+        entry.service_id = snapshot.service_id
+        entry.counter_id = snapshot.counter_id
+        entry.clerk = snapshot.clerk
+        entry.issued = snapshot.transferred_from_service_id is None
+        entry.status = snapshot.status
+        entry.priority = snapshot.priority
         entry.last_seq = event.seq
         if creates:
             entry.issued_at = event.at
@@ -164,19 +205,25 @@ def fold_entries(events: list[ShippedEvent]) -> dict[tuple[date, int], _Entry]:
             entry.finished_at = event.at
 
     for event in events:
-        if not event.type.startswith("ticket.") or "ticket" not in event.payload:
+        if not event.type.startswith("ticket."):
             continue
-        apply(event.payload["ticket"], "ticket", event, event.type == "ticket.issued")
-        if event.type == "ticket.transferred" and "new_ticket" in event.payload:
-            apply(event.payload["new_ticket"], "new_ticket", event, True)
+        try:
+            payload = _PAYLOAD_DECODER.decode(event.payload)
+        except (msgspec.ValidationError, msgspec.DecodeError) as error:
+            raise _bad(event.seq, str(error)) from None
+        if payload.ticket is not None:
+            apply(payload.ticket, "ticket", event, event.type == "ticket.issued")
+        if event.type == "ticket.transferred" and payload.new_ticket is not None:
+            apply(payload.new_ticket, "new_ticket", event, True)
     return folded
 
 
 _UPSERT_ENTRIES = """
 INSERT INTO entries AS e (branch_id, business_day, ticket_id, service_id, counter_id, clerk, issued, status, priority,
                           issued_at, first_called_at, started_at, finished_at, last_seq)
-SELECT %s, * FROM unnest(%s::date[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::boolean[], %s::text[],
-                         %s::text[], %s::float8[], %s::float8[], %s::float8[], %s::float8[], %s::bigint[])
+SELECT %s, * FROM jsonb_to_recordset(%s::jsonb) AS x(
+    business_day date, ticket_id bigint, service_id bigint, counter_id bigint, clerk text, issued boolean, status text,
+    priority text, issued_at float8, first_called_at float8, started_at float8, finished_at float8, last_seq bigint)
 ON CONFLICT (branch_id, business_day, ticket_id) DO UPDATE SET
     service_id = excluded.service_id, counter_id = excluded.counter_id, clerk = excluded.clerk,
     issued = excluded.issued, status = excluded.status, priority = excluded.priority,
@@ -187,6 +234,18 @@ ON CONFLICT (branch_id, business_day, ticket_id) DO UPDATE SET
     last_seq = excluded.last_seq
 WHERE e.last_seq < excluded.last_seq
 """
+
+
+# The new events go in as they came: PostgreSQL reads them from the batch's own JSON (one
+# statement, no per-row work here), `at` parsed from its shortest decimal text to the same double.
+_INSERT_EVENTS = """
+INSERT INTO events (branch_id, seq, occurred_at, at, type, ticket_id, counter_id, payload)
+SELECT %(branch)s, e.seq, to_timestamp(e.at), e.at, e.type, e.ticket_id, e.counter_id, e.payload
+FROM jsonb_to_recordset(%(body)s::jsonb -> 'events')
+     AS e(seq bigint, at float8, type text, ticket_id bigint, counter_id bigint, payload jsonb)
+WHERE e.seq > %(held)s
+"""
+_ENCODER = msgspec.json.Encoder()
 
 
 class Partitions:
@@ -211,7 +270,7 @@ class Partitions:
 
 
 def check_events(raw: list[ShippedEvent]) -> None:
-    """Contiguous, increasing seqs; times and days within 2000–2099."""
+    """Contiguous, increasing seqs; times within 2000–2099."""
     previous = None
     for event in raw:
         if previous is not None and event.seq != previous + 1:
@@ -225,14 +284,19 @@ def check_events(raw: list[ShippedEvent]) -> None:
         previous = event.seq
 
 
-def ingest(
-    conn: psycopg.Connection, partitions: Partitions, branch_id: int, log_origin: float, events: list[ShippedEvent]
-) -> Held:
-    """Write a batch; answer what is held for the branch afterwards."""
+def ingest(conn: psycopg.Connection, partitions: Partitions, branch_id: int, body: bytes) -> Held:
+    """Write a batch (its JSON body); answer what is held for the branch afterwards."""
+    batch = decode_batch(body)
+    events = batch.events
     check_events(events)
     folded = fold_entries(events)  # validates every ticket snapshot before anything is written
-    months = {("events", month_start(datetime.fromtimestamp(e.at, tz=timezone.utc).date())) for e in events}
-    months |= {("entries", month_start(day)) for day, _ in folded}
+    months = {("entries", month_start(day)) for day in {day for day, _ in folded}}
+    if events:
+        earliest = month_start(datetime.fromtimestamp(min(e.at for e in events), tz=timezone.utc).date())
+        latest = month_start(datetime.fromtimestamp(max(e.at for e in events), tz=timezone.utc).date())
+        while earliest <= latest:
+            months.add(("events", earliest))
+            earliest = next_month(earliest)
     partitions.ensure(conn, months)
     with conn.transaction():
         row = conn.execute(
@@ -241,7 +305,7 @@ def ingest(
         if row is None:
             raise CentralError("This branch was removed.", "أزيل هذا الفرع.", code="unknown_branch", status=403)
         code, held, held_at, origin = row
-        if origin is not None and origin != log_origin:
+        if origin is not None and origin != batch.log_origin:
             raise Conflict(
                 "This branch's central record holds another event log (a new or restored hub database). "
                 "Start the hub once with --central-resend to replace it.",
@@ -261,25 +325,18 @@ def ingest(
         if not new:
             return Held(code, held, held_at)
         with conn.cursor() as cursor:
-            with cursor.copy(
-                "COPY events (branch_id, seq, occurred_at, at, type, ticket_id, counter_id, payload) FROM STDIN"
-            ) as copy:
-                for e in new:
-                    copy.write_row((
-                        branch_id, e.seq, datetime.fromtimestamp(e.at, tz=timezone.utc), e.at, e.type, e.ticket_id,
-                        e.counter_id, json.dumps(e.payload, ensure_ascii=False, separators=(",", ":")),
-                    ))
+            cursor.execute(_INSERT_EVENTS, {"branch": branch_id, "body": body.decode("utf-8"), "held": held})
             entries = fold_entries(new) if len(new) != len(events) else folded
             if entries:
                 values = list(entries.values())
-                cursor.execute(_UPSERT_ENTRIES, (
-                    branch_id,
-                    [v.business_day for v in values], [v.ticket_id for v in values], [v.service_id for v in values],
-                    [v.counter_id for v in values], [v.clerk for v in values], [v.issued for v in values],
-                    [v.status for v in values], [v.priority for v in values], [v.issued_at for v in values],
-                    [v.first_called_at for v in values], [v.started_at for v in values],
-                    [v.finished_at for v in values], [v.last_seq for v in values],
-                ))
+                records = _ENCODER.encode([
+                    {"business_day": v.business_day.isoformat(), "ticket_id": v.ticket_id, "service_id": v.service_id,
+                     "counter_id": v.counter_id, "clerk": v.clerk, "issued": v.issued, "status": v.status,
+                     "priority": v.priority, "issued_at": v.issued_at, "first_called_at": v.first_called_at,
+                     "started_at": v.started_at, "finished_at": v.finished_at, "last_seq": v.last_seq}
+                    for v in values
+                ]).decode()
+                cursor.execute(_UPSERT_ENTRIES, (branch_id, records))
                 days = sorted({v.business_day for v in values})
                 cursor.execute(
                     "INSERT INTO dirty_days (branch_id, business_day) SELECT %s, unnest(%s::date[]) "
@@ -290,7 +347,7 @@ def ingest(
             cursor.execute(
                 "UPDATE branches SET held_seq = %s, held_at = %s, last_batch_at = now(), "
                 "log_origin = COALESCE(log_origin, %s) WHERE id = %s",
-                (last.seq, last.at, log_origin, branch_id),
+                (last.seq, last.at, batch.log_origin, branch_id),
             )
         return Held(code, last.seq, last.at, inserted=len(new))
 

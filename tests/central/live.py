@@ -48,6 +48,7 @@ class LiveCentral:
             [sys.executable, str(ROOT / "main.py"), "central", "--pg", self.pg_url, "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "warning"],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,  # its worker processes share its group, so a crash takes them all
         )
         log.close()
         deadline = time.monotonic() + timeout
@@ -64,18 +65,35 @@ class LiveCentral:
         raise RuntimeError("central did not answer in time")
 
     def kill(self) -> None:
-        """SIGKILL, as a crash or a power cut would stop it."""
+        """SIGKILL to the central and its workers, as a crash or a power cut would stop them."""
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+        self._wait_for_workers()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=15)
+                self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self._wait_for_workers()
+
+    def _wait_for_workers(self) -> None:
+        """Until no process of the central's group is left (its port is free again)."""
+        if self.process is None:
+            return
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.process.pid, 0)
+            except (ProcessLookupError, PermissionError):
+                return
+            if time.monotonic() > deadline - 10:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            time.sleep(0.05)
 
     def health(self) -> dict:
         return httpx.get(f"{self.url}/api/v1/health", timeout=5).json()
