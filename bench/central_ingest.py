@@ -169,8 +169,11 @@ def league_run(pg_url: str, central_url: str, branches: int, tickets: int, staff
         print(f"league data: {rows:,} entries ({branches} branches × 30 days × {tickets:,}) written in {written:.1f} s")
         conn.execute("VACUUM ANALYZE entries")
         started = time.perf_counter()
-        days = rebuild_all(conn)
+        rebuild_all(conn)  # the central's own refresher helps meanwhile (it takes other days)
+        while conn.execute("SELECT count(*) FROM dirty_days").fetchone()[0]:
+            time.sleep(0.2)
         summarised = time.perf_counter() - started
+        days = conn.execute("SELECT count(*) FROM day_summaries WHERE branch_id >= 100000").fetchone()[0]
         print(f"summaries: {days:,} branch-days in {summarised:.1f} s ({days / summarised:.0f} branch-days/s, "
               f"{rows / summarised:,.0f} entries/s)")
         conn.execute("VACUUM ANALYZE day_tallies")
@@ -214,7 +217,7 @@ def main() -> int:
         prepared = [bodies(log) for log in logs]
         size = sum(len(b) for batches in prepared for b in batches)
         print(f"prepared {args.branches} × {args.events:,} events ({size / 1e6:.0f} MB of JSON) in {time.perf_counter() - started:.1f} s")
-        central = LiveCentral(pg_url, Path(folder) / "central").start()
+        central = LiveCentral(pg_url, Path(folder) / "central", refresh_seconds=15.0).start()
         try:
             postmaster = int((cluster.data / "postmaster.pid").read_text().splitlines()[0])
             sessions = {session_of(central.process.pid), session_of(postmaster)}

@@ -50,7 +50,8 @@ class LoginBody(BaseModel):
 class CentralSettings(BaseModel):
     pg: str
     secure_cookies: bool = False
-    refresh_interval: float = 1.0  # seconds between refresher rounds when batches keep coming
+    # At most one recomputation of a branch-day per this many seconds (the dashboard is this fresh).
+    refresh_interval: float = 15.0
 
 
 class Refresher:
@@ -81,7 +82,7 @@ class Refresher:
             self.wake.clear()
             try:
                 with self.pool.connection() as conn:
-                    while summaries.refresh_dirty(conn) and not self.stopping.is_set():
+                    while summaries.refresh_dirty(conn, min_age=self.interval) and not self.stopping.is_set():
                         pass
                 self.rounds += 1
                 pause = 1.0
@@ -91,8 +92,9 @@ class Refresher:
                 pause = min(pause * 2, 30)
                 self.wake.set()
                 continue
-            # Batches arrive in bursts: let them gather for a moment before the next round.
-            self.stopping.wait(self.interval)
+            # Days refreshed too recently wait for a later round: come back for them.
+            self.stopping.wait(min(self.interval, 5.0))
+            self.wake.set()
 
 
 def _error_body(status: int, code: str, en: str, ar: str) -> JSONResponse:
@@ -336,6 +338,7 @@ def app_from_environment() -> FastAPI:
 
     return create_app(CentralSettings(
         pg=os.environ["TABOUR_CENTRAL_PG"], secure_cookies=os.environ.get("TABOUR_CENTRAL_SECURE") == "1",
+        refresh_interval=float(os.environ.get("TABOUR_CENTRAL_REFRESH", "15")),
     ))
 
 

@@ -35,6 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--workers", type=int, default=2,
         help="Worker processes taking batches (default 2: the Python work of one batch overlaps PostgreSQL's of another).",
     )
+    central.add_argument(
+        "--refresh-seconds", type=float, default=15.0,
+        help="Recompute a branch-day's figures at most this often while its batches arrive (default 15).",
+    )
     central.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"], help="Logging detail.")
     central.set_defaults(func=run_central, central_command=None)
     commands = central.add_subparsers(dest="central_command", metavar="{branch,staff,migrate}")
@@ -111,6 +115,8 @@ def run_central(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not 1 <= args.port <= 65535:
         return _fail(f"--port {args.port} is not a TCP port (1-65535)")
+    if not 0.01 <= args.refresh_seconds <= 3600:
+        return _fail(f"--refresh-seconds {args.refresh_seconds} must be 0.01 to 3600")
     if not 1 <= args.workers <= 64:
         return _fail(f"--workers {args.workers} must be 1 to 64")
     if (args.tls_cert is None) != (args.tls_key is None):
@@ -128,6 +134,7 @@ def run_central(args: argparse.Namespace) -> int:
     # The workers build their app from the environment (uvicorn starts them as new processes).
     os.environ[PG_ENV] = _pg_url(args)
     os.environ["TABOUR_CENTRAL_SECURE"] = "1" if args.tls_cert else "0"
+    os.environ["TABOUR_CENTRAL_REFRESH"] = repr(args.refresh_seconds)
     scheme = "https" if args.tls_cert else "http"
     print(f"Tabour central on {scheme}://{args.host}:{args.port}", flush=True)
     uvicorn.run(

@@ -172,16 +172,22 @@ def refresh_day(conn: psycopg.Connection, branch_id: int, day: date, tz: ZoneInf
     return entries
 
 
-def refresh_dirty(conn: psycopg.Connection, limit: int = 200) -> int:
+def refresh_dirty(conn: psycopg.Connection, limit: int = 200, min_age: float = 0.0) -> int:
     """Refresh the branch-days marked dirty (oldest first, at most `limit`); the number refreshed.
 
-    The marks are locked while their days are recomputed: an ingest that marks the same day
-    meanwhile waits, and its mark survives for the next round (see central/ingest.py).
+    A day refreshed less than `min_age` seconds ago waits for a later round, so a branch that
+    sends a batch every second costs one recomputation of its day per `min_age`, not one per
+    batch. The marks are locked while their days are recomputed: an ingest that marks the same
+    day meanwhile waits, and its mark survives for the next round (see central/ingest.py).
     """
     zones: dict[int, ZoneInfo] = {}
     with conn.transaction():
         marks = conn.execute(
-            "SELECT branch_id, business_day FROM dirty_days ORDER BY marked_at LIMIT %s FOR UPDATE SKIP LOCKED", (limit,)
+            "SELECT d.branch_id, d.business_day FROM dirty_days d LEFT JOIN day_summaries s "
+            "ON s.branch_id = d.branch_id AND s.business_day = d.business_day "
+            "WHERE s.refreshed_at IS NULL OR s.refreshed_at < now() - make_interval(secs => %s) "
+            "ORDER BY d.marked_at LIMIT %s FOR UPDATE OF d SKIP LOCKED",
+            (min_age, limit),
         ).fetchall()
         for branch_id, day in marks:
             if branch_id not in zones:
