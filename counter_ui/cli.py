@@ -62,15 +62,24 @@ def device_name(counter: int | None) -> str:
     return f"counter-{host}"
 
 
+def make_client(args: argparse.Namespace):
+    """This PC's hub client: one enrollment, whichever --counter it is started with later."""
+    from qt_common.hub_client import HubClient
+
+    return HubClient(
+        args.hub, device_name=device_name(args.counter), kind="counter", enroll_code=args.enroll_code or None,
+        adopt_enrolled=True,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from qt_common.app import create_app
-    from qt_common.hub_client import HubClient
 
     from counter_ui.app import build_counter_window
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(sys.argv[:1], lang=args.lang)
-    client = HubClient(args.hub, device_name=device_name(args.counter), kind="counter", enroll_code=args.enroll_code or None)
+    client = make_client(args)
     window = build_counter_window(client, counter=args.counter, language=args.lang)
     if args.compact:
         window.model.session_changed.connect(lambda session: window.set_compact(True) if session else None)

@@ -136,9 +136,10 @@ def run(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(lang=args.language)
+    # A name derived from --board: the same screen given another board keeps its enrollment.
     client = HubClient(
         hub_url, device_name=name, kind="display", enroll_code=enroll_code or None,
-        refresh_events=STRUCTURAL_REFRESH_EVENTS,
+        refresh_events=STRUCTURAL_REFRESH_EVENTS, adopt_enrolled=not args.name,
     )
     window = build_board_window(client, board=board, language=args.language, announcer_settings=settings)
     app.aboutToQuit.connect(window.shutdown)

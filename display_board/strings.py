@@ -16,10 +16,6 @@ BOARD_STRINGS: dict[str, tuple[str, str]] = {
         "اللوحة {name} غير معرّفة في إعدادات المركز؛ تُعرض نداءات جميع الشبابيك.",
         "Board {name} is not in the centre's configuration; calls from every counter are shown.",
     ),
-    "board.enrollment_needed": (
-        "هذه الشاشة غير مسجّلة لدى الخادم. شغّلها مع رمز التسجيل (--enroll-code).",
-        "This screen is not enrolled with the hub. Start it with the enrollment code (--enroll-code).",
-    ),
     "board.sound_failed": (
         "تعذّر تشغيل جزء من النداء الصوتي.",
         "Part of a spoken call could not be played.",

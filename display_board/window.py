@@ -101,8 +101,8 @@ class BoardWindow(QWidget, HubEventHandlers):
         self._highlight_timer = QTimer(self)
         self._highlight_timer.setSingleShot(True)
         self._highlight_timer.timeout.connect(self._expire_highlights)
+        # The banner says why the board cannot join (a refused code, not enrolled, the address).
         self.offline_banner.bind(client)
-        client.enrollment_required.connect(self._on_enrollment_required)
         self.connect_hub(client)
         if client.running and (client.online or client.state.seq > 0):
             self.on_state_loaded(client.state.to_snapshot())
@@ -223,9 +223,6 @@ class BoardWindow(QWidget, HubEventHandlers):
         for call, spoken in announcements(calls):
             self.announcer.announce(spoken)
             self.call_announced.emit(call)
-
-    def _on_enrollment_required(self) -> None:
-        self._show_error("board.enrollment_needed")
 
     def _show_error(self, key: str, **fields: object) -> None:
         """A lasting message in both languages at once, the board's first language on top."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 import kiosk.strings  # noqa: F401 — registers the texts used below
 from kiosk.model import PRIORITY_KINDS, GroupView, IssuedTicket, ServiceView
-from kiosk.widgets import CardButton, DigitPad, GroupCard, KioskClock, Pictogram, ServiceCard, Spinner, label, start_alignment
+from kiosk.widgets import CardButton, CodePad, DigitPad, GroupCard, KioskClock, Pictogram, ServiceCard, Spinner, label, start_alignment
 from qt_common import theme
 from qt_common.i18n import Language, Text, ltr, tr_in
 from qt_common.widgets import TextButton, TicketNumberLabel
@@ -615,8 +616,19 @@ class UnavailableScreen(QWidget):
         self.spinner = Spinner(panel)
         self.status_label = label(pt=16, name="Muted")
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # For the staff: why this kiosk cannot join the hub and what to do, in both languages.
+        self.problem_labels: dict[Language, QLabel] = {}
+        for language in (Language.AR, Language.EN):
+            problem = label(pt=14, name="StaffProblem")
+            problem.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            problem.setLayoutDirection(Qt.LayoutDirection.RightToLeft if language.is_rtl else Qt.LayoutDirection.LeftToRight)
+            problem.hide()
+            self.problem_labels[language] = problem
+        self.problem = None
         inner.addWidget(self.spinner, 0, Qt.AlignmentFlag.AlignHCenter)
         inner.addWidget(self.status_label)
+        for problem in self.problem_labels.values():
+            inner.addWidget(problem)
         column = QVBoxLayout(self)
         column.setContentsMargins(40, 12, 40, 12)
         column.addStretch(1)
@@ -628,19 +640,35 @@ class UnavailableScreen(QWidget):
         text = f"{tr_in(Language.AR, 'kiosk.unavailable.connecting')}   {tr_in(Language.EN, 'kiosk.unavailable.connecting')}"
         self.status_label.setText(text)
 
+    def set_problem(self, problem: object) -> None:
+        """Why the kiosk cannot join (a `qt_common.refusals.Refusal`), or None while it is only connecting."""
+        self.problem = problem
+        for language, widget in self.problem_labels.items():
+            text = problem.text(language) if problem is not None else ""  # type: ignore[attr-defined]
+            widget.setText(text)
+            widget.setVisible(bool(text))
+
     def retranslate(self, language: Language) -> None:
         """Both languages are always shown; nothing depends on the kiosk's current one."""
 
 
 class PinEntryScreen(QWidget):
-    """A title, a prompt, a masked field, a digit pad, a message line and two buttons."""
+    """A title, a prompt, a field, a pad, a message line and two buttons.
+
+    `letters` gives an on-screen keyboard (enrollment codes have letters) under the field
+    instead of a digit pad beside it; `masked` shows dots for what is typed.
+    """
 
     submitted = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, title_key: str, prompt_key: str, submit_key: str, *, masked: bool, max_length: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title_key: str, prompt_key: str, submit_key: str, *, masked: bool, max_length: int,
+        letters: bool = False, parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._keys = (title_key, prompt_key, submit_key)
+        self._letters = letters
         self.title_label = label(pt=26, bold=True)
         self.prompt_label = label(pt=17)
         self.field = QLineEdit(self)
@@ -652,8 +680,9 @@ class PinEntryScreen(QWidget):
         if masked:
             self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.returnPressed.connect(self._submit)
-        self.pad = DigitPad(self)
-        self.pad.digit.connect(lambda d: self.field.insert(d) if len(self.field.text()) < max_length else None)
+        self.pad = CodePad(self) if letters else DigitPad(self)
+        typed = self.pad.typed if letters else self.pad.digit
+        typed.connect(lambda d: self.field.insert(d) if len(self.field.text()) < max_length else None)
         self.pad.deleted.connect(self.field.backspace)
         self.pad.cleared.connect(self.field.clear)
         self.message_label = label(pt=16, bold=True, name="Notice")
@@ -671,7 +700,6 @@ class PinEntryScreen(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.submit_button)
         buttons.addWidget(self.cancel_button)
-        # Words on one side, the pad on the other: the screen stays one glance high.
         words = QVBoxLayout()
         words.setSpacing(12)
         words.addStretch(1)
@@ -680,13 +708,41 @@ class PinEntryScreen(QWidget):
             words.addWidget(widget)
         words.addWidget(self.field)
         words.addWidget(self.message_label)
-        words.addLayout(buttons)
-        words.addStretch(1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(24, 8, 24, 16)
-        row.setSpacing(32)
-        row.addLayout(words, 1)
-        row.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignVCenter)
+        if letters:
+            # A keyboard is wide: it goes under the field, the buttons under it, all one column
+            # that still fits a 1366×768 kiosk under its header.
+            self.field.setObjectName("CodeField")
+            self.field.setFont(theme.app_font(24, bold=True))
+            self.title_label.setFont(theme.app_font(22, bold=True))
+            self.prompt_label.setFont(theme.app_font(15))
+            words.setSpacing(8)
+            words.addWidget(self.pad)
+            words.addLayout(buttons)
+            words.addStretch(1)
+            # In a small window (the all-in-one demo) the page scrolls rather than making the
+            # whole kiosk taller than its screen; at 1366×768 and up it fits as it is.
+            inner = QWidget()
+            inner.setLayout(words)
+            inner.setMaximumWidth(1100)  # keys a finger's width, not a third of a 4K screen
+            scroller = QScrollArea(self)
+            scroller.setObjectName("CodeScroller")
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroller.setWidget(inner)
+            scroller.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            column = QHBoxLayout(self)
+            column.setContentsMargins(24, 4, 24, 8)
+            column.addWidget(scroller, 1)
+        else:
+            # Words on one side, the pad on the other: the screen stays one glance high.
+            words.addLayout(buttons)
+            words.addStretch(1)
+            row = QHBoxLayout(self)
+            row.setContentsMargins(24, 8, 24, 16)
+            row.setSpacing(32)
+            row.addLayout(words, 1)
+            row.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignVCenter)
         self._message: Text | None = None
         self._language = Language.AR
 
@@ -698,11 +754,15 @@ class PinEntryScreen(QWidget):
     def set_compact(self, compact: bool) -> None:
         """Smaller words, keys and gaps for a small window (the all-in-one demo)."""
         self.pad.set_compact(compact)
-        self.title_label.setFont(theme.app_font(20 if compact else 26, bold=True))
-        self.prompt_label.setFont(theme.app_font(14 if compact else 17))
+        self.title_label.setFont(theme.app_font((20 if compact else 22) if self._letters else (20 if compact else 26), bold=True))
+        self.prompt_label.setFont(theme.app_font(14 if compact else (15 if self._letters else 17)))
         for button in (self.submit_button, self.cancel_button):
             button.setFont(theme.app_font(16 if compact else 20, bold=True))
         self.layout().setSpacing(16 if compact else 32)
+
+    @property
+    def working(self) -> bool:
+        return self.field.isReadOnly()
 
     def set_working(self, working: bool) -> None:
         self.submit_button.setEnabled(not working)

@@ -51,6 +51,10 @@ QLabel#Notice {{ color: {C.on_primary}; background: {C.status_error}; border-rad
 QLabel#Notice[kind="info"] {{ background: {C.status_waiting}; }}
 QFrame#UnavailablePanel {{ background: {C.surface}; border: 3px solid {C.banner_offline}; border-radius: 24px; }}
 QLabel#UnavailableTitle {{ color: {C.banner_offline}; }}
+QLabel#StaffProblem {{ color: {C.banner_offline}; }}
 QLineEdit#PinField {{ font-size: 30pt; min-height: 70px; }}
+QLineEdit#CodeField {{ font-size: 24pt; min-height: 52px; }}
+QScrollArea#CodeScroller, QScrollArea#CodeScroller > QWidget > QWidget {{ background: transparent; }}
+QPushButton#PadKey {{ padding: 0 6px; min-width: 44px; min-height: 50px; }}
 QLabel#StaffBadge {{ color: {C.on_primary}; background: {C.status_paused}; border-radius: 8px; padding: 4px 12px; }}
 """

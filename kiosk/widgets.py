@@ -268,6 +268,81 @@ class DigitPad(QWidget):
         self.delete_button.setText(tr_in(language, "kiosk.pad.delete"))
 
 
+class CodePad(QWidget):
+    """An on-screen keyboard for enrollment codes: digits, Latin letters (with a case key), '-' and '_'.
+
+    Codes are whatever the hub was started with, so letters and their case matter; the rows
+    follow a QWERTY keyboard, left to right in both languages, as the code itself is.
+    """
+
+    ROWS = ("1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm_")
+    typed = Signal(str)
+    deleted = Signal()
+    cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.upper = False
+        grid = QGridLayout(self)
+        grid.setSpacing(6)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.buttons: dict[str, TextButton] = {}
+        for row, keys in enumerate(self.ROWS):
+            for column, key in enumerate(keys):
+                button = TextButton(key)
+                button.setObjectName("PadKey")
+                button.setFont(theme.app_font(19, bold=True))
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+                button.clicked.connect(lambda _=False, k=key: self._type(k))
+                grid.addWidget(button, row, column)
+                self.buttons[key] = button
+        self.case_button = TextButton()
+        self.clear_button = TextButton()
+        self.delete_button = TextButton()
+        for button in (self.case_button, self.clear_button, self.delete_button):
+            button.setObjectName("PadKey")
+            button.setFont(theme.app_font(16, bold=True))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.case_button.setCheckable(True)
+        self.case_button.toggled.connect(self.set_upper)
+        self.clear_button.clicked.connect(self.cleared.emit)
+        self.delete_button.clicked.connect(self.deleted.emit)
+        last = len(self.ROWS)
+        grid.addWidget(self.case_button, last, 0, 1, 3)
+        grid.addWidget(self.clear_button, last, 3, 1, 3)
+        grid.addWidget(self.delete_button, last, 6, 1, 4)
+        self._language = Language.AR
+        self.set_upper(False)
+
+    def _type(self, key: str) -> None:
+        self.typed.emit(key.upper() if self.upper and key.isalpha() else key)
+
+    def set_upper(self, upper: bool) -> None:
+        """Capital letters (the case key held down) or small ones; the keys show which."""
+        self.upper = bool(upper)
+        if self.case_button.isChecked() != self.upper:
+            self.case_button.setChecked(self.upper)
+        for key, button in self.buttons.items():
+            button.setText(key.upper() if self.upper and key.isalpha() else key)
+        self.retranslate(self._language)
+
+    def set_compact(self, compact: bool) -> None:
+        """Smaller letters on the keys for a small window; each key stays a touch target."""
+        for button in self.buttons.values():
+            button.setFont(theme.app_font(16 if compact else 19, bold=True))
+        for button in (self.case_button, self.clear_button, self.delete_button):
+            button.setFont(theme.app_font(14 if compact else 16, bold=True))
+
+    def retranslate(self, language: Language) -> None:
+        self._language = language
+        self.case_button.setText(tr_in(language, "kiosk.pad.lower" if self.upper else "kiosk.pad.upper"))
+        self.clear_button.setText(tr_in(language, "kiosk.pad.clear"))
+        self.delete_button.setText(tr_in(language, "kiosk.pad.delete"))
+
+
 class HotCorner(QObject):
     """A long press in the window's top-left corner (its physical corner in either direction).
 

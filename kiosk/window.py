@@ -118,7 +118,8 @@ class KioskWindow(QWidget):
             "kiosk.supervisor.title", "kiosk.supervisor.prompt", "kiosk.supervisor.exit", masked=True, max_length=12, parent=self
         )
         self.enroll = PinEntryScreen(
-            "kiosk.enroll.title", "kiosk.enroll.prompt", "kiosk.enroll.submit", masked=False, max_length=64, parent=self
+            "kiosk.enroll.title", "kiosk.enroll.prompt", "kiosk.enroll.submit", masked=True, max_length=64,
+            letters=True, parent=self
         )
         self.enroll.cancel_button.hide()
         self.screens: dict[str, QWidget] = {
@@ -190,6 +191,8 @@ class KioskWindow(QWidget):
         client.online_changed.connect(self._online_changed)
         client.enrollment_required.connect(self._enrollment_required)
         client.enrolled.connect(self._enrolled)
+        client.problem_changed.connect(self._problem_changed)
+        self.unavailable.set_problem(client.problem)
 
         self.retranslate()
         self._refresh_from_state()
@@ -342,7 +345,19 @@ class KioskWindow(QWidget):
 
     def _enrollment_required(self) -> None:
         self.enroll.reset()
+        self._show_problem_on_enroll()
         self.show_screen("enroll")
+
+    def _problem_changed(self, problem: object) -> None:
+        self.unavailable.set_problem(problem)
+        if self.screen_name == "enroll":
+            self._show_problem_on_enroll()
+
+    def _show_problem_on_enroll(self) -> None:
+        """A refused code or a revoked kiosk says so above the code entry (not for a first enrollment)."""
+        problem = self.client.problem
+        if problem is not None and problem.code != "not_enrolled" and not self.enroll.working:
+            self.enroll.set_message(Text(problem.text(Language.AR), problem.text(Language.EN)))
 
     def _enrolled(self, _answer: object) -> None:
         if self.screen_name == "enroll":

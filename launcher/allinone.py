@@ -250,12 +250,15 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
     import signal
 
     from PySide6.QtCore import QTimer
 
     from qt_common.app import create_app
 
+    # Warnings only: a window that loses the hub says why here too (and on screen).
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     data = demo_data_dir()
     db = args.db or data / "tabour-demo.sqlite"
     if args.port is not None:

@@ -62,6 +62,7 @@ from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
 
 from core.models import DeviceKind, EventType, Priority
 from qt_common.i18n import Language, current_language, parse_language, text_of
+from qt_common.refusals import REVOKED_CODES, Refusal, explain
 
 log = logging.getLogger(__name__)
 
@@ -293,6 +294,35 @@ class TokenStore:
 
     def forget(self, hub_url: str, device_name: str) -> None:
         self.path_for(hub_url, device_name).unlink(missing_ok=True)
+
+    def find(self, hub_url: str, kind: str) -> StoredDevice | None:
+        """The device of `kind` this computer enrolled with `hub_url` most recently, whatever its name.
+
+        A counter PC moved from `--counter 3` to `--counter 5` (or a board given another
+        `--board`) is still the same enrolled device; it must not need the code again.
+        """
+        try:
+            paths = sorted(self.directory.glob("device-*.json"))
+        except OSError:
+            return None
+        found: list[StoredDevice] = []
+        for path in paths[:500]:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if not isinstance(data, dict) or data.get("hub_url") != hub_url or data.get("kind") != kind:
+                continue
+            name = data.get("device_name")
+            # Only a file that sits where its own fields say it should: no copied or planted files.
+            if not isinstance(name, str) or self.path_for(hub_url, name) != path:
+                continue
+            device = self.load(hub_url, name)
+            if device is not None:
+                found.append(device)
+        if not found:
+            return None
+        return max(found, key=lambda device: device.enrolled_at or 0.0)
 
 
 # --- the local copy of the hub's state ------------------------------------------------------
@@ -611,6 +641,7 @@ class HubClient(QObject):
     enrolled = Signal(object)  # dict: the enrollment answer (token withheld)
     enrollment_required = Signal()  # no usable token and no enrollment code: ask for one
     session_changed = Signal(object)  # dict (the login answer, token withheld) or None
+    problem_changed = Signal(object)  # Refusal: why the client cannot join the hub (logged), or None once live
 
     def __init__(
         self,
@@ -626,8 +657,11 @@ class HubClient(QObject):
         ping_interval_ms: int = 15_000,
         max_response_bytes: int = 16 * 1024 * 1024,
         expected_fingerprint: str | None = None,
+        adopt_enrolled: bool = False,
         parent: QObject | None = None,
     ) -> None:
+        """`adopt_enrolled`: without a token under `device_name`, use this computer's enrollment
+        of the same kind with this hub (the name was derived from a flag that changed)."""
         super().__init__(parent)
         self.hub_url = normalize_hub_url(hub_url)
         if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, int) or not 100 <= timeout_ms <= 600_000:
@@ -640,6 +674,18 @@ class HubClient(QObject):
         self._device: StoredDevice | None = (
             self.tokens.load(self.hub_url, self.device_name) if self.device_name is not None else None
         )
+        if self._device is None and adopt_enrolled and self.device_name is not None and self.kind is not None:
+            adopted = self.tokens.find(self.hub_url, self.kind)
+            if adopted is not None:
+                log.info(
+                    "this computer is enrolled with %s as %r already; using that enrollment instead of enrolling as %r",
+                    self.hub_url, adopted.device_name, self.device_name,
+                )
+                self._device = adopted
+                self.device_name = adopted.device_name
+        #: why the client cannot join the hub right now (None while live or not yet known)
+        self.problem: Refusal | None = None
+        self._socket_refusals = 0
         self._session_token: str | None = None
         self.session: dict[str, Any] | None = None
         # HTTPS: the hub's certificate is pinned, never checked against the system's authorities
@@ -965,6 +1011,12 @@ class HubClient(QObject):
                 self._end_session()
             elif context.token_kind == "device":
                 self.forget_token()
+                if error.code in REVOKED_CODES:
+                    # Revoked on purpose: enrolling again by itself would undo the administrator.
+                    self.enroll_code = None
+                    self.enrollment_required.emit()
+                    self._finish(spec, None, error)
+                    return
                 if not spec.retried and self.enroll_code and self.device_name and self.kind:
                     spec.retried = True
                     self._send(spec)  # enrolls again first, then repeats the request once
@@ -1191,9 +1243,27 @@ class HubClient(QObject):
         self._begin_sync()
 
     def _set_online(self, online: bool) -> None:
+        if online:
+            self._set_problem(None)
         if online != self._online:
             self._online = online
             self.online_changed.emit(online)
+
+    def _set_problem(self, error: HubError | None) -> None:
+        """Remember (and log, once per change) why the client cannot join; None once it is live."""
+        if error is None:
+            if self.problem is not None:
+                log.info("joined the hub at %s again (was: %s)", self.hub_url, self.problem.code)
+                self.problem = None
+                self.problem_changed.emit(None)
+            return
+        refusal = explain(error, self.hub_url, self.kind)
+        if self.problem is not None and self.problem == refusal:
+            return
+        if self.problem is None or self.problem.code != refusal.code:
+            log.warning("cannot join the hub at %s: %s", self.hub_url, refusal.log_line())
+        self.problem = refusal
+        self.problem_changed.emit(refusal)
 
     def _begin_sync(self) -> None:
         if not self._running:
@@ -1221,6 +1291,7 @@ class HubClient(QObject):
                 error = HubError.from_catalogue(0, BAD_RESPONSE, "error.bad_response")
         if error is not None:
             self._set_online(False)
+            self._set_problem(error)
             if not error.unreachable:
                 self.error.emit(error)
             if _worth_retrying(error):
@@ -1325,6 +1396,7 @@ class HubClient(QObject):
         self._connect_timer.stop()
         self._socket_live = True
         self._failures = 0
+        self._socket_refusals = 0
         self._ping_timer.start()
         self.connected.emit()
         self._set_online(True)
@@ -1356,7 +1428,11 @@ class HubClient(QObject):
         self._close_socket()
         self._set_online(False)
         if close_code == WS_CLOSE_BAD_TOKEN:
-            self.forget_token()
+            # The next /state, with the same token, says why (revoked, or unknown to this hub)
+            # and is handled like any refused request; a token only the socket refuses goes.
+            self._socket_refusals += 1
+            if self._socket_refusals > 1:
+                self.forget_token()
         elif close_code == WS_CLOSE_TOO_MANY:
             # The refusal comes after a handshake that looked like success: wait, do not hammer.
             self._failures = max(self._failures, 3)

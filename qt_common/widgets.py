@@ -121,7 +121,10 @@ class ClockWidget(QWidget):
 class OfflineBanner(QFrame):
     """"Connecting to the hub…" in Arabic and English, shown while the hub is out of reach.
 
-    `grace_ms` hides blips: a reconnect faster than that never shows the banner.
+    When the client knows why it cannot join (`HubClient.problem_changed`: the enrollment code
+    was refused, the device was revoked, the hub at ADDRESS cannot be reached…) the banner
+    says that, and what to do, instead. `grace_ms` hides blips: a reconnect faster than that
+    never shows the banner.
     """
 
     def __init__(self, parent: QWidget | None = None, *, grace_ms: int = 1500) -> None:
@@ -138,6 +141,8 @@ class OfflineBanner(QFrame):
         for label in (self.arabic_label, self.arabic_detail, self.english_label, self.english_detail):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem = None
         self._dense: bool | None = None
         self.set_dense(False)
         self._online = True
@@ -172,7 +177,27 @@ class OfflineBanner(QFrame):
     def bind(self, client: QObject) -> None:
         """Follow `client.online_changed(bool)` (a HubClient), starting from its current state."""
         client.online_changed.connect(self.set_online)  # type: ignore[attr-defined]
+        problem_changed = getattr(client, "problem_changed", None)
+        if problem_changed is not None:
+            problem_changed.connect(self.set_problem)
+            self.set_problem(getattr(client, "problem", None))
         self.set_online(bool(getattr(client, "online", False)))
+
+    def set_problem(self, problem: object) -> None:
+        """Say why the device cannot join (a `qt_common.refusals.Refusal`), or None for "Connecting…"."""
+        self.problem = problem
+        title, action = getattr(problem, "title", None), getattr(problem, "action", None)
+        if isinstance(title, Text) and isinstance(action, Text):
+            texts = (title.ar, action.ar, title.en, action.en)
+        else:
+            texts = tuple(tr_in(lang, key) for lang, key in (
+                (Language.AR, "hub.connecting"), (Language.AR, "hub.connecting_detail"),
+                (Language.EN, "hub.connecting"), (Language.EN, "hub.connecting_detail"),
+            ))
+        for label, text in zip((self.arabic_label, self.arabic_detail, self.english_label, self.english_detail), texts):
+            label.setText(text)
+        self.setProperty("refused", problem is not None)
+        theme._repolish(self)
 
     def set_online(self, online: bool) -> None:
         self._online = bool(online)

@@ -1,0 +1,108 @@
+"""A kiosk that cannot join says why (for the staff, in both languages); its code entry has letters and is masked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+from qt_common.i18n import strip_bidi
+from tests.kiosk.conftest import WAIT_MS
+from tests.support import LiveHub, free_port
+
+
+def press(qtbot, button) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_a_wrong_code_at_start_is_explained_on_the_code_screen(make_kiosk, demo_hub: LiveHub, qtbot) -> None:
+    """Started with a wrong --enroll-code, the kiosk asks for the code and says the hub refused the one it had."""
+    window = make_kiosk(demo_hub, enroll_code="wrong-1234", wait_home=False, name="kiosk-wrong-start")
+    qtbot.waitUntil(lambda: window.screen_name == "enroll" and window.enroll.message_label.isVisible(), timeout=WAIT_MS)
+    assert strip_bidi(window.enroll.message_label.text()).startswith("رفض الخادم رمز التسجيل")
+    window.set_language("en")
+    assert window.enroll.message_label.text().startswith("The hub refused the enrollment code. Use the code")
+    window.set_language("ar")
+
+
+def test_the_code_is_typed_with_letters_and_masked(make_kiosk, demo_hub: LiveHub, qtbot, tmp_path: Path) -> None:
+    """Codes with capitals, small letters, digits, '-' and '_' are typed on the screen's keyboard, shown as dots, and enroll."""
+    from launcher.embedded import EmbeddedHub
+
+    code = "Ab7-x_Q9"
+    hub = EmbeddedHub(tmp_path / "hub.sqlite", enroll_code=code, simulated_clerks=0).start()
+    try:
+        window = make_kiosk(hub, enroll_code=None, wait_home=False, name="kiosk-letters")
+        qtbot.waitUntil(lambda: window.screen_name == "enroll", timeout=WAIT_MS)
+        field, pad = window.enroll.field, window.enroll.pad
+        assert field.echoMode() == QLineEdit.EchoMode.Password
+        for char in code:
+            if char.isalpha() and char.isupper() != pad.upper:
+                press(qtbot, pad.case_button)
+            press(qtbot, pad.buttons[char.lower()])
+        assert field.text() == code
+        assert field.displayText() != code and code not in field.displayText()
+        press(qtbot, pad.delete_button)
+        assert field.text() == code[:-1]
+        press(qtbot, pad.buttons["9"])
+        press(qtbot, window.enroll.submit_button)
+        qtbot.waitUntil(lambda: window.screen_name == "home", timeout=WAIT_MS)
+        assert window.client.is_enrolled
+    finally:
+        window.shutdown()
+        window.client.stop()
+        hub.stop()
+
+
+def test_an_unreachable_hub_is_named_for_the_staff(make_kiosk, qtbot, tmp_path: Path) -> None:
+    """Nothing at --hub: the unavailable screen keeps its apology and adds, in both languages, the address that failed."""
+    port = free_port()
+
+    class Nowhere:
+        url = f"http://127.0.0.1:{port}"
+        enroll_code = "x"
+
+    window = make_kiosk(Nowhere(), wait_home=False, name="kiosk-nowhere")
+    qtbot.waitUntil(lambda: window.unavailable.problem is not None, timeout=WAIT_MS)
+    assert window.screen_name == "unavailable"
+    labels = window.unavailable.problem_labels
+    assert all(label.isVisible() for label in labels.values())
+    english = next(label.text() for language, label in labels.items() if language.value == "en")
+    assert english.startswith(f"The hub at 127.0.0.1:{port} cannot be reached.")
+
+
+def test_code_and_unavailable_screens_fit(make_kiosk, qtbot, tmp_path: Path, out_dir: Path) -> None:
+    """The code keyboard and the refusal lines fit 1366×768 and 1920×1080 in both languages (screenshots in out/kiosk/)."""
+    port = free_port()
+
+    class Nowhere:
+        url = f"http://127.0.0.1:{port}"
+        enroll_code = None
+
+    window = make_kiosk(Nowhere(), enroll_code=None, wait_home=False, name="kiosk-shots")
+    qtbot.waitUntil(lambda: window.unavailable.problem is not None or window.screen_name == "enroll", timeout=WAIT_MS)
+    for screen in ("enroll", "unavailable"):
+        window.show_screen(screen)
+        if screen == "enroll":
+            window.enroll.field.setText("Ab7x")
+        for width, height in ((1366, 768), (1920, 1080)):
+            window.resize(width, height)
+            for language in ("ar", "en"):
+                window.set_language(language)
+                qtbot.wait(50)
+                assert (window.width(), window.height()) == (width, height)
+                page = window.screens[screen]
+                for widget in page.findChildren(object):
+                    if not hasattr(widget, "isVisible") or not widget.isVisible() or not hasattr(widget, "mapTo"):
+                        continue
+                    top_left = widget.mapTo(window, widget.rect().topLeft())
+                    bottom_right = widget.mapTo(window, widget.rect().bottomRight())
+                    assert top_left.x() >= 0 and top_left.y() >= 0, (screen, widget.objectName(), language, width)
+                    assert bottom_right.x() <= width and bottom_right.y() <= height, (screen, widget, language, width)
+                for button in [*window.enroll.pad.buttons.values(), window.enroll.pad.case_button, window.enroll.submit_button]:
+                    if screen == "enroll":
+                        room = button.width() - 8
+                        assert button.fontMetrics().horizontalAdvance(button.text()) <= room, (button.text(), language, width)
+                assert window.grab().save(str(out_dir / f"{screen}-refusal-{width}x{height}-{language}.png"))
+    window.set_language("ar")
