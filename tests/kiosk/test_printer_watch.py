@@ -21,6 +21,12 @@ def reports(window) -> list[dict]:
     return [event["status"] for event in window.seen_status_events]
 
 
+def hub_lines(hub: LiveHub, device: str) -> list[str]:
+    """The hub's log lines about this device's status reports, oldest first."""
+    text = hub.log_path.read_text(encoding="utf-8", errors="replace")
+    return [line for line in text.splitlines() if "event=device.status" in line and device in line]
+
+
 def follow_status_events(window) -> None:
     window.seen_status_events = []
     device_id = window.client.device_id
@@ -55,6 +61,11 @@ def test_paper_out_shows_a_badge_and_clears_when_the_printer_recovers(make_kiosk
         assert window.header.staff_badge.isHidden()
         qtbot.waitUntil(lambda: [r["printer"] for r in reports(window)] == ["paper_out", "ready"], timeout=WAIT_MS)
         assert reports(window)[-1].get("checked") is True
+        # The hub logged the paper out as a WARNING naming this kiosk (its test log keeps warnings only).
+        device = f"device_id={window.client.device_id} "
+        qtbot.waitUntil(lambda: bool(hub_lines(demo_hub, device)), timeout=WAIT_MS)
+        (line,) = hub_lines(demo_hub, device)
+        assert "level=WARNING" in line and "printer=paper_out" in line
         # Fine again: the kiosk stops asking between tickets.
         asked = len(printer.status_queries)
         qtbot.wait(1200)
