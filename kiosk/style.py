@@ -55,6 +55,6 @@ QLabel#StaffProblem {{ color: {C.banner_offline}; }}
 QLineEdit#PinField {{ font-size: 30pt; min-height: 70px; }}
 QLineEdit#CodeField {{ font-size: 24pt; min-height: 52px; }}
 QScrollArea#CodeScroller, QScrollArea#CodeScroller > QWidget > QWidget {{ background: transparent; }}
-QPushButton#PadKey {{ padding: 0 6px; min-width: 44px; min-height: 50px; }}
+QPushButton#PadKey {{ padding: 0 6px; min-width: 44px; min-height: 46px; }}
 QLabel#StaffBadge {{ color: {C.on_primary}; background: {C.status_paused}; border-radius: 8px; padding: 4px 12px; }}
 """
