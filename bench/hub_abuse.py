@@ -1,0 +1,260 @@
+"""The hall's ticket traffic with and without an attacker beside it, on one real hub.
+
+The hall: counters calling, starting and finishing, kiosks issuing (as bench/hub_load.py),
+measured alone, then beside the attacker, then alone again (the ratio uses the mean of both
+quiet runs, since other work on the machine drifts).
+The attacker, in a process of its own, at the same time:
+- a login flood: wrong PINs for the supervisor's name, as fast as the hub answers, from a
+  counter device (`POST /sessions`) and a display (`POST /supervisor/check-pin`);
+- 1,000 idle WebSockets from one display token, kept open, the refused ones retried each second;
+- 10 slow-header clients, each sending a never-ending header a little at a time, and
+  reconnecting whenever the hub cuts them off.
+
+Prints ticket operations per second and the request latency p99 of the hall, without and with
+the attacker, and their ratio (the target: at least 0.8), plus what the attacker got.
+
+    .venv/bin/python bench/hub_abuse.py [--seconds 15] [--counters 20] [--kiosks 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.figures import percentile  # noqa: E402
+from bench.hub_load import centre_with_counters, drive  # noqa: E402
+from core import commands  # noqa: E402
+from core.config import parse_config  # noqa: E402
+from core.models import Role  # noqa: E402
+from core.security import hash_pin  # noqa: E402
+from core.store import Store  # noqa: E402
+from tests.support import LiveHub  # noqa: E402
+
+SUPERVISOR = "super"  # the test clerks' supervisor; the flood guesses their PIN
+IDLE_SOCKETS = 1000
+SLOW_CLIENTS = 10
+FLOOD_CONNECTIONS = 4
+
+
+# ── the attacker (its own process) ───────────────────────────────────────────────────────
+
+
+async def _login_flood(url: str, token: str, counter_id: int, stop: float, tally: dict) -> None:
+    async with aiohttp.ClientSession(url, headers={"Authorization": f"Bearer {token}"}) as session:
+        guess = 0
+        while time.monotonic() < stop:
+            guess += 1
+            body = {"username": SUPERVISOR, "pin": f"{guess % 10000:04d}", "counter_id": counter_id}
+            try:
+                async with session.post("/api/v1/sessions", json=body) as answer:
+                    await answer.read()
+                    tally[answer.status] = tally.get(answer.status, 0) + 1
+                    if answer.status == 201:
+                        tally["logged_in"] = tally.get("logged_in", 0) + 1
+            except aiohttp.ClientError:
+                tally["error"] = tally.get("error", 0) + 1
+
+
+async def _pin_flood(url: str, token: str, stop: float, tally: dict) -> None:
+    async with aiohttp.ClientSession(url, headers={"Authorization": f"Bearer {token}"}) as session:
+        guess = 0
+        while time.monotonic() < stop:
+            guess += 1
+            try:
+                async with session.post("/api/v1/supervisor/check-pin", json={"pin": f"{guess % 10000:04d}"}) as answer:
+                    await answer.read()
+                    tally[answer.status] = tally.get(answer.status, 0) + 1
+            except aiohttp.ClientError:
+                tally["error"] = tally.get("error", 0) + 1
+
+
+async def _idle_sockets(ws_url: str, token: str, stop: float, tally: dict) -> None:
+    """Keep IDLE_SOCKETS open (sending nothing, reading what comes); reopen the closed ones each second."""
+    open_now: set[asyncio.Task] = set()
+
+    async def hold(session: aiohttp.ClientSession, since: int) -> None:
+        try:
+            ws = await session.ws_connect(f"{ws_url}/api/v1/events?since={since}&token={token}")
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            tally["ws_failed"] = tally.get("ws_failed", 0) + 1
+            return
+        tally["ws_opened"] = tally.get("ws_opened", 0) + 1
+        try:
+            while time.monotonic() < stop:
+                message = await ws.receive()
+                if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+                    key = f"ws_closed_{ws.close_code}"
+                    tally[key] = tally.get(key, 0) + 1
+                    return
+        finally:
+            if not ws.closed:
+                await ws.close()
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        headers = {"Authorization": f"Bearer {token}"}
+        http = ws_url.replace("ws", "http", 1)
+        while time.monotonic() < stop:
+            async with session.get(f"{http}/api/v1/state", headers=headers) as answer:
+                since = json.loads(await answer.read())["seq"]
+            for _ in range(IDLE_SOCKETS - len(open_now)):
+                task = asyncio.create_task(hold(session, since))
+                open_now.add(task)
+                task.add_done_callback(open_now.discard)
+            await asyncio.sleep(1)
+            tally["ws_open_at_last_look"] = len(open_now)
+        for task in list(open_now):
+            task.cancel()
+        await asyncio.gather(*open_now, return_exceptions=True)
+
+
+async def _slow_header(host: str, port: int, stop: float, tally: dict) -> None:
+    while time.monotonic() < stop:
+        try:
+            reader, writer = await asyncio.open_connection(host, port)
+        except OSError:
+            await asyncio.sleep(1)
+            continue
+        tally["slow_connections"] = tally.get("slow_connections", 0) + 1
+        try:
+            writer.write(b"GET /api/v1/health HTTP/1.1\r\nHost: hub\r\nX-Slow: ")
+            while time.monotonic() < stop and not reader.at_eof():
+                writer.write(b"a" * 64)
+                await writer.drain()
+                try:
+                    if await asyncio.wait_for(reader.read(1024), timeout=1):
+                        tally["slow_cut_off"] = tally.get("slow_cut_off", 0) + 1
+                        break
+                except asyncio.TimeoutError:
+                    pass
+        except OSError:
+            tally["slow_cut_off"] = tally.get("slow_cut_off", 0) + 1
+        finally:
+            writer.close()
+
+
+async def _flood(url: str, tokens: dict, counter_id: int, seconds: float) -> dict:
+    stop = time.monotonic() + seconds
+    login, pins = {}, {}
+    tasks = [_login_flood(url, tokens["counter"], counter_id, stop, login) for _ in range(FLOOD_CONNECTIONS)]
+    tasks += [_pin_flood(url, tokens["display"], stop, pins) for _ in range(FLOOD_CONNECTIONS)]
+    await asyncio.gather(*tasks)
+    return {"login": login, "check_pin": pins}
+
+
+async def _sockets(ws_url: str, token: str, seconds: float) -> dict:
+    tally: dict = {}
+    await _idle_sockets(ws_url, token, time.monotonic() + seconds, tally)
+    return {"sockets": tally}
+
+
+async def _slow(host: str, port: int, seconds: float) -> dict:
+    stop = time.monotonic() + seconds
+    tally: dict = {}
+    await asyncio.gather(*(_slow_header(host, port, stop, tally) for _ in range(SLOW_CLIENTS)))
+    return {"slow_headers": tally}
+
+
+def attacker(part: str, args: tuple, results) -> None:
+    """One part of the attack in a process of its own, so no part slows another down."""
+    work = {"flood": _flood, "sockets": _sockets, "slow": _slow}[part]
+    results.put(asyncio.run(work(*args)))
+
+
+# ── the run ──────────────────────────────────────────────────────────────────────────────
+
+
+def hall_figures(run) -> tuple[float, float, dict]:
+    return run.ops / run.elapsed, percentile(run.latencies, 0.99), run.errors
+
+
+async def enroll(url: str, code: str, kind: str, name: str) -> str:
+    async with aiohttp.ClientSession(url) as session:
+        async with session.post("/api/v1/devices/enroll", json={"name": name, "kind": kind, "code": code}) as answer:
+            return (await answer.json())["token"]
+
+
+async def first_counter_id(url: str, token: str) -> int:
+    async with aiohttp.ClientSession(url, headers={"Authorization": f"Bearer {token}"}) as session:
+        async with session.get("/api/v1/state") as answer:
+            state = json.loads(await answer.read())
+    return state["counters"][-1]["id"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--counters", type=int, default=20)
+    parser.add_argument("--kiosks", type=int, default=5)
+    args = parser.parse_args()
+
+    config_text = centre_with_counters(args.counters + 1)  # one more counter: the attacker's
+    with tempfile.TemporaryDirectory() as folder:
+        hub = LiveHub(Path(folder), config_text=config_text)
+        with Store(hub.db_path, parse_config(config_text)) as store:
+            pin = hash_pin("1111")
+            for number in range(1, args.counters + 1):
+                store.call(commands.add_clerk, f"c{number}", Role.CLERK, pin)
+        hub.start()
+        try:
+            quiet = asyncio.run(drive(hub, args.counters, args.kiosks, args.seconds))
+            tokens = {
+                "counter": asyncio.run(enroll(hub.url, hub.enroll_code, "counter", "attacker-counter")),
+                "display": asyncio.run(enroll(hub.url, hub.enroll_code, "display", "attacker-display")),
+            }
+            counter_id = asyncio.run(first_counter_id(hub.url, tokens["display"]))
+            spawn = multiprocessing.get_context("spawn")
+            results = spawn.Queue()
+            length = args.seconds + 4
+            parts = {
+                "flood": (hub.url, tokens, counter_id, length),
+                "sockets": (hub.ws_url, tokens["display"], length),
+                "slow": ("127.0.0.1", hub.port, length),
+            }
+            processes = [spawn.Process(target=attacker, args=(part, arguments, results)) for part, arguments in parts.items()]
+            for process in processes:
+                process.start()
+            time.sleep(3)  # the sockets open and the flood is at full speed before the hall is measured
+            attacked = drive_again(hub, args)
+            attack: dict = {}
+            for _ in processes:
+                attack.update(results.get(timeout=args.seconds + 60))
+            for process in processes:
+                process.join(timeout=30)
+            quiet_after = drive_again(hub, args)  # the machine's other load may drift: measure quiet twice
+        finally:
+            hub.stop()
+
+    before_rate, before_p99, before_errors = hall_figures(quiet)
+    after_rate, after_p99, after_errors = hall_figures(quiet_after)
+    quiet_rate, quiet_p99 = (before_rate + after_rate) / 2, (before_p99 + after_p99) / 2
+    attacked_rate, attacked_p99, attacked_errors = hall_figures(attacked)
+    print(f"hub under abuse: {args.counters} counters and {args.kiosks} kiosks, {args.seconds:.0f} s each run")
+    print(f"  without attacker (before): {before_rate:,.0f} ticket ops/s, request p99 {before_p99 * 1000:.1f} ms, errors {before_errors or 'none'}")
+    print(f"  without attacker (after):  {after_rate:,.0f} ticket ops/s, request p99 {after_p99 * 1000:.1f} ms, errors {after_errors or 'none'}")
+    print(f"  with attacker:             {attacked_rate:,.0f} ticket ops/s, request p99 {attacked_p99 * 1000:.1f} ms, errors {attacked_errors or 'none'}")
+    ratio = attacked_rate / quiet_rate if quiet_rate else 0.0
+    print(f"  ratio ops/s with / without (mean of both): {ratio:.2f}   target ≥ 0.80")
+    print(f"  p99 with / without: {attacked_p99 * 1000:.1f} / {quiet_p99 * 1000:.1f} ms = {attacked_p99 / quiet_p99:.2f}")
+    print(f"  attacker: login flood {attack['login']}, check-pin flood {attack['check_pin']}")
+    print(f"            idle sockets {attack['sockets']}, slow headers {attack['slow_headers']}")
+    return 0 if ratio >= 0.8 and not attack["login"].get("logged_in") else 1
+
+
+def drive_again(hub: LiveHub, args: argparse.Namespace):
+    """The same hall, fresh devices and sessions (the first run's clerks log in again)."""
+    return asyncio.run(drive(hub, args.counters, args.kiosks, args.seconds))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
