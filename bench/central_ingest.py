@@ -217,7 +217,7 @@ def main() -> int:
         prepared = [bodies(log) for log in logs]
         size = sum(len(b) for batches in prepared for b in batches)
         print(f"prepared {args.branches} × {args.events:,} events ({size / 1e6:.0f} MB of JSON) in {time.perf_counter() - started:.1f} s")
-        central = LiveCentral(pg_url, Path(folder) / "central", refresh_seconds=15.0).start()
+        central = LiveCentral(pg_url, Path(folder) / "central", refresh_seconds=60.0).start()
         try:
             postmaster = int((cluster.data / "postmaster.pid").read_text().splitlines()[0])
             sessions = {session_of(central.process.pid), session_of(postmaster)}
@@ -238,7 +238,12 @@ def main() -> int:
             print(f"summaries caught up {time.perf_counter() - waited:.1f} s after the last batch")
             with psycopg.connect(pg_url) as conn:
                 stored = conn.execute("SELECT count(*), count(DISTINCT (branch_id, seq)) FROM events").fetchone()
-            print(f"stored: {stored[0]:,} events, {stored[1]:,} distinct (branch, seq)")
+                sizes = {table: conn.execute(
+                    "SELECT COALESCE(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits WHERE inhparent = %s::regclass",
+                    (table,)).fetchone()[0] for table in ("events", "entries")}
+                entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+            print(f"stored: {stored[0]:,} events, {stored[1]:,} distinct (branch, seq); on disk {sizes['events'] / stored[0]:.0f} "
+                  f"bytes an event and {sizes['entries'] / max(1, entries):.0f} bytes an entry (tables and indexes)")
             if not args.skip_league:
                 league_run(pg_url, central.url, args.league_branches, args.tickets, staff_token)
         finally:

@@ -51,7 +51,7 @@ class CentralSettings(BaseModel):
     pg: str
     secure_cookies: bool = False
     # At most one recomputation of a branch-day per this many seconds (the dashboard is this fresh).
-    refresh_interval: float = 15.0
+    refresh_interval: float = 60.0
 
 
 class Refresher:
@@ -338,7 +338,7 @@ def app_from_environment() -> FastAPI:
 
     return create_app(CentralSettings(
         pg=os.environ["TABOUR_CENTRAL_PG"], secure_cookies=os.environ.get("TABOUR_CENTRAL_SECURE") == "1",
-        refresh_interval=float(os.environ.get("TABOUR_CENTRAL_REFRESH", "15")),
+        refresh_interval=float(os.environ.get("TABOUR_CENTRAL_REFRESH", "60")),
     ))
 
 

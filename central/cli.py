@@ -36,8 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Worker processes taking batches (default 2: the Python work of one batch overlaps PostgreSQL's of another).",
     )
     central.add_argument(
-        "--refresh-seconds", type=float, default=15.0,
-        help="Recompute a branch-day's figures at most this often while its batches arrive (default 15).",
+        "--refresh-seconds", type=float, default=60.0,
+        help="Recompute a branch-day's figures at most this often while its batches arrive (default 60).",
     )
     central.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"], help="Logging detail.")
     central.set_defaults(func=run_central, central_command=None)

@@ -35,7 +35,7 @@ class LiveCentral:
     pg_url: str
     workdir: Path
     port: int = field(default_factory=free_port)
-    refresh_seconds: float = 0.2  # tests want fresh figures at once; the default of the command is 15
+    refresh_seconds: float = 0.2  # tests want fresh figures at once; the default of the command is 60
     process: subprocess.Popen | None = None
 
     @property

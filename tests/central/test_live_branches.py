@@ -177,6 +177,10 @@ def test_the_command_line_refuses_what_cannot_work(pg_url, capsys, monkeypatch):
     assert central("staff", "add", "analyst", stdin="a long enough password\n")[0] == 0
     assert "analyst" in central("staff", "list")[1]
     assert central("staff", "add", "bad name!", stdin="a long enough password\n")[0] == 2
+    for wrong in (["--workers", "0"], ["--refresh-seconds", "0"], ["--port", "70000"], ["--tls-cert", "/nonexistent"],
+                  ["--tls-cert", "/etc/hostname", "--tls-key", "/nonexistent"]):
+        code, _, err = run_main(["central", *wrong, "--pg", pg_url], capsys, monkeypatch)
+        assert code == 2 and err.startswith("error:"), (wrong, err)
 
 
 @pytest.mark.parametrize(
