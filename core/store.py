@@ -423,12 +423,16 @@ class Store:
     def close(self) -> None:
         """Finish the queued writes, then checkpoint the WAL into the main file and close.
 
-        The read-only connections close first: SQLite checkpoints and removes the `-wal` when
-        the last connection closes, and a read-only one cannot (that left the data in `-wal`).
+        The writer checkpoints (TRUNCATE) before it closes: the read-only connections, which
+        closed last, cannot checkpoint, and that had left the day's data in `-wal`. Readers
+        hold no snapshot between reads, so the checkpoint need not wait for them; they close
+        after the writer, when no write can come any more.
         """
         if self._closed:
             return
         self._closed = True
+        self._queue.put(None)
+        self._thread.join(timeout=30)
         with self._readers_lock:
             for db in self._readers:
                 try:
@@ -436,8 +440,6 @@ class Store:
                 except sqlite3.ProgrammingError:
                     pass  # closed already, or owned by a thread that is gone
             self._readers.clear()
-        self._queue.put(None)
-        self._thread.join(timeout=30)
 
     def __enter__(self) -> "Store":
         return self

@@ -29,9 +29,11 @@ def test_windows_task_runs_the_hub_with_valid_options():
     script = (DEPLOY / "install-hub-task.ps1").read_text(encoding="utf-8")
     line = re.search(r'\$arguments = "(.*)"\n', script).group(1)
     line = line.replace("`\"", '"').replace("$Config", "C:/Tabour/centre.toml").replace("$Database", "C:/Tabour/t.sqlite")
-    line = line.replace("$Port", "8470").replace("$EnrollCode", "code-1234")
+    line = line.replace("$Port", "8470").replace("$codeFile", "C:/Tabour/enroll-code.txt").replace("$logFile", "C:/Tabour/logs/hub.log")
     words = shlex.split(line)
     assert words[0] == "main.py"
     args = build_parser().parse_args(words[1:])
-    assert args.role == "hub" and args.port == 8470 and args.enroll_code == "code-1234" and args.host == "0.0.0.0"
+    assert args.role == "hub" and args.port == 8470 and args.host == "0.0.0.0"
+    # The code is read from a file only the hub may read, never put on the command line.
+    assert args.enroll_code is None and str(args.enroll_code_file) == "C:/Tabour/enroll-code.txt"
     assert "-AtStartup" in script and "-RestartCount" in script
