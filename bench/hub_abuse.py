@@ -33,12 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.figures import percentile  # noqa: E402
-from bench.hub_load import centre_with_counters, drive  # noqa: E402
-from core import commands  # noqa: E402
-from core.config import parse_config  # noqa: E402
-from core.models import Role  # noqa: E402
-from core.security import hash_pin  # noqa: E402
-from core.store import Store  # noqa: E402
+from bench.hub_load import centre_with_counters, drive, hall_hub  # noqa: E402
 from tests.support import LiveHub  # noqa: E402
 
 SUPERVISOR = "super"  # the test clerks' supervisor; the flood guesses their PIN
@@ -200,12 +195,7 @@ def main() -> int:
 
     config_text = centre_with_counters(args.counters + 1)  # one more counter: the attacker's
     with tempfile.TemporaryDirectory() as folder:
-        hub = LiveHub(Path(folder), config_text=config_text)
-        with Store(hub.db_path, parse_config(config_text)) as store:
-            pin = hash_pin("1111")
-            for number in range(1, args.counters + 1):
-                store.call(commands.add_clerk, f"c{number}", Role.CLERK, pin)
-        hub.start()
+        hub = hall_hub(Path(folder), config_text, args.counters)
         try:
             quiet = asyncio.run(drive(hub, args.counters, args.kiosks, args.seconds))
             tokens = {

@@ -44,6 +44,16 @@ def centre_with_counters(count: int) -> str:
     return head + counters + "[boards.hall]" + tail.replace("counters = [1, 2, 3, 4]", "counters = [1, 2]")
 
 
+def hall_hub(folder: Path, config_text: str, clerks: int) -> LiveHub:
+    """A hub subprocess for the centre of `config_text`, with clerks c1…cN (PIN 1111), started."""
+    hub = LiveHub(folder, config_text=config_text)
+    with Store(hub.db_path, parse_config(config_text)) as store:
+        pin = hash_pin("1111")
+        for number in range(1, clerks + 1):
+            store.call(commands.add_clerk, f"c{number}", Role.CLERK, pin)
+    return hub.start()
+
+
 def fmt_ms(values: list[float]) -> str:
     if not values:
         return "n/a"
@@ -200,12 +210,7 @@ def main() -> int:
 
     config_text = centre_with_counters(args.counters)
     with tempfile.TemporaryDirectory() as folder:
-        hub = LiveHub(Path(folder), config_text=config_text)
-        with Store(hub.db_path, parse_config(config_text)) as store:
-            pin = hash_pin("1111")
-            for number in range(1, args.counters + 1):
-                store.call(commands.add_clerk, f"c{number}", Role.CLERK, pin)
-        hub.start()
+        hub = hall_hub(Path(folder), config_text, args.counters)
         try:
             run = asyncio.run(drive(hub, args.counters, args.kiosks, args.seconds))
             memory = peak_memory_kib(hub.process.pid)
