@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import core
 from central import auth, ingest, summaries
 from central.description import Description, store_description
-from central.errors import CentralError, Invalid, NotFound, Unauthorized
+from central.errors import CentralError, NotFound, Unauthorized
 from central.limits import BodySizeLimit
 from core.errors import TabourError
 from core.stats import GROUPINGS, check_period, parse_day, parse_group_by
@@ -156,16 +156,13 @@ def create_app(settings: CentralSettings, *, pool: ConnectionPool | None = None)
 
     # ── errors ───────────────────────────────────────────────────────────────────────────
 
-    @app.exception_handler(CentralError)
-    async def on_central_error(request: Request, error: CentralError) -> JSONResponse:
+    @app.exception_handler(TabourError)
+    async def on_refusal(request: Request, error: TabourError) -> JSONResponse:
+        """Every refusal, ours or the rules' (a bad period from core.stats), as JSON in both languages."""
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthorized) else None
         if error.status == 503:
             headers = {"Retry-After": "5"}
         return JSONResponse(error.to_json(), status_code=error.status, headers=headers)
-
-    @app.exception_handler(TabourError)
-    async def on_rule_error(request: Request, error: TabourError) -> JSONResponse:
-        return JSONResponse(error.to_json(), status_code=error.status)  # e.g. a bad period, from core.stats
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -148,7 +148,7 @@ def run_central(args: argparse.Namespace) -> int:
 def run_branch(args: argparse.Namespace) -> int:
     from central import auth
     from central.app import list_branches
-    from central.errors import CentralError
+    from core.errors import TabourError
 
     conn = _connect(args)
     if conn is None:
@@ -166,7 +166,7 @@ def run_branch(args: argparse.Namespace) -> int:
             else:
                 for row in list_branches(conn):
                     print(f"{row['code']}\t{row['name_en']}\theld {row['held_seq']}\tlast batch {row['last_batch_at'] or '-'}")
-        except CentralError as error:
+        except TabourError as error:
             return _fail(error.message_en, error.message_ar, 1)
     return 0
 
@@ -182,14 +182,14 @@ def _read_password(prompt: str) -> str:
 
 def run_staff(args: argparse.Namespace) -> int:
     from central import auth
-    from central.errors import CentralError
+    from core.errors import TabourError
 
     password = None
     if args.staff_command in ("add", "reset-password"):
         try:
             auth.check_username(args.username)
             password = auth.check_password(_read_password(f"Password for {args.username}: "))
-        except CentralError as error:
+        except TabourError as error:
             return _fail(error.message_en, error.message_ar)
         except ValueError as error:
             return _fail(str(error))
@@ -210,7 +210,7 @@ def run_staff(args: argparse.Namespace) -> int:
             else:
                 for username, role, active in conn.execute("SELECT username, role, active FROM staff ORDER BY lower(username)"):
                     print(f"{username}\t{role}\t{'active' if active else 'removed'}")
-        except CentralError as error:
+        except TabourError as error:
             return _fail(error.message_en, error.message_ar, 1)
     return 0
 

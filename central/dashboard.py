@@ -122,7 +122,7 @@ def register(app: FastAPI) -> None:
             (text["this_year"], urlencode({"from": date(today.year, 1, 1).isoformat(), "to": today.isoformat()})),
         ]
 
-    def error_page(request: Request, lang: str, error: TabourError | CentralError, staff: auth.Staff) -> HTMLResponse:
+    def error_page(request: Request, lang: str, error: TabourError, staff: auth.Staff) -> HTMLResponse:
         message = error.message_ar if lang == "ar" else error.message_en
         return _page(request, "error.html", lang, status=getattr(error, "status", 422), staff=staff, message=message)
 
@@ -146,7 +146,7 @@ def register(app: FastAPI) -> None:
         try:
             with connection() as conn:
                 token = auth.log_in(conn, username, password)
-        except CentralError as error:
+        except TabourError as error:
             message = error.message_ar if language == "ar" else error.message_en
             status = 429 if error.code == "locked_out" else 401
             return _page(request, "login.html", language, status=status, staff=None, next=_safe_next(next), message=message)
@@ -210,7 +210,7 @@ def register(app: FastAPI) -> None:
                 info = conn.execute(
                     "SELECT code, name_ar, name_en, held_seq, last_batch_at FROM branches WHERE id = %s", (branch_id,)
                 ).fetchone()
-        except (TabourError, CentralError) as error:
+        except TabourError as error:
             return error_page(request, language, error, staff)
         branch = dict(zip(("code", "name_ar", "name_en", "held_seq", "last_batch_at"), info))
         hours = [(f"{row['hour']:02d}", float(row["issued"])) for row in answer.get("by_hour", [])]
@@ -243,7 +243,7 @@ def register(app: FastAPI) -> None:
                 points = [(start_day, tally.view()) for start_day, tally in summaries.trend(conn, start, today, unit, branch_id)]
                 branches = [(row[0], row[1] if language == "ar" else row[2])
                             for row in conn.execute("SELECT code, name_ar, name_en FROM branches ORDER BY code")]
-        except (TabourError, CentralError) as error:
+        except TabourError as error:
             return error_page(request, language, error, staff)
         table = present.trend_table(points, unit, language)
         labels = [row[0] for row in table.rows]
@@ -312,7 +312,7 @@ def register(app: FastAPI) -> None:
                 branch_id = branch_id_of(conn, code)
                 answer = summaries.branch_stats(conn, branch_id, start, end, ["service", "counter", "clerk", "hour"])
                 name_ar, name_en = conn.execute("SELECT name_ar, name_en FROM branches WHERE id = %s", (branch_id,)).fetchone()
-        except (TabourError, CentralError) as error:
+        except TabourError as error:
             return error_page(request, language, error, staff)
         content = export.render(kind, present.branch_tables(answer, language), language, (name_ar, name_en),
                                 present.period_text(start, end, language))

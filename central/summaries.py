@@ -289,17 +289,16 @@ def period_by_branch(conn: psycopg.Connection, first: date, last: date, branch_i
     tallies: dict[int, Tally] = {}
     for row in conn.execute(f"SELECT branch_id, {_sums()} FROM day_tallies WHERE {where} GROUP BY branch_id", params):
         tallies[row[0]] = _tally_from(row[1:])
-    histograms: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for branch_id, wait, service in conn.execute(
-        f"SELECT branch_id, wait_histogram, service_histogram FROM day_tallies WHERE {where}", params
-    ):
-        pair = histograms[branch_id]
-        pair[0] += decode_histogram(wait)
-        pair[1] += decode_histogram(service)
-    for branch_id, (wait, service) in histograms.items():
-        tallies[branch_id].wait_histogram = wait
-        tallies[branch_id].service_histogram = service
+    _add_histograms(conn, f"SELECT branch_id, wait_histogram, service_histogram FROM day_tallies WHERE {where}", params, tallies)
     return tallies
+
+
+def _add_histograms(conn: psycopg.Connection, sql: str, params: list[Any], tallies: dict[Any, Tally]) -> None:
+    """Add each row's (key, wait histogram, service histogram) to the key's tally."""
+    for key, wait, service in conn.execute(sql, params):
+        tally = tallies[key]
+        tally.wait_histogram += decode_histogram(wait)
+        tally.service_histogram += decode_histogram(service)
 
 
 def trend(conn: psycopg.Connection, first: date, last: date, unit: str, branch_id: int | None = None) -> list[tuple[date, Tally]]:
@@ -318,11 +317,7 @@ def trend(conn: psycopg.Connection, first: date, last: date, unit: str, branch_i
     buckets: dict[date, Tally] = {}
     for row in conn.execute(f"SELECT {bucket}, {_sums()} FROM day_tallies WHERE {where} GROUP BY 1 ORDER BY 1", params):
         buckets[row[0]] = _tally_from(row[1:])
-    for start, wait, service in conn.execute(
-        f"SELECT {bucket}, wait_histogram, service_histogram FROM day_tallies WHERE {where}", params
-    ):
-        buckets[start].wait_histogram += decode_histogram(wait)
-        buckets[start].service_histogram += decode_histogram(service)
+    _add_histograms(conn, f"SELECT {bucket}, wait_histogram, service_histogram FROM day_tallies WHERE {where}", params, buckets)
     return sorted(buckets.items())
 
 
