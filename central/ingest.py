@@ -14,6 +14,7 @@ serialised and the second finds everything held.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Annotated, Any
@@ -246,6 +247,16 @@ FROM jsonb_to_recordset(%(body)s::jsonb -> 'events')
 WHERE e.seq > %(held)s
 """
 _ENCODER = msgspec.json.Encoder()
+# PostgreSQL's jsonb cannot hold U+0000, which JSON may escape (`\u0000`), e.g. in a device's
+# free-form status. It becomes U+FFFD, so one odd character never stops a branch's log. The
+# escape counts only where it is not itself an escaped backslash followed by "u0000".
+_NUL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000", re.IGNORECASE)
+
+
+def _storable(body: bytes) -> str:
+    if b"u0000" in body.lower():
+        body = _NUL_ESCAPE.sub(rb"\1\\ufffd", body)
+    return body.decode("utf-8")
 
 
 class Partitions:
@@ -325,7 +336,7 @@ def ingest(conn: psycopg.Connection, partitions: Partitions, branch_id: int, bod
         if not new:
             return Held(code, held, held_at)
         with conn.cursor() as cursor:
-            cursor.execute(_INSERT_EVENTS, {"branch": branch_id, "body": body.decode("utf-8"), "held": held})
+            cursor.execute(_INSERT_EVENTS, {"branch": branch_id, "body": _storable(body), "held": held})
             entries = fold_entries(new) if len(new) != len(events) else folded
             if entries:
                 values = list(entries.values())

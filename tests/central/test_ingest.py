@@ -186,3 +186,14 @@ def test_unknown_event_types_are_kept_for_later(central, pg):
     log = [event(1, ORIGIN, "feedback.rated", rating=5, ticket_id=1)]
     assert post(central, token, log).json()["held"] == 1
     assert pg.execute("SELECT payload->>'rating' FROM events").fetchone()[0] == "5"
+
+
+def test_a_nul_character_in_a_payload_does_not_stop_the_log(central, pg):
+    """JSON may escape U+0000, which PostgreSQL cannot store: it is kept as U+FFFD; an escaped backslash stays."""
+    token = add_branch(pg)
+    body = ('{"log_origin": %r, "events": [{"seq": 1, "at": %r, "type": "device.status", '
+            '"payload": {"status": {"printer": "x\\u0000y", "path": "C:\\\\u0000dir"}}}]}' % (ORIGIN, ORIGIN)).encode()
+    answer = central.post("/api/v1/ingest", content=body, headers={**bearer(token), "Content-Type": "application/json"})
+    assert answer.status_code == 200, answer.text
+    printer, path = pg.execute("SELECT payload->'status'->>'printer', payload->'status'->>'path' FROM events").fetchone()
+    assert printer == "x\ufffdy" and path == "C:\\u0000dir"
