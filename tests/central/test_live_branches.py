@@ -164,6 +164,10 @@ def test_the_command_line_refuses_what_cannot_work(pg_url, capsys, monkeypatch):
         return run_main(["central", *args, "--pg", pg_url], capsys, monkeypatch, stdin)
 
     assert central("branch", "add", "bad code!", "--name-ar", "س", "--name-en", "x")[0] == 1
+    assert central("branch", "add", "RUH-09", "--name-ar", "", "--name-en", "x")[0] == 1
+    assert central("branch", "add", "RUH-09", "--name-ar", "س" * 500, "--name-en", "x")[0] == 1
+    assert central("branch", "add", "RUH-09", "--name-ar", "س\nس", "--name-en", "x")[0] == 1
+    assert central("branch", "token", "NOPE")[0] == 1
     code, out, _ = central("branch", "add", "RUH-01", "--name-ar", "فرع", "--name-en", "Branch")
     assert code == 0 and "token: " in out
     code, _, err = central("branch", "add", "RUH-01", "--name-ar", "فرع", "--name-en", "Branch")
