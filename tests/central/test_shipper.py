@@ -109,3 +109,20 @@ def test_lag_counts_what_is_not_yet_held(central, pg, store, clerks, clock):
         assert shipper.lag()["local"] == store.last_seq
     finally:
         shipper.stop()
+
+
+def test_the_hubs_health_shows_the_lag_only_when_shipping(central, pg, store, clerks, clock):
+    """GET /api/v1/health: `central` is null without --central; with a shipper, its lag (state, held, behind)."""
+    from fastapi.testclient import TestClient
+
+    from hub.app import HubSettings, create_app
+
+    with TestClient(create_app(store, HubSettings(enroll_code="4711-test"))) as hub:
+        assert hub.get("/api/v1/health").json()["central"] is None
+    token = add_branch(pg)
+    play_day(store, clock, random.Random(8), 2)
+    shipper = Shipper(store.path, ShipperSettings("http://testserver", "RUH-01", token, linger=0.01), client=central)
+    with TestClient(create_app(store, HubSettings(enroll_code="4711-test"), shipper)) as hub:
+        wait_for(lambda: hub.get("/api/v1/health").json()["central"]["state"] == "ok", timeout=30)
+        lag = hub.get("/api/v1/health").json()["central"]
+        assert lag["branch"] == "RUH-01" and lag["held"] == lag["local"] == store.last_seq and lag["behind"] == 0
