@@ -31,7 +31,7 @@ from core.models import (
 from core.numbering import RangeExhausted, business_day, format_label, next_rollover, number_for
 from core.security import new_public_code, new_token, token_hash
 from core.store import CounterInfo, ServiceInfo, Store, Tx, hours_by_service
-from core.views import TICKET_SELECT, counter_brief, load_counter, load_ticket
+from core.views import TICKET_SELECT, counter_brief, load_counter, load_device, load_ticket, printer_summary
 
 MAX_LABEL_LENGTH = 12
 MAX_STATUS_BYTES = 2048
@@ -218,13 +218,37 @@ def roll_day_if_due(tx: Tx) -> bool:
 # ── devices and clerks ───────────────────────────────────────────────────────────────────
 
 
-def enroll_device(tx: Tx, name: str, kind: DeviceKind) -> dict[str, Any]:
+def enroll_device(
+    tx: Tx, name: str, kind: DeviceKind, certificate_fingerprint: str | None = None
+) -> dict[str, Any]:
+    """A new device and its token (returned once; only its hash is kept).
+
+    A name that a revoked device still holds is refused: a revoked device set up to enroll by
+    itself (`--enroll-code`) would otherwise be back in seconds under its old name. Renaming the
+    revoked entry frees the name.
+    """
+    revoked = tx.one("SELECT id FROM devices WHERE name = ? COLLATE NOCASE AND revoked_at IS NOT NULL", (name,))
+    if revoked is not None:
+        raise Forbidden(
+            f"The device '{name}' was revoked on this hub; ask a supervisor (or enroll it under another name).",
+            f"تم إلغاء الجهاز '{name}' في هذا الخادم؛ راجع المشرف (أو سجّله باسم آخر).",
+            code="revoked_device",
+        )
     token = new_token()
     cursor = tx.conn.execute(
-        "INSERT INTO devices (name, kind, token_hash, enrolled_at) VALUES (?, ?, ?, ?)",
-        (name, kind.value, token_hash(token), tx.now),
+        "INSERT INTO devices (name, kind, token_hash, enrolled_at, certificate_fingerprint) VALUES (?, ?, ?, ?, ?)",
+        (name, kind.value, token_hash(token), tx.now, certificate_fingerprint),
     )
-    return {"token": token, "device_id": cursor.lastrowid, "kind": kind.value}
+    device = _device(tx, cursor.lastrowid)
+    tx.emit(EventType.DEVICE_ENROLLED, device=device)
+    return {"token": token, "device_id": device["id"], "kind": kind.value, "device": device}
+
+
+def _device(tx: Tx, device_id: int) -> dict[str, Any]:
+    device = load_device(tx.store, tx.conn, device_id, tx.now)
+    if device is None:
+        raise NotFound(f"No device with id {device_id}.", f"لا يوجد جهاز بالرقم {device_id}.")
+    return device
 
 
 def report_device_status(tx: Tx, device_id: int, status: dict[str, Any]) -> None:
@@ -234,42 +258,124 @@ def report_device_status(tx: Tx, device_id: int, status: dict[str, Any]) -> None
             f"A device status may hold at most {MAX_STATUS_BYTES} bytes.",
             f"حالة الجهاز لا تتجاوز {MAX_STATUS_BYTES} بايت.",
         )
-    device = tx.one("SELECT id, name, kind FROM devices WHERE id = ?", (device_id,))
-    if device is None:
-        raise NotFound("Unknown device.", "جهاز غير معروف.")
-    tx.conn.execute("UPDATE devices SET last_status = ? WHERE id = ?", (encoded, device_id))
-    tx.emit(
-        EventType.DEVICE_STATUS,
-        device={"id": device["id"], "name": device["name"], "kind": device["kind"]},
-        status=status,
+    _device(tx, device_id)
+    # `printer` keeps the last report that named one: a report about something else (a kiosk's
+    # supervisor exit) does not make the printer unknown.
+    tx.conn.execute(
+        "UPDATE devices SET last_status = ?, status_at = ?, printer = CASE WHEN ? THEN ? ELSE printer END WHERE id = ?",
+        (encoded, tx.now, "printer" in status, printer_summary(status), device_id),
+    )
+    tx.emit(EventType.DEVICE_STATUS, device=_device(tx, device_id), status=status)
+
+
+def rename_device(tx: Tx, device_id: int, name: str) -> dict[str, Any]:
+    """A new name (revoked devices too: that frees the old name for a new enrollment)."""
+    if not isinstance(name, str) or not 1 <= len(name.strip()) <= 80 or not name.strip().isprintable():
+        raise BadInput("A device name is 1 to 80 printable characters.", "اسم الجهاز من 1 إلى 80 حرفاً.")
+    before = _device(tx, device_id)
+    name = name.strip()
+    if before["name"] == name:
+        return before
+    tx.conn.execute("UPDATE devices SET name = ? WHERE id = ?", (name, device_id))
+    device = _device(tx, device_id)
+    tx.emit(EventType.DEVICE_RENAMED, device=device, previous_name=before["name"])
+    return device
+
+
+def revoke_device(tx: Tx, device_id: int) -> dict[str, Any]:
+    """The device's token stops working once this commits; sessions opened on it end too."""
+    before = _device(tx, device_id)
+    if before["revoked_at"] is not None:
+        raise ImpossibleStep(
+            f"The device '{before['name']}' is revoked already.", f"الجهاز '{before['name']}' ملغى أصلاً.", code="already_revoked"
+        )
+    tx.conn.execute("UPDATE devices SET revoked_at = ? WHERE id = ?", (tx.now, device_id))
+    for session in tx.all("SELECT id, counter_id FROM sessions WHERE device_id = ? AND ended_at IS NULL", (device_id,)):
+        tx.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (tx.now, session["id"]))
+        _set_counter_closed_if_idle(tx, session["counter_id"])
+    tx.store.sessions_changed()
+    tx.store.presence.forget(device_id)
+    device = _device(tx, device_id)
+    tx.emit(EventType.DEVICE_REVOKED, device=device)
+    return device
+
+
+def announce_presence(tx: Tx, device_id: int, online: bool) -> dict[str, Any] | None:
+    """`device.online` / `device.offline`; nothing for a revoked or unknown device."""
+    device = load_device(tx.store, tx.conn, device_id, tx.now)
+    if device is None or device["revoked_at"] is not None:
+        return None
+    device["online"] = online
+    tx.emit(EventType.DEVICE_ONLINE if online else EventType.DEVICE_OFFLINE, device=device)
+    return device
+
+
+def record_last_seen(tx: Tx, seen: dict[int, float]) -> None:
+    """Write the last-seen times the hub gathered in memory (one small write every few seconds)."""
+    tx.conn.executemany(
+        "UPDATE devices SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?",
+        [(at, device_id) for device_id, at in seen.items()],
     )
 
 
 def add_clerk(tx: Tx, username: str, role: Role, pin_hash: str) -> int:
+    """A new clerk (or a removed one brought back, as `enlist_clerk`); returns the clerk's id."""
+    return enlist_clerk(tx, username, role, pin_hash)["id"]
+
+
+def enlist_clerk(tx: Tx, username: str, role: Role, pin_hash: str) -> dict[str, Any]:
+    """A new clerk; a removed clerk's name brings that account back (README, *Clerks*).
+
+    A user name is one person: re-adding a removed name reactivates the same account with the
+    new PIN and role, so the tickets they served before stay theirs. An active name is refused.
+    """
     check_username(username)
-    if tx.one("SELECT 1 FROM clerks WHERE username = ?", (username,)):
+    existing = tx.one("SELECT * FROM clerks WHERE username = ?", (username,))
+    if existing is not None and existing["active"]:
         raise ImpossibleStep(f"A clerk named '{username}' exists already.", f"يوجد موظف باسم '{username}' مسبقاً.", code="clerk_exists")
+    if existing is not None:
+        tx.conn.execute(
+            "UPDATE clerks SET active = 1, role = ?, pin_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?",
+            (role.value, pin_hash, existing["id"]),
+        )
+        return {**clerk_view(_clerk_row(tx, username)), "restored": True}
     cursor = tx.conn.execute(
         "INSERT INTO clerks (username, role, pin_hash, created_at) VALUES (?, ?, ?, ?)",
         (username, role.value, pin_hash, tx.now),
     )
-    return int(cursor.lastrowid)
+    return {**clerk_view(tx.one("SELECT * FROM clerks WHERE id = ?", (cursor.lastrowid,))), "restored": False}
 
 
-def remove_clerk(tx: Tx, username: str) -> None:
+def clerk_view(row) -> dict[str, Any]:
+    return {"id": row["id"], "username": row["username"], "role": row["role"], "active": bool(row["active"])}
+
+
+def remove_clerk(tx: Tx, username: str) -> dict[str, Any]:
     """Deactivate (not delete: tickets keep naming who served them) and end their sessions."""
     row = _clerk_row(tx, username)
+    if not row["active"]:
+        raise ImpossibleStep(f"'{username}' was removed already.", f"تمت إزالة '{username}' مسبقاً.", code="clerk_removed")
     tx.conn.execute("UPDATE clerks SET active = 0 WHERE id = ?", (row["id"],))
-    tx.conn.execute("UPDATE sessions SET ended_at = ? WHERE clerk_id = ? AND ended_at IS NULL", (tx.now, row["id"]))
+    for session in tx.all("SELECT id, counter_id FROM sessions WHERE clerk_id = ? AND ended_at IS NULL", (row["id"],)):
+        tx.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (tx.now, session["id"]))
+        _set_counter_closed_if_idle(tx, session["counter_id"])
     tx.store.sessions_changed()
+    return clerk_view(_clerk_row(tx, username))
 
 
-def reset_pin(tx: Tx, username: str, pin_hash: str) -> None:
+def reset_pin(tx: Tx, username: str, pin_hash: str) -> dict[str, Any]:
+    """A new PIN for an active clerk. A removed clerk is refused: only `add` brings one back."""
     row = _clerk_row(tx, username)
+    if not row["active"]:
+        raise ImpossibleStep(
+            f"'{username}' was removed; add them again (clerk add) to give them a new PIN.",
+            f"تمت إزالة '{username}'؛ أضفه من جديد لإعطائه رقماً سرياً جديداً.",
+            code="clerk_removed",
+        )
     tx.conn.execute(
-        "UPDATE clerks SET pin_hash = ?, failed_attempts = 0, locked_until = NULL, active = 1 WHERE id = ?",
-        (pin_hash, row["id"]),
+        "UPDATE clerks SET pin_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?", (pin_hash, row["id"])
     )
+    return clerk_view(row)
 
 
 def check_username(username: str) -> None:
@@ -290,33 +396,15 @@ def _clerk_row(tx: Tx, username: str):
 def record_login(
     tx: Tx, username: str, pin_ok: bool, counter_id: int, device_id: int | None
 ) -> dict[str, Any] | Unauthorized:
-    """Count a login attempt; on success open a session bound to the counter and open it.
+    """After the PIN was checked: open a session bound to the counter and open the counter.
 
-    The PIN was checked (slowly) before this command on another thread; the lockout is
-    decided here, on the writer, so parallel guesses cannot slip past the limit.
+    The PIN is checked (slowly, and with its lockouts: hub/pins.py) before this command, off the
+    writer; a wrong one is answered here without a write, like an unknown name.
     """
     settings = tx.catalogue.config.hub
     wrong = Unauthorized("Wrong user name or PIN.", "اسم المستخدم أو الرقم السري غير صحيح.", code="wrong_pin")
     clerk = tx.one("SELECT * FROM clerks WHERE username = ? AND active = 1", (username,))
-    if clerk is None:
-        raise wrong
-    if clerk["locked_until"] is not None and clerk["locked_until"] > tx.now:
-        wait = int(clerk["locked_until"] - tx.now) + 1
-        raise RateLimited(
-            f"Too many wrong PINs. Try again in {wait} seconds or ask a supervisor.",
-            f"محاولات خاطئة كثيرة. حاول بعد \u2066{wait}\u2069 ثانية أو راجع المشرف.",
-            retry_after=wait,
-            code="locked_out",
-        )
-    if not pin_ok:
-        failed = clerk["failed_attempts"] + 1
-        locked_until = tx.now + settings.lockout_minutes * 60 if failed >= settings.pin_attempts else None
-        tx.conn.execute(
-            "UPDATE clerks SET failed_attempts = ?, locked_until = ? WHERE id = ?",
-            (0 if locked_until else failed, locked_until, clerk["id"]),
-        )
-        # Returned, not raised: a raise would roll back the count, and parallel guesses must not
-        # slip past the limit. The caller raises it.
+    if clerk is None or not pin_ok:
         return wrong
     if counter_id not in tx.catalogue.counters:
         raise NotFound("Unknown counter.", "شباك غير معروف.")

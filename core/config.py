@@ -188,6 +188,9 @@ class HubConfig(_Strict):
     lockout_minutes: float = Field(5, gt=0, le=24 * 60)
     session_hours: float = Field(12, gt=0, le=24 * 7, description="A clerk session ends after this long.")
     max_body_bytes: int = Field(65_536, ge=1024, le=10_000_000)
+    offline_after_seconds: float = Field(
+        30, ge=1, le=3600, description="A device whose last event socket closed is announced offline after this long."
+    )
 
 
 class CentreFile(_Strict):

@@ -196,9 +196,24 @@ def _day_summaries(db: sqlite_utils.Database) -> None:
     )
 
 
+def _device_presence(db: sqlite_utils.Database) -> None:
+    """What `GET /devices` shows: when a device was last seen, its last status and printer."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE devices ADD COLUMN last_seen_at REAL;      -- flushed from memory every few seconds
+        ALTER TABLE devices ADD COLUMN status_at REAL;         -- when last_status was reported
+        ALTER TABLE devices ADD COLUMN printer TEXT;           -- the last reported status.printer
+        ALTER TABLE devices ADD COLUMN certificate_fingerprint TEXT;  -- the hub certificate it pinned
+        CREATE INDEX devices_name ON devices(name COLLATE NOCASE);
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
     ("0002_day_summaries", _day_summaries),
+    ("0003_device_presence", _device_presence),
 ]
 
 

@@ -83,6 +83,11 @@ class EventType(str, Enum):
     DAY_ROLLED = "day.rolled"
     CONFIG_CHANGED = "config.changed"
     DEVICE_STATUS = "device.status"
+    DEVICE_ENROLLED = "device.enrolled"
+    DEVICE_RENAMED = "device.renamed"
+    DEVICE_REVOKED = "device.revoked"
+    DEVICE_ONLINE = "device.online"
+    DEVICE_OFFLINE = "device.offline"
 
     @property
     def handler_name(self) -> str:

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from core.commands import CLOSED_MESSAGES, service_closed_reason
 from core.models import DeviceKind, Role
 from core.security import token_hash
 from core.store import Store
-from core.views import TICKET_SELECT, average_service_seconds, counter_view, eta_for, iso, ticket_view
+from core.views import (
+    DEVICE_COLUMNS,
+    TICKET_SELECT,
+    average_service_seconds,
+    counter_view,
+    device_view,
+    eta_for,
+    iso,
+    load_device,
+    ticket_view,
+)
 
 RECENT_CALLS = 12
 
@@ -34,23 +45,33 @@ class Principal:
         return self.kind is DeviceKind.ADMIN or self.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
-def principal_for(store: Store, token: str) -> Principal | None:
+class Refusal(str, Enum):
+    """Why a token is not accepted: the error code a client shows (docs/api.md)."""
+
+    BAD_TOKEN = "bad_token"  # unknown, ended or expired
+    REVOKED_DEVICE = "revoked_device"  # the device (or the device a session was opened on) was revoked
+
+
+def principal_for(store: Store, token: str) -> Principal | Refusal:
     hashed = token_hash(token)
     with store.read() as conn:
-        device = conn.execute(
-            "SELECT id, name, kind FROM devices WHERE token_hash = ? AND revoked_at IS NULL", (hashed,)
-        ).fetchone()
+        device = conn.execute("SELECT id, name, kind, revoked_at FROM devices WHERE token_hash = ?", (hashed,)).fetchone()
         if device is not None:
+            if device["revoked_at"] is not None:
+                return Refusal.REVOKED_DEVICE
             return Principal(device["id"], DeviceKind(device["kind"]), device["name"])
         session = conn.execute(
-            "SELECT s.id, s.counter_id, s.device_id, s.expires_at, c.id AS clerk_id, c.username, c.role, "
-            "d.name AS device_name FROM sessions s JOIN clerks c ON c.id = s.clerk_id "
-            "LEFT JOIN devices d ON d.id = s.device_id "
-            "WHERE s.token_hash = ? AND s.ended_at IS NULL AND c.active = 1",
+            "SELECT s.id, s.counter_id, s.device_id, s.expires_at, s.ended_at, c.id AS clerk_id, c.username, c.role, "
+            "c.active, d.name AS device_name, d.revoked_at AS device_revoked_at FROM sessions s "
+            "JOIN clerks c ON c.id = s.clerk_id LEFT JOIN devices d ON d.id = s.device_id WHERE s.token_hash = ?",
             (hashed,),
         ).fetchone()
-    if session is None or session["expires_at"] <= store.clock():
-        return None
+    if session is None:
+        return Refusal.BAD_TOKEN
+    if session["device_revoked_at"] is not None:
+        return Refusal.REVOKED_DEVICE
+    if session["ended_at"] is not None or not session["active"] or session["expires_at"] <= store.clock():
+        return Refusal.BAD_TOKEN
     return Principal(
         device_id=session["device_id"],
         kind=DeviceKind.COUNTER,
@@ -68,8 +89,8 @@ class PrincipalCache:
     """Token → principal, so a busy counter's every request does not cost a database read.
 
     Exact, not a time-based guess: an entry is trusted only while the store's auth generation
-    (bumped on every logout, takeover or clerk removal) is unchanged and the session has not
-    expired.
+    (bumped after every commit that ends a session, removes a clerk or revokes a device) is
+    unchanged and the session has not expired.
     """
 
     def __init__(self, store: Store, max_entries: int = 5000) -> None:
@@ -77,21 +98,25 @@ class PrincipalCache:
         self.max_entries = max_entries
         self._entries: dict[str, tuple[int, Principal]] = {}
 
-    def get(self, token: str) -> Principal | None:
+    def lookup(self, token: str) -> Principal | Refusal:
         generation = self.store.auth_generation
         cached = self._entries.get(token)
         if cached is not None and cached[0] == generation:
             principal = cached[1]
             if principal.expires_at is None or principal.expires_at > self.store.clock():
                 return principal
-        principal = principal_for(self.store, token)
-        if principal is None:
+        found = principal_for(self.store, token)
+        if isinstance(found, Refusal):
             self._entries.pop(token, None)
-            return None
+            return found
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
-        self._entries[token] = (generation, principal)
-        return principal
+        self._entries[token] = (generation, found)
+        return found
+
+    def get(self, token: str) -> Principal | None:
+        found = self.lookup(token)
+        return None if isinstance(found, Refusal) else found
 
 
 def services_view(store: Store, conn) -> list[dict[str, Any]]:
@@ -262,7 +287,7 @@ def public_ticket(store: Store, code: str) -> dict[str, Any] | None:
 
 def list_clerks(store: Store) -> list[dict[str, Any]]:
     with store.read() as conn:
-        rows = conn.execute("SELECT username, role, active, locked_until FROM clerks ORDER BY username").fetchall()
+        rows = conn.execute("SELECT id, username, role, active, locked_until FROM clerks ORDER BY username").fetchall()
     return [dict(row) for row in rows]
 
 
@@ -280,3 +305,27 @@ def supervisor_pin_hashes(store: Store) -> list[dict[str, str]]:
             "SELECT username, role, pin_hash FROM clerks WHERE active = 1 AND role IN ('supervisor', 'admin') ORDER BY id"
         ).fetchall()
     return [dict(row) for row in rows]
+
+
+def list_devices(store: Store) -> list[dict[str, Any]]:
+    """Every enrolled device, the revoked ones last."""
+    now = store.clock()
+    with store.read() as conn:
+        rows = conn.execute(
+            f"SELECT {DEVICE_COLUMNS} FROM devices ORDER BY revoked_at IS NOT NULL, revoked_at, id"
+        ).fetchall()
+    return [device_view(store, row, now) for row in rows]
+
+
+def get_device(store: Store, device_id: int) -> dict[str, Any] | None:
+    with store.read() as conn:
+        return load_device(store, conn, device_id, store.clock())
+
+
+def staff_pin_hash(store: Store, username: str) -> str | None:
+    """An active supervisor's or admin's PIN hash, or None (callers still hash: same time)."""
+    with store.read() as conn:
+        row = conn.execute(
+            "SELECT pin_hash FROM clerks WHERE username = ? AND active = 1 AND role IN ('supervisor', 'admin')", (username,)
+        ).fetchone()
+    return row["pin_hash"] if row else None

@@ -39,6 +39,7 @@ from core.hours import OpeningHours
 from core.migrations import migrate
 from core.models import CallMode, CounterId, EventType, ServiceId
 from core.numbering import NumberRange, business_day
+from core.presence import Presence
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +234,13 @@ class Store:
         self.catalogue = Catalogue(config=config, tz=ZoneInfo(config.centre.time_zone))
         self.current_business_day = ""
         # Bumped whenever a session or device stops being valid, so token caches know to recheck.
+        # Only after the commit: bumped earlier, a reader could cache the old row under the new
+        # generation and keep trusting a revoked token.
         self.auth_generation = 0
+        self._auth_changed = False
+        self._auth_listeners: list[Callable[[], None]] = []
+        # Devices' open sockets and recent requests (the hub fills it; device views read it).
+        self.presence = Presence()
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="tabour-writer", daemon=True)
         self._thread.start()
@@ -266,8 +273,28 @@ class Store:
             self._listeners.remove(listener)
 
     def sessions_changed(self) -> None:
-        """A session ended or a clerk left: cached token look-ups must be checked again."""
+        """A session ended, a clerk left or a device was revoked: cached token look-ups must be
+        checked again once this batch commits (called inside a command)."""
+        self._auth_changed = True
+
+    def add_auth_listener(self, listener: Callable[[], None]) -> None:
+        """`listener()` is called on the writer thread after a commit that ended sessions or tokens."""
+        self._auth_listeners.append(listener)
+
+    def remove_auth_listener(self, listener: Callable[[], None]) -> None:
+        if listener in self._auth_listeners:
+            self._auth_listeners.remove(listener)
+
+    def _publish_auth_change(self) -> None:
+        if not self._auth_changed:
+            return
+        self._auth_changed = False
         self.auth_generation += 1
+        for listener in list(self._auth_listeners):
+            try:
+                listener()
+            except Exception:
+                log.exception("auth listener failed")
 
     @property
     def last_seq(self) -> int:
@@ -361,12 +388,14 @@ class Store:
                     log.exception("rollback after a failed batch failed")
             self._seq = seq_at_start
             self._reload_after_rollback()
+            self._publish_auth_change()  # nothing changed, but a recheck costs little
             for job in batch:
                 if not job.future.done():
                     job.future.set_exception(failure)
             if not isinstance(error, Exception):
                 raise
             return
+        self._publish_auth_change()  # before anyone is answered, so no stale token outlives its answer
         for job, result, error in outcomes:
             if error is None:
                 job.future.set_result(result)

@@ -5,6 +5,7 @@ Used both inside write commands (so an event carries the ticket as it became) an
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -131,3 +132,60 @@ def counter_view(store: "Store", conn: sqlite3.Connection, row: sqlite3.Row) -> 
 def load_counter(store: "Store", conn: sqlite3.Connection, counter_id: int) -> dict[str, Any]:
     row = conn.execute("SELECT * FROM counters WHERE id = ?", (counter_id,)).fetchone()
     return counter_view(store, conn, row)
+
+
+# What a device's last `status.printer` means on the supervisors' screens (printer/status.py's
+# PrinterState values). A printer that cannot read back ("unknown") says nothing: null.
+PRINTER_SUMMARY = {
+    "ready": "ok",
+    "paper_near_end": "paper_near_end",
+    "paper_out": "paper_out",
+    "cover_open": "cover_open",
+    "silent": "silent",
+    "offline": "offline",
+    "unreachable": "offline",
+    "refused": "offline",
+    "error": "offline",
+    "misconfigured": "offline",
+}
+
+DEVICE_COLUMNS = (
+    "id, name, kind, enrolled_at, revoked_at, last_seen_at, last_status, status_at, printer, certificate_fingerprint"
+)
+
+
+def printer_summary(status: Any) -> str | None:
+    """`status.printer` of a device report as the Device's `printer`, or None when it names none."""
+    if not isinstance(status, dict):
+        return None
+    value = status.get("printer")
+    return PRINTER_SUMMARY.get(value) if isinstance(value, str) else None
+
+
+def device_view(store: "Store", row: sqlite3.Row, now: float) -> dict[str, Any]:
+    """A Device as docs/api.md names it: the stored row merged with the hub's live presence."""
+    catalogue = store.catalogue
+    device_id = row["id"]
+    revoked = row["revoked_at"] is not None
+    live_seen = store.presence.last_seen(device_id, now)
+    stored_seen = row["last_seen_at"]
+    seen = max((t for t in (live_seen, stored_seen) if t is not None), default=None)
+    status = json.loads(row["last_status"]) if row["last_status"] else None
+    return {
+        "id": device_id,
+        "name": row["name"],
+        "kind": row["kind"],
+        "enrolled_at": iso(row["enrolled_at"], catalogue),
+        "last_seen_at": iso(seen, catalogue),
+        "online": not revoked and store.presence.online(device_id, now),
+        "revoked_at": iso(row["revoked_at"], catalogue),
+        "status": status,
+        "status_at": iso(row["status_at"], catalogue),
+        "printer": row["printer"],
+        "certificate_fingerprint": row["certificate_fingerprint"],
+    }
+
+
+def load_device(store: "Store", conn: sqlite3.Connection, device_id: int, now: float) -> dict[str, Any] | None:
+    row = conn.execute(f"SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?", (device_id,)).fetchone()
+    return device_view(store, row, now) if row else None

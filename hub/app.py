@@ -22,7 +22,7 @@ from core.views import iso
 from hub.events import Broadcaster, encode_frame
 from hub.limits import BodySizeLimit
 from hub.openapi import document_errors
-from hub.routes import counters, devices, events, health_state, public, sessions, stats, tickets
+from hub.routes import clerks, counters, devices, events, health_state, public, sessions, stats, tickets
 from hub.routes.common import HubContext, HubSettings, install_error_handlers
 from hub.shipper import Shipper
 
@@ -30,7 +30,7 @@ __all__ = ["HubSettings", "create_app"]
 
 log = logging.getLogger(__name__)
 
-ROUTERS = (health_state, devices, tickets, sessions, counters, stats, events, public)
+ROUTERS = (health_state, devices, tickets, sessions, counters, clerks, stats, events, public)
 
 
 def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = None) -> FastAPI:
@@ -43,8 +43,11 @@ def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = No
         loop = asyncio.get_running_loop()
         broadcaster = Broadcaster(loop, lambda event: encode_frame(event, lambda at: iso(at, store.catalogue)))
         hub.broadcaster = broadcaster
+        hub.loop = loop
         store.add_listener(broadcaster.publish)
+        store.add_auth_listener(hub.on_auth_changed)
         rollover = asyncio.create_task(_rollover_loop(store))
+        presence = asyncio.create_task(hub.presence_loop())
         if shipper is not None:
             store.add_listener(shipper.notify)
             shipper.start()
@@ -55,8 +58,15 @@ def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = No
             if shipper is not None:
                 store.remove_listener(shipper.notify)
                 shipper.stop()
+            presence.cancel()
+            hub.stop()
+            store.remove_auth_listener(hub.on_auth_changed)
             store.remove_listener(broadcaster.publish)
             broadcaster.close_all()
+            try:
+                await hub.flush_presence()  # last-seen times survive a clean stop
+            except Exception:
+                log.exception("could not record when devices were last seen")
 
     app = FastAPI(
         title="Tabour hub",

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_dir
 
 from core import commands, queries
 from core.config import DEMO_CONFIG, load_config
-from core.errors import ConfigError, TabourError
+from core.errors import BadInput, ConfigError, NotFound, TabourError
 from core.models import Role
-from core.security import check_pin_format, hash_pin, new_enroll_code
 from core.logs import log_event
+from core.security import check_pin_strength, enroll_code_problem, hash_pin, new_enroll_code
 from core.store import Store, backup_to
 from hub.tls import CERT_NAME, KEY_NAME
+from hub.writer_lock import DatabaseBusy, ForeignHolder, Holder, WriterLock
 
 DEFAULT_PORT = 8470
 log = logging.getLogger("tabour.hub")
@@ -107,6 +112,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         add_config_argument(sub)
         add_db_argument(sub)
     clerk.set_defaults(func=run_clerk)
+
+    device = subparsers.add_parser(
+        "device", help="list, rename or revoke enrolled devices", description="See and manage the devices enrolled with the hub."
+    )
+    device_commands = device.add_subparsers(dest="device_command", required=True, metavar="{list,rename,revoke}")
+    device_list = device_commands.add_parser("list", help="every device: kind, enrolled, last seen, online, printer")
+    device_rename = device_commands.add_parser("rename", help="give a device a new name")
+    device_rename.add_argument("device_id", type=int, help="The device's id (from `device list`).")
+    device_rename.add_argument("name", help="The new name.")
+    device_revoke = device_commands.add_parser("revoke", help="revoke a device: its token stops working at once")
+    device_revoke.add_argument("device_id", type=int, help="The device's id (from `device list`).")
+    for sub in (device_list, device_rename, device_revoke):
+        add_config_argument(sub)
+        add_db_argument(sub)
+    device.set_defaults(func=run_device)
 
     backup = subparsers.add_parser(
         "backup", help="copy the database while the hub runs",
@@ -239,45 +259,78 @@ def run_hub(args: argparse.Namespace) -> int:
         print(f"error: cannot make the TLS certificate beside {db_path}: {error.strerror or error}", file=sys.stderr)
         return 2
     enroll_code = given_code or new_enroll_code()
-    if not 4 <= len(enroll_code) <= 64 or not enroll_code.isprintable():
-        print("error: --enroll-code must be 4 to 64 printable characters", file=sys.stderr)
+    problem = enroll_code_problem(enroll_code)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
+    scheme = "https" if tls_files else "http"
+    lock = WriterLock(db_path)
     try:
-        store = Store(db_path, config, synchronous=args.synchronous)
-    except sqlite3.DatabaseError as error:
-        print(f"error: {db_path} is not a Tabour database ({error})", file=sys.stderr)
+        lock.acquire(role="hub", url=local_url(scheme, args.host, args.port), certificate_fingerprint=fingerprint)
+    except (DatabaseBusy, ForeignHolder) as refusal:
+        print(f"error: {refusal.message_en}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"error: cannot open the database {db_path}: {error.strerror or error}", file=sys.stderr)
+        print(f"error: cannot lock the database {db_path}: {error.strerror or error}", file=sys.stderr)
         return 2
-    shipper = None
-    if shipper_settings is not None:
-        from hub.shipper import Shipper
-
-        shipper = Shipper(db_path, shipper_settings)
-        print(f"shipping events to {shipper_settings.central_url} as branch {shipper_settings.branch}", flush=True)
-    app = create_app(store, HubSettings(enroll_code=enroll_code, public_url=args.public_url, certificate_fingerprint=fingerprint), shipper)
-    scheme = "https" if tls_files else "http"
-    print(f"Tabour hub for {config.centre.name_en} on {scheme}://{args.host}:{args.port}", flush=True)
-    print(f"database: {db_path}", flush=True)
-    if fingerprint:
-        print(f"TLS certificate: {tls_files.certificate}", flush=True)
-        print(f"TLS certificate fingerprint: {fingerprint}", flush=True)
-    if not given_code:
-        print(f"enrollment code: {enroll_code}", flush=True)
-    log_event(
-        log, "hub.started", centre=config.centre.name_en, url=f"{scheme}://{args.host}:{args.port}", db=str(db_path),
-        tls_fingerprint=fingerprint, enroll_code_from=code_source or "generated", log_file=str(args.log_file) if args.log_file else None,
-    )
-    import uvicorn
-
-    keep_running_on_stop_signals()
+    if lock.took_over is not None:
+        log_event(log, "hub.lock_taken_over", logging.WARNING, previous=lock.took_over.describe(), db=str(db_path))
+        print(f"took over the database from {lock.took_over.describe()}, which stopped without releasing it", flush=True)
     try:
-        uvicorn.Server(server_config(app, args.host, args.port, tls_files)).run()
+        try:
+            store = Store(db_path, config, synchronous=args.synchronous)
+        except sqlite3.DatabaseError as error:
+            print(f"error: {db_path} is not a Tabour database ({error})", file=sys.stderr)
+            return 2
+        except OSError as error:
+            print(f"error: cannot open the database {db_path}: {error.strerror or error}", file=sys.stderr)
+            return 2
+        shipper = None
+        if shipper_settings is not None:
+            from hub.shipper import Shipper
+
+            shipper = Shipper(db_path, shipper_settings)
+            print(f"shipping events to {shipper_settings.central_url} as branch {shipper_settings.branch}", flush=True)
+        assert lock.holder is not None
+        settings = HubSettings(
+            enroll_code=enroll_code, public_url=args.public_url, certificate_fingerprint=fingerprint,
+            local_admin_token=lock.holder.token,
+        )
+        app = create_app(store, settings, shipper)
+        print(f"Tabour hub for {config.centre.name_en} on {scheme}://{args.host}:{args.port}", flush=True)
+        print(f"database: {db_path}", flush=True)
+        if fingerprint:
+            print(f"TLS certificate: {tls_files.certificate}", flush=True)
+            print(f"TLS certificate fingerprint: {fingerprint}", flush=True)
+        if not given_code:
+            print(f"enrollment code: {enroll_code}", flush=True)
+        log_event(
+            log, "hub.started", centre=config.centre.name_en, url=f"{scheme}://{args.host}:{args.port}", db=str(db_path),
+            tls_fingerprint=fingerprint, enroll_code_from=code_source or "generated",
+            log_file=str(args.log_file) if args.log_file else None,
+        )
+        import uvicorn
+
+        keep_running_on_stop_signals()
+        try:
+            uvicorn.Server(server_config(app, args.host, args.port, tls_files)).run()
+        finally:
+            store.close()
+            log_event(log, "hub.stopped", db=str(db_path))
     finally:
-        store.close()
-        log_event(log, "hub.stopped", db=str(db_path))
+        lock.release()
     return 0
+
+
+def local_url(scheme: str, host: str, port: int) -> str:
+    """Where a command on this PC reaches the hub: loopback when it listens on every address."""
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{port}"
 
 
 def read_pin(prompt: str) -> str:
@@ -291,21 +344,100 @@ def read_pin(prompt: str) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def run_clerk(args: argparse.Namespace) -> int:
+class HubAnswer(TabourError):
+    """A refusal the running hub gave a command (its code and bilingual message)."""
+
+
+def call_hub(holder: Holder, method: str, path: str, body: Any = None) -> Any:
+    """One request to the running hub's API with its local admin token (stdlib only).
+
+    Over HTTPS the hub's certificate is checked against the fingerprint in the holder file, as
+    devices pin it: a self-signed certificate has no authority to vouch for it.
+    """
+    import http.client
+    import ssl
+    from urllib.parse import urlsplit
+
+    from hub.tls import fingerprint_of_der
+
+    target = urlsplit(holder.url or "")
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": f"Bearer {holder.token}", "Content-Type": "application/json"}
+    try:
+        if target.scheme == "https":
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE  # verified below, by fingerprint
+            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                target.hostname, target.port, timeout=30, context=context
+            )
+            connection.connect()
+            presented = fingerprint_of_der(connection.sock.getpeercert(binary_form=True) or b"")
+            if holder.certificate_fingerprint and presented != holder.certificate_fingerprint:
+                raise HubAnswer(
+                    f"The hub at {holder.url} presents another certificate ({presented}) than it started with.",
+                    "الخادم يقدّم شهادة غير التي بدأ بها.",
+                    code="certificate_changed",
+                )
+        else:
+            connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+        connection.request(method, f"/api/v1{path}", body=data, headers=headers)
+        response = connection.getresponse()
+        status, raw = response.status, response.read()
+        connection.close()
+    except (OSError, http.client.HTTPException) as error:
+        raise HubAnswer(
+            f"The hub holds the database but does not answer at {holder.url} ({error}).",
+            "الخادم يستخدم قاعدة البيانات لكنه لا يستجيب.",
+            code="hub_unreachable",
+        ) from None
+    if status >= 400:
+        try:
+            refusal = json.loads(raw)
+        except ValueError:
+            refusal = {}
+        refusal = refusal if isinstance(refusal, dict) else {}
+        raise HubAnswer(
+            refusal.get("message") or f"the hub answered {status}", refusal.get("message_ar") or "", code=refusal.get("error")
+        )
+    return json.loads(raw) if raw else None
+
+
+@contextmanager
+def database_writer(db_path: Path, config) -> Iterator[tuple[Store | None, Holder | None]]:
+    """The way to change the database now: through the running hub, or as its writer meanwhile.
+
+    Yields `(None, holder)` when a hub runs on the database (the change goes through its API, so
+    it takes effect in the live hub at once and nobody else writes), else `(store, None)` with
+    the single-writer lock held for the command's duration.
+    """
+    lock = WriterLock(db_path)
+    hub: Holder | None = None
+    try:
+        lock.acquire(role="command")
+    except DatabaseBusy as busy:
+        hub = busy.holder if busy.holder is not None and busy.holder.role == "hub" else None
+        if hub is None or not (hub.url and hub.token):
+            hub = None
+            lock.acquire(role="command", wait=10)  # another command: it is quick
+    if hub is not None:
+        yield None, hub
+        return
+    try:
+        # Clerk and device changes only: never the catalogue, whose events the hub owns.
+        store = Store(db_path, config, apply_config=False)
+        with store:
+            yield store, None
+    finally:
+        lock.release()
+
+
+def _open_writer(args: argparse.Namespace):
+    """Checks shared by clerk and device commands; returns (config, db_path) or an exit code."""
     try:
         config = resolve_config(args.config)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
-    pin_hash = None
-    try:
-        if args.clerk_command in ("add", "reset-pin"):
-            commands.check_username(args.username)
-            pin = read_pin(f"PIN for {args.username}: ")
-            check_pin_format(pin)
-            pin_hash = hash_pin(pin)
-    except TabourError as error:
-        print(f"error: {error.message_en}", file=sys.stderr)
         return 2
     db_path = Path(args.db or default_db_path())
     if not db_path.is_file():
@@ -315,30 +447,115 @@ def run_clerk(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    return config, db_path
+
+
+def run_clerk(args: argparse.Namespace) -> int:
+    pin = None
     try:
-        # Beside a running hub: clerk accounts only, never the catalogue or the event log.
-        store = Store(db_path, config, apply_config=False)
+        if args.clerk_command in ("add", "reset-pin"):
+            commands.check_username(args.username)
+            pin = read_pin(f"PIN for {args.username}: ")
+            check_pin_strength(pin)
+    except TabourError as error:
+        print(f"error: {error.message_en}", file=sys.stderr)
+        return 2
+    opened = _open_writer(args)
+    if isinstance(opened, int):
+        return opened
+    config, db_path = opened
+    try:
+        with database_writer(db_path, config) as (store, hub):
+            if args.clerk_command == "list":
+                clerks = call_hub(hub, "GET", "/clerks") if hub else queries.list_clerks(store)
+                for clerk in clerks:
+                    state = "active" if clerk["active"] else "removed"
+                    print(f"{clerk['username']}\t{clerk['role']}\t{state}")
+                return 0
+            if args.clerk_command == "add":
+                if hub:
+                    clerk = call_hub(hub, "POST", "/clerks", {"username": args.username, "role": args.role, "pin": pin})
+                else:
+                    clerk = store.call(commands.enlist_clerk, args.username, Role(args.role), hash_pin(pin))
+                if clerk["restored"]:
+                    print(f"restored {clerk['role']} {clerk['username']} (removed before; their history is kept)")
+                else:
+                    print(f"added {clerk['role']} {clerk['username']}")
+                return 0
+            if hub:
+                clerk_id = next(
+                    (c["id"] for c in call_hub(hub, "GET", "/clerks") if c["username"].casefold() == args.username.casefold()), None
+                )
+                if clerk_id is None:
+                    raise NotFound(f"No clerk named '{args.username}'.", f"لا يوجد موظف باسم '{args.username}'.")
+            if args.clerk_command == "reset-pin":
+                if hub:
+                    call_hub(hub, "POST", f"/clerks/{clerk_id}/reset-pin", {"pin": pin})
+                else:
+                    store.call(commands.reset_pin, args.username, hash_pin(pin))
+                print(f"PIN reset for {args.username}")
+            else:
+                if hub:
+                    call_hub(hub, "POST", f"/clerks/{clerk_id}/remove")
+                else:
+                    store.call(commands.remove_clerk, args.username)
+                print(f"removed {args.username}")
+    except (DatabaseBusy, ForeignHolder) as refusal:
+        print(f"error: {refusal.message_en}", file=sys.stderr)
+        return 2
     except sqlite3.DatabaseError as error:
         print(f"error: {db_path} is not a Tabour database ({error})", file=sys.stderr)
         return 2
-    with store:
-        try:
-            if args.clerk_command == "add":
-                store.call(commands.add_clerk, args.username, Role(args.role), pin_hash)
-                print(f"added {args.role} {args.username}")
-            elif args.clerk_command == "reset-pin":
-                store.call(commands.reset_pin, args.username, pin_hash)
-                print(f"PIN reset for {args.username}")
-            elif args.clerk_command == "remove":
-                store.call(commands.remove_clerk, args.username)
-                print(f"removed {args.username}")
+    except TabourError as error:
+        print(f"error: {error.message_en}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_device(args: argparse.Namespace) -> int:
+    opened = _open_writer(args)
+    if isinstance(opened, int):
+        return opened
+    config, db_path = opened
+    try:
+        with database_writer(db_path, config) as (store, hub):
+            if args.device_command == "list":
+                listed = call_hub(hub, "GET", "/devices") if hub else queries.list_devices(store)
+                print("id\tname\tkind\tenrolled\tlast seen\tonline\tprinter\tstate\tcertificate")
+                for device in listed:
+                    state = f"revoked {device['revoked_at']}" if device["revoked_at"] else "active"
+                    print(
+                        f"{device['id']}\t{device['name']}\t{device['kind']}\t{device['enrolled_at']}\t"
+                        f"{device['last_seen_at'] or 'never'}\t{'yes' if device['online'] else 'no'}\t"
+                        f"{device['printer'] or '-'}\t{state}\t{device['certificate_fingerprint'] or '-'}"
+                    )
+                if not hub:
+                    print("(no hub runs on this database: nothing is online)")
+                return 0
+            if args.device_command == "rename":
+                name = args.name.strip()
+                if not 1 <= len(name) <= 80 or not name.isprintable():
+                    raise BadInput("A device name is 1 to 80 printable characters.", "اسم الجهاز من 1 إلى 80 حرفاً.")
+                device = (
+                    call_hub(hub, "POST", f"/devices/{args.device_id}/rename", {"name": name})
+                    if hub else store.call(commands.rename_device, args.device_id, name)
+                )
+                print(f"device {device['id']} is now named {device['name']}")
             else:
-                for clerk in queries.list_clerks(store):
-                    state = "active" if clerk["active"] else "removed"
-                    print(f"{clerk['username']}\t{clerk['role']}\t{state}")
-        except TabourError as error:
-            print(f"error: {error.message_en}", file=sys.stderr)
-            return 1
+                device = (
+                    call_hub(hub, "POST", f"/devices/{args.device_id}/revoke")
+                    if hub else store.call(commands.revoke_device, args.device_id)
+                )
+                print(f"revoked device {device['id']} ({device['name']}); its token no longer works")
+    except (DatabaseBusy, ForeignHolder) as refusal:
+        print(f"error: {refusal.message_en}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as error:
+        print(f"error: {db_path} is not a Tabour database ({error})", file=sys.stderr)
+        return 2
+    except TabourError as error:
+        print(f"error: {error.message_en}", file=sys.stderr)
+        return 1
     return 0
 
 

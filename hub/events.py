@@ -46,6 +46,8 @@ class Subscriber:
     owner: Hashable | None = None
     pending_bytes: int = 0  # queued for this socket and not yet handed to the server
     abort: Callable[[], None] | None = None  # drops the connection without a closing handshake
+    close_code: int | None = None  # set by `end`: the socket is to be closed with this code
+    close_reason: str = ""
 
     def sent(self, text: str) -> None:
         self.pending_bytes = max(0, self.pending_bytes - len(text))
@@ -63,6 +65,14 @@ class Subscriber:
             self.queue.put_nowait(None)
         except asyncio.QueueFull:
             pass
+
+    def end(self, code: int, reason: str) -> None:
+        """Ask the socket's sender to close it (e.g. 4401 when its token was revoked)."""
+        self.close_code, self.close_reason = code, reason
+        try:
+            self.queue.put_nowait(None)
+        except asyncio.QueueFull:
+            pass  # the sender checks close_code after every frame
 
 
 class Broadcaster:

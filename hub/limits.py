@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -117,6 +118,52 @@ class RateLimiter:
             return 0.0
         return (1 - bucket.tokens) / self.rate
 
+    def forget(self, key: object) -> None:
+        """A fresh, full bucket for `key` next time."""
+        self._buckets.pop(key, None)
+
+    def blocked(self, key: object) -> float:
+        """0 when `take` would allow now; otherwise the seconds to wait (nothing is taken)."""
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            return 0.0
+        tokens = min(self.burst, bucket.tokens + (self.clock() - bucket.updated) * self.rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
     @staticmethod
     def retry_after(wait: float) -> int:
         return max(1, math.ceil(wait))
+
+
+class WindowLimit:
+    """At most `limit` events per key in any `window` seconds: a key that had them is refused
+    until the oldest leaves the window. Unlike a token bucket it never lets one more through
+    early, which is what a limit on guesses should do."""
+
+    def __init__(self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._events: dict[object, deque[float]] = {}
+
+    def _recent(self, key: object, now: float) -> deque[float]:
+        events = self._events.get(key)
+        if events is None:
+            if len(self._events) > 10_000:  # forget idle keys rather than grow forever
+                self._events = {k: e for k, e in self._events.items() if e and now - e[-1] < self.window}
+            events = self._events[key] = deque()
+        while events and now - events[0] >= self.window:
+            events.popleft()
+        return events
+
+    def blocked(self, key: object) -> float:
+        """0 when another event is allowed; else the seconds until it is."""
+        now = self.clock()
+        events = self._recent(key, now)
+        if len(events) < self.limit:
+            return 0.0
+        return self.window - (now - events[0])
+
+    def add(self, key: object) -> None:
+        now = self.clock()
+        self._recent(key, now).append(now)

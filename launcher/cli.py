@@ -29,6 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     simulate.add_argument("--enroll-code", default=os.environ.get("TABOUR_ENROLL_CODE"), help="The hub's enrollment code ($TABOUR_ENROLL_CODE).")
     simulate.add_argument("--clerk-prefix", default="sim", help="Clerk names are PREFIX1..PREFIXN. Default sim.")
     simulate.add_argument("--clerk-pin", default="2468", help="The simulated clerks' PIN. Default 2468.")
+    simulate.add_argument(
+        "--supervisor", default="demo",
+        help="A supervisor's user name, which enrolling the simulator's admin device needs. Default: the demo's (demo).",
+    )
+    simulate.add_argument("--supervisor-pin", default="1234", help="That supervisor's PIN. Default: the demo's.")
     simulate.add_argument("--seed", type=int, default=None, help="Random seed, for a repeatable day.")
     simulate.set_defaults(func=run_simulate)
 
@@ -51,6 +56,7 @@ def run_simulate(args: argparse.Namespace) -> int:
             visitors_per_hour=args.visitors_per_hour, counters=args.counters, speed=args.speed, hours=args.hours,
             no_show_share=args.no_show_share, transfer_share=args.transfer_share, seed=args.seed,
             clerk_prefix=args.clerk_prefix, clerk_pin=args.clerk_pin, enroll_code=args.enroll_code,
+            supervisor=args.supervisor, supervisor_pin=args.supervisor_pin,
         )
         summary = run_simulation(args.hub, plan, log=lambda line: print(line, flush=True))
     except SimulationError as error:

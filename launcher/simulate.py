@@ -56,6 +56,9 @@ class Plan:
     clerk_prefix: str = "sim"
     clerk_pin: str = "2468"
     enroll_code: str | None = None
+    # Enrolling the simulator's admin device needs a supervisor's name and PIN (the demo's by default).
+    supervisor: str = "demo"
+    supervisor_pin: str = "1234"
 
     def __post_init__(self) -> None:
         if not (0 < self.visitors_per_hour <= 5000):
@@ -159,8 +162,11 @@ class Hub:
         except (urllib.error.URLError, OSError) as error:
             raise SimulationError(f"cannot reach the hub at {self.url}: {getattr(error, 'reason', error)}") from None
 
-    def enroll(self, kind: str, name: str, code: str) -> str:
-        status, body = self.request("POST", "/devices/enroll", body={"name": name, "kind": kind, "code": code})
+    def enroll(self, kind: str, name: str, code: str, staff: tuple[str, str] | None = None) -> str:
+        request = {"name": name, "kind": kind, "code": code}
+        if staff is not None:
+            request.update(username=staff[0], pin=staff[1])
+        status, body = self.request("POST", "/devices/enroll", body=request)
         if status != 201:
             message = body.get("message") if isinstance(body, dict) else body
             raise SimulationError(f"the hub refused to enroll the simulator's {kind} ({status}): {message}")
@@ -228,7 +234,9 @@ class Simulation:
             raise SimulationError("the hub's enrollment code is needed (--enroll-code, printed when the hub starts)")
         # An admin device issues: a kiosk's rate limit (there against a stuck touch screen) would
         # throttle a day run many times faster than real time.
-        self.kiosk_tokens = [self.hub.enroll("admin", "simulator arrivals", code)]
+        self.kiosk_tokens = [
+            self.hub.enroll("admin", "simulator arrivals", code, (self.plan.supervisor, self.plan.supervisor_pin))
+        ]
         self.counter_device = self.hub.enroll("counter", "simulator counters", code)
         status, services = self.hub.request("GET", "/services", self.counter_device)
         if status != 200 or not services:

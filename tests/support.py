@@ -21,6 +21,8 @@ from core.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 CLERKS = {"clerk1": ("1111", Role.CLERK), "clerk2": ("1111", Role.CLERK), "clerk3": ("1111", Role.CLERK), "super": ("9999", Role.SUPERVISOR)}
+# Enrolling an admin device needs a supervisor's or admin's name and PIN beside the code.
+STAFF_FOR_ADMIN = {"username": "super", "pin": CLERKS["super"][0]}
 
 
 def demo_config_text(**hub_overrides: object) -> str:
@@ -66,7 +68,7 @@ class LiveHub:
 
     workdir: Path
     config_text: str = field(default_factory=demo_config_text)
-    enroll_code: str = "4711-test"
+    enroll_code: str = "4711-test-enroll"
     synchronous: str = "FULL"
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
@@ -142,11 +144,11 @@ class LiveHub:
     # ── clients ──────────────────────────────────────────────────────────────────────────
 
     def enroll(self, kind: str, name: str | None = None) -> str:
-        answer = httpx.post(
-            f"{self.url}/api/v1/devices/enroll",
-            json={"name": name or f"test-{kind}", "kind": kind, "code": self.enroll_code},
-            timeout=10,
-        )
+        """A device token; an admin device is vouched for by the test supervisor's name and PIN."""
+        body = {"name": name or f"test-{kind}", "kind": kind, "code": self.enroll_code}
+        if kind == "admin":
+            body.update(STAFF_FOR_ADMIN)
+        answer = httpx.post(f"{self.url}/api/v1/devices/enroll", json=body, timeout=10)
         answer.raise_for_status()
         return answer.json()["token"]
 

@@ -5,24 +5,29 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 
+from core import commands
 from core.errors import Forbidden, RateLimited, TabourError, Unauthorized
 from core.models import DeviceKind
-from core.queries import Principal, PrincipalCache
+from core.presence import FLUSH_SECONDS
+from core.queries import Principal, PrincipalCache, Refusal
+from core.security import ENROLL_GUESSES_PER_MINUTE, same_secret
 from core.store import Store
-from hub.events import Broadcaster
-from hub.limits import RateLimiter
+from hub.events import Broadcaster, Subscriber
+from hub.limits import RateLimiter, WindowLimit
 from hub.logs import log_event
+from hub.pins import PinGuard
 from hub.shipper import Shipper
 
 log = logging.getLogger("hub.app")
@@ -77,6 +82,16 @@ class HubSettings(BaseModel):
     # "sha256:…" of the hub's TLS certificate when it serves HTTPS: devices enrolled over it
     # pin it, and `GET /devices` shows which one each device pinned.
     certificate_fingerprint: str | None = None
+    # The token the hub's own command line uses (from the writer lock's holder file); it acts
+    # as an admin. None: no command line reaches this hub (tests, the demo).
+    local_admin_token: str | None = None
+
+
+# The reason of a 4401 close starts with the error code a client shows (docs/api.md).
+REFUSAL_REASONS = {
+    Refusal.BAD_TOKEN: "bad_token: the token is unknown, revoked or expired",
+    Refusal.REVOKED_DEVICE: "revoked_device: this device was revoked on the hub",
+}
 
 
 @dataclass
@@ -87,11 +102,16 @@ class HubContext:
     settings: HubSettings
     principals: PrincipalCache
     issue_limiter: RateLimiter
-    enroll_limiter: RateLimiter
-    pin_check_limiter: RateLimiter
-    pin_check_all_limiter: RateLimiter
+    enroll_limiter: WindowLimit
+    enroll_all_limiter: WindowLimit
+    pins: PinGuard
     broadcaster: Broadcaster | None = None  # set while the app runs (it needs the running loop)
     shipper: "Shipper | None" = None  # ships the event log to the ministry's central, when configured
+    loop: asyncio.AbstractEventLoop | None = None
+    # Every open event socket and the token it was opened with, so a revocation closes it at once.
+    sockets: dict[Subscriber, str] = field(default_factory=dict)
+    _timers: set[asyncio.TimerHandle] = field(default_factory=set)
+    _tasks: set[asyncio.Task] = field(default_factory=set)
 
     @classmethod
     def build(cls, store: Store, settings: HubSettings) -> "HubContext":
@@ -101,16 +121,100 @@ class HubContext:
             settings=settings,
             principals=PrincipalCache(store),
             issue_limiter=RateLimiter(per_minute=hub_config.kiosk_issue_per_minute),
-            enroll_limiter=RateLimiter(per_minute=10, burst=10),
-            # A supervisor PIN typed at a public kiosk: a few tries per device, and few in all, so a
-            # 4-digit PIN cannot be guessed from the hall.
-            pin_check_limiter=RateLimiter(per_minute=hub_config.pin_attempts, burst=hub_config.pin_attempts),
-            pin_check_all_limiter=RateLimiter(per_minute=30, burst=30),
+            # Wrong enrollment codes: ten a minute per address and ENROLL_GUESSES_PER_MINUTE for the
+            # whole hub, which is what core.security.new_enroll_code's length is measured against.
+            enroll_limiter=WindowLimit(10),
+            enroll_all_limiter=WindowLimit(ENROLL_GUESSES_PER_MINUTE),
+            pins=PinGuard(hub_config.pin_attempts, hub_config.lockout_minutes * 60),
         )
 
     async def run(self, command: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Queue a write command to the store's writer and await it without blocking the loop."""
         return await asyncio.wrap_future(self.store.submit(command, *args, **kwargs))
+
+    # ── presence: who is here (core/presence.py) ────────────────────────────────────────────
+
+    def _background(self, coroutine: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _announce(self, device_id: int, online: bool) -> None:
+        try:
+            await self.run(commands.announce_presence, device_id, online)
+        except Exception:
+            log.exception("could not announce device %s %s", device_id, "online" if online else "offline")
+
+    def seen(self, who: Principal) -> None:
+        """A request from a device (or a session opened on one)."""
+        if who.device_id is not None and self.store.presence.seen(who.device_id, self.store.clock()):
+            self._background(self._announce(who.device_id, True))
+
+    def socket_opened(self, subscriber: Subscriber, token: str, who: Principal) -> None:
+        self.sockets[subscriber] = token
+        if who.device_id is not None and self.store.presence.socket_opened(who.device_id, self.store.clock()):
+            self._background(self._announce(who.device_id, True))
+
+    def socket_closed(self, subscriber: Subscriber, who: Principal) -> None:
+        self.sockets.pop(subscriber, None)
+        if who.device_id is None or self.loop is None:
+            return
+        now = self.store.clock()
+        if self.store.presence.socket_closed(who.device_id, now) and subscriber.close_code != 4401:
+            delay = self.store.catalogue.config.hub.offline_after_seconds
+            self._timers = {t for t in self._timers if not t.cancelled() and t.when() > self.loop.time()}
+            handle = self.loop.call_later(delay, self._maybe_offline, who.device_id, now)
+            self._timers.add(handle)
+
+    def _maybe_offline(self, device_id: int, closed_at: float) -> None:
+        if self.store.presence.still_gone(device_id, closed_at):
+            self.store.presence.mark_offline(device_id, self.store.clock())
+            self._background(self._announce(device_id, False))
+
+    async def flush_presence(self) -> None:
+        """Write the gathered last-seen times in one command."""
+        seen = self.store.presence.take_unflushed(self.store.clock())
+        if seen:
+            await self.run(commands.record_last_seen, seen)
+
+    async def presence_loop(self, every: float = FLUSH_SECONDS) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.flush_presence()
+            except Exception:
+                log.exception("could not record when devices were last seen; will retry")
+
+    # ── revocation: close what a token no longer allows ─────────────────────────────────────
+
+    def on_auth_changed(self) -> None:
+        """Called on the writer thread after a commit that ended sessions or revoked a device."""
+        loop = self.loop
+        if loop is None or not self.sockets:
+            return
+        try:
+            loop.call_soon_threadsafe(lambda: self._background(self.recheck_sockets()))
+        except RuntimeError:
+            pass  # the loop has closed
+
+    async def recheck_sockets(self) -> None:
+        """Close, with 4401 and the reason, every open socket whose token stopped working."""
+        tokens = set(self.sockets.values())
+        if not tokens:
+            return
+        verdicts = await run_in_threadpool(lambda: {token: self.principals.lookup(token) for token in tokens})
+        for subscriber, token in list(self.sockets.items()):
+            verdict = verdicts.get(token)
+            if isinstance(verdict, Refusal):
+                subscriber.end(4401, REFUSAL_REASONS[verdict])
+
+    def stop(self) -> None:
+        for handle in self._timers:
+            handle.cancel()
+        self._timers.clear()
+        for task in self._tasks:
+            task.cancel()
+        self.pins.close()
 
 
 def hub_context(connection: HTTPConnection) -> HubContext:
@@ -132,23 +236,52 @@ async def principal(request: Request) -> Principal:
     token = token_from(request.headers.get("authorization"))
     if token is None:
         raise Unauthorized("Send 'Authorization: Bearer <token>'.", "أرسل رمز الجهاز في ترويسة التفويض.")
-    found = hub_context(request).principals.get(token) if len(token) <= 200 else None
-    if found is None:
+    hub = hub_context(request)
+    local = hub.settings.local_admin_token
+    if local is not None and same_secret(token, local):
+        return LOCAL_ADMIN
+    found = hub.principals.lookup(token) if len(token) <= 200 else Refusal.BAD_TOKEN
+    if found is Refusal.REVOKED_DEVICE:
+        raise Unauthorized(
+            "This device was revoked on the hub; ask a supervisor.",
+            "تم إلغاء هذا الجهاز في الخادم؛ راجع المشرف.",
+            code="revoked_device",
+        )
+    if isinstance(found, Refusal):
         raise Unauthorized(
             "The token is unknown, revoked or expired; enroll the device or log in again.",
             "الرمز غير معروف أو ملغى أو منتهٍ؛ سجّل الجهاز أو سجّل الدخول من جديد.",
             code="bad_token",
         )
+    hub.seen(found)
     return found
 
 
 Who = Annotated[Principal, Depends(principal)]
+
+# The hub's own command line on this PC (`python main.py clerk|device …` beside a running hub).
+LOCAL_ADMIN = Principal(device_id=None, kind=DeviceKind.ADMIN, device_name="command line")
 
 
 def require_kind(who: Principal, *kinds: DeviceKind) -> None:
     if who.kind not in kinds:
         allowed = ", ".join(k.value for k in kinds)
         raise Forbidden(f"A {who.kind.value} device may not do this (allowed: {allowed}).", "هذا الجهاز غير مخوّل بهذا الإجراء.")
+
+
+def address_of(connection: HTTPConnection) -> str:
+    return f"address:{connection.client.host if connection.client else '?'}"
+
+
+def place_of(who: Principal) -> str:
+    """Where a PIN was typed, for its lockout: the device, or the command line."""
+    return f"device:{who.device_id}" if who.device_id is not None else f"local:{who.device_name}"
+
+
+def require_supervisor(who: Principal) -> None:
+    """A supervisor's or admin's session, or an admin device."""
+    if not who.is_supervisor:
+        raise Forbidden("Only a supervisor or an admin may do this.", "هذا الإجراء للمشرف أو المدير فقط.")
 
 
 def require_session(who: Principal, counter_id: int | None = None) -> Principal:

@@ -22,8 +22,9 @@ from fastapi.concurrency import run_in_threadpool
 from core.logs import log_event
 from core.store import Store
 from core.views import iso
+from core.queries import Refusal
 from hub.events import TooManySockets, encode_frame
-from hub.routes.common import HubContext, token_from
+from hub.routes.common import REFUSAL_REASONS, HubContext, token_from
 from hub.server import ABORT_SCOPE_KEY
 
 log = logging.getLogger("tabour.hub.events")
@@ -55,9 +56,9 @@ async def events(websocket: WebSocket, since: str = "0", token: str | None = Non
     hub: HubContext = websocket.app.state.hub
     store = hub.store
     bearer = token or token_from(websocket.headers.get("authorization"))
-    who = hub.principals.get(bearer) if bearer and len(bearer) <= 200 else None
-    if who is None:
-        await _refuse(websocket, WS_BAD_TOKEN, "bad_token: the token is unknown, revoked or expired")
+    who = hub.principals.lookup(bearer) if bearer and len(bearer) <= 200 else Refusal.BAD_TOKEN
+    if isinstance(who, Refusal):
+        await _refuse(websocket, WS_BAD_TOKEN, REFUSAL_REASONS[who])
         return
     last_seq = store.last_seq
     position = int(since) if since.isascii() and since.isdigit() and len(since) <= 20 else None
@@ -81,6 +82,7 @@ async def events(websocket: WebSocket, since: str = "0", token: str | None = Non
     except (WebSocketDisconnect, RuntimeError, OSError):
         broadcaster.unsubscribe(subscriber)
         return
+    hub.socket_opened(subscriber, bearer, who)
     closed = asyncio.Event()
 
     async def watch_close() -> None:
@@ -101,7 +103,7 @@ async def events(websocket: WebSocket, since: str = "0", token: str | None = Non
         last = await _replay(websocket, store, last)
         while not closed.is_set():
             item = await subscriber.queue.get()
-            if item is None or subscriber.overflowed:
+            if item is None or subscriber.overflowed or subscriber.close_code is not None:
                 break
             seq, text = item
             subscriber.sent(text)
@@ -117,10 +119,12 @@ async def events(websocket: WebSocket, since: str = "0", token: str | None = Non
         pass
     finally:
         broadcaster.unsubscribe(subscriber)
+        hub.socket_closed(subscriber, who)
         watcher.cancel()
         if not closed.is_set():
+            code = subscriber.close_code or (WS_DROPPED if subscriber.overflowed else 1000)
             try:
-                await websocket.close(code=WS_DROPPED if subscriber.overflowed else 1000)
+                await websocket.close(code=code, reason=subscriber.close_reason)
             except (RuntimeError, OSError):
                 pass
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import StrictStr, StringConstraints
@@ -13,8 +14,16 @@ from core import commands, queries
 from core.errors import Forbidden, RateLimited, TabourError, Unauthorized
 from core.models import DeviceKind
 from core.security import verify_pin
-from hub.limits import RateLimiter
-from hub.routes.common import Body, Hub, IdValue, Who, answer, require_kind, require_session
+from hub.logs import log_event
+from hub.routes.common import Body, Hub, IdValue, Who, address_of, answer, place_of, require_kind, require_session
+
+log = logging.getLogger("tabour.hub.sessions")
+
+
+
+def wrong_login() -> Unauthorized:
+    """The one answer to a wrong name or a wrong PIN: nothing tells them apart."""
+    return Unauthorized("Wrong user name or PIN.", "اسم المستخدم أو الرقم السري غير صحيح.", code="wrong_pin")
 
 router = APIRouter(prefix="/api/v1")
 
@@ -32,34 +41,72 @@ class PinCheckBody(Body):
 
 
 @router.post("/sessions", status_code=201)
-async def login(body: LoginBody, who: Who, hub: Hub) -> Response:
+async def login(body: LoginBody, request: Request, who: Who, hub: Hub) -> Response:
+    """A clerk's login at a counter; unknown names are answered exactly like known ones (hub/pins.py)."""
     require_kind(who, DeviceKind.COUNTER, DeviceKind.ADMIN)
-    stored = await run_in_threadpool(queries.active_clerk_pin_hash, hub.store, body.username)
-    # The slow hash runs off the event loop; an unknown name costs the same time as a known one.
-    pin_ok = await run_in_threadpool(verify_pin, body.pin, stored)
-    result = await hub.run(commands.record_login, body.username, pin_ok, body.counter_id, who.device_id)
+    place = place_of(who)
+    refused = hub.pins.refusal(body.username, place)
+    if refused is not None:
+        raise refused
+    hub.pins.throttle(place, address_of(request))
+    hub.pins.begin(body.username, place)
+    ok = False
+    try:
+        stored = await run_in_threadpool(queries.active_clerk_pin_hash, hub.store, body.username)
+        ok = await hub.pins.run(verify_pin, body.pin, stored)  # a dummy hash for an unknown name
+    finally:
+        hub.pins.finish(body.username, place, ok)
+    if not ok:
+        log_event(log, "login.refused", logging.WARNING, username=body.username, place=place)
+        raise wrong_login()
+    result = await hub.run(commands.record_login, body.username, True, body.counter_id, who.device_id)
     if isinstance(result, TabourError):
         raise result
+    log_event(log, "login", username=body.username, counter_id=body.counter_id, place=place)
     return answer(result, 201)
 
 
 @router.post("/supervisor/check-pin")
-async def check_supervisor_pin(body: PinCheckBody, who: Who, hub: Hub) -> Response:
+async def check_supervisor_pin(body: PinCheckBody, request: Request, who: Who, hub: Hub) -> Response:
     """Whose supervisor (or admin) PIN this is, for a device's staff-only action such as
-    leaving kiosk mode. Opens no session and changes no counter."""
+    leaving kiosk mode. Opens no session and changes no counter.
+
+    A wrong PIN counts, at this device, against every supervisor and admin it could have been
+    (the per-name lockouts logins use): guesses at one kiosk lock them out of that kiosk only.
+    """
     if who.device_id is None:
         raise Forbidden("Only an enrolled device can check a PIN.", "التحقق من الرقم السري للأجهزة المسجلة فقط.")
-    wait = max(hub.pin_check_limiter.take(who.device_id), hub.pin_check_all_limiter.take("all"))
-    if wait:
-        raise RateLimited(
-            "Too many PIN attempts; wait a minute and try again.",
-            "محاولات كثيرة للرقم السري؛ انتظر دقيقة ثم أعد المحاولة.",
-            retry_after=RateLimiter.retry_after(wait), code="locked_out",
-        )
-    for clerk in await run_in_threadpool(queries.supervisor_pin_hashes, hub.store):
-        if await run_in_threadpool(verify_pin, body.pin, clerk["pin_hash"]):
-            return answer({"clerk": {"username": clerk["username"], "role": clerk["role"]}})
-    raise Unauthorized("Wrong PIN, or not a supervisor's.", "الرقم السري غير صحيح أو ليس لمشرف.", code="wrong_pin")
+    place = place_of(who)
+    staff = await run_in_threadpool(queries.supervisor_pin_hashes, hub.store)
+    refusals = [hub.pins.refusal(clerk["username"], place) for clerk in staff]
+    candidates = [clerk for clerk, refused in zip(staff, refusals) if refused is None]
+    if staff and not candidates:
+        raise refusals[0]
+    hub.pins.throttle(place, address_of(request))
+    begun = []
+    found = None
+    try:
+        for clerk in candidates:
+            try:
+                hub.pins.begin(clerk["username"], place)
+            except RateLimited as refused:  # this one is slowed hub-wide: the others may still match
+                refusals.append(refused)
+                continue
+            begun.append(clerk)
+        if candidates and not begun:
+            raise refusals[-1]
+        for clerk in begun or [{"username": "", "role": "", "pin_hash": None}]:
+            if await hub.pins.run(verify_pin, body.pin, clerk["pin_hash"]):
+                found = clerk
+                break
+    finally:
+        for clerk in begun:
+            hub.pins.finish(clerk["username"], place, clerk is found)
+    if found is None:
+        log_event(log, "supervisor_pin.refused", logging.WARNING, place=place)
+        raise Unauthorized("Wrong PIN, or not a supervisor's.", "الرقم السري غير صحيح أو ليس لمشرف.", code="wrong_pin")
+    log_event(log, "supervisor_pin.accepted", username=found["username"], place=place)
+    return answer({"clerk": {"username": found["username"], "role": found["role"]}})
 
 
 @router.delete("/sessions/current", status_code=204)

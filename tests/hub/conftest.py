@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from core.store import Store
 from hub.app import HubSettings, create_app
+from tests.support import STAFF_FOR_ADMIN
 
 ENROLL_CODE = "4711"
 
@@ -21,7 +22,8 @@ class Hall:
         self.store = store
 
     def enroll(self, kind: str, name: str = "device") -> dict[str, str]:
-        answer = self.client.post("/api/v1/devices/enroll", json={"name": name, "kind": kind, "code": ENROLL_CODE})
+        body = {"name": name, "kind": kind, "code": ENROLL_CODE, **(STAFF_FOR_ADMIN if kind == "admin" else {})}
+        answer = self.client.post("/api/v1/devices/enroll", json=body)
         assert answer.status_code == 201, answer.text
         return {"Authorization": f"Bearer {answer.json()['token']}"}
 

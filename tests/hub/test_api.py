@@ -234,12 +234,13 @@ def test_events_websocket_replays_then_streams(hall):
     hall.issue(kiosk)
     token = kiosk["Authorization"].split()[1]
     with hall.client.websocket_connect(f"/api/v1/events?since=0&token={token}") as socket:
-        replayed = [socket.receive_json() for _ in range(2)]
-        assert [e["seq"] for e in replayed] == [1, 2]
-        assert replayed[0]["type"] == "ticket.issued" and replayed[0]["ticket"]["number"] == "A-001"
+        replayed = [socket.receive_json() for _ in range(3)]
+        assert [e["seq"] for e in replayed] == [1, 2, 3]
+        assert replayed[0]["type"] == "device.enrolled" and replayed[0]["device"]["kind"] == "kiosk"
+        assert replayed[1]["type"] == "ticket.issued" and replayed[1]["ticket"]["number"] == "A-001"
         hall.issue(kiosk, "B")
         live = socket.receive_json()
-        assert live["seq"] == 3 and live["ticket"]["number"] == "B-001" and live["at"].endswith("+03:00")
+        assert live["seq"] == 4 and live["ticket"]["number"] == "B-001" and live["at"].endswith("+03:00")
 
 
 def test_events_websocket_refuses_bad_tokens_and_future_seq(hall):

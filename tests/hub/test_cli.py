@@ -48,9 +48,9 @@ def test_clerk_add_list_reset_remove(tmp_path: Path):
         (("clerk", "add", "ali"), "12\n", "PIN is 4 to 12 digits"),
         (("clerk", "add", "ali"), "\n", "PIN is 4 to 12 digits"),
         (("clerk", "add", "ali"), "abcd\n", "PIN is 4 to 12 digits"),
-        (("clerk", "add", " ali"), "1234\n", "user name"),
-        (("clerk", "add", "x" * 41), "1234\n", "user name"),
-        (("clerk", "add", "ali", "--role", "king"), "1234\n", "invalid choice"),
+        (("clerk", "add", " ali"), "4829\n", "user name"),
+        (("clerk", "add", "x" * 41), "4829\n", "user name"),
+        (("clerk", "add", "ali", "--role", "king"), "4829\n", "invalid choice"),
         (("clerk", "remove", "nobody"), "", "No clerk named 'nobody'"),
     ],
 )
@@ -64,8 +64,8 @@ def test_clerk_refusals(tmp_path: Path, args, stdin, message):
 def test_duplicate_clerk_is_refused(tmp_path: Path):
     """Adding the same user name twice (in any letter case) is refused."""
     db = hub_database(tmp_path)
-    assert tabour("clerk", "add", "Omar", "--db", db, stdin="1234\n").returncode == 0
-    again = tabour("clerk", "add", "omar", "--db", db, stdin="1234\n")
+    assert tabour("clerk", "add", "Omar", "--db", db, stdin="4829\n").returncode == 0
+    again = tabour("clerk", "add", "omar", "--db", db, stdin="4829\n")
     assert again.returncode == 1 and "exists already" in again.stderr
 
 
@@ -101,7 +101,7 @@ def test_clerk_commands_refuse_a_missing_or_foreign_database(tmp_path: Path, arg
     """A mistyped --db is not created behind anyone's back; a file that is not SQLite is named."""
     foreign = tmp_path / "report.pdf"
     foreign.write_bytes(b"%PDF-1.4 not a database" * 200)
-    result = tabour(*[str(foreign) if a == "NOT_SQLITE" else a for a in args], stdin="1234\n")
+    result = tabour(*[str(foreign) if a == "NOT_SQLITE" else a for a in args], stdin="4829\n")
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert not Path("/nonexistent/typo.sqlite").exists()
 
@@ -114,7 +114,10 @@ def test_clerk_commands_refuse_a_missing_or_foreign_database(tmp_path: Path, arg
         (("hub", "--public-url", "javascript:alert(1)"), "not an address phones can open"),
         (("hub", "--public-url", "http://hub:99999"), "not an address phones can open"),
         (("hub", "--config", "/nonexistent/centre.toml"), "no such file"),
-        (("hub", "--enroll-code", "12"), "4 to 64 printable characters"),
+        (("hub", "--enroll-code", "12"), "at least 12 letters or digits"),
+        (("hub", "--enroll-code", "4711-4711-47"), "at least 12 letters or digits"),
+        (("hub", "--enroll-code", "x" * 65), "at most 64"),
+        (("hub", "--enroll-code", "abc\tdefghijklmnop"), "printable"),
         (("hub", "--synchronous", "OFF"), "invalid choice"),
         (("backup", "/tmp/x.sqlite", "--db", "/nonexistent/db.sqlite"), "no database at"),
     ],

@@ -74,11 +74,11 @@ def test_unknown_or_malformed_ticket_ids(hall, path):
 def test_unknown_ids_in_steps_and_counters(hall):
     """Steps on unknown tickets are 404; unknown counters and services too, and nothing changes."""
     clerk = hall.login(1)
+    kiosk = hall.enroll("kiosk")
     seq = hall.store.last_seq
     assert hall.client.post("/api/v1/tickets/424242/finish", headers=clerk).status_code == 404
     assert hall.client.post("/api/v1/tickets/424242/transfer", json={"service_id": 1}, headers=clerk).status_code == 404
     assert hall.client.post("/api/v1/counters/9999/call-next", headers=clerk).status_code == 403  # not theirs
-    kiosk = hall.enroll("kiosk")
     assert hall.client.post("/api/v1/tickets", json={"service_id": 999}, headers=kiosk).status_code == 404
     assert hall.store.last_seq == seq
 

@@ -26,7 +26,7 @@ def test_no_server_errors_anywhere(tmp_path):
         store.call(commands.add_clerk, "clerk1", Role.SUPERVISOR, hash_pin("1111"))
         app = create_app(store, HubSettings(enroll_code="4711"))
         with TestClient(app) as client:
-            token = client.post("/api/v1/devices/enroll", json={"name": "admin", "kind": "admin", "code": "4711"}).json()["token"]
+            token = client.post("/api/v1/devices/enroll", json={"name": "admin", "kind": "admin", "code": "4711", "username": "clerk1", "pin": "1111"}).json()["token"]
             kiosk = client.post("/api/v1/devices/enroll", json={"name": "k", "kind": "kiosk", "code": "4711"}).json()["token"]
             for _ in range(5):
                 client.post("/api/v1/tickets", json={"service_id": 1}, headers={"Authorization": f"Bearer {kiosk}"})

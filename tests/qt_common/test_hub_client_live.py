@@ -165,6 +165,22 @@ def test_rejected_token_without_code_asks_for_one(qtbot, live_hub: LiveHub, clie
     assert client.online
 
 
+def test_revoked_board_stops_and_does_not_enroll_again_by_itself(qtbot, live_hub: LiveHub, clients) -> None:
+    """A board revoked while live gets its socket closed (4401 revoked_device), says so, and keeps out
+    even though it holds the enrollment code; a renamed revoked entry does not let it back either."""
+    client = start_live(qtbot, clients(live_hub, "board-to-revoke"))
+    admin = live_hub.enroll("admin", "admin-revoker")
+    device_id = client.device_id
+    assert device_id is not None
+    # Renamed first: the board's own name is then free, so only the client's restraint keeps it out.
+    api(live_hub, "POST", f"/devices/{device_id}/rename", admin, json={"name": "old board"}).raise_for_status()
+    with qtbot.waitSignal(client.enrollment_required, timeout=WAIT_MS), qtbot.assertNotEmitted(client.enrolled, wait=1500):
+        api(live_hub, "POST", f"/devices/{device_id}/revoke", admin).raise_for_status()
+    assert not client.is_enrolled and client.enroll_code is None
+    names = [d["name"] for d in api(live_hub, "GET", "/devices", admin).json()]
+    assert "board-to-revoke" not in names
+
+
 # --- live state -----------------------------------------------------------------------------
 
 
@@ -339,7 +355,9 @@ def test_bursts_with_refetching_lose_and_repeat_nothing(qtbot, live_hub: LiveHub
     kiosk = clients(live_hub, "kiosk-burst", "kiosk")
     services = [service["id"] for service in watcher.state.to_snapshot()["services"]]
     seqs: list[int] = []
+    issued: list[int] = []
     watcher.event_received.connect(lambda event: seqs.append(event["seq"]))
+    watcher.event_received.connect(lambda event: event["type"] == "ticket.issued" and issued.append(event["seq"]))
     first, resyncs, fetches = hub_seq(live_hub) + 1, watcher.resync_count, watcher.state_fetch_count
     answers: list[HubError | None] = []
     for round_number in range(4):
@@ -350,7 +368,8 @@ def test_bursts_with_refetching_lose_and_repeat_nothing(qtbot, live_hub: LiveHub
         qtbot.waitUntil(lambda expected=expected: len(answers) == expected, timeout=WAIT_MS)
     assert answers == [None] * 60
     wait_caught_up(qtbot, watcher, live_hub)
-    assert seqs == list(range(first, first + 60))
+    # The shared hub also logs the kiosk's enrollment and other devices coming and going.
+    assert seqs == list(range(first, first + len(seqs))) and len(issued) == 60
     assert watcher.resync_count == resyncs
     assert 1 <= watcher.state_fetch_count - fetches <= 60
     assert_same_as_hub(watcher, live_hub, watcher.device_token)
