@@ -82,6 +82,7 @@ class EmbeddedHub:
         self._server = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
+        self._lock = None
 
     @property
     def url(self) -> str:
@@ -92,11 +93,25 @@ class EmbeddedHub:
 
         from hub.app import HubSettings, create_app
         from hub.server import server_config
+        from hub.writer_lock import DatabaseBusy, ForeignHolder, WriterLock
 
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.db_path, self.config)
+        # The single writer, as for `python main.py hub`: a second demo on this database is
+        # refused, and `clerk`/`device` commands reach this hub through its API.
+        lock = WriterLock(self.db_path)
+        try:
+            lock.acquire(role="hub", url=self.url)
+        except (DatabaseBusy, ForeignHolder) as refusal:
+            raise RuntimeError(refusal.message_en) from None
+        self._lock = lock
+        try:
+            self.store = Store(self.db_path, self.config)
+        except BaseException:
+            lock.release()
+            raise
         ensure_demo_clerks(self.store, self.simulated_clerks)
-        app = create_app(self.store, HubSettings(enroll_code=self.enroll_code))
+        assert lock.holder is not None
+        app = create_app(self.store, HubSettings(enroll_code=self.enroll_code, local_admin_token=lock.holder.token))
         self._server = uvicorn.Server(server_config(app, self.host, self.port))
         self._thread = threading.Thread(target=self._serve, name="tabour-hub", daemon=True)
         self._thread.start()
@@ -123,3 +138,6 @@ class EmbeddedHub:
         if self.store is not None:
             self.store.close()
             self.store = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
