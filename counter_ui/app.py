@@ -31,6 +31,7 @@ from qt_common.hub_client import HubClient, HubError
 from qt_common.i18n import both, language_notifier, parse_language, set_language, tr
 from qt_common.widgets import LanguageToggle, MessageBar, OfflineBanner, StatusBadge, TextButton, refresh_size_hints
 
+from counter_ui.devices import AlertSound, DeviceAlertBar
 from counter_ui.hall import HallView
 from counter_ui.model import CounterModel
 from counter_ui.strings import SHORTCUTS
@@ -71,6 +72,7 @@ class CounterWindow(QWidget):
         *,
         counter: int | None = None,
         auto_login: tuple[str, str] | None = None,
+        alert_sink: Any = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -123,6 +125,11 @@ class CounterWindow(QWidget):
         self.figures_panel = FiguresPanel(self.model)
         self.hall = HallView(self.model)
         self.compact_bar = CompactBar(self.model)
+        # A supervisor hears and sees when a kiosk's printer or a board needs someone, on every tab.
+        self.device_alerts = DeviceAlertBar(self.hall.device_watch)
+        self.device_alerts.show_devices.connect(self.show_devices)
+        self.alert_sound = AlertSound(alert_sink, parent=self)
+        self.hall.device_watch.alerts_raised.connect(lambda _problems: self.alert_sound.play())
 
         self.ticket_stack = QStackedWidget()
         self.ticket_stack.addWidget(self.ticket_card)
@@ -170,6 +177,7 @@ class CounterWindow(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.offline_banner)
         layout.addWidget(self.message_bar)
+        layout.addWidget(self.device_alerts)
         # A window smaller than the page (a launcher's column, a small laptop) scrolls instead of overflowing.
         self.page_scroll = QScrollArea()
         self.page_scroll.setWidgetResizable(True)
@@ -232,6 +240,14 @@ class CounterWindow(QWidget):
         self.tabs.setTabText(HALL_TAB, tr("counter_ui.tab.hall"))
         self._show_queue_count(len(self.model.queue()))
         self.refresh()
+
+    def show_devices(self) -> None:
+        """The Hall tab, scrolled to its devices (the alert bar's button)."""
+        if self.model.is_supervisor:
+            if self._compact:
+                self.set_compact(False)
+            self.tabs.setCurrentIndex(HALL_TAB)
+            self.hall.show_devices()
 
     def _show_queue_count(self, count: int) -> None:
         self.tabs.setTabText(QUEUE_TAB, tr("counter_ui.tab.queue", n=count))
@@ -311,7 +327,7 @@ class CounterWindow(QWidget):
         spacing = self.layout().spacing()
         width = max(page.width(), header.width()) + margins.left() + margins.right()
         height = header.height() + spacing + page.height() + margins.top() + margins.bottom()
-        for extra in (self.offline_banner, self.message_bar):
+        for extra in (self.offline_banner, self.message_bar, self.device_alerts):
             if extra.isVisible():
                 height += extra.sizeHint().height() + spacing
         return QSize(width, height)
@@ -436,6 +452,7 @@ class CounterWindow(QWidget):
         self.header.setVisible(not compact)
         self.page_scroll.setVisible(not compact)
         self.compact_bar.setVisible(compact)
+        self.device_alerts.set_suppressed(compact)
         if self.isWindow():
             was_visible = self.isVisible()
             if compact:
@@ -507,8 +524,13 @@ def build_counter_window(
     counter: int | None = None,
     auto_login: tuple[str, str] | None = None,
     language: str = "ar",
+    alert_sink: Any = None,
 ) -> QWidget:
-    """The counter's window on `client` (started here if it is not yet); needs a QApplication."""
+    """The counter's window on `client` (started here if it is not yet); needs a QApplication.
+
+    `alert_sink` is where a supervisor's device alert sound goes (a `qt_common.sound.AudioSink`;
+    default: the sound card, opened on the first alert).
+    """
     app = QApplication.instance()
     if app is None:
         raise RuntimeError("create the QApplication first (qt_common.app.create_app)")
@@ -518,7 +540,7 @@ def build_counter_window(
     ):
         raise ValueError("auto_login must be (username, pin)")
     set_language(app, lang)
-    window = CounterWindow(client, counter=counter, auto_login=auto_login)
+    window = CounterWindow(client, counter=counter, auto_login=auto_login, alert_sink=alert_sink)
     if not client.running:
         client.start()
     return window

@@ -1,4 +1,4 @@
-"""The supervisor's live view of the hall and today's KPIs.
+"""The supervisor's live view of the hall, its devices, and today's KPIs.
 
 The live part (waiting per service, longest wait, counters and their status, waits past the
 target) comes from the hub client's state and the model's waiting list, redrawn at most
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +32,7 @@ from qt_common.hub_client import HubError
 from qt_common.i18n import current_language, format_duration, language_notifier, ltr, tr
 from qt_common.widgets import TextButton
 
+from counter_ui.devices import DevicesPanel, DeviceWatch
 from counter_ui.model import CounterModel
 from counter_ui.strings import explain
 from counter_ui.views import localized_name, pause_reason_text
@@ -102,6 +104,8 @@ class HallView(QWidget):
         self.counters = _table(4)
         self.kpi_services = _table(7)
         self.kpi_clerks = _table(4)
+        self.device_watch = DeviceWatch(model.client, now=model.now, parent=self)
+        self.devices = DevicesPanel(self.device_watch, _table, _cell)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.updated)
@@ -120,10 +124,21 @@ class HallView(QWidget):
             column.addWidget(title)
             column.addWidget(table, 1)
             self.kpis.addLayout(column, stretch)
+        # The lower half shows today's KPIs or the devices: five tables at once do not fit a
+        # 1366×768 screen. The devices' tab says how many need someone; the alert bar opens it.
+        kpi_page = QWidget()
+        kpi_page.setLayout(self.kpis)
+        self.kpis.setContentsMargins(0, 4, 0, 0)
+        self.lower = QTabWidget()
+        self.lower.addTab(kpi_page, "")
+        self.lower.addTab(self.devices, "")
+        self.devices.layout().setContentsMargins(0, 4, 0, 0)
+        self.devices.title.hide()  # the tab names it
+        self.device_watch.changed.connect(self._name_lower_tabs)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(self.live, 3)
-        layout.addLayout(self.kpis, 2)
+        layout.addWidget(self.lower, 2)
 
         self._redraw = QTimer(self)
         self._redraw.setSingleShot(True)
@@ -138,6 +153,14 @@ class HallView(QWidget):
         language_notifier().language_changed.connect(self.retranslate)
         self.retranslate()
 
+    def show_devices(self) -> None:
+        self.lower.setCurrentWidget(self.devices)
+
+    def _name_lower_tabs(self, *_: object) -> None:
+        self.lower.setTabText(0, tr("counter_ui.hall.tab.kpis"))
+        problems = len(self.device_watch.problems)
+        self.lower.setTabText(1, tr("counter_ui.devices.tab_alert", n=problems) if problems else tr("counter_ui.devices.title"))
+
     def set_narrow(self, narrow: bool) -> None:
         """Tables one above the other when the window is too narrow for two side by side."""
         direction = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
@@ -148,10 +171,12 @@ class HallView(QWidget):
         """Begin following (the window calls this when a supervisor logs in)."""
         self._stats_timer.start()
         self.model.load_stats()
+        self.device_watch.start()
         self.refresh_live()
 
     def stop(self) -> None:
         self._stats_timer.stop()
+        self.device_watch.stop()
 
     def schedule(self, *_: object) -> None:
         if self._stats_timer.isActive() and not self._redraw.isActive():  # only while following
@@ -162,6 +187,7 @@ class HallView(QWidget):
         self.counters_title.setText(tr("counter_ui.hall.counters"))
         self.kpi_services_title.setText(tr("counter_ui.hall.kpi_services"))
         self.kpi_clerks_title.setText(tr("counter_ui.hall.kpi_clerks"))
+        self._name_lower_tabs()
         self.refresh_button.setText(tr("counter_ui.hall.refresh"))
         self.services.setHorizontalHeaderLabels(
             [tr(f"counter_ui.col.{c}") for c in ("service", "waiting", "longest", "target", "breaches")]
