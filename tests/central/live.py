@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -36,18 +37,24 @@ class LiveCentral:
     workdir: Path
     port: int = field(default_factory=free_port)
     refresh_seconds: float = 0.2  # tests want fresh figures at once; the default of the command is 60
+    tls: tuple[Path, Path] | None = None  # (certificate, key): serve HTTPS
     process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        return ssl.create_default_context(cafile=str(self.tls[0])) if self.tls else True
 
     def start(self, timeout: float = 30) -> "LiveCentral":
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = open(self.workdir / "central.log", "ab")
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "central", "--pg", self.pg_url, "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning", "--refresh-seconds", str(self.refresh_seconds)],
+             "--port", str(self.port), "--log-level", "warning", "--refresh-seconds", str(self.refresh_seconds),
+             *(["--tls-cert", str(self.tls[0]), "--tls-key", str(self.tls[1])] if self.tls else [])],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             start_new_session=True,  # its worker processes share its group, so a crash takes them all
         )
@@ -57,7 +64,7 @@ class LiveCentral:
             if self.process.poll() is not None:
                 raise RuntimeError(f"central exited: {(self.workdir / 'central.log').read_text(errors='replace')}")
             try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=1, verify=self.verify).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass
@@ -97,4 +104,4 @@ class LiveCentral:
             time.sleep(0.05)
 
     def health(self) -> dict:
-        return httpx.get(f"{self.url}/api/v1/health", timeout=5).json()
+        return httpx.get(f"{self.url}/api/v1/health", timeout=5, verify=self.verify).json()

@@ -126,3 +126,30 @@ def test_the_hubs_health_shows_the_lag_only_when_shipping(central, pg, store, cl
         wait_for(lambda: hub.get("/api/v1/health").json()["central"]["state"] == "ok", timeout=30)
         lag = hub.get("/api/v1/health").json()["central"]
         assert lag["branch"] == "RUH-01" and lag["held"] == lag["local"] == store.last_seq and lag["behind"] == 0
+
+
+def test_a_branch_ships_over_https(pg_url, tmp_path, store, clerks, clock, monkeypatch):
+    """The central serving HTTPS (--tls-cert/--tls-key) and a hub trusting its certificate (SSL_CERT_FILE): the log arrives."""
+    import psycopg
+
+    from hub.tls import make_self_signed
+    from tests.central.live import LiveCentral
+
+    files = make_self_signed(tmp_path / "tls", "127.0.0.1", "Ministry central")
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        token = add_branch(conn)
+    token_file = tmp_path / "central.token"
+    token_file.write_text(token)
+    central = LiveCentral(pg_url, tmp_path / "central", tls=(files.certificate, files.key)).start()
+    try:
+        assert central.url.startswith("https://")
+        play_day(store, clock, random.Random(9), 3)
+        monkeypatch.setenv("SSL_CERT_FILE", str(files.certificate))
+        shipper = Shipper(store.path, ShipperSettings.from_cli(central.url, "RUH-01", token_file))
+        shipper.start()
+        try:
+            wait_for(lambda: shipper.lag()["held"] == store.last_seq, timeout=60)
+        finally:
+            shipper.stop()
+    finally:
+        central.stop()
