@@ -106,3 +106,23 @@ def test_code_and_unavailable_screens_fit(make_kiosk, qtbot, tmp_path: Path, out
                         assert button.fontMetrics().horizontalAdvance(button.text()) <= room, (button.text(), language, width)
                 assert window.grab().save(str(out_dir / f"{screen}-refusal-{width}x{height}-{language}.png"))
     window.set_language("ar")
+
+
+def test_a_revoked_kiosk_says_so_and_waits_for_a_new_code(make_kiosk, demo_hub: LiveHub, qtbot, out_dir: Path) -> None:
+    """A supervisor revokes the kiosk: it leaves the home screen for the code screen, saying it was revoked, and does not re-enroll."""
+    import httpx
+
+    window = make_kiosk(demo_hub, name="kiosk-to-revoke")
+    admin = demo_hub.enroll("admin", "kiosk-revoker")
+    answer = httpx.post(f"{demo_hub.url}/api/v1/devices/{window.client.device_id}/revoke",
+                        headers={"Authorization": f"Bearer {admin}"}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    qtbot.waitUntil(lambda: window.screen_name == "enroll" and window.enroll.message_label.isVisible(), timeout=WAIT_MS)
+    window.set_language("en")
+    assert window.enroll.message_label.text().startswith("The hub's administrator revoked this device.")
+    window.resize(1366, 768)
+    qtbot.wait(50)
+    assert window.grab().save(str(out_dir / "enroll-revoked-1366x768-en.png"))
+    window.set_language("ar")
+    assert strip_bidi(window.enroll.message_label.text()).startswith("ألغى مسؤول النظام تسجيل هذا الجهاز")
+    assert not window.client.is_enrolled and window.client.enroll_code is None
