@@ -22,6 +22,8 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import os
+import statistics
 import sys
 import tempfile
 import time
@@ -186,64 +188,104 @@ async def first_counter_id(url: str, token: str) -> int:
     return state["counters"][-1]["id"]
 
 
+def hub_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of the hub process so far (Linux), for the CPU each run cost it."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Window:
+    """One measured run of the hall: its ops/s, request p99 and the hub's CPU per ticket op."""
+
+    def __init__(self, hub: LiveHub, args: argparse.Namespace) -> None:
+        cpu_before = hub_cpu_seconds(hub.process.pid)
+        run = asyncio.run(drive(hub, args.counters, args.kiosks, args.seconds))
+        cpu_after = hub_cpu_seconds(hub.process.pid)
+        self.rate, self.p99, self.errors = hall_figures(run)
+        self.ops = run.ops
+        self.cpu_ms_per_op = (
+            (cpu_after - cpu_before) * 1000 / run.ops if cpu_before is not None and cpu_after is not None and run.ops else None
+        )
+
+    def line(self) -> str:
+        cpu = f", hub CPU {self.cpu_ms_per_op:.2f} ms/op" if self.cpu_ms_per_op is not None else ""
+        return f"{self.rate:,.0f} ticket ops/s, request p99 {self.p99 * 1000:.1f} ms{cpu}, errors {self.errors or 'none'}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--seconds", type=float, default=10, help="length of each measured run")
+    parser.add_argument("--rounds", type=int, default=3, help="quiet/attacked pairs, alternated (the machine's other load drifts)")
     parser.add_argument("--counters", type=int, default=20)
     parser.add_argument("--kiosks", type=int, default=5)
+    parser.add_argument(
+        "--only", choices=["flood", "sockets", "slow"], action="append",
+        help="run only these parts of the attack (to find which one costs the hall); default: all",
+    )
     args = parser.parse_args()
 
     config_text = centre_with_counters(args.counters + 1)  # one more counter: the attacker's
+    quiet: list[Window] = []
+    attacked: list[Window] = []
+    attack: dict = {}
     with tempfile.TemporaryDirectory() as folder:
         hub = hall_hub(Path(folder), config_text, args.counters)
         try:
-            quiet = asyncio.run(drive(hub, args.counters, args.kiosks, args.seconds))
             tokens = {
                 "counter": asyncio.run(enroll(hub.url, hub.enroll_code, "counter", "attacker-counter")),
                 "display": asyncio.run(enroll(hub.url, hub.enroll_code, "display", "attacker-display")),
             }
             counter_id = asyncio.run(first_counter_id(hub.url, tokens["display"]))
             spawn = multiprocessing.get_context("spawn")
-            results = spawn.Queue()
-            length = args.seconds + 4
-            parts = {
-                "flood": (hub.url, tokens, counter_id, length),
-                "sockets": (hub.ws_url, tokens["display"], length),
-                "slow": ("127.0.0.1", hub.port, length),
-            }
-            processes = [spawn.Process(target=attacker, args=(part, arguments, results)) for part, arguments in parts.items()]
-            for process in processes:
-                process.start()
-            time.sleep(3)  # the sockets open and the flood is at full speed before the hall is measured
-            attacked = drive_again(hub, args)
-            attack: dict = {}
-            for _ in processes:
-                attack.update(results.get(timeout=args.seconds + 60))
-            for process in processes:
-                process.join(timeout=30)
-            quiet_after = drive_again(hub, args)  # the machine's other load may drift: measure quiet twice
+            for _ in range(args.rounds):
+                quiet.append(Window(hub, args))
+                results = spawn.Queue()
+                length = args.seconds + 4
+                parts = {
+                    "flood": (hub.url, tokens, counter_id, length),
+                    "sockets": (hub.ws_url, tokens["display"], length),
+                    "slow": ("127.0.0.1", hub.port, length),
+                }
+                parts = {part: arguments for part, arguments in parts.items() if not args.only or part in args.only}
+                processes = [spawn.Process(target=attacker, args=(part, arguments, results)) for part, arguments in parts.items()]
+                for process in processes:
+                    process.start()
+                time.sleep(3)  # the sockets open and the flood is at full speed before the hall is measured
+                attacked.append(Window(hub, args))
+                for _ in processes:
+                    for key, tally in results.get(timeout=args.seconds + 60).items():
+                        total = attack.setdefault(key, {})
+                        for name, count in tally.items():
+                            total[name] = total.get(name, 0) + count
+                for process in processes:
+                    process.join(timeout=30)
         finally:
             hub.stop()
 
-    before_rate, before_p99, before_errors = hall_figures(quiet)
-    after_rate, after_p99, after_errors = hall_figures(quiet_after)
-    quiet_rate, quiet_p99 = (before_rate + after_rate) / 2, (before_p99 + after_p99) / 2
-    attacked_rate, attacked_p99, attacked_errors = hall_figures(attacked)
-    print(f"hub under abuse: {args.counters} counters and {args.kiosks} kiosks, {args.seconds:.0f} s each run")
-    print(f"  without attacker (before): {before_rate:,.0f} ticket ops/s, request p99 {before_p99 * 1000:.1f} ms, errors {before_errors or 'none'}")
-    print(f"  without attacker (after):  {after_rate:,.0f} ticket ops/s, request p99 {after_p99 * 1000:.1f} ms, errors {after_errors or 'none'}")
-    print(f"  with attacker:             {attacked_rate:,.0f} ticket ops/s, request p99 {attacked_p99 * 1000:.1f} ms, errors {attacked_errors or 'none'}")
+    def median(values: list[float]) -> float:
+        return statistics.median(values)
+
+    print(f"hub under abuse: {args.counters} counters and {args.kiosks} kiosks; {args.rounds} rounds of {args.seconds:.0f} s alone, "
+          f"then {args.seconds:.0f} s beside the attacker ({', '.join(args.only or ['flood', 'sockets', 'slow'])})")
+    for index, (alone, beside) in enumerate(zip(quiet, attacked), 1):
+        print(f"  round {index} without attacker: {alone.line()}")
+        print(f"  round {index} with attacker:    {beside.line()}")
+    quiet_rate, attacked_rate = median([w.rate for w in quiet]), median([w.rate for w in attacked])
+    quiet_p99, attacked_p99 = median([w.p99 for w in quiet]), median([w.p99 for w in attacked])
     ratio = attacked_rate / quiet_rate if quiet_rate else 0.0
-    print(f"  ratio ops/s with / without (mean of both): {ratio:.2f}   target ≥ 0.80")
-    print(f"  p99 with / without: {attacked_p99 * 1000:.1f} / {quiet_p99 * 1000:.1f} ms = {attacked_p99 / quiet_p99:.2f}")
-    print(f"  attacker: login flood {attack['login']}, check-pin flood {attack['check_pin']}")
-    print(f"            idle sockets {attack['sockets']}, slow headers {attack['slow_headers']}")
-    return 0 if ratio >= 0.8 and not attack["login"].get("logged_in") else 1
-
-
-def drive_again(hub: LiveHub, args: argparse.Namespace):
-    """The same hall, fresh devices and sessions (the first run's clerks log in again)."""
-    return asyncio.run(drive(hub, args.counters, args.kiosks, args.seconds))
+    print(f"  median ops/s: {quiet_rate:,.0f} without, {attacked_rate:,.0f} with → ratio {ratio:.2f}   target ≥ 0.80")
+    print(f"  median request p99: {quiet_p99 * 1000:.1f} ms without, {attacked_p99 * 1000:.1f} ms with → ×{attacked_p99 / quiet_p99:.2f}")
+    cpu_quiet = [w.cpu_ms_per_op for w in quiet if w.cpu_ms_per_op is not None]
+    cpu_attacked = [w.cpu_ms_per_op for w in attacked if w.cpu_ms_per_op is not None]
+    if cpu_quiet and cpu_attacked:
+        print(f"  median hub CPU per ticket op: {median(cpu_quiet):.2f} ms without, {median(cpu_attacked):.2f} ms with "
+              "(what the attack costs the hub itself, whatever else the machine runs)")
+    print(f"  attacker: login flood {attack.get('login')}, check-pin flood {attack.get('check_pin')}")
+    print(f"            idle sockets {attack.get('sockets')}, slow headers {attack.get('slow_headers')}")
+    return 0 if ratio >= 0.8 and not (attack.get("login") or {}).get("logged_in") else 1
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
@@ -35,17 +36,40 @@ WS_BAD_TOKEN = 4401
 WS_RELOAD = 4409
 WS_TOO_MANY = 4429
 WS_DROPPED = 1013
+# A refused token (4401) or a device over its socket cap (4429) is told after this wait: the
+# refusal costs the hub several times a plain request, and a client that retries at once
+# (a flood) then retries a few times less often. An honest client waits longer anyway.
+REFUSAL_DELAY_SECONDS = 3.0
+# One log line per client and refusal code a minute, with the count since: a flood of refused
+# sockets must not become a flood of log lines.
+REFUSAL_LOG_SECONDS = 60.0
+_refusals_logged: dict[tuple[str | None, int], tuple[float, int]] = {}
 # Events a reconnecting client may ask to be replayed (a board back after an hour's outage in
 # a busy hall is well under this); past it, the snapshot is far cheaper than the replay
 # (100,000 tickets' events were 212 MiB and 50 s).
 MAX_REPLAY_EVENTS = 2000
 
 
+def _log_refusal(client: str | None, code: int, reason: str) -> None:
+    now = time.monotonic()
+    key = (client, code)
+    logged_at, unlogged = _refusals_logged.get(key, (0.0, 0))
+    if now - logged_at < REFUSAL_LOG_SECONDS:
+        _refusals_logged[key] = (logged_at, unlogged + 1)
+        return
+    if len(_refusals_logged) > 10_000:
+        _refusals_logged.clear()
+    _refusals_logged[key] = (now, 0)
+    level = logging.WARNING if code != WS_RELOAD else logging.INFO
+    log_event(log, "ws.refused", level, code=code, reason=reason, client=client, more_since_last_line=unlogged)
+
+
 async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
-    client = websocket.client.host if websocket.client else None
-    log_event(log, "ws.refused", logging.WARNING if code != WS_RELOAD else logging.INFO, code=code, reason=reason, client=client)
+    _log_refusal(websocket.client.host if websocket.client else None, code, reason)
     try:
         await websocket.accept()
+        if code in (WS_BAD_TOKEN, WS_TOO_MANY):
+            await asyncio.sleep(REFUSAL_DELAY_SECONDS)
         await websocket.close(code=code, reason=reason)
     except (WebSocketDisconnect, RuntimeError, OSError):
         pass

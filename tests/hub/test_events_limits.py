@@ -199,3 +199,25 @@ def test_a_subscriber_past_its_byte_budget_is_aborted():
         assert not quick.overflowed
 
     run_async(scenario())
+
+
+def test_a_flood_of_refused_sockets_is_one_log_line_a_minute(hub: LiveHub):
+    """Many refused sockets from one client make one ws.refused line per code a minute, not one each."""
+    token = hub.enroll("display", "board-flood")
+
+    async def flood() -> list[int]:
+        since = seq_of(hub, token)
+        held = [await websockets.connect(f"{hub.ws_url}/api/v1/events?since={since}&token={token}") for _ in range(MAX_SOCKETS_PER_OWNER)]
+        try:
+            codes = await asyncio.gather(
+                *(close_code_of(f"{hub.ws_url}/api/v1/events?since={since}&token={token}") for _ in range(12))
+            )
+        finally:
+            for ws in held:
+                await ws.close()
+        return [code for code, _ in codes]
+
+    before = hub.log_path.read_text(errors="replace").count("event=ws.refused code=4429")
+    assert run_async(flood()) == [4429] * 12
+    after = hub.log_path.read_text(errors="replace").count("event=ws.refused code=4429")
+    assert after - before <= 1
