@@ -3,7 +3,8 @@
 The hall: counters calling, starting and finishing, kiosks issuing (as bench/hub_load.py),
 measured alone, then beside the attacker, then alone again (the ratio uses the mean of both
 quiet runs, since other work on the machine drifts).
-The attacker, in a process of its own, at the same time:
+The attacker, in processes of their own and from another address (127.0.0.2: another machine
+on the LAN, as far as the hub can tell), at the same time:
 - a login flood: wrong PINs for the supervisor's name, as fast as the hub answers, from a
   counter device (`POST /sessions`) and a display (`POST /supervisor/check-pin`);
 - 1,000 idle WebSockets from one display token, kept open, the refused ones retried each second;
@@ -47,8 +48,15 @@ FLOOD_CONNECTIONS = 4
 # ── the attacker (its own process) ───────────────────────────────────────────────────────
 
 
+ATTACKER_ADDRESS = "127.0.0.2"  # another machine on the LAN, as far as the hub can tell (Linux loopback)
+
+
+def _connector() -> aiohttp.TCPConnector:
+    return aiohttp.TCPConnector(limit=0, local_addr=(ATTACKER_ADDRESS, 0))
+
+
 async def _login_flood(url: str, token: str, counter_id: int, stop: float, tally: dict) -> None:
-    async with aiohttp.ClientSession(url, headers={"Authorization": f"Bearer {token}"}) as session:
+    async with aiohttp.ClientSession(url, headers={"Authorization": f"Bearer {token}"}, connector=_connector()) as session:
         guess = 0
         while time.monotonic() < stop:
             guess += 1
@@ -64,7 +72,7 @@ async def _login_flood(url: str, token: str, counter_id: int, stop: float, tally
 
 
 async def _pin_flood(url: str, token: str, stop: float, tally: dict) -> None:
-    async with aiohttp.ClientSession(url, headers={"Authorization": f"Bearer {token}"}) as session:
+    async with aiohttp.ClientSession(url, headers={"Authorization": f"Bearer {token}"}, connector=_connector()) as session:
         guess = 0
         while time.monotonic() < stop:
             guess += 1
@@ -98,7 +106,7 @@ async def _idle_sockets(ws_url: str, token: str, stop: float, tally: dict) -> No
             if not ws.closed:
                 await ws.close()
 
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+    async with aiohttp.ClientSession(connector=_connector()) as session:
         headers = {"Authorization": f"Bearer {token}"}
         http = ws_url.replace("ws", "http", 1)
         while time.monotonic() < stop:
@@ -118,7 +126,7 @@ async def _idle_sockets(ws_url: str, token: str, stop: float, tally: dict) -> No
 async def _slow_header(host: str, port: int, stop: float, tally: dict) -> None:
     while time.monotonic() < stop:
         try:
-            reader, writer = await asyncio.open_connection(host, port)
+            reader, writer = await asyncio.open_connection(host, port, local_addr=(ATTACKER_ADDRESS, 0))
         except OSError:
             await asyncio.sleep(1)
             continue

@@ -26,7 +26,7 @@ from core.views import iso
 from core.queries import Refusal
 from hub.events import TooManySockets, encode_frame
 from hub.routes.common import REFUSAL_REASONS, HubContext, token_from
-from hub.server import ABORT_SCOPE_KEY
+from hub.server import ABORT_SCOPE_KEY, UPGRADE_GATE
 
 log = logging.getLogger("tabour.hub.events")
 
@@ -36,10 +36,11 @@ WS_BAD_TOKEN = 4401
 WS_RELOAD = 4409
 WS_TOO_MANY = 4429
 WS_DROPPED = 1013
-# A refused token (4401) or a device over its socket cap (4429) is told after this wait: the
-# refusal costs the hub several times a plain request, and a client that retries at once
-# (a flood) then retries a few times less often. An honest client waits longer anyway.
-REFUSAL_DELAY_SECONDS = 3.0
+# A device refused 4429 this many times in a row that still opens sockets is flooding: for
+# GATE_SECONDS the server answers its upgrades 429 itself, before the handshake (hub/server.py).
+GATE_AFTER_REFUSALS = 3
+GATE_SECONDS = 10.0
+_over_cap_refusals: dict[str, int] = {}
 # One log line per client and refusal code a minute, with the count since: a flood of refused
 # sockets must not become a flood of log lines.
 REFUSAL_LOG_SECONDS = 60.0
@@ -68,8 +69,6 @@ async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
     _log_refusal(websocket.client.host if websocket.client else None, code, reason)
     try:
         await websocket.accept()
-        if code in (WS_BAD_TOKEN, WS_TOO_MANY):
-            await asyncio.sleep(REFUSAL_DELAY_SECONDS)
         await websocket.close(code=code, reason=reason)
     except (WebSocketDisconnect, RuntimeError, OSError):
         pass
@@ -98,9 +97,18 @@ async def events(websocket: WebSocket, since: str = "0", token: str | None = Non
     try:
         subscriber = broadcaster.subscribe(owner, abort=websocket.scope.get(ABORT_SCOPE_KEY))
     except TooManySockets as refusal:
+        if refusal.scope == "owner":
+            refused = _over_cap_refusals.get(bearer, 0) + 1
+            if len(_over_cap_refusals) > 10_000:
+                _over_cap_refusals.clear()
+            _over_cap_refusals[bearer] = refused
+            if refused >= GATE_AFTER_REFUSALS:
+                UPGRADE_GATE.close_for(bearer, GATE_SECONDS, asyncio.get_running_loop().time())
+                _over_cap_refusals.pop(bearer, None)
         which = "this device" if refusal.scope == "owner" else "the hub"
         await _refuse(websocket, WS_TOO_MANY, f"too_many_sockets: {which} holds all the event sockets it may")
         return
+    _over_cap_refusals.pop(bearer, None)
     try:
         await websocket.accept()
     except (WebSocketDisconnect, RuntimeError, OSError):

@@ -23,7 +23,8 @@ from core import commands
 from core.models import DeviceKind
 from core.store import Store
 from hub.events import MAX_SOCKETS_PER_OWNER, Broadcaster, TooManySockets
-from hub.routes.events import MAX_REPLAY_EVENTS
+from hub.routes.events import GATE_AFTER_REFUSALS, MAX_REPLAY_EVENTS
+from hub.server import UpgradeGate
 from tests.support import LiveHub, bearer, demo_config, run_async
 
 
@@ -201,23 +202,39 @@ def test_a_subscriber_past_its_byte_budget_is_aborted():
     run_async(scenario())
 
 
-def test_a_flood_of_refused_sockets_is_one_log_line_a_minute(hub: LiveHub):
-    """Many refused sockets from one client make one ws.refused line per code a minute, not one each."""
+def test_a_device_that_keeps_opening_past_its_cap_is_refused_before_the_handshake(hub: LiveHub):
+    """Told 4429 three times in a row, a token gets a bare HTTP 429 (cheaper) for a while; one log line."""
     token = hub.enroll("display", "board-flood")
+    other = hub.enroll("display", "board-flood-neighbour")
 
-    async def flood() -> list[int]:
+    async def flood() -> tuple[list[object], bool]:
         since = seq_of(hub, token)
         held = [await websockets.connect(f"{hub.ws_url}/api/v1/events?since={since}&token={token}") for _ in range(MAX_SOCKETS_PER_OWNER)]
+        outcomes: list[object] = []
         try:
-            codes = await asyncio.gather(
-                *(close_code_of(f"{hub.ws_url}/api/v1/events?since={since}&token={token}") for _ in range(12))
-            )
+            for _ in range(GATE_AFTER_REFUSALS + 3):
+                try:
+                    outcomes.append((await close_code_of(f"{hub.ws_url}/api/v1/events?since={since}&token={token}"))[0])
+                except websockets.exceptions.InvalidStatus as refused:
+                    outcomes.append(f"HTTP {refused.response.status_code}")
+            async with websockets.connect(f"{hub.ws_url}/api/v1/events?since={since}&token={other}") as fine:
+                neighbour_ok = fine.close_code is None
         finally:
             for ws in held:
                 await ws.close()
-        return [code for code, _ in codes]
+        return outcomes, neighbour_ok
 
     before = hub.log_path.read_text(errors="replace").count("event=ws.refused code=4429")
-    assert run_async(flood()) == [4429] * 12
+    outcomes, neighbour_ok = run_async(flood())
+    assert outcomes == [4429] * GATE_AFTER_REFUSALS + ["HTTP 429"] * 3
+    assert neighbour_ok, "another device is not affected"
     after = hub.log_path.read_text(errors="replace").count("event=ws.refused code=4429")
-    assert after - before <= 1
+    assert after - before <= 1, "one log line a minute per client and code, not one per refusal"
+
+
+def test_the_upgrade_gate_opens_again_after_its_time():
+    """A gated token is refused until its time is up, then let through; other tokens never are."""
+    gate = UpgradeGate()
+    gate.close_for("flooder", 10, now=100.0)
+    assert gate.is_closed("flooder", now=105.0) and not gate.is_closed("honest", now=105.0)
+    assert not gate.is_closed("flooder", now=110.5) and not gate.is_closed(None, now=0)

@@ -11,7 +11,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hub.server import HEAD_TIMEOUT, KEEP_ALIVE_TIMEOUT, MAX_CONNECTIONS, MAX_HEAD_BYTES, BoundedHttpProtocol, server_config
+from hub.server import (
+    CONNECTION_BURST_PER_ADDRESS,
+    HEAD_TIMEOUT,
+    KEEP_ALIVE_TIMEOUT,
+    MAX_CONNECTIONS,
+    MAX_HEAD_BYTES,
+    BoundedHttpProtocol,
+    server_config,
+)
 from tests.support import LiveHub
 
 
@@ -131,3 +139,27 @@ def test_the_server_runs_with_bounded_settings():
     assert config.timeout_keep_alive == KEEP_ALIVE_TIMEOUT
     assert config.ws_max_size <= 64 * 1024 and config.ws_per_message_deflate is False
     assert config.timeout_graceful_shutdown is not None
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="binds a second loopback address (127.0.0.2)")
+def test_an_address_opening_connections_too_fast_is_cut_off_others_are_not(hub: LiveHub):
+    """A flood of new connections from one address is dropped on arrival; another address is served."""
+    opened = []
+    for _ in range(CONNECTION_BURST_PER_ADDRESS * 2):
+        sock = socket.socket()
+        sock.bind(("127.0.0.2", 0))
+        sock.settimeout(10)
+        sock.connect(("127.0.0.1", hub.port))
+        opened.append(sock)
+    served = 0
+    for sock in opened:
+        try:
+            sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n")
+            served += read_all(sock).startswith(b"HTTP/1.1 200")
+        except OSError:
+            pass
+        finally:
+            sock.close()
+    assert CONNECTION_BURST_PER_ADDRESS // 2 <= served < len(opened), served
+    assert httpx.get(f"{hub.url}/api/v1/health", timeout=10).status_code == 200, "127.0.0.1 is another address"
+    assert "reason=connection_flood client=127.0.0.2" in hub.log_path.read_text(errors="replace")
