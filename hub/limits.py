@@ -118,6 +118,12 @@ class RateLimiter:
             return 0.0
         return (1 - bucket.tokens) / self.rate
 
+    def give_back(self, key: object) -> None:
+        """Undo one `take` that turned out not to count."""
+        bucket = self._buckets.get(key)
+        if bucket is not None:
+            bucket.tokens = min(self.burst, bucket.tokens + 1)
+
     def forget(self, key: object) -> None:
         """A fresh, full bucket for `key` next time."""
         self._buckets.pop(key, None)

@@ -10,8 +10,8 @@ that enrolls an admin device) goes through one `PinGuard`:
 - A hub-wide slow-down per name: once a place has failed for a name, its further tries also
   draw from the name's shared allowance (`pin_attempts` × 2 a minute), so many devices
   together cannot guess fast either. Places without a failure are never slowed.
-- A throttle per device and per address (a burst of `pin_attempts` × 2, then one every 3 s),
-  so a flood of logins is refused before any hashing.
+- A throttle per device and per address on wrong PINs (a burst of `pin_attempts` × 2, then
+  one every 3 s), so a flood of guesses is refused before any hashing; right PINs do not count.
 - The slow hash runs in its own pool of one thread with a short queue (beyond it: 429
   `rate_limited`), so PIN checking can use at most one core and ticket issuing keeps the rest.
 
@@ -90,10 +90,24 @@ class PinGuard:
         return name.casefold()
 
     def throttle(self, *places: str) -> None:
-        """Refuse a flood from one device or address before any hashing."""
-        wait = max((self._places.take(place) for place in places), default=0)
-        if wait:
-            raise too_fast(wait)
+        """Refuse a flood of PINs from one device or address before any hashing.
+
+        Each try takes its share at once (so parallel tries count), and a right PIN gives it
+        back (`right_from`): a hall whose counters all log in from one address (a demo PC, a
+        NAT) is never slowed by right PINs."""
+        taken = []
+        for place in places:
+            wait = self._places.take(place)
+            if wait:
+                for earlier in taken:
+                    self._places.give_back(earlier)
+                raise too_fast(wait)
+            taken.append(place)
+
+    def right_from(self, *places: str) -> None:
+        """The try from these places had the right PIN: it does not count toward their throttle."""
+        for place in places:
+            self._places.give_back(place)
 
     def _entry(self, name: str, place: str) -> _Attempts:
         key = (self._key(name), place)

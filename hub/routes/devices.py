@@ -90,6 +90,8 @@ async def _check_staff(body: EnrollBody, address: str, hub: HubContext) -> None:
         ok = await hub.pins.run(verify_pin, body.pin, stored)
     finally:
         hub.pins.finish(body.username, address, ok)
+    if ok:
+        hub.pins.right_from(address)
     if not ok:
         log_event(log, "enroll.refused", logging.WARNING, reason="wrong_pin", client=address, name=body.name, username=body.username)
         raise Unauthorized(

@@ -59,6 +59,7 @@ async def login(body: LoginBody, request: Request, who: Who, hub: Hub) -> Respon
     if not ok:
         log_event(log, "login.refused", logging.WARNING, username=body.username, place=place)
         raise wrong_login()
+    hub.pins.right_from(place, address_of(request))
     result = await hub.run(commands.record_login, body.username, True, body.counter_id, who.device_id)
     if isinstance(result, TabourError):
         raise result
@@ -105,6 +106,7 @@ async def check_supervisor_pin(body: PinCheckBody, request: Request, who: Who, h
     if found is None:
         log_event(log, "supervisor_pin.refused", logging.WARNING, place=place)
         raise Unauthorized("Wrong PIN, or not a supervisor's.", "الرقم السري غير صحيح أو ليس لمشرف.", code="wrong_pin")
+    hub.pins.right_from(place, address_of(request))
     log_event(log, "supervisor_pin.accepted", username=found["username"], place=place)
     return answer({"clerk": {"username": found["username"], "role": found["role"]}})
 

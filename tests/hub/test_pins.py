@@ -80,13 +80,24 @@ def test_success_clears_the_count_and_forget_lifts_lockouts():
     guard.begin("clerk2", "device:1")
 
 
-def test_a_flood_from_one_place_is_throttled():
-    """A device or address sending PIN attempts fast is refused (rate_limited) before any hashing."""
+def test_a_flood_of_wrong_pins_from_one_place_is_throttled():
+    """A device or address sending wrong PINs fast is refused (rate_limited) before any hashing."""
     guard = PinGuard(5, 300, clock=Clock(0.0))
     with pytest.raises(RateLimited) as throttled:
         for _ in range(50):
             guard.throttle("device:4", "address:10.0.0.9")
     assert throttled.value.code == "rate_limited"
+    guard.throttle("device:5", "address:10.0.0.10")  # other places are not touched
+
+
+def test_right_pins_never_count_toward_the_throttle():
+    """A hall whose hundred counters log in from one address (a demo PC, a NAT) is not slowed."""
+    guard = PinGuard(5, 300, clock=Clock(0.0))
+    for counter in range(100):
+        guard.throttle(f"device:{counter}", "address:10.0.0.1")
+        guard.begin(f"clerk{counter}", f"device:{counter}")
+        guard.finish(f"clerk{counter}", f"device:{counter}", True)
+        guard.right_from(f"device:{counter}", "address:10.0.0.1")
 
 
 @pytest.mark.parametrize("pin", ["0000", "1111", "9999", "1234", "4321", "0123", "9876", "123456", "7890", "1212", "2580", "000000"])
