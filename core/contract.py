@@ -1,0 +1,647 @@
+"""The hub's contract as code: a model for every answer of every route and one per event type.
+
+This module is the source of truth for the JSON the hub sends (docs/api.md describes it in
+prose; `/openapi.json` is generated from these models). The hub builds its answers and events
+from these models; clients parse each answer and each event once into them
+(`parse_event`) and dispatch events by type to `on_<name>` handlers (`Event.handler_name`).
+
+Rules, so old and new devices keep talking (docs/decisions/typed-contract.md):
+
+- names never change: a field is added, never renamed or removed;
+- parsing is forward compatible: fields a model does not know are kept (`model_extra`), and an
+  event type a model does not know parses as `UnknownEvent` (its `seq` still counts);
+- what the hub sends carries no field the models lack: tests check every answer and event with
+  `unknown_fields`.
+
+Qt-free, and free of the store: core/views.py builds these from the database.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
+
+from core.models import CallMode, CounterStatus, DeviceKind, EventType, Priority, Role, TicketStatus
+
+IsoTime = Annotated[str, Field(description="ISO 8601 with the centre's offset, e.g. 2026-11-24T09:15:02.123+03:00")]
+Day = Annotated[str, Field(description="a business day, YYYY-MM-DD")]
+Seconds = Annotated[int, Field(description="a duration in whole seconds")]
+
+
+class Wire(BaseModel):
+    """Base of every contract model: extra fields are kept on parse (a newer hub may send more)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, use_enum_values=False)
+
+    def to_json(self) -> str:
+        """The model as the hub sends it (by alias: `Stats.from_` is `from`)."""
+        return self.model_dump_json(by_alias=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-shaped dict of the model, as `json.loads(self.to_json())` would give."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def unknown_fields(value: Any, path: str = "") -> list[str]:
+    """Every field of `value` (a parsed model, list or dict of them) that no model declares.
+
+    Parsing keeps such fields for forward compatibility; the hub's own output must have none.
+    """
+    found: list[str] = []
+    if isinstance(value, BaseModel):
+        for name in value.model_extra or {}:
+            found.append(f"{path}.{name}" if path else name)
+        for name in type(value).model_fields:
+            found.extend(unknown_fields(getattr(value, name), f"{path}.{name}" if path else name))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found.extend(unknown_fields(item, f"{path}[{index}]"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(unknown_fields(item, f"{path}.{key}" if path else str(key)))
+    return found
+
+
+class ClosedReason(str, Enum):
+    """Why a service issues no ticket now (Service.closed_reason)."""
+
+    DISABLED = "disabled"
+    OUTSIDE_HOURS = "outside_hours"
+    HOLIDAY = "holiday"
+    DAILY_CAP_REACHED = "daily_cap_reached"
+    RANGE_EXHAUSTED = "range_exhausted"
+
+
+# ── the hall: services, tickets, counters ────────────────────────────────────────────────
+
+
+class Service(Wire):
+    """A service with its queue now: the row of `/state`'s `services` and of ticket events."""
+
+    id: int
+    code: str
+    name_ar: str
+    name_en: str
+    group: str | None
+    group_ar: str | None
+    group_en: str | None
+    enabled: bool
+    open_now: bool = Field(description="issues tickets now (closed_reason is null)")
+    closed_reason: ClosedReason | None
+    closed_message_en: str | None
+    closed_message_ar: str | None
+    target_wait_seconds: Seconds
+    average_service_seconds: Seconds = Field(description="recent real mean, the configured estimate until there is history")
+    configured_service_seconds: Seconds
+    daily_cap: int
+    issued_today: int
+    waiting: int
+    eta_seconds: Seconds | None = Field(description="the wait of a newcomer; null when no open counter serves it")
+    open_counters: int | None = Field(None, description="open counters serving it (null from a hub older than this field)")
+
+
+class Ticket(Wire):
+    """One entry in a service's queue (a transfer makes a new entry with the same number and code)."""
+
+    id: int
+    number: str = Field(description='e.g. "A-105": code, hyphen, zero-padded Western digits')
+    service_id: int
+    business_day: Day
+    priority: Priority
+    status: TicketStatus
+    code: str = Field(description="the unguessable code of the visitor's phone page")
+    issued_at: IsoTime
+    first_issued_at: IsoTime
+    called_at: IsoTime | None
+    started_at: IsoTime | None
+    finished_at: IsoTime | None
+    counter_id: int | None
+    counter_number: int | None
+    clerk: str | None
+    recalls: int
+    transferred_from_service_id: int | None
+    ahead: int | None = Field(description="waiting entries called before it; non-null only while waiting")
+    eta_seconds: Seconds | None = Field(description="non-null only while waiting and a counter serves it")
+
+
+class HistoryEntry(Wire):
+    seq: int
+    type: str
+    at: IsoTime
+
+
+class TicketWithHistory(Ticket):
+    """`GET /tickets/{id}`: the ticket and every event of its visit (the transfer chain's too)."""
+
+    history: list[HistoryEntry]
+
+
+class CounterBrief(Wire):
+    """A counter as a call names it (`ticket.called`, `ticket.recalled`, `/state`'s recent calls)."""
+
+    id: int
+    number: int
+    name: str = Field(description="English name")
+    name_ar: str
+
+
+class Counter(Wire):
+    id: int
+    number: int
+    name: str = Field(description="English name")
+    name_ar: str
+    service_ids: list[int] = Field(description="the services it serves, in its order")
+    mode: CallMode
+    status: CounterStatus
+    pause_reason: str | None
+    clerk: str | None = Field(description="user name of the clerk logged in")
+    current_ticket: Ticket | None
+
+
+class RecentCall(Wire):
+    seq: int
+    at: IsoTime
+    ticket: Ticket
+    counter: CounterBrief | None
+
+
+class Centre(Wire):
+    name_ar: str
+    name_en: str
+    ticker_ar: str
+    ticker_en: str
+    footer_ar: str
+    footer_en: str
+    time_zone: str
+    rollover_hour: int
+    logo_url: str | None
+
+
+class Board(Wire):
+    """A named board of the config: which counters and services it shows (empty: all)."""
+
+    name_ar: str | None
+    name_en: str | None
+    counters: list[int]
+    services: list[str]
+
+
+class Rules(Wire):
+    priority_streak_limit: int
+    recent_service_window: int
+
+
+class State(Wire):
+    """`GET /state`: everything a device draws, exact as of `seq`."""
+
+    seq: int
+    business_day: Day
+    centre: Centre
+    services: list[Service]
+    counters: list[Counter]
+    recent_calls: list[RecentCall]
+    boards: dict[str, Board]
+    rules: Rules
+
+
+# ── devices, clerks, sessions ────────────────────────────────────────────────────────────
+
+
+class Device(Wire):
+    id: int
+    name: str
+    kind: DeviceKind
+    enrolled_at: IsoTime
+    last_seen_at: IsoTime | None
+    online: bool
+    revoked_at: IsoTime | None
+    status: dict[str, Any] | None = Field(description="the last POST /devices/status body's status")
+    status_at: IsoTime | None
+    printer: Literal["ok", "paper_near_end", "paper_out", "cover_open", "silent", "offline"] | None
+    certificate_fingerprint: str | None
+
+
+class Enrollment(Wire):
+    """`POST /devices/enroll`: the token, shown once."""
+
+    token: str
+    device_id: int
+    kind: DeviceKind
+    device: Device
+
+
+class ClerkBrief(Wire):
+    username: str
+    role: Role | None
+
+
+class Session(Wire):
+    """`POST /sessions`: a clerk logged in at a counter."""
+
+    token: str
+    clerk: ClerkBrief
+    counter: Counter
+
+
+class CurrentSession(Wire):
+    """`GET /sessions/current`."""
+
+    clerk: ClerkBrief
+    counter_id: int | None
+
+
+class PinCheck(Wire):
+    """`POST /supervisor/check-pin`: whose PIN it was."""
+
+    clerk: ClerkBrief
+
+
+class Clerk(Wire):
+    id: int
+    username: str
+    role: Role
+    active: bool
+
+
+class EnlistedClerk(Clerk):
+    """`POST /clerks`: `restored` when a removed clerk's name brought that account back."""
+
+    restored: bool
+
+
+# ── the visitor's phone ──────────────────────────────────────────────────────────────────
+
+
+class PublicService(Wire):
+    code: str
+    name_ar: str
+    name_en: str
+
+
+class PublicCentre(Wire):
+    name_ar: str
+    name_en: str
+
+
+class PublicTicket(Wire):
+    """What a phone may see of a ticket: no clerk, no ids."""
+
+    number: str
+    status: TicketStatus
+    priority: Priority
+    ahead: int | None
+    eta_seconds: Seconds | None
+    issued_at: IsoTime
+    called_at: IsoTime | None
+    counter_number: int | None
+    counter_name_ar: str | None
+    counter_name_en: str | None
+    service: PublicService
+    centre: PublicCentre
+
+
+# ── health ───────────────────────────────────────────────────────────────────────────────
+
+
+class CentralLag(Wire):
+    """How far the central is behind this hub's log (docs/api.md, *Shipping to the central*)."""
+
+    central: str
+    branch: str
+    state: Literal["starting", "ok", "catching_up", "unreachable", "refused", "diverged"]
+    held: int | None
+    local: int
+    behind: int | None
+    behind_seconds: float | None
+    last_ok_at: IsoTime | None
+    error: str | None
+
+
+class Health(Wire):
+    status: Literal["ok"]
+    version: str
+    seq: int
+    business_day: Day | Literal[""]
+    central: CentralLag | None
+
+
+# ── statistics ───────────────────────────────────────────────────────────────────────────
+
+
+class Durations(Wire):
+    count: int
+    mean: float | None
+    median: float | None
+    p90: float | None
+
+
+class WaitBand(Wire):
+    from_seconds: int
+    to_seconds: int | None
+    count: int
+
+
+class Figures(Wire):
+    issued: int
+    served: int
+    no_show: int
+    cancelled: int
+    expired: int
+    transferred: int
+    waiting: int
+    in_service: int
+    wait_seconds: Durations
+    service_seconds: Durations
+    service_seconds_total: int
+    within_target_share: float | None
+
+
+class TotalFigures(Figures):
+    wait_distribution: list[WaitBand]
+
+
+class ServiceFigures(Figures):
+    service_id: int
+    code: str | None
+    name_ar: str | None
+    name_en: str | None
+    target_wait_seconds: int | None
+
+
+class CounterFigures(Figures):
+    counter_id: int
+    number: int | None
+    name_ar: str | None
+    name_en: str | None
+
+
+class ClerkFigures(Figures):
+    clerk_id: int
+    clerk: str
+
+
+class HourFigures(Figures):
+    hour: int
+
+
+class DayFigures(Figures):
+    day: Day
+
+
+class StatsDays(Wire):
+    summarised: int
+    live: int
+
+
+class Precision(Wire):
+    quantile_step_seconds: int
+    quantile_step_below_seconds: int
+    coarse_step_seconds: int
+    coarse_step_below_seconds: int
+    quantile_rule: str
+
+
+class Stats(Wire):
+    """`GET /stats`: a `by_…` list is present only for the groupings asked for."""
+
+    from_: Day = Field(alias="from")
+    to: Day
+    totals: TotalFigures
+    by_service: list[ServiceFigures] | None = None
+    by_counter: list[CounterFigures] | None = None
+    by_clerk: list[ClerkFigures] | None = None
+    by_hour: list[HourFigures] | None = None
+    by_day: list[DayFigures] | None = None
+    days: StatsDays
+    precision: Precision
+
+
+# ── errors ───────────────────────────────────────────────────────────────────────────────
+
+
+class ErrorDetail(Wire):
+    field: str
+    problem: str
+
+
+class Error(Wire):
+    """Every refusal of the hub: a stable code and the message in both languages."""
+
+    error: str = Field(description="stable code a client may switch on, e.g. impossible_step, disk_full")
+    message: str = Field(description="English text, for a person")
+    message_ar: str = Field(description="Arabic text, for a person")
+    details: list[ErrorDetail] | None = Field(default=None, description="422 only: the fields at fault")
+
+
+# ── events ───────────────────────────────────────────────────────────────────────────────
+
+
+class EventBase(Wire):
+    """What every event frame carries. `handler_name` is the client's handler: `on_ticket_called`."""
+
+    type_name: ClassVar[str] = ""
+    handler_name: ClassVar[str] = ""
+
+    seq: int = Field(ge=1)
+    type: str
+    at: IsoTime
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = getattr(cls, "event_type", None)
+        if isinstance(name, EventType):
+            cls.type_name = name.value
+            cls.handler_name = name.handler_name
+
+
+class TicketEvent(EventBase):
+    """A ticket's step: the ticket after it, and the row of its service after it (so nobody
+    refetches `/state` for the waiting count or the estimate)."""
+
+    ticket: Ticket
+    service: Service | None = Field(None, description="the ticket's service after the change (null in events logged before it was added)")
+
+
+class TicketIssued(TicketEvent):
+    event_type: ClassVar = EventType.TICKET_ISSUED
+    type: Literal["ticket.issued"]
+
+
+class TicketCalled(TicketEvent):
+    event_type: ClassVar = EventType.TICKET_CALLED
+    type: Literal["ticket.called"]
+    counter: CounterBrief
+
+
+class TicketRecalled(TicketEvent):
+    event_type: ClassVar = EventType.TICKET_RECALLED
+    type: Literal["ticket.recalled"]
+    counter: CounterBrief | None = None
+
+
+class TicketStarted(TicketEvent):
+    event_type: ClassVar = EventType.TICKET_STARTED
+    type: Literal["ticket.started"]
+
+
+class TicketFinished(TicketEvent):
+    event_type: ClassVar = EventType.TICKET_FINISHED
+    type: Literal["ticket.finished"]
+    closed_at_rollover: bool = Field(False, description="closed by the business day's end, not by a clerk")
+
+
+class TicketNoShow(TicketEvent):
+    event_type: ClassVar = EventType.TICKET_NO_SHOW
+    type: Literal["ticket.no_show"]
+    closed_at_rollover: bool = Field(False, description="closed by the business day's end, not by a clerk")
+
+
+class TicketTransferred(TicketEvent):
+    event_type: ClassVar = EventType.TICKET_TRANSFERRED
+    type: Literal["ticket.transferred"]
+    new_ticket: Ticket = Field(description="the new waiting entry in the other service")
+    new_service: Service | None = Field(None, description="the other service after the change")
+
+
+class TicketCancelled(TicketEvent):
+    event_type: ClassVar = EventType.TICKET_CANCELLED
+    type: Literal["ticket.cancelled"]
+
+
+class TicketExpired(TicketEvent):
+    event_type: ClassVar = EventType.TICKET_EXPIRED
+    type: Literal["ticket.expired"]
+
+
+class CounterEvent(EventBase):
+    """A counter's status changed: the counter after it, and the rows of the services it serves
+    (their open counters and estimates changed with it)."""
+
+    counter: Counter
+    services: list[Service] = Field(default_factory=list, description="the services it serves, after the change")
+
+
+class CounterOpened(CounterEvent):
+    event_type: ClassVar = EventType.COUNTER_OPENED
+    type: Literal["counter.opened"]
+
+
+class CounterPaused(CounterEvent):
+    event_type: ClassVar = EventType.COUNTER_PAUSED
+    type: Literal["counter.paused"]
+
+
+class CounterResumed(CounterEvent):
+    event_type: ClassVar = EventType.COUNTER_RESUMED
+    type: Literal["counter.resumed"]
+
+
+class CounterClosed(CounterEvent):
+    event_type: ClassVar = EventType.COUNTER_CLOSED
+    type: Literal["counter.closed"]
+
+
+class DayRolled(EventBase):
+    """A new business day: clients reload `/state`."""
+
+    event_type: ClassVar = EventType.DAY_ROLLED
+    type: Literal["day.rolled"]
+    business_day: Day
+    previous_business_day: Day
+    expired: int
+    closed_at_rollover: int
+
+
+class ConfigChanged(EventBase):
+    """The centre's configuration changed: clients reload `/state`."""
+
+    event_type: ClassVar = EventType.CONFIG_CHANGED
+    type: Literal["config.changed"]
+
+
+class DeviceEvent(EventBase):
+    device: Device
+
+
+class DeviceStatus(DeviceEvent):
+    event_type: ClassVar = EventType.DEVICE_STATUS
+    type: Literal["device.status"]
+    status: dict[str, Any]
+
+
+class DeviceEnrolled(DeviceEvent):
+    event_type: ClassVar = EventType.DEVICE_ENROLLED
+    type: Literal["device.enrolled"]
+
+
+class DeviceRenamed(DeviceEvent):
+    event_type: ClassVar = EventType.DEVICE_RENAMED
+    type: Literal["device.renamed"]
+    previous_name: str
+
+
+class DeviceRevoked(DeviceEvent):
+    event_type: ClassVar = EventType.DEVICE_REVOKED
+    type: Literal["device.revoked"]
+
+
+class DeviceOnline(DeviceEvent):
+    event_type: ClassVar = EventType.DEVICE_ONLINE
+    type: Literal["device.online"]
+
+
+class DeviceOffline(DeviceEvent):
+    event_type: ClassVar = EventType.DEVICE_OFFLINE
+    type: Literal["device.offline"]
+
+
+class UnknownEvent(EventBase):
+    """An event type this version does not know (from a newer hub): skip it, but count its seq."""
+
+    handler_name: ClassVar[str] = "on_unknown_event"
+
+
+EVENT_MODELS: dict[str, type[EventBase]] = {
+    model.type_name: model
+    for model in (
+        TicketIssued, TicketCalled, TicketRecalled, TicketStarted, TicketFinished, TicketNoShow,
+        TicketTransferred, TicketCancelled, TicketExpired,
+        CounterOpened, CounterPaused, CounterResumed, CounterClosed,
+        DayRolled, ConfigChanged,
+        DeviceStatus, DeviceEnrolled, DeviceRenamed, DeviceRevoked, DeviceOnline, DeviceOffline,
+    )
+}
+#: every event type the hub sends, e.g. "ticket.called"
+EVENT_TYPES: tuple[str, ...] = tuple(EVENT_MODELS)
+UNKNOWN_TAG = "unknown"
+
+
+def _event_tag(value: Any) -> str:
+    kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+    return kind if kind in EVENT_MODELS else UNKNOWN_TAG
+
+
+Event = Annotated[
+    Union[tuple(Annotated[model, Tag(name)] for name, model in EVENT_MODELS.items()) + (Annotated[UnknownEvent, Tag(UNKNOWN_TAG)],)],  # type: ignore[valid-type]
+    Discriminator(_event_tag),
+]
+"""Any event frame, by its `type` (unknown types: `UnknownEvent`)."""
+
+_EVENT = TypeAdapter(Event)
+
+
+def parse_event(frame: dict[str, Any] | str | bytes) -> EventBase:
+    """One event frame (decoded, or the WebSocket's text) as its model; ValidationError if malformed."""
+    if isinstance(frame, (str, bytes)):
+        return _EVENT.validate_json(frame)
+    return _EVENT.validate_python(frame)
+
+
+def handler_for(event: EventBase) -> str:
+    """The name of the method a client's handler object gives this event: `on_ticket_called`."""
+    return type(event).handler_name
+
+
+assert set(EVENT_TYPES) == {kind.value for kind in EventType}, "every EventType has its model"

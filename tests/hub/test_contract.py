@@ -1,0 +1,172 @@
+"""The hub's real answers and real events match core/contract.py exactly.
+
+A whole day of the hall is driven through the real app (every route, every event type); each
+answer is parsed into the model its route declares, and each frame of the event socket by its
+type. Nothing the hub sends may carry a field the models lack (`unknown_fields`), and parsing
+then writing again gives back the very JSON the hub sent, so no field is dropped or bent.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from core import commands, contract
+from tests.support import STAFF_FOR_ADMIN, Clock, demo_config
+
+# Routes whose answer is not JSON, or empty: their shape is their status code.
+NOT_JSON = {
+    ("get", "/api/v1/centre/logo"),  # an image
+    ("get", "/api/v1/public/tickets/{code}/stream"),  # server-sent events of PublicTicket
+    ("get", "/t/{code}"),  # the phone page, HTML
+    ("post", "/api/v1/devices/status"),  # 204
+    ("delete", "/api/v1/sessions/current"),  # 204
+}
+
+
+def exact(adapter: TypeAdapter, data: Any) -> Any:
+    """`data` parsed by `adapter`, after checking it has no unknown field and survives a round trip."""
+    parsed = adapter.validate_python(data)
+    assert contract.unknown_fields(parsed) == [], contract.unknown_fields(parsed)
+    again = adapter.dump_python(parsed, mode="json", by_alias=True, exclude_unset=True)
+    assert again == data
+    return parsed
+
+
+class Checker:
+    """Sends requests through the in-process hub and checks each answer against its model."""
+
+    def __init__(self, hall) -> None:
+        self.hall = hall
+        self.covered: set[tuple[str, str]] = set()
+
+    def __call__(self, method: str, template: str, model: Any, headers=None, status: int = 200, **kwargs) -> Any:
+        body = kwargs.pop("json", None)
+        path = template.format(**kwargs)
+        answer = self.hall.client.request(method.upper(), path, json=body, headers=headers)
+        assert answer.status_code == status, (method, path, answer.text)
+        self.covered.add((method, template))
+        if model is None:
+            assert not answer.content
+            return None
+        return exact(TypeAdapter(model), answer.json())
+
+
+def test_every_answer_and_every_event_matches_the_contract(hall, clock: Clock):
+    """A day through every route: answers parse exactly into their models, frames into their event's."""
+    check = Checker(hall)
+    client = hall.client
+    code = {"code": "4711"}
+    check("get", "/api/v1/health", contract.Health)
+    kiosk_answer = check("post", "/api/v1/devices/enroll", contract.Enrollment, status=201,
+                         json={"name": "kiosk-1", "kind": "kiosk", **code})
+    kiosk = {"Authorization": f"Bearer {kiosk_answer.token}"}
+    admin_answer = check("post", "/api/v1/devices/enroll", contract.Enrollment, status=201,
+                         json={"name": "admin-1", "kind": "admin", **code, **STAFF_FOR_ADMIN})
+    admin = {"Authorization": f"Bearer {admin_answer.token}"}
+    display = hall.enroll("display", "board-1")
+    token = display["Authorization"].split()[1]
+    with client.websocket_connect(f"/api/v1/events?since=0&token={token}") as socket:
+        # the hall: tickets of every kind, a clerk working through them
+        a, b = hall.service_id("A"), hall.service_id("B")
+        first = check("post", "/api/v1/tickets", contract.Ticket, kiosk, 201, json={"service_id": a})
+        elderly = check("post", "/api/v1/tickets", contract.Ticket, kiosk, 201, json={"service_id": a, "priority": "elderly"})
+        spare = check("post", "/api/v1/tickets", contract.Ticket, kiosk, 201, json={"service_id": b})
+        check("post", "/api/v1/tickets/{ticket_id}/cancel", contract.Ticket, kiosk, ticket_id=spare.id)
+        counter_device = hall.enroll("counter", "counter-1")
+        counter = hall.counter_id(1)
+        session = check("post", "/api/v1/sessions", contract.Session, counter_device, 201,
+                        json={"username": "clerk1", "pin": "1111", "counter_id": counter})
+        clerk = {"Authorization": f"Bearer {session.token}"}
+        check("get", "/api/v1/sessions/current", contract.CurrentSession, clerk)
+        clock.advance(60)
+        called = check("post", "/api/v1/counters/{counter_id}/call-next", contract.Ticket, clerk, counter_id=counter)
+        assert called.id == elderly.id
+        check("post", "/api/v1/tickets/{ticket_id}/recall", contract.Ticket, clerk, ticket_id=called.id)
+        check("post", "/api/v1/tickets/{ticket_id}/start", contract.Ticket, clerk, ticket_id=called.id)
+        clock.advance(120)
+        check("post", "/api/v1/tickets/{ticket_id}/transfer", contract.Ticket, clerk, ticket_id=called.id, json={"service_id": b})
+        check("post", "/api/v1/counters/{counter_id}/call", contract.Ticket, clerk, counter_id=counter, json={"number": first.number})
+        check("post", "/api/v1/tickets/{ticket_id}/no-show", contract.Ticket, clerk, ticket_id=first.id)
+        check("post", "/api/v1/counters/{counter_id}/call", contract.Ticket, clerk, counter_id=counter, json={"number": first.number})
+        check("post", "/api/v1/tickets/{ticket_id}/start", contract.Ticket, clerk, ticket_id=first.id)
+        check("post", "/api/v1/tickets/{ticket_id}/finish", contract.Ticket, clerk, ticket_id=first.id)
+        check("post", "/api/v1/counters/{counter_id}/call-next", None, clerk, 204, counter_id=counter)  # A and D are empty
+        check("post", "/api/v1/counters/{counter_id}/pause", contract.Counter, clerk, counter_id=counter, json={"reason": "prayer"})
+        check("post", "/api/v1/counters/{counter_id}/resume", contract.Counter, clerk, counter_id=counter)
+        check("post", "/api/v1/counters/{counter_id}/close", contract.Counter, clerk, counter_id=counter)
+        check("post", "/api/v1/counters/{counter_id}/open", contract.Counter, clerk, counter_id=counter)
+        # what every device reads
+        check("get", "/api/v1/state", contract.State, display)
+        check("get", "/api/v1/services", list[contract.Service], display)
+        check("get", "/api/v1/tickets", list[contract.Ticket], display)
+        check("get", "/api/v1/tickets/{ticket_id}", contract.TicketWithHistory, display, ticket_id=called.id)
+        check("get", "/api/v1/public/tickets/{code}", contract.PublicTicket, code=first.code)
+        waiting = client.get("/api/v1/tickets?status=waiting", headers=display).json()
+        check("get", "/api/v1/public/tickets/{code}", contract.PublicTicket, code=waiting[0]["code"])
+        # devices and clerks, as a supervisor or an admin does it
+        check("post", "/api/v1/devices/status", None, kiosk, 204, json={"status": {"printer": "paper_out"}})
+        devices = check("get", "/api/v1/devices", list[contract.Device], admin)
+        check("post", "/api/v1/devices/{device_id}/rename", contract.Device, admin, device_id=devices[0].id, json={"name": "kiosk-hall"})
+        spare_device = hall.enroll("kiosk", "kiosk-spare")
+        spare_id = next(d.id for d in TypeAdapter(list[contract.Device]).validate_python(
+            client.get("/api/v1/devices", headers=admin).json()) if d.name == "kiosk-spare")
+        assert client.get("/api/v1/state", headers=spare_device).status_code == 200
+        check("post", "/api/v1/devices/{device_id}/revoke", contract.Device, admin, device_id=spare_id)
+        check("post", "/api/v1/supervisor/check-pin", contract.PinCheck, kiosk, json={"pin": "9999"})
+        check("get", "/api/v1/clerks", list[contract.Clerk], admin)
+        noura = check("post", "/api/v1/clerks", contract.EnlistedClerk, admin, 201, json={"username": "noura", "pin": "4927"})
+        check("post", "/api/v1/clerks/{clerk_id}/reset-pin", contract.Clerk, admin, clerk_id=noura.id, json={"pin": "7306"})
+        check("post", "/api/v1/clerks/{clerk_id}/remove", contract.Clerk, admin, clerk_id=noura.id)
+        check("get", "/api/v1/stats", contract.Stats, admin)
+        stats = client.get("/api/v1/stats?group_by=", headers=admin).json()
+        assert "by_service" not in stats
+        exact(TypeAdapter(contract.Stats), stats)
+        # refusals are the one Error model
+        for method, path, headers in (
+            ("get", "/api/v1/state", {}),
+            ("post", f"/api/v1/tickets/{first.id}/finish", clerk),
+            ("get", "/api/v1/tickets/999999", display),
+            ("post", "/api/v1/tickets", display),
+        ):
+            answer = client.request(method.upper(), path, headers=headers, json={"service_id": a})
+            assert answer.status_code >= 400
+            exact(TypeAdapter(contract.Error), answer.json())
+        # the rest of the event types: presence, a new config, the business day's end
+        hall.store.call(commands.announce_presence, devices[0].id, False)
+        hall.store.call(commands.announce_presence, devices[0].id, True)
+        hall.store.call(commands.apply_config, demo_config(kiosk_issue_per_minute=999_999))
+        third = check("post", "/api/v1/tickets", contract.Ticket, kiosk, 201, json={"service_id": a})
+        check("post", "/api/v1/counters/{counter_id}/call-next", contract.Ticket, clerk, counter_id=counter)
+        check("post", "/api/v1/tickets/{ticket_id}/start", contract.Ticket, clerk, ticket_id=third.id)
+        check("post", "/api/v1/tickets", contract.Ticket, kiosk, 201, json={"service_id": a})
+        second = hall.login(2, "clerk2")
+        check("post", "/api/v1/counters/{counter_id}/call-next", contract.Ticket, second, counter_id=hall.counter_id(2))
+        third_clerk = hall.login(3, "clerk3")
+        check("delete", "/api/v1/sessions/current", None, third_clerk, 204)
+        # past the rollover: counter 1's visitor is closed as served, counter 2's as absent,
+        # the transferred visitor waiting in B expires
+        clock.advance(24 * 3600)
+        check("post", "/api/v1/tickets", contract.Ticket, kiosk, 201, json={"service_id": a})
+        last = hall.store.last_seq
+        frames = []
+        while not frames or frames[-1]["seq"] < last:
+            frames.append(json.loads(socket.receive_text()))
+    assert [frame["seq"] for frame in frames] == list(range(1, last + 1))
+    seen = set()
+    for frame in frames:
+        event = contract.parse_event(frame)
+        assert not isinstance(event, contract.UnknownEvent), frame["type"]
+        assert contract.unknown_fields(event) == [], (frame["type"], contract.unknown_fields(event))
+        assert event.model_dump(mode="json", by_alias=True, exclude_unset=True) == frame
+        seen.add(event.type)
+    assert seen == set(contract.EVENT_TYPES), set(contract.EVENT_TYPES) - seen
+    events = [contract.parse_event(frame) for frame in frames]
+    assert any(isinstance(e, contract.TicketFinished) and e.closed_at_rollover for e in events)
+    assert any(isinstance(e, contract.TicketNoShow) and e.closed_at_rollover for e in events)
+    operations = {
+        (method, path) for path, methods in client.get("/openapi.json").json()["paths"].items() for method in methods
+    }
+    assert operations - NOT_JSON - check.covered == set()
