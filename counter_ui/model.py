@@ -16,7 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from qt_common.hub_client import HubClient, HubError, TicketAction
-from qt_common.i18n import Text, both
+from qt_common.i18n import Language, Text, both
+from qt_common.refusals import explain as explain_refusal
 from qt_common.widgets import zone_from_name
 
 from counter_ui.strings import explain
@@ -222,6 +223,12 @@ class CounterModel(QObject):
                 self.counter_changed.emit()
                 self.reload_waiting()
                 self.reload_figures()
+            elif error is not None and error.status == 403 and error.code == "forbidden":
+                # Only the device's kind is refused at login: this PC's token is not a counter's.
+                self.last_error = error
+                refusal = explain_refusal(error, self.client.hub_url, "counter")
+                log.warning("login refused: %s", refusal.log_line())
+                self.say(Text(refusal.text(Language.AR), refusal.text(Language.EN)), "error")
             elif error is not None:
                 self.refuse(error)
             if on_done:

@@ -52,6 +52,7 @@ from qt_common.widgets import refresh_size_hints
 from qt_common.app import show_full_screen
 from qt_common.hub_client import HubClient, HubError
 from qt_common.i18n import Language, Text, parse_language, text_of
+from qt_common.refusals import explain as explain_refusal
 from qt_common.tasks import TaskManager
 
 log = logging.getLogger(__name__)
@@ -451,6 +452,12 @@ class KioskWindow(QWidget):
                 self.show_screen("unavailable")
                 if self.client.online:  # reachable but failing, e.g. 507 disk_full: no online change will come
                     self._hub_trouble_timer.start()
+                return
+            if error.status == 403 and error.code == "forbidden":
+                # This PC's token is not a kiosk's: say so, and what to do, for the staff.
+                refusal = explain_refusal(error, self.client.hub_url, "kiosk")
+                log.warning("ticket refused: %s", refusal.log_line())
+                self.home.show_notice(Text(refusal.text(Language.AR), refusal.text(Language.EN)))
                 return
             self.home.show_notice(Text(error.message_ar, error.message_en))
             self.client.request_refresh()  # a closed service or a cap reached shows at once

@@ -86,3 +86,23 @@ def test_another_counter_number_does_not_enroll_again(app, hall, qtbot, tmp_path
     wait_for(qtbot, lambda: window.model.logged_in)
     assert window.model.counter["number"] == 5
     assert not window.login_page.enroll_box.isVisible()
+
+
+def test_a_token_of_another_kind_is_explained_at_login(app, hall, qtbot, tmp_path: Path) -> None:
+    """The counter's token file holds a kiosk's token (a --name shared by two roles): login says the hub refuses it as a counter, and what to do."""
+    from qt_common.hub_client import StoredDevice, TokenStore
+
+    kiosk_token = hall.hub.enroll("kiosk", "shared-name")
+    TokenStore(tmp_path / "c").save(StoredDevice(hall.hub.url, "shared-name", "kiosk", kiosk_token))
+    client = HubClient(hall.hub.url, device_name="shared-name", kind="counter", config_dir=tmp_path / "c")
+    hall.clients.append(client)
+    window = build_counter_window(client, counter=2, auto_login=("clerk1", "1111"))
+    qtbot.addWidget(window)
+    window.show()
+    wait_for(qtbot, lambda: window.model.last_error is not None)
+    assert (window.model.last_error.status, window.model.last_error.code) == (403, "forbidden")
+    message = window.model.last_message
+    assert message.en.startswith("The hub does not accept this device as a counter screen. It is enrolled as another kind")
+    assert "python main.py device revoke" in message.en
+    assert strip_bidi(message.ar).startswith("الخادم لا يقبل هذا الجهاز كشاشة شباك")
+    assert window.message_bar.isVisible()

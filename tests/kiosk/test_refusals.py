@@ -126,3 +126,17 @@ def test_a_revoked_kiosk_says_so_and_waits_for_a_new_code(make_kiosk, demo_hub: 
     window.set_language("ar")
     assert strip_bidi(window.enroll.message_label.text()).startswith("ألغى مسؤول النظام تسجيل هذا الجهاز")
     assert not window.client.is_enrolled and window.client.enroll_code is None
+
+
+def test_a_token_of_another_kind_is_explained_on_touch(make_kiosk, demo_hub: LiveHub, qtbot, tmp_path: Path) -> None:
+    """The kiosk's token file holds a board's token: a touch issues nothing and the notice says the hub refuses it as a kiosk."""
+    from qt_common.hub_client import StoredDevice, TokenStore
+
+    board_token = demo_hub.enroll("display", "kiosk-shared-name")
+    TokenStore(tmp_path / "config").save(StoredDevice(demo_hub.url, "kiosk-shared-name", "display", board_token))
+    window = make_kiosk(demo_hub, name="kiosk-shared-name", enroll_code=None)
+    press(qtbot, window.home.service_cards[window.services[0].id])
+    qtbot.waitUntil(lambda: not window.issuing, timeout=WAIT_MS)
+    assert window.home.notice_label.isVisible()
+    assert window.screen_name == "home" and window.current_ticket is None
+    assert strip_bidi(window.home.notice_label.text()).startswith("الخادم لا يقبل هذا الجهاز ككشك تذاكر")
