@@ -59,17 +59,24 @@ class LiveCentral:
             start_new_session=True,  # its worker processes share its group, so a crash takes them all
         )
         log.close()
+        try:
+            self._wait_until_up(timeout)
+        except BaseException:
+            self.kill()  # never leave a central (and its workers) running behind a failed start
+            raise
+        return self
+
+    def _wait_until_up(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"central exited: {(self.workdir / 'central.log').read_text(errors='replace')}")
             try:
                 if httpx.get(f"{self.url}/api/v1/health", timeout=1, verify=self.verify).status_code == 200:
-                    return self
+                    return
             except httpx.HTTPError:
                 pass
             time.sleep(0.05)
-        self.kill()
         raise RuntimeError("central did not answer in time")
 
     def kill(self) -> None:
