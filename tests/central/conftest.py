@@ -12,9 +12,9 @@ from central.schema import migrate
 from tests.pg import PostgresCluster
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def pg_cluster() -> Iterator[PostgresCluster]:
-    """A PostgreSQL server of the test session's own (initdb in a temporary folder, a free port)."""
+    """A PostgreSQL server of these tests' own (initdb in a temporary folder, a free port), stopped after them."""
     cluster = PostgresCluster().start()
     try:
         yield cluster
