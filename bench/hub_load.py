@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -121,8 +122,17 @@ async def subscriber(run: Run, ws_url: str, token: str, since: int, stop: float)
                     run.event_times[event["ticket"]["id"]] = time.perf_counter()
 
 
-async def drive(hub: LiveHub, counters: int, kiosks: int, seconds: float) -> Run:
-    run = Run()
+@dataclass
+class Hall:
+    """The enrolled devices and open clerk sessions a run drives (made once, reused by runs)."""
+
+    display: str
+    services: list[int]
+    kiosk_tokens: list[str]
+    sessions: list[tuple[str, int]]
+
+
+async def prepare_hall(hub: LiveHub, counters: int, kiosks: int) -> Hall:
     async with aiohttp.ClientSession(hub.url) as setup:
         async def enroll(kind: str, name: str) -> str:
             async with setup.post("/api/v1/devices/enroll", json={"name": name, "kind": kind, "code": hub.enroll_code}) as r:
@@ -137,18 +147,33 @@ async def drive(hub: LiveHub, counters: int, kiosks: int, seconds: float) -> Run
         sessions = []
         for number in range(1, counters + 1):
             device = await enroll("counter", f"counter-{number}")
-            async with setup.post(
-                "/api/v1/sessions",
-                json={"username": f"c{number}", "pin": "1111", "counter_id": counter_ids[number]},
-                headers={"Authorization": f"Bearer {device}"},
-            ) as r:
-                sessions.append(((await r.json())["token"], counter_ids[number]))
-    # A first stock of visitors so counters have work from the first second.
+            while True:
+                async with setup.post(
+                    "/api/v1/sessions",
+                    json={"username": f"c{number}", "pin": "1111", "counter_id": counter_ids[number]},
+                    headers={"Authorization": f"Bearer {device}"},
+                ) as r:
+                    answer = await r.json()
+                    if r.status == 429:  # one address logs in a few clerks at a time; wait as asked
+                        await asyncio.sleep(float(r.headers.get("Retry-After", "1")))
+                        continue
+                    sessions.append((answer["token"], counter_ids[number]))
+                    break
+    return Hall(display, services, kiosk_tokens, sessions)
+
+
+async def drive(hub: LiveHub, counters: int, kiosks: int, seconds: float, hall: Hall | None = None) -> Run:
+    run = Run()
+    if hall is None:
+        hall = await prepare_hall(hub, counters, kiosks)
+    async with aiohttp.ClientSession(hub.url) as setup:
+        async with setup.get("/api/v1/state", headers={"Authorization": f"Bearer {hall.display}"}) as r:
+            state = await r.json()
     stop = time.perf_counter() + seconds
-    sub = asyncio.create_task(subscriber(run, hub.ws_url, display, state["seq"], stop))
+    sub = asyncio.create_task(subscriber(run, hub.ws_url, hall.display, state["seq"], stop))
     await asyncio.sleep(0.3)
-    tasks = [kiosk(run, hub.url, token, services, stop) for token in kiosk_tokens]
-    tasks += [counter(run, hub.url, token, counter_id, stop) for token, counter_id in sessions]
+    tasks = [kiosk(run, hub.url, token, hall.services, stop) for token in hall.kiosk_tokens]
+    tasks += [counter(run, hub.url, token, counter_id, stop) for token, counter_id in hall.sessions]
     started = time.perf_counter()
     await asyncio.gather(*tasks)
     run.elapsed = time.perf_counter() - started

@@ -42,6 +42,14 @@ GRACEFUL_STOP_SECONDS = 5  # phone streams never end by themselves; a stop must 
 # costs the hub ~0.4 ms of CPU, a refused event socket ~1.3 ms) cannot take the hub's time.
 CONNECTIONS_PER_SECOND_PER_ADDRESS = 100
 CONNECTION_BURST_PER_ADDRESS = 300
+# Requests one address may send: a counter sends one every few seconds, a hall's phones behind
+# one router (one address) a few dozen a second at the busiest. Past it the server answers 429
+# itself, before routing (a tenth of the cost of the application's own refusal): a flood on
+# kept-alive connections cannot take the hub's time. The hub's own machine (the all-in-one demo,
+# the command line) is not counted.
+REQUESTS_PER_SECOND_PER_ADDRESS = 50
+REQUEST_BURST_PER_ADDRESS = 500
+UNCOUNTED_ADDRESSES = frozenset({"127.0.0.1", "::1"})
 OPEN_FILES_WANTED = MAX_CONNECTIONS + 256  # sockets, the database, its -wal and -shm, logs
 
 
@@ -55,12 +63,14 @@ def _answer(status: int, reason: str, code: str, message_en: str, message_ar: st
 
 
 CONNECTION_RATE = RateLimiter(per_minute=CONNECTIONS_PER_SECOND_PER_ADDRESS * 60, burst=CONNECTION_BURST_PER_ADDRESS)
+REQUEST_RATE = RateLimiter(per_minute=REQUESTS_PER_SECOND_PER_ADDRESS * 60, burst=REQUEST_BURST_PER_ADDRESS)
 _dropped_logged: dict[str, float] = {}
+_request_flood_logged: dict[str, float] = {}
 
 
 def _drop_flooding_address(client: str | None, now: float) -> bool:
     """True when `client` opens connections faster than an address may; logged once a minute."""
-    if client is None or CONNECTION_RATE.take(client) == 0:
+    if client is None or client in UNCOUNTED_ADDRESSES or CONNECTION_RATE.take(client) == 0:
         return False
     if now - _dropped_logged.get(client, 0.0) >= 60:
         if len(_dropped_logged) > 10_000:
@@ -123,8 +133,15 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         self._awaiting_head = False
         self._head_bytes = 0
         self._disarm_head_timer()
+        client = self.client[0] if self.client else None
+        if client is not None and client not in UNCOUNTED_ADDRESSES:
+            wait = REQUEST_RATE.take(client)
+            if wait:
+                self._refused = True  # whatever it was, it goes no further
+                self._refuse_too_many(client, wait)
+                return
         if self.parser.should_upgrade() and UPGRADE_GATE.is_closed(_upgrade_token(self.url, self.headers), self.loop.time()):
-            self._refused_upgrade = True
+            self._refused = True
             self.transport.write(
                 _answer(
                     429, "Too Many Requests", "too_many_sockets",
@@ -136,10 +153,35 @@ class BoundedHttpProtocol(HttpToolsProtocol):
             return
         super().on_headers_complete()
 
+    def _refuse_too_many(self, client: str, wait: float) -> None:
+        now = self.loop.time()
+        if now - _request_flood_logged.get(client, 0.0) >= 60:
+            if len(_request_flood_logged) > 10_000:
+                _request_flood_logged.clear()
+            _request_flood_logged[client] = now
+            log_event(log, "http.refused", logging.WARNING, reason="request_flood", client=client,
+                      limit_per_second=REQUESTS_PER_SECOND_PER_ADDRESS)
+        body = _answer(
+            429, "Too Many Requests", "rate_limited",
+            "Too many requests from this address; wait a moment.",
+            "طلبات كثيرة من هذا العنوان؛ انتظر قليلاً.",
+        )
+        head, _, rest = body.partition(b"\r\n")
+        self.transport.write(head + f"\r\nretry-after: {RateLimiter.retry_after(wait)}".encode() + b"\r\n" + rest)
+        self.transport.close()
+
     def handle_websocket_upgrade(self) -> None:
-        if getattr(self, "_refused_upgrade", False):
+        if getattr(self, "_refused", False):
             return
         super().handle_websocket_upgrade()
+
+    def on_body(self, body: bytes) -> None:
+        if not getattr(self, "_refused", False):
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not getattr(self, "_refused", False):
+            super().on_message_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()

@@ -13,6 +13,7 @@ import pytest
 
 from hub.server import (
     CONNECTION_BURST_PER_ADDRESS,
+    REQUEST_BURST_PER_ADDRESS,
     HEAD_TIMEOUT,
     KEEP_ALIVE_TIMEOUT,
     MAX_CONNECTIONS,
@@ -163,3 +164,25 @@ def test_an_address_opening_connections_too_fast_is_cut_off_others_are_not(hub: 
     assert CONNECTION_BURST_PER_ADDRESS // 2 <= served < len(opened), served
     assert httpx.get(f"{hub.url}/api/v1/health", timeout=10).status_code == 200, "127.0.0.1 is another address"
     assert "reason=connection_flood client=127.0.0.2" in hub.log_path.read_text(errors="replace")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="binds a second loopback address (127.0.0.2)")
+def test_an_address_sending_requests_too_fast_gets_429_from_the_server(hub: LiveHub):
+    """A flood of requests on kept-alive connections gets a bare 429 with Retry-After; others are served."""
+    transport = httpx.HTTPTransport(local_address="127.0.0.2")
+    statuses: dict[int, int] = {}
+    retry_after = None
+    with httpx.Client(base_url=hub.url, transport=transport, timeout=10) as flooder:
+        for _ in range(REQUEST_BURST_PER_ADDRESS * 2):
+            try:
+                answer = flooder.post("/api/v1/sessions", json={"username": "super", "pin": "0000", "counter_id": 1})
+            except httpx.TransportError:
+                statuses[0] = statuses.get(0, 0) + 1
+                continue
+            statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+            if answer.status_code == 429 and answer.json()["error"] == "rate_limited" and "address" in answer.json()["message"]:
+                retry_after = answer.headers.get("retry-after")
+    assert statuses.get(429, 0) >= REQUEST_BURST_PER_ADDRESS // 2, statuses
+    assert retry_after is not None and int(retry_after) >= 1
+    assert httpx.get(f"{hub.url}/api/v1/health", timeout=10).status_code == 200, "the hub's own address is served"
+    assert "reason=request_flood client=127.0.0.2" in hub.log_path.read_text(errors="replace")
