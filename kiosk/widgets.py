@@ -287,10 +287,12 @@ class CodePad(QWidget):
         grid = QGridLayout(self)
         grid.setSpacing(6)
         grid.setContentsMargins(0, 0, 0, 0)
-        self.buttons: dict[str, TextButton] = {}
+        # One character per key, far narrower than the key: plain buttons, no text measuring
+        # (forty Python size hints on every layout pass slowed the whole kiosk window).
+        self.buttons: dict[str, QPushButton] = {}
         for row, keys in enumerate(self.ROWS):
             for column, key in enumerate(keys):
-                button = TextButton(key)
+                button = QPushButton(key)
                 button.setObjectName("PadKey")
                 button.setFont(theme.app_font(19, bold=True))
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -273,6 +273,24 @@ def run(args: argparse.Namespace) -> int:
         port = DEMO_PORT if port_is_free("127.0.0.1", DEMO_PORT) else 0
     code = args.enroll_code or secrets.token_urlsafe(8)
     app = create_app(lang=args.lang)
+    # Ctrl+C in the terminal, or a service manager's SIGTERM, ends the demo, from the very start:
+    # a KeyboardInterrupt raised while Qt builds the windows (inside a Python size hint Qt is
+    # calling) crashed the process. The handler only asks the event loop to end once it runs.
+    # exit(), not quit(): quit() asks windows to close first.
+    previous = {
+        number: signal.signal(number, lambda *_: QTimer.singleShot(0, lambda: app.exit(0)))
+        for number in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        return _run_hall(args, app, db, data, port, code)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _run_hall(args: argparse.Namespace, app, db: Path, data: Path, port: int, code: str) -> int:
+    from PySide6.QtCore import QTimer
+
     try:
         hub = EmbeddedHub(db, port=port, enroll_code=code).start()
     except RuntimeError as error:
@@ -296,10 +314,8 @@ def run(args: argparse.Namespace) -> int:
     retile.timeout.connect(lambda: arrange(hall) if window_chrome(hall.windows()) != (0, 0) else None)
     retile.start(800)
     app.aboutToQuit.connect(hall.close)
-    # Ctrl+C in the terminal, or a service manager's SIGTERM, ends the demo. exit(), not quit():
-    # quit() asks windows to close first. Python runs signal handlers only between Qt events,
-    # so a timer hands it control a few times a second.
-    previous = {number: signal.signal(number, lambda *_: app.exit(0)) for number in (signal.SIGINT, signal.SIGTERM)}
+    # Python runs signal handlers only between Qt events, so a timer hands it control a few
+    # times a second.
     wake = QTimer()
     wake.timeout.connect(lambda: None)
     wake.start(250)
@@ -307,8 +323,6 @@ def run(args: argparse.Namespace) -> int:
         return app.exec()
     finally:
         wake.stop()
-        for number, handler in previous.items():
-            signal.signal(number, handler)
         if hall.hub.store is not None:
             hall.close()
 
