@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from qt_common import theme
 from qt_common.dates import format_time
-from qt_common.hub_client import HubError
+from qt_common.hub_errors import HubError
 from qt_common.i18n import current_language, format_duration, language_notifier, ltr, tr
 from qt_common.widgets import TextButton
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qt_common.hub_client import HubError
+from qt_common.hub_errors import HubError
 from qt_common.i18n import Text, has_key, register_catalogue, text_of
 
 STRINGS: dict[str, tuple[str, str]] = {

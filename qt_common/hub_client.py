@@ -20,25 +20,26 @@ Events update the local `HubState` as far as they can be derived (waiting counts
 ticket at each counter, recent calls); values that cannot be derived from one event
 (estimated waits, a service closing when its cap is reached) come from a refetch of
 `/state`, coalesced to at most one per `refresh_interval_ms`.
+
+Three modules share the work: `core/live_state.py` is the state model (pure, no Qt),
+`qt_common/device_tokens.py` keeps the device token on disk, `qt_common/hub_errors.py` is the
+client's error; this module is the client itself. Their names are importable from here too.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import random
-import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from PySide6.QtCore import (
     QByteArray,
     QCryptographicHash,
@@ -60,21 +61,46 @@ from PySide6.QtNetwork import (
 )
 from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
 
+from core.live_state import RECENT_CALLS_KEPT, HubState, check_event
 from core.models import DeviceKind, EventType, Priority
-from qt_common.i18n import Language, current_language, parse_language, text_of
+from qt_common.device_tokens import (
+    CONFIG_DIR_ENV,
+    MAX_NAME_LENGTH,
+    StoredDevice,
+    TokenStore,
+    check_device_name,
+    default_config_dir,
+    fingerprint_or_none,
+    normalize_hub_url,
+)
+from qt_common.hub_errors import (
+    BAD_RESPONSE,
+    CERTIFICATE_CHANGED,
+    NOT_ENROLLED,
+    RESPONSE_TOO_LARGE,
+    UNREACHABLE,
+    Callback,
+    HubError,
+    worth_retrying,
+)
+from qt_common.i18n import text_of
 from qt_common.refusals import REVOKED_CODES, Refusal, explain
+
+__all__ = [
+    # the state model, the token store and the errors, importable from here as before
+    "BAD_RESPONSE", "CERTIFICATE_CHANGED", "CONFIG_DIR_ENV", "MAX_NAME_LENGTH", "NOT_ENROLLED",
+    "RECENT_CALLS_KEPT", "RESPONSE_TOO_LARGE", "UNREACHABLE",
+    "Callback", "HubError", "HubState", "StoredDevice", "TokenStore",
+    "check_device_name", "check_event", "default_config_dir", "normalize_hub_url",
+    # the client
+    "API_PREFIX", "DEFAULT_REFRESH_EVENTS", "HUB_FINGERPRINT_ENV", "STRUCTURAL_REFRESH_EVENTS",
+    "HubClient", "HubEventHandlers", "PendingRequest", "TicketAction",
+    "backoff_delay_ms", "certificate_fingerprint",
+]
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
-CONFIG_DIR_ENV = "TABOUR_CONFIG_DIR"
-
-#: error codes the client produces itself (the hub's own codes pass through unchanged)
-UNREACHABLE = "unreachable"
-BAD_RESPONSE = "bad_response"
-RESPONSE_TOO_LARGE = "response_too_large"
-NOT_ENROLLED = "not_enrolled"
-CERTIFICATE_CHANGED = "certificate_changed"
 #: the fingerprint ("sha256:…", as the hub prints it at start) a device must see when it enrolls
 HUB_FINGERPRINT_ENV = "TABOUR_HUB_FINGERPRINT"
 
@@ -86,9 +112,7 @@ WS_CLOSE_BAD_TOKEN = 4401
 #: ... with this one when this device (or the hub) holds all the sockets it may: back off
 WS_CLOSE_TOO_MANY = 4429
 
-MAX_NAME_LENGTH = 80
 MAX_ID = 2**53
-RECENT_CALLS_KEPT = 12
 
 #: events after which the hub's /state holds something the event alone does not tell
 #: (estimated waits, open counters per service, a cap reached, a new day or config)
@@ -114,408 +138,9 @@ DEFAULT_REFRESH_EVENTS = frozenset(
 STRUCTURAL_REFRESH_EVENTS = frozenset({EventType.DAY_ROLLED.value, EventType.CONFIG_CHANGED.value})
 
 
-# --- errors ---------------------------------------------------------------------------------
-
-
-class HubError(Exception):
-    """A refusal from the hub (its code and both messages) or a failure to reach it (status 0)."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message_en: str,
-        message_ar: str,
-        *,
-        retry_after: float | None = None,
-        details: Any = None,
-    ) -> None:
-        super().__init__(f"{status} {code}: {message_en}")
-        self.status = status
-        self.code = code
-        self.message_en = message_en
-        self.message_ar = message_ar
-        self.retry_after = retry_after
-        self.details = details
-
-    @classmethod
-    def from_catalogue(cls, http_status: int, code: str, key: str, /, **fields: object) -> HubError:
-        """An error of the client's own, worded from the i18n catalogue."""
-        text = text_of(key)
-        return cls(http_status, code, text.en.format(**fields), text.ar.format(**fields))
-
-    @property
-    def unreachable(self) -> bool:
-        return self.code == UNREACHABLE
-
-    def message(self, lang: str | Language | None = None) -> str:
-        language = parse_language(lang) if lang is not None else current_language()
-        return self.message_ar if language is Language.AR else self.message_en
-
-    def __repr__(self) -> str:
-        return f"HubError(status={self.status}, code={self.code!r}, message_en={self.message_en!r})"
-
-
-Callback = Callable[[Any, "HubError | None"], None]
-
-
-# --- the stored device token ----------------------------------------------------------------
-
-
-def normalize_hub_url(url: str) -> str:
-    """"http://10.0.0.2:8470/" → "http://10.0.0.2:8470"; a ValueError for anything but an http(s) base URL."""
-    if not isinstance(url, str) or not url.strip() or len(url) > 2000:
-        raise ValueError(f"not a hub URL: {str(url)[:80]!r}")
-    parsed = QUrl(url.strip(), QUrl.ParsingMode.StrictMode)
-    if (
-        not parsed.isValid()
-        or parsed.scheme() not in ("http", "https")
-        or not parsed.host()
-        or parsed.hasQuery()
-        or parsed.hasFragment()
-        or parsed.userInfo()
-    ):
-        raise ValueError(f"not a hub URL (expected http://HOST:PORT): {url[:80]!r}")
-    return parsed.toString().rstrip("/")
-
-
-def check_device_name(name: str) -> str:
-    if not isinstance(name, str):
-        raise ValueError(f"device name must be text, not {type(name).__name__}")
-    stripped = name.strip()
-    if not stripped or len(stripped) > MAX_NAME_LENGTH or not stripped.isprintable():
-        raise ValueError(f"device name must be 1–{MAX_NAME_LENGTH} printable characters, got {name[:90]!r}")
-    return stripped
-
-
-def default_config_dir() -> Path:
-    override = os.environ.get(CONFIG_DIR_ENV)
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_config_dir("tabour", appauthor=False))
-
-
-@dataclass(frozen=True, slots=True)
-class StoredDevice:
-    hub_url: str
-    device_name: str
-    kind: str
-    token: str
-    device_id: int | None = None
-    enrolled_at: float | None = None
-    #: "sha256:…" of the HTTPS hub's certificate seen at enrollment: no other is accepted after
-    certificate_fingerprint: str | None = None
-
-
 def certificate_fingerprint(certificate: QSslCertificate) -> str:
     """"sha256:" and the hex SHA-256 of the certificate's DER bytes, as the hub prints it."""
     return "sha256:" + bytes(certificate.digest(QCryptographicHash.Algorithm.Sha256).data()).hex()
-
-
-def _fingerprint_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and re.fullmatch(r"sha256:[0-9a-f]{64}", value) else None
-
-
-class TokenStore:
-    """Device tokens on disk: one JSON file per hub URL and device name, readable only by the user."""
-
-    def __init__(self, directory: Path | str | None = None) -> None:
-        self.directory = Path(directory) if directory is not None else default_config_dir()
-
-    def path_for(self, hub_url: str, device_name: str) -> Path:
-        # A readable slug for people, a hash so that no name can reach outside the folder or collide.
-        digest = hashlib.sha256(f"{hub_url}\n{device_name}".encode()).hexdigest()[:16]
-        slug = re.sub(r"[^A-Za-z0-9]+", "_", f"{QUrl(hub_url).host()}_{QUrl(hub_url).port()}_{device_name}")
-        return self.directory / f"device-{slug.strip('_')[:60]}-{digest}.json"
-
-    def load(self, hub_url: str, device_name: str) -> StoredDevice | None:
-        path = self.path_for(hub_url, device_name)
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except OSError as error:
-            log.warning("cannot read the device token %s: %s", path, error)
-            return None
-        try:
-            data = json.loads(raw)
-            token = data["token"]
-            if (
-                not isinstance(token, str)
-                or not 0 < len(token) <= 200
-                or data.get("hub_url") != hub_url
-                or data.get("device_name") != device_name
-            ):
-                raise ValueError("fields do not match")
-            device_id = data.get("device_id")
-            return StoredDevice(
-                hub_url,
-                device_name,
-                str(data.get("kind", "")),
-                token,
-                device_id if isinstance(device_id, int) else None,
-                data.get("enrolled_at") if isinstance(data.get("enrolled_at"), int | float) else None,
-                _fingerprint_or_none(data.get("certificate_fingerprint")),
-            )
-        except (ValueError, KeyError, TypeError) as error:
-            log.warning("ignoring the unreadable device token %s (%s); the device will enroll again", path, error)
-            return None
-
-    def save(self, device: StoredDevice) -> Path:
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path = self.path_for(device.hub_url, device.device_name)
-        payload = json.dumps(
-            {
-                "hub_url": device.hub_url,
-                "device_name": device.device_name,
-                "kind": device.kind,
-                "token": device.token,
-                "device_id": device.device_id,
-                "enrolled_at": device.enrolled_at,
-                "certificate_fingerprint": device.certificate_fingerprint,
-            },
-            ensure_ascii=False,
-            indent=2,
-        ).encode("utf-8")
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        # Created 0600 from the start, written whole, then moved over the old file in one step.
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-        return path
-
-    def forget(self, hub_url: str, device_name: str) -> None:
-        self.path_for(hub_url, device_name).unlink(missing_ok=True)
-
-    def find(self, hub_url: str, kind: str) -> StoredDevice | None:
-        """The device of `kind` this computer enrolled with `hub_url` most recently, whatever its name.
-
-        A counter PC moved from `--counter 3` to `--counter 5` (or a board given another
-        `--board`) is still the same enrolled device; it must not need the code again.
-        """
-        try:
-            paths = sorted(self.directory.glob("device-*.json"))
-        except OSError:
-            return None
-        found: list[StoredDevice] = []
-        for path in paths[:500]:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            if not isinstance(data, dict) or data.get("hub_url") != hub_url or data.get("kind") != kind:
-                continue
-            name = data.get("device_name")
-            # Only a file that sits where its own fields say it should: no copied or planted files.
-            if not isinstance(name, str) or self.path_for(hub_url, name) != path:
-                continue
-            device = self.load(hub_url, name)
-            if device is not None:
-                found.append(device)
-        if not found:
-            return None
-        return max(found, key=lambda device: device.enrolled_at or 0.0)
-
-
-# --- the local copy of the hub's state ------------------------------------------------------
-
-
-def _event_ticket(event: Mapping[str, Any], key: str = "ticket") -> dict[str, Any] | None:
-    ticket = event.get(key)
-    return ticket if isinstance(ticket, dict) and isinstance(ticket.get("id"), int) else None
-
-
-@dataclass
-class HubState:
-    """What `GET /state` returned, kept current by events.
-
-    `services` and `counters` are the hub's JSON objects keyed by id (in the hub's order);
-    `recent_calls` is newest first. `device_statuses` collects `device.status` events,
-    which /state does not carry.
-    """
-
-    seq: int = 0
-    business_day: str | None = None
-    centre: dict[str, Any] = field(default_factory=dict)
-    services: dict[int, dict[str, Any]] = field(default_factory=dict)
-    counters: dict[int, dict[str, Any]] = field(default_factory=dict)
-    recent_calls: list[dict[str, Any]] = field(default_factory=list)
-    boards: dict[str, Any] = field(default_factory=dict)
-    other: dict[str, Any] = field(default_factory=dict)
-    device_statuses: dict[int, dict[str, Any]] = field(default_factory=dict)
-    recent_calls_kept: int = RECENT_CALLS_KEPT
-    # last status seen per ticket id: tells a waiting ticket's call from a no-show's recall by number
-    _ticket_status: dict[int, str] = field(default_factory=dict, repr=False)
-
-    _KNOWN_KEYS = ("seq", "business_day", "centre", "services", "counters", "recent_calls", "boards")
-
-    @classmethod
-    def from_snapshot(cls, snapshot: Any, *, recent_calls_kept: int = RECENT_CALLS_KEPT) -> HubState:
-        """A state from `/state`'s JSON; a ValueError when its shape is not the contract's."""
-        if not isinstance(snapshot, dict):
-            raise ValueError("the state is not a JSON object")
-        seq = snapshot.get("seq")
-        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
-            raise ValueError(f"the state's seq is not a count: {seq!r}")
-        services = snapshot.get("services", [])
-        counters = snapshot.get("counters", [])
-        recent = snapshot.get("recent_calls", [])
-        for name, items in (("services", services), ("counters", counters)):
-            if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("id"), int) for i in items):
-                raise ValueError(f"the state's {name} are not a list of objects with ids")
-        if not isinstance(recent, list) or not all(isinstance(call, dict) for call in recent):
-            raise ValueError("the state's recent_calls are not a list of objects")
-        state = cls(
-            seq=seq,
-            business_day=snapshot.get("business_day"),
-            centre=dict(snapshot.get("centre") or {}),
-            services={service["id"]: dict(service) for service in services},
-            counters={counter["id"]: dict(counter) for counter in counters},
-            recent_calls=[dict(call) for call in recent],
-            boards=dict(snapshot.get("boards") or {}),
-            other={key: value for key, value in snapshot.items() if key not in cls._KNOWN_KEYS},
-            recent_calls_kept=max(recent_calls_kept, len(recent)),
-        )
-        for counter in state.counters.values():
-            ticket = counter.get("current_ticket")
-            if isinstance(ticket, dict) and isinstance(ticket.get("id"), int):
-                state._ticket_status[ticket["id"]] = str(ticket.get("status"))
-        return state
-
-    def to_snapshot(self) -> dict[str, Any]:
-        """The state in `/state`'s shape (to compare with the hub's, or to hand to a view)."""
-        snapshot: dict[str, Any] = {
-            "seq": self.seq,
-            "business_day": self.business_day,
-            "centre": self.centre,
-            "services": list(self.services.values()),
-            "counters": list(self.counters.values()),
-            "recent_calls": list(self.recent_calls),
-            "boards": self.boards,
-        }
-        snapshot.update(self.other)
-        return snapshot
-
-    # lookups the views need
-    def service(self, service_id: int) -> dict[str, Any] | None:
-        return self.services.get(service_id)
-
-    def service_by_code(self, code: str) -> dict[str, Any] | None:
-        return next((s for s in self.services.values() if s.get("code") == code), None)
-
-    def counter(self, counter_id: int) -> dict[str, Any] | None:
-        return self.counters.get(counter_id)
-
-    def counter_by_number(self, number: int) -> dict[str, Any] | None:
-        return next((c for c in self.counters.values() if c.get("number") == number), None)
-
-    # applying events
-    def apply(self, event: Mapping[str, Any]) -> None:
-        """Apply one event (the caller has checked it is the next `seq`)."""
-        kind = event.get("type")
-        ticket = _event_ticket(event)
-        previous = self._ticket_status.get(ticket["id"]) if ticket else None
-        if kind == EventType.TICKET_ISSUED.value and ticket:
-            self._adjust_service(ticket.get("service_id"), waiting=+1, issued_today=+1)
-        elif kind == EventType.TICKET_CALLED.value and ticket:
-            if previous in (None, "waiting"):
-                self._adjust_service(ticket.get("service_id"), waiting=-1)
-            self._set_counter_ticket(ticket, event)
-            self._add_recent_call(event, ticket)
-        elif kind == EventType.TICKET_RECALLED.value and ticket:
-            self._set_counter_ticket(ticket, event)
-            self._add_recent_call(event, ticket)
-        elif kind == EventType.TICKET_STARTED.value and ticket:
-            self._set_counter_ticket(ticket, event)
-        elif kind in (EventType.TICKET_FINISHED.value, EventType.TICKET_NO_SHOW.value) and ticket:
-            self._clear_counter_ticket(ticket)
-        elif kind in (EventType.TICKET_CANCELLED.value, EventType.TICKET_EXPIRED.value) and ticket:
-            if previous in (None, "waiting"):
-                self._adjust_service(ticket.get("service_id"), waiting=-1)
-            self._clear_counter_ticket(ticket)
-        elif kind == EventType.TICKET_TRANSFERRED.value and ticket:
-            self._clear_counter_ticket(ticket)
-            new_ticket = _event_ticket(event, "new_ticket")
-            if new_ticket:
-                self._adjust_service(new_ticket.get("service_id"), waiting=+1)
-                self._ticket_status[new_ticket["id"]] = str(new_ticket.get("status"))
-        elif kind in (
-            EventType.COUNTER_OPENED.value,
-            EventType.COUNTER_PAUSED.value,
-            EventType.COUNTER_RESUMED.value,
-            EventType.COUNTER_CLOSED.value,
-        ):
-            counter = event.get("counter")
-            if isinstance(counter, dict) and counter.get("id") in self.counters:
-                self.counters[counter["id"]].update(counter)
-        elif kind == EventType.DAY_ROLLED.value:
-            if isinstance(event.get("business_day"), str):
-                self.business_day = event["business_day"]
-            for service in self.services.values():
-                service["issued_today"] = 0
-            self._ticket_status.clear()
-        elif kind == EventType.DEVICE_STATUS.value:
-            device = event.get("device")
-            if isinstance(device, dict) and isinstance(device.get("id"), int):
-                self.device_statuses[device["id"]] = {"device": device, "status": event.get("status"), "at": event.get("at")}
-        if ticket:
-            self._ticket_status[ticket["id"]] = str(ticket.get("status"))
-            if len(self._ticket_status) > 50_000:  # a day's worth is far less; never grow without bound
-                self._ticket_status.pop(next(iter(self._ticket_status)))
-        self.seq = int(event["seq"])
-
-    def _adjust_service(self, service_id: Any, **deltas: int) -> None:
-        service = self.services.get(service_id) if isinstance(service_id, int) else None
-        if service is None:
-            return
-        for key, delta in deltas.items():
-            if isinstance(service.get(key), int):
-                service[key] = max(0, service[key] + delta)
-
-    def _counter_of(self, ticket: Mapping[str, Any], event: Mapping[str, Any]) -> dict[str, Any] | None:
-        counter_id = ticket.get("counter_id")
-        if counter_id is None and isinstance(event.get("counter"), dict):
-            counter_id = event["counter"].get("id")
-        return self.counters.get(counter_id) if isinstance(counter_id, int) else None
-
-    def _set_counter_ticket(self, ticket: dict[str, Any], event: Mapping[str, Any]) -> None:
-        counter = self._counter_of(ticket, event)
-        if counter is not None:
-            counter["current_ticket"] = ticket
-
-    def _clear_counter_ticket(self, ticket: dict[str, Any]) -> None:
-        for counter in self.counters.values():
-            current = counter.get("current_ticket")
-            if isinstance(current, dict) and current.get("id") == ticket["id"]:
-                counter["current_ticket"] = None
-
-    def _add_recent_call(self, event: Mapping[str, Any], ticket: dict[str, Any]) -> None:
-        counter = event.get("counter")
-        self.recent_calls.insert(
-            0, {"seq": event["seq"], "at": event.get("at"), "ticket": ticket, "counter": counter if isinstance(counter, dict) else None}
-        )
-        del self.recent_calls[self.recent_calls_kept :]
-
-
-def check_event(event: Any) -> dict[str, Any]:
-    """A decoded frame that has the fields every event carries; a ValueError otherwise."""
-    if not isinstance(event, dict):
-        raise ValueError("an event is not a JSON object")
-    seq = event.get("seq")
-    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
-        raise ValueError(f"an event's seq is not a positive count: {seq!r}")
-    kind = event.get("type")
-    if not isinstance(kind, str) or not re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", kind) or len(kind) > 64:
-        raise ValueError(f"an event's type is not a dotted name: {str(kind)[:64]!r}")
-    return event
 
 
 def backoff_delay_ms(failures: int, jitter: float = 1.0) -> int:
@@ -526,11 +151,6 @@ def backoff_delay_ms(failures: int, jitter: float = 1.0) -> int:
     """
     base = 500 * 2 ** min(max(failures, 0), 4)
     return int(min(5000, base * jitter))
-
-
-def _worth_retrying(error: HubError) -> bool:
-    """The hub is away, busy or broken for now; a 4xx other than 408/429 will not change by waiting."""
-    return error.unreachable or error.code == BAD_RESPONSE or error.status >= 500 or error.status in (408, 429)
 
 
 # --- typed handlers -------------------------------------------------------------------------
@@ -692,7 +312,7 @@ class HubClient(QObject):
         # (a branch has none); see `_certificate_accepted`.
         self.tls = self.hub_url.startswith("https://")
         given = expected_fingerprint or os.environ.get(HUB_FINGERPRINT_ENV) or None
-        if given is not None and _fingerprint_or_none(given.strip().lower()) is None:
+        if given is not None and fingerprint_or_none(given.strip().lower()) is None:
             raise ValueError(f"the hub fingerprint must be sha256: and 64 hex digits, got {given[:80]!r}")
         self.expected_fingerprint = given.strip().lower() if given else None
         self._first_fingerprint: str | None = None  # seen before enrollment, pinned by it
@@ -1294,7 +914,7 @@ class HubClient(QObject):
             self._set_problem(error)
             if not error.unreachable:
                 self.error.emit(error)
-            if _worth_retrying(error):
+            if worth_retrying(error):
                 self._schedule_retry()
             # Otherwise (not enrolled, a refused code) wait for enroll() or start() again.
             return

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from qt_common.i18n import Language, Text, format_duration, register_catalogue, tr_in
 
 if TYPE_CHECKING:
-    from qt_common.hub_client import HubError
+    from qt_common.hub_errors import HubError
 
 #: the hub's codes for a refused device token (hub-side names; both mean "enroll again")
 REVOKED_CODES = frozenset({"revoked_device"})

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from qt_common import theme
 from qt_common.dates import HijriRangeError, format_gregorian, format_hijri, format_time
+from qt_common.hub_errors import HubError
 from qt_common.i18n import (
     Language,
     Text,
@@ -375,8 +376,6 @@ class MessageBar(QFrame):
 
     def show_error(self, error: BaseException, *, timeout_ms: int = 8000) -> None:
         """A HubError in the visitor's language; any other exception as a generic failure."""
-        from qt_common.hub_client import HubError
-
         if isinstance(error, HubError):
             message = Text(error.message_ar, error.message_en)
         else:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from core.live_state import HubState
 from counter_ui.hall import HallView
 from counter_ui.model import CounterModel
-from qt_common.hub_client import HubClient, HubState
+from qt_common.hub_client import HubClient
 from qt_common.i18n import strip_bidi
 
 

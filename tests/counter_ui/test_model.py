@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from core.live_state import HubState
 from counter_ui.model import CounterModel, parse_time
-from qt_common.hub_client import HubClient, HubState
+from qt_common.hub_client import HubClient
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone(timedelta(hours=3)))
 

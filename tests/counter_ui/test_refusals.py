@@ -90,7 +90,7 @@ def test_another_counter_number_does_not_enroll_again(app, hall, qtbot, tmp_path
 
 def test_a_token_of_another_kind_is_explained_at_login(app, hall, qtbot, tmp_path: Path) -> None:
     """The counter's token file holds a kiosk's token (a --name shared by two roles): login says the hub refuses it as a counter, and what to do."""
-    from qt_common.hub_client import StoredDevice, TokenStore
+    from qt_common.device_tokens import StoredDevice, TokenStore
 
     kiosk_token = hall.hub.enroll("kiosk", "shared-name")
     TokenStore(tmp_path / "c").save(StoredDevice(hall.hub.url, "shared-name", "kiosk", kiosk_token))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from counter_ui.strings import explain
-from qt_common.hub_client import HubError
+from qt_common.hub_errors import HubError
 from qt_common.i18n import Language, set_language, strip_bidi, tr_in
 from tests.counter_ui.conftest import shoot, wait_for
 

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from display_board import cli
-from qt_common.hub_client import TokenStore
+from qt_common.device_tokens import TokenStore
 from tests.display_board.board_support import WAIT_MS, Hall, MakeBoard
 from tests.support import ROOT
 

@@ -130,7 +130,7 @@ def test_a_revoked_kiosk_says_so_and_waits_for_a_new_code(make_kiosk, demo_hub: 
 
 def test_a_token_of_another_kind_is_explained_on_touch(make_kiosk, demo_hub: LiveHub, qtbot, tmp_path: Path) -> None:
     """The kiosk's token file holds a board's token: a touch issues nothing and the notice says the hub refuses it as a kiosk."""
-    from qt_common.hub_client import StoredDevice, TokenStore
+    from qt_common.device_tokens import StoredDevice, TokenStore
 
     board_token = demo_hub.enroll("display", "kiosk-shared-name")
     TokenStore(tmp_path / "config").save(StoredDevice(demo_hub.url, "kiosk-shared-name", "display", board_token))

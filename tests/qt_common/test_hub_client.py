@@ -10,9 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import socket
-import stat
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,19 +20,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from qt_common.hub_client import (
-    CONFIG_DIR_ENV,
-    HubClient,
-    HubError,
-    HubEventHandlers,
-    HubState,
-    StoredDevice,
-    TokenStore,
-    backoff_delay_ms,
-    check_device_name,
-    check_event,
-    normalize_hub_url,
-)
+from qt_common.device_tokens import CONFIG_DIR_ENV, StoredDevice, TokenStore
+from qt_common.hub_client import HubClient, HubEventHandlers, backoff_delay_ms
+from qt_common.hub_errors import HubError
 
 WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -119,35 +107,7 @@ def call(qtbot, send) -> tuple[Any, HubError | None]:
     return outcome[0]
 
 
-# --- URLs, names, ids -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("given", "expected"),
-    [("http://10.0.0.2:8470", "http://10.0.0.2:8470"), ("http://10.0.0.2:8470/", "http://10.0.0.2:8470"),
-     ("  https://hub.local  ", "https://hub.local"), ("http://hub.local/tabour/", "http://hub.local/tabour")],
-)
-def test_hub_url_is_normalised(given: str, expected: str) -> None:
-    """Trailing slashes and spaces go; http and https with a path prefix are accepted."""
-    assert normalize_hub_url(given) == expected
-
-
-@pytest.mark.parametrize(
-    "bad",
-    ["", "   ", "10.0.0.2:8470", "ftp://hub", "file:///etc/passwd", "javascript:alert(1)", "http://",
-     "http://hub/?token=x", "http://hub/#x", "http://user:secret@hub", "http://" + "a" * 3000, None, 8470],
-)
-def test_hub_url_refuses_anything_else(bad: object) -> None:
-    """Only an http(s) base URL without credentials, query or fragment is a hub URL."""
-    with pytest.raises(ValueError):
-        normalize_hub_url(bad)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize("bad", ["", "   ", "a" * 81, "kiosk\n1", "tab\there", None, 7])
-def test_device_name_refuses_bad_names(bad: object) -> None:
-    """Empty, over-long or control-character names are refused."""
-    with pytest.raises(ValueError):
-        check_device_name(bad)  # type: ignore[arg-type]
+# --- retries -------------------------------------------------------------------------------
 
 
 def test_backoff_doubles_to_five_seconds() -> None:
@@ -158,55 +118,7 @@ def test_backoff_doubles_to_five_seconds() -> None:
     assert backoff_delay_ms(-5) == 500
 
 
-# --- the token file -------------------------------------------------------------------------
-
-
-def test_token_file_is_private_and_round_trips(tmp_path: Path) -> None:
-    """The token is saved 0600 in a 0700 folder and read back unchanged."""
-    store = TokenStore(tmp_path / "cfg")
-    device = StoredDevice("http://10.0.0.2:8470", "kiosk-1", "kiosk", "s3cret-token", 4, 1.5)
-    path = store.save(device)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert store.load(device.hub_url, device.device_name) == device
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary left behind
-    store.forget(device.hub_url, device.device_name)
-    assert not path.exists()
-    store.forget(device.hub_url, device.device_name)  # forgetting twice is harmless
-
-
-def test_one_file_per_hub_and_device(tmp_path: Path) -> None:
-    """Two hubs or two device names never share a token file."""
-    store = TokenStore(tmp_path)
-    paths = {
-        store.path_for("http://10.0.0.2:8470", "kiosk-1"),
-        store.path_for("http://10.0.0.3:8470", "kiosk-1"),
-        store.path_for("http://10.0.0.2:8470", "kiosk-2"),
-        store.path_for("http://10.0.0.2:8471", "kiosk-1"),
-    }
-    assert len(paths) == 4
-
-
-@pytest.mark.parametrize("name", ["../../etc/passwd", "..", "/abs/path", "a\\b", "شاشة الصالة", "x" * 80])
-def test_hostile_names_stay_inside_the_folder(tmp_path: Path, name: str) -> None:
-    """Whatever the device name, its token file is a plain file name in the config folder."""
-    store = TokenStore(tmp_path / "cfg")
-    path = store.save(StoredDevice("http://hub:8470", name, "display", "t"))
-    assert path.parent == tmp_path / "cfg"
-    assert store.load("http://hub:8470", name) is not None
-
-
-@pytest.mark.parametrize(
-    "content",
-    ["", "not json", "[]", '{"token": 5}', '{"token": ""}', json.dumps({"token": "x" * 500}),
-     json.dumps({"token": "t", "hub_url": "http://other:1", "device_name": "kiosk-1"})],
-)
-def test_unreadable_token_file_means_not_enrolled(tmp_path: Path, content: str) -> None:
-    """A corrupt, foreign or hostile token file is ignored (the device enrolls again), not a crash."""
-    store = TokenStore(tmp_path)
-    path = store.path_for("http://hub:8470", "kiosk-1")
-    path.write_text(content, encoding="utf-8")
-    assert store.load("http://hub:8470", "kiosk-1") is None
+# --- the client and its token --------------------------------------------------------------
 
 
 def test_config_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: QApplication) -> None:
@@ -431,46 +343,7 @@ def test_no_token_and_no_code_asks_for_enrollment(qapp: QApplication, qtbot, tmp
     assert answers.requests == []
 
 
-# --- the state model and events -------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "snapshot",
-    [None, [], {"seq": -1}, {"seq": "5"}, {"seq": True}, {"seq": 1, "services": {}},
-     {"seq": 1, "services": [{"code": "A"}]}, {"seq": 1, "counters": [1, 2]}, {"seq": 1, "recent_calls": "x"}],
-)
-def test_state_refuses_shapes_off_the_contract(snapshot: object) -> None:
-    """A /state that is not the contract's shape is refused with a ValueError."""
-    with pytest.raises(ValueError):
-        HubState.from_snapshot(snapshot)
-
-
-def test_state_round_trips_the_snapshot() -> None:
-    """A snapshot read and written back is the same JSON, including keys the client does not know."""
-    snapshot = {
-        "seq": 3, "business_day": "2026-11-24", "centre": {"name_en": "X"},
-        "services": [{"id": 2, "code": "B", "waiting": 1}, {"id": 1, "code": "A", "waiting": 0}],
-        "counters": [{"id": 1, "number": 1, "current_ticket": None}], "recent_calls": [], "boards": {},
-        "rules": {"priority_streak_limit": 2},
-    }
-    state = HubState.from_snapshot(snapshot)
-    assert state.to_snapshot() == snapshot
-    assert state.service_by_code("B") == {"id": 2, "code": "B", "waiting": 1}
-    assert state.counter_by_number(1) is state.counter(1)
-
-
-@pytest.mark.parametrize(
-    "frame",
-    [None, [], {"type": "ticket.issued"}, {"seq": 0, "type": "x"}, {"seq": True, "type": "x"},
-     {"seq": 1}, {"seq": 1, "type": "Ticket Issued"}, {"seq": 1, "type": "x" * 100}, {"seq": 1, "type": "__init__"}],
-)
-def test_malformed_events_are_refused(frame: object) -> None:
-    """Frames without a positive seq and a dotted type are refused."""
-    if frame == {"seq": 1, "type": "__init__"}:
-        assert check_event(frame)["type"] == "__init__"  # well-formed; dispatch guards names instead
-        return
-    with pytest.raises(ValueError):
-        check_event(frame)
+# --- typed handlers ------------------------------------------------------------------------
 
 
 class Recorder(HubEventHandlers):
@@ -495,16 +368,6 @@ def test_typed_handlers_are_dispatched_by_event_type() -> None:
     recorder.dispatch_hub_event({"seq": 3, "type": "state.loaded"})
     recorder.dispatch_hub_event({"seq": 4, "type": "unhandled.event"})
     assert recorder.seen == ["called 1", "other ticket.finished", "other state.loaded", "other unhandled.event"]
-
-
-def test_file_mode_survives_a_permissive_umask(tmp_path: Path) -> None:
-    """Even with umask 000 the token file is 0600."""
-    old = os.umask(0)
-    try:
-        path = TokenStore(tmp_path / "cfg").save(StoredDevice("http://hub:1", "k", "kiosk", "t"))
-    finally:
-        os.umask(old)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 # --- merging a refetched snapshot with the event stream -------------------------------------

@@ -19,13 +19,8 @@ import pytest
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
-from qt_common.hub_client import (
-    HubClient,
-    HubError,
-    HubEventHandlers,
-    StoredDevice,
-    TokenStore,
-)
+from qt_common.device_tokens import StoredDevice, TokenStore
+from qt_common.hub_client import HubClient, HubError, HubEventHandlers
 from tests.support import LiveHub, bearer
 
 WAIT_MS = 20_000

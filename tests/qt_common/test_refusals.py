@@ -17,7 +17,8 @@ import httpx
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from qt_common.hub_client import HubClient, HubError, StoredDevice, TokenStore
+from qt_common.device_tokens import StoredDevice, TokenStore
+from qt_common.hub_client import HubClient, HubError
 from qt_common.i18n import FSI, PDI
 from qt_common.refusals import REFUSAL_STRINGS, Refusal, explain
 from tests.support import LiveHub, free_port
