@@ -155,33 +155,24 @@ def status_byte(mode: str, n: int) -> int:
     return base
 
 
-class FakePrinter:
-    """A loopback TCP printer; see the module docstring. Use as a context manager."""
+class RecordingPrinter:
+    """What every fake printer does with the bytes it is sent: keep them, parse them command by
+    command, answer each DLE EOT n as a printer in `mode` does, count the cuts. The TCP and the
+    serial (pty) printers differ only in how bytes come and answers go."""
 
     MODES = ("ready", "paper_near_end", "paper_out", "cover_open", "offline", "error", "silent")
 
-    def __init__(self, mode: str = "ready", *, mode_after_print: str | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(self, mode: str = "ready", *, mode_after_print: str | None = None) -> None:
         for value in (mode, mode_after_print):
             if value is not None and value not in self.MODES:
                 raise ValueError(f"unknown mode {value!r}; one of {self.MODES}")
         self.mode = mode
         self.mode_after_print = mode_after_print
-        self.host = host
-        self.port = 0
-        self.connections = 0
         self.cuts = 0
         self.status_queries: list[int] = []
         self._received = bytearray()
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
-        self._server: socket.socket | None = None
-        self._threads: list[threading.Thread] = []
-        self._clients: list[socket.socket] = []
-        self._stopping = threading.Event()
-
-    @property
-    def uri(self) -> str:
-        return f"tcp://{self.host}:{self.port}"
 
     @property
     def received(self) -> bytes:
@@ -199,6 +190,50 @@ class FakePrinter:
                 if remaining <= 0:
                     raise TimeoutError(f"{self.cuts} cut(s) received, expected {count}")
                 self._changed.wait(remaining)
+
+    def _take(self, pending: bytes, chunk: bytes, answer) -> bytes:
+        """Record `chunk`, act on every whole command in `pending + chunk`; return what is left.
+
+        `answer(byte)` sends one status byte back (nothing is sent in "silent" mode)."""
+        with self._changed:
+            self._received.extend(chunk)
+        buf, i = pending + chunk, 0
+        while i < len(buf):
+            parsed = _parse_one(buf, i)
+            if parsed is None:
+                break
+            command, i = parsed
+            if command.name == "status":
+                with self._lock:
+                    self.status_queries.append(command.args[0])
+                    mode = self.mode
+                if mode != "silent":
+                    answer(bytes((status_byte(mode, command.args[0]),)))
+            elif command.name == "cut":
+                with self._changed:
+                    self.cuts += 1
+                    if self.mode_after_print is not None:
+                        self.mode = self.mode_after_print
+                    self._changed.notify_all()
+        return buf[i:]
+
+
+class FakePrinter(RecordingPrinter):
+    """A loopback TCP printer; see the module docstring. Use as a context manager."""
+
+    def __init__(self, mode: str = "ready", *, mode_after_print: str | None = None, host: str = "127.0.0.1") -> None:
+        super().__init__(mode, mode_after_print=mode_after_print)
+        self.host = host
+        self.port = 0
+        self.connections = 0
+        self._server: socket.socket | None = None
+        self._threads: list[threading.Thread] = []
+        self._clients: list[socket.socket] = []
+        self._stopping = threading.Event()
+
+    @property
+    def uri(self) -> str:
+        return f"tcp://{self.host}:{self.port}"
 
     @staticmethod
     def refused_uri() -> str:
@@ -262,31 +297,11 @@ class FakePrinter:
                     return
                 if not chunk:
                     return
-                with self._changed:
-                    self._received.extend(chunk)
-                pending += chunk
-                pending = self._handle(client, pending)
+                pending = self._take(pending, chunk, lambda byte: self._send(client, byte))
 
-    def _handle(self, client: socket.socket, buf: bytes) -> bytes:
-        i = 0
-        while i < len(buf):
-            parsed = _parse_one(buf, i)
-            if parsed is None:
-                break
-            command, i = parsed
-            if command.name == "status":
-                with self._lock:
-                    self.status_queries.append(command.args[0])
-                    mode = self.mode
-                if mode != "silent":
-                    try:
-                        client.sendall(bytes((status_byte(mode, command.args[0]),)))
-                    except OSError:
-                        pass
-            elif command.name == "cut":
-                with self._changed:
-                    self.cuts += 1
-                    if self.mode_after_print is not None:
-                        self.mode = self.mode_after_print
-                    self._changed.notify_all()
-        return buf[i:]
+    @staticmethod
+    def _send(client: socket.socket, byte: bytes) -> None:
+        try:
+            client.sendall(byte)
+        except OSError:
+            pass

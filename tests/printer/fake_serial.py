@@ -5,9 +5,9 @@
         printer.wait_for_cuts(1)
         printer.tickets()                            # the raster decoded, one image per cut
 
-A responder thread reads the master side, parses the byte stream command by command (the same
-parser as the TCP fake printer) and answers each DLE EOT n at once with one byte, as an Epson
-TM printer does on its serial port. `answer_delay` holds every answer back (a slow printer).
+A responder thread reads the master side and treats the bytes as the TCP fake printer does
+(`RecordingPrinter`): each DLE EOT n is answered at once with one byte, as an Epson TM printer
+does on its serial port. `answer_delay` holds every answer back (a slow printer).
 """
 
 from __future__ import annotations
@@ -18,27 +18,16 @@ import threading
 import time
 import tty
 
-from PIL import Image
-
-from tests.printer.fake_printer import FakePrinter, _parse_one, decode_tickets, status_byte
+from tests.printer.fake_printer import RecordingPrinter
 
 
-class SerialPrinter:
+class SerialPrinter(RecordingPrinter):
     """See the module docstring; a context manager."""
 
-    MODES = FakePrinter.MODES
-
     def __init__(self, mode: str = "ready", *, baudrate: int = 19200, answer_delay: float = 0.0) -> None:
-        if mode not in self.MODES:
-            raise ValueError(f"unknown mode {mode!r}; one of {self.MODES}")
-        self.mode = mode
+        super().__init__(mode)
         self.baudrate = baudrate
         self.answer_delay = answer_delay
-        self.cuts = 0
-        self.status_queries: list[int] = []
-        self.answer_times: list[float] = []
-        self._received = bytearray()
-        self._changed = threading.Condition()
         self._stopping = threading.Event()
         self._master = self._slave = -1
         self._thread: threading.Thread | None = None
@@ -48,22 +37,8 @@ class SerialPrinter:
     def uri(self) -> str:
         return f"serial://{self.device}?baudrate={self.baudrate}"
 
-    @property
-    def received(self) -> bytes:
-        with self._changed:
-            return bytes(self._received)
-
-    def tickets(self) -> list[Image.Image]:
-        return decode_tickets(self.received)
-
     def wait_for_cuts(self, count: int, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while self.cuts < count:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"{self.cuts} cut(s) received, expected {count}")
-                self._changed.wait(remaining)
+        super().wait_for_cuts(count, timeout)
 
     def __enter__(self) -> SerialPrinter:
         self._master, self._slave = os.openpty()
@@ -86,6 +61,11 @@ class SerialPrinter:
             except OSError:
                 pass
 
+    def _answer(self, byte: bytes) -> None:
+        if self.answer_delay:
+            time.sleep(self.answer_delay)
+        os.write(self._master, byte)
+
     def _respond(self) -> None:
         pending = b""
         while not self._stopping.is_set():
@@ -97,28 +77,5 @@ class SerialPrinter:
             except OSError:  # the slave side is being reopened; keep listening
                 time.sleep(0.01)
                 continue
-            if not chunk:
-                continue
-            with self._changed:
-                self._received.extend(chunk)
-            pending = self._handle(pending + chunk)
-
-    def _handle(self, buf: bytes) -> bytes:
-        i = 0
-        while i < len(buf):
-            parsed = _parse_one(buf, i)
-            if parsed is None:
-                break
-            command, i = parsed
-            if command.name == "status":
-                self.status_queries.append(command.args[0])
-                if self.mode != "silent":
-                    if self.answer_delay:
-                        time.sleep(self.answer_delay)
-                    os.write(self._master, bytes((status_byte(self.mode, command.args[0]),)))
-                    self.answer_times.append(time.monotonic())
-            elif command.name == "cut":
-                with self._changed:
-                    self.cuts += 1
-                    self._changed.notify_all()
-        return buf[i:]
+            if chunk:
+                pending = self._take(pending, chunk, self._answer)
