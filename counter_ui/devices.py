@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from qt_common import theme
 from qt_common.dates import parse_hub_time
 from qt_common.hub_client import HubClient, HubError
-from qt_common.i18n import current_language, format_duration, language_notifier, tr, tr_in
+from qt_common.i18n import current_language, format_duration, language_notifier, strip_bidi, tr, tr_in
 from qt_common.widgets import TextButton
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,10 @@ MAX_NAME = 80
 
 
 def _text(value: Any, limit: int = MAX_NAME) -> str | None:
+    """A device's name for a table cell: one line, no control or direction characters of its own."""
     if not isinstance(value, str):
         return None
-    value = " ".join(value.split())
+    value = " ".join("".join(ch if ch.isprintable() else " " for ch in strip_bidi(value)).split())
     return value[:limit] if value else None
 
 

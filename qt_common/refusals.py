@@ -10,6 +10,7 @@ right inside the Arabic sentences.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from qt_common.i18n import Language, Text, format_duration, register_catalogue, tr_in
@@ -103,9 +104,25 @@ def _address(hub_url: str) -> str:
     return hub_url
 
 
+MAX_HUB_WORDS = 300
+
+
+def _shown_code(code: object) -> str:
+    """The hub's code as it may appear on a screen: a short snake_case word, else "error"."""
+    return code if isinstance(code, str) and re.fullmatch(r"[a-z0-9_]{1,40}", code) else "error"
+
+
+def _hub_words(text: object) -> str:
+    words = " ".join("".join(ch if ch.isprintable() else " " for ch in str(text or "")).split())
+    return words if len(words) <= MAX_HUB_WORDS else words[: MAX_HUB_WORDS - 1] + "…"
+
+
 def explain(error: HubError, hub_url: str, kind: str | None = None) -> Refusal:
-    """The words for `error` (the reason a client is not live), for a device of `kind`."""
-    code = error.code
+    """The words for `error` (the reason a client is not live), for a device of `kind`.
+
+    The hub's own code and words are bounded before they reach a screen: a broken or hostile
+    hub cannot fill the banner or print control characters on it."""
+    code = _shown_code(error.code)
     if error.unreachable:
         return Refusal(
             code,
@@ -114,7 +131,7 @@ def explain(error: HubError, hub_url: str, kind: str | None = None) -> Refusal:
         )
     if code == "certificate_changed":
         # The client's own message already says what to do and shows both fingerprints.
-        return Refusal(code, _both("refusal.certificate.title"), Text(error.message_ar, error.message_en))
+        return Refusal(code, _both("refusal.certificate.title"), Text(_hub_words(error.message_ar), _hub_words(error.message_en)))
     if code in ENROLL_CODE_REFUSED:
         return Refusal(code, _both("refusal.wrong_enroll_code.title"), _both("refusal.wrong_enroll_code.action", flag=ENROLL_FLAG))
     if code == "not_enrolled":
@@ -147,5 +164,5 @@ def explain(error: HubError, hub_url: str, kind: str | None = None) -> Refusal:
     if error.status >= 500 or error.status == 0:
         return Refusal(code, _both("refusal.server.title", code=code), _both("refusal.server.action"))
     # Anything else: the hub's own words, which it sends in both languages.
-    title = Text(error.message_ar or error.message_en, error.message_en or error.message_ar)
-    return Refusal(code, title, _both("refusal.other.action"))
+    ar, en = _hub_words(error.message_ar), _hub_words(error.message_en)
+    return Refusal(code, Text(ar or en or code, en or ar or code), _both("refusal.other.action"))

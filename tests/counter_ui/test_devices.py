@@ -81,6 +81,8 @@ def test_hostile_fields_are_read_as_unknown() -> None:
     assert view is not None
     assert view.kind == "unknown" and view.printer is None and view.online is False and view.last_seen_at is None
     assert "\n" not in view.name and len(view.name) <= 80
+    reversed_name = DeviceView.parse({"id": 8, "name": "\u202ekiosk\x1b[31m\u2066"})
+    assert reversed_name.name == "kiosk [31m"  # no override, isolate or escape left to reorder the cell
 
 
 # --- the rules --------------------------------------------------------------------------------

@@ -83,6 +83,18 @@ def test_an_unknown_refusal_shows_the_hubs_own_words() -> None:
     assert refusal.action.en == "See the hub's log and this device's log."
 
 
+def test_a_hostile_hubs_code_and_words_are_bounded() -> None:
+    """A huge or control-laden code becomes "error"; the hub's own words are cut to one short line."""
+    refusal = explain(error(418, "x\n" * 5000, "A" * 10_000 + "\n\x1b[2J", "ب" * 10_000), HUB)
+    assert refusal.code == "error"
+    for words in refusal.title:
+        assert len(words) <= 300 and words.isprintable()
+    server = explain(error(500, "<script>" * 100), HUB)
+    assert server.title.en == "The hub answered with an error (error)"
+    empty = explain(error(409, "odd_rule", "", ""), HUB)
+    assert empty.title.en == "odd_rule"
+
+
 def test_log_line_has_both_languages_and_the_code() -> None:
     """The log line carries the English and the Arabic sentence, and the hub's code for searching."""
     line = explain(error(403, "wrong_enroll_code"), HUB).log_line()
