@@ -6,7 +6,9 @@ its npm package (`tests/vendor/axe-core/`, version in `AXE_VERSION`) and injecte
 page under test, so the check runs offline in the same Chromium.
 
 Fixtures (registered for the whole suite by `tests/conftest.py`):
-- `chromium_browser`: one headless Chromium for the session;
+- `chromium_browser`: one headless Chromium per test module (Playwright's sync API keeps an
+  asyncio loop marked running on the main thread while it is open, so it must be closed
+  before tests elsewhere call `asyncio.run`);
 - `open_page(url, lang=..., width=..., height=...)`: a fresh context and page, closed after the test.
 Helpers: `check_accessibility(page)` fails on any serious or critical axe violation;
 `save_screenshot(page, name)` writes `out/screens/NAME.png` (git-ignored) to look at.
@@ -45,9 +47,9 @@ PHONE = {"width": 390, "height": 844}
 OFFICE_PC = {"width": 1366, "height": 768}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[Browser]:
-    """Headless Debian Chromium for the whole session."""
+    """Headless Debian Chromium for one test module."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: the web pages are tested in Debian's Chromium; "
