@@ -750,18 +750,40 @@ def cancel(tx: Tx, ticket_id: int, counter_id: int | None = None) -> dict[str, A
     return _step(tx, ticket_id, Step.CANCEL, None)
 
 
+def _closed_by_rollover_at(tx: Tx, row, counter_id: int | None) -> bool:
+    """Whether `row` is the visitor this counter was serving when the business day ended.
+
+    The rollover closed it `done`; the clerk who still has the visitor in front of them may
+    send them on, once (docs/decisions/rollover-closes-counters.md). Its last event says so.
+    """
+    if row["status"] != TicketStatus.DONE.value or row["business_day"] >= tx.business_day:
+        return False
+    if counter_id is None or row["counter_id"] != counter_id:
+        return False
+    last = tx.one("SELECT type, payload FROM events WHERE ticket_id = ? ORDER BY seq DESC LIMIT 1", (row["id"],))
+    return (
+        last is not None and last["type"] == EventType.TICKET_FINISHED.value
+        and json.loads(last["payload"]).get("closed_at_rollover") is True
+    )
+
+
 def transfer(tx: Tx, ticket_id: int, counter_id: int | None, service_id: int) -> dict[str, Any]:
     """Send the visitor on: a new waiting entry in the other service, same number and first issue."""
     row = _ticket_row(tx, ticket_id)
     _check_holder(row, counter_id)
-    _refuse_past_day(tx, row)
+    carried_over = _closed_by_rollover_at(tx, row, counter_id)
+    if not carried_over:
+        _refuse_past_day(tx, row)
     target_service = _service(tx, service_id)
     if target_service.id == row["service_id"]:
         raise BadInput("The ticket is already in that service.", "التذكرة في هذه الخدمة أصلاً.", code="same_service")
     if not target_service.enabled:
         raise ImpossibleStep(*CLOSED_MESSAGES["disabled"], code="service_closed")
-    next_status(TicketStatus(row["status"]), Step.TRANSFER, row["label"])
-    tx.conn.execute("UPDATE tickets SET status = 'transferred', finished_at = ? WHERE id = ?", (tx.now, row["id"]))
+    # A visitor carried over the rollover keeps their old entry `done`: its day's figures are
+    # final and count it served up to the day's end; they go on in today's queue.
+    if not carried_over:
+        next_status(TicketStatus(row["status"]), Step.TRANSFER, row["label"])
+        tx.conn.execute("UPDATE tickets SET status = 'transferred', finished_at = ? WHERE id = ?", (tx.now, row["id"]))
     if row["counter_id"] is not None:
         tx.conn.execute(
             "UPDATE counters SET current_ticket_id = NULL WHERE id = ? AND current_ticket_id = ?", (row["counter_id"], row["id"])

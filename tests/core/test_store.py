@@ -278,8 +278,8 @@ def test_rollover_closes_what_the_counters_still_hold(store: Store, clerks, cloc
     assert (rolled.payload["closed_at_rollover"], rolled.payload["expired"]) == (2, 0)
 
 
-def test_a_ticket_closed_at_the_rollover_cannot_be_moved_on(store: Store, clerks, clock: Clock):
-    """After the rollover yesterday's ticket is refused with a clear reason and leaves no stale entry."""
+def test_a_ticket_closed_at_the_rollover_is_refused_steps_but_sent_on_once(store: Store, clerks, clock: Clock):
+    """After the rollover yesterday's ticket refuses steps with a clear reason; its counter may transfer it once, into today."""
     a, b = service_id(store, "A"), service_id(store, "B")
     counter = login(store, clerks, 1)
     ticket = store.call(commands.issue_ticket, a)
@@ -287,12 +287,15 @@ def test_a_ticket_closed_at_the_rollover_cannot_be_moved_on(store: Store, clerks
     store.call(commands.start, ticket["id"], counter)
     clock.advance(17 * 3600 + 60)
     with pytest.raises(ImpossibleStep) as refused:
-        store.call(commands.transfer, ticket["id"], counter, b)
-    assert refused.value.code == "closed_at_rollover" and "new ticket" in refused.value.message_en
-    with pytest.raises(ImpossibleStep):
         store.call(commands.finish, ticket["id"], counter)
-    with store.read() as conn:
-        assert conn.execute("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'").fetchone()[0] == 0
+    assert refused.value.code == "closed_at_rollover" and "new ticket" in refused.value.message_en
+    moved = store.call(commands.transfer, ticket["id"], counter, b)
+    assert (moved["business_day"], moved["status"]) == (store.current_business_day, "waiting")
+    assert queries.get_ticket(store, ticket["id"])["status"] == "done", "its own day's figures stay as closed"
+    with pytest.raises(ImpossibleStep) as again:
+        store.call(commands.transfer, ticket["id"], counter, service_id(store, "C"))
+    assert again.value.code == "closed_at_rollover"
+    assert [t["id"] for t in queries.list_tickets(store, "waiting", None)] == [moved["id"]]
 
 
 def test_a_transfer_after_the_rollover_waits_on_the_new_day(store: Store, clerks, clock: Clock):
