@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.errors import ConfigError
 from core.hours import Calendar, OpeningHours, SpecialDays, WEEKDAYS, parse_day, parse_span
+from core.images import image_kind
 from core.models import CallMode
 from core.numbering import NumberRange
 
@@ -261,7 +262,6 @@ def load_config(path: str | Path) -> CentreFile:
 
 
 MAX_LOGO_BYTES = 1_000_000
-LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF87a": "GIF", b"GIF89a": "GIF", b"BM": "BMP"}
 
 
 def resolve_logo(config: CentreFile, source: str, base_dir: Path) -> CentreFile:
@@ -285,7 +285,7 @@ def resolve_logo(config: CentreFile, source: str, base_dir: Path) -> CentreFile:
         raise ConfigError(f"{where}: '{logo}' cannot be read ({error.strerror or error})") from None
     if size > MAX_LOGO_BYTES:
         raise ConfigError(f"{where}: '{logo}' is {size} bytes; a ticket logo must be under {MAX_LOGO_BYTES} bytes")
-    if not any(head.startswith(signature) for signature in LOGO_SIGNATURES):
+    if image_kind(head) is None:
         raise ConfigError(f"{where}: '{logo}' is not a PNG, JPEG, GIF or BMP image")
     centre = config.centre.model_copy(update={"logo": str(path)})
     return config.model_copy(update={"centre": centre})

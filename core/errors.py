@@ -14,8 +14,9 @@ class BilingualError(Exception):
     package whose errors reach a screen, a ticket or a terminal.
     """
 
-    def __init__(self, message_en: str, message_ar: str) -> None:
-        super().__init__(message_en)
+    def __init__(self, message_en: str, message_ar: str, *, summary: str | None = None) -> None:
+        """`summary` is what `str(error)` says (logs, terminals); the English message by default."""
+        super().__init__(message_en if summary is None else summary)
         self.message_en = message_en
         self.message_ar = message_ar
 

@@ -134,7 +134,7 @@ def load_counter(store: "Store", conn: sqlite3.Connection, counter_id: int) -> d
     return counter_view(store, conn, row)
 
 
-# What a device's last `status.printer` means on the supervisors' screens (printer/status.py's
+# What a device's last `status.printer` means on the supervisors' screens (printer/states.py's
 # PrinterState values). A printer that cannot read back ("unknown") says nothing: null.
 PRINTER_SUMMARY = {
     "ready": "ok",

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from qt_common.dates import parse_hub_time
 from qt_common.hub_client import HubClient, HubError, TicketAction
 from qt_common.i18n import Language, Text, both
 from qt_common.refusals import explain as explain_refusal
@@ -32,13 +33,10 @@ PAUSE_REASONS = ("prayer", "break", "back_office")
 
 def parse_time(text: Any) -> datetime | None:
     """An ISO time from the hub, or None when absent or unreadable (never an exception)."""
-    if not isinstance(text, str) or not text or len(text) > 64:
-        return None
     try:
-        moment = datetime.fromisoformat(text)
+        return parse_hub_time(text)
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else None
 
 
 def seconds_between(start: Any, end: datetime) -> float | None:

@@ -94,7 +94,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         return os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
 
 
-# Printer states (printer/status.py) that need a person: a WARNING, so they stand out in the log.
+# Printer states (printer/states.py) that need a person: a WARNING, so they stand out in the log.
 PRINTER_FINE = frozenset({"ready", "ok"})
 
 

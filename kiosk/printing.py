@@ -21,6 +21,7 @@ from typing import Any
 
 import platformdirs
 
+from core.images import image_kind
 from kiosk.settings import PRINTER_WIDTHS
 from qt_common.i18n import Text, text_of
 
@@ -85,7 +86,6 @@ def _state_message(state: Any, outcome: Any) -> Text | None:
 LOGO_MAX_BYTES = 1_000_000
 LOGO_FRESH_SECONDS = 600.0
 LOGO_RETRY_SECONDS = 30.0  # after a failure, so a missing logo never slows every ticket
-LOGO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
 _logo_lock = threading.Lock()
 _logo_cache: dict[str, tuple[float, Path | None]] = {}
 
@@ -115,7 +115,7 @@ def fetch_logo(hub_url: str, logo_url: str | None, token: str | None, *, timeout
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             data = answer.read(LOGO_MAX_BYTES + 1)
-        if len(data) <= LOGO_MAX_BYTES and data.startswith(LOGO_SIGNATURES):
+        if len(data) <= LOGO_MAX_BYTES and image_kind(data) is not None:
             target_dir = folder or logo_cache_dir()
             target_dir.mkdir(parents=True, exist_ok=True)
             path = target_dir / f"logo-{hashlib.sha256(url.encode()).hexdigest()[:16]}"

@@ -6,7 +6,7 @@ import copy
 import socket
 from typing import TYPE_CHECKING
 
-from printer.status import PrinterState
+from printer.states import PrinterState
 from printer.uri import PrinterTarget
 
 if TYPE_CHECKING:

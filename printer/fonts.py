@@ -2,18 +2,16 @@
 
 Looked for, in order: Noto Sans/Naskh Arabic and Amiri (Debian `fonts-noto-core`,
 `fonts-hosny-amiri`), Windows' own Tahoma, Segoe UI and Arial, DejaVu. `TABOUR_FONT_DIRS`
-(os.pathsep-separated) adds folders to search first.
+(os.pathsep-separated) adds folders to search first (core/fonts.py finds the files).
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from core.errors import BilingualError
+from core.fonts import font_dirs, index_fonts
 
 
 class FontNotFoundError(BilingualError, RuntimeError):
@@ -30,16 +28,7 @@ LATIN_BOLD = ("NotoSans-Bold.ttf", "DejaVuSans-Bold.ttf", "segoeuib.ttf", "arial
 
 
 def default_font_dirs() -> tuple[Path, ...]:
-    dirs: list[Path] = [Path(p) for p in os.environ.get("TABOUR_FONT_DIRS", "").split(os.pathsep) if p]
-    if sys.platform == "win32":
-        dirs.append(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts")
-        if os.environ.get("LOCALAPPDATA"):
-            dirs.append(Path(os.environ["LOCALAPPDATA"]) / "Microsoft" / "Windows" / "Fonts")
-    elif sys.platform == "darwin":
-        dirs += [Path("/Library/Fonts"), Path("/System/Library/Fonts"), Path.home() / "Library" / "Fonts"]
-    else:
-        dirs += [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts", Path.home() / ".fonts"]
-    return tuple(dirs)
+    return font_dirs()
 
 
 FONT_DIRS: tuple[Path, ...] | None = None  # None: default_font_dirs(); tests may point it elsewhere
@@ -55,18 +44,9 @@ class FontSet:
     arabic_with_latin_bold: Path | None
 
 
-@lru_cache(maxsize=8)
 def _index(dirs: tuple[Path, ...]) -> dict[str, Path]:
     """File name (lower case) → first path found, over all font folders."""
-    found: dict[str, Path] = {}
-    for folder in dirs:
-        if not folder.is_dir():
-            continue
-        for root, _subdirs, files in os.walk(folder):
-            for name in files:
-                if name.lower().endswith((".ttf", ".otf", ".ttc")):
-                    found.setdefault(name.lower(), Path(root) / name)
-    return found
+    return index_fonts(dirs)
 
 
 def _first(index: dict[str, Path], names: tuple[str, ...]) -> Path | None:

@@ -18,6 +18,7 @@ from typing import Callable
 
 from PIL import Image, ImageDraw, ImageFont, features
 
+from core.bidi import BIDI_CONTROLS, strip_bidi
 from printer import fonts as _fonts
 from printer import wording
 from printer.fonts import FontNotFoundError, FontSet
@@ -57,7 +58,7 @@ def _font(path: Path, size: int, engine: str) -> ImageFont.FreeTypeFont:
 
 @lru_cache(maxsize=4096)
 def _has_glyph(path: Path, char: str) -> bool:
-    if char.isspace() or char in wording.BIDI_CONTROLS:
+    if char.isspace() or char in BIDI_CONTROLS:
         return True
     return _glyph_pixels(path, char) != _glyph_pixels(path, "\uffff")
 
@@ -101,8 +102,8 @@ class _Text:
             import arabic_reshaper
             from bidi import get_display
 
-            return wording.strip_bidi_controls(get_display(arabic_reshaper.reshape(text), base_dir="R"))
-        return wording.strip_bidi_controls(text)
+            return strip_bidi(get_display(arabic_reshaper.reshape(text), base_dir="R"))
+        return strip_bidi(text)
 
     def kwargs(self) -> dict:
         if self.engine == "raqm":
@@ -408,7 +409,7 @@ def _dates_and_qr(canvas: _Canvas, styles: _Styles, ticket: TicketPrint) -> None
 
 def _clean(text: str) -> str:
     """User text without control characters or bidi embeddings/overrides that could reorder the ticket."""
-    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text if ch not in wording.BIDI_CONTROLS)
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text if ch not in BIDI_CONTROLS)
 
 
 def render_ticket(ticket: TicketPrint, width: int = WIDTH_80MM, *, text_layout: str = "auto") -> Image.Image:

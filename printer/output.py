@@ -16,7 +16,8 @@ from PIL import Image
 from printer.connection import ConnectionFailed, open_connection, private_profile_copy, profile_width
 from printer.fonts import FontNotFoundError
 from printer.layout import WIDTH_80MM, render_ticket
-from printer.status import PrinterState, StatusReading, read_status
+from printer.states import PrinterState, StatusReading
+from printer.status import read_status
 from printer.ticket import TicketPrint
 from printer.uri import PrinterTarget, PrinterURIError, parse_printer_uri
 

@@ -13,8 +13,7 @@ from datetime import datetime
 
 from hijridate import Gregorian
 
-LRI, PDI = "\u2066", "\u2069"
-BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
+from core.bidi import ltr
 
 GREGORIAN_MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
 GREGORIAN_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
@@ -35,16 +34,6 @@ PRIORITY_NAMES = {
     "pregnant": ("الحوامل", "Pregnancy"),
     "appointment": ("موعد مسبق", "Appointment"),
 }
-
-
-def ltr(value: object) -> str:
-    """`value` as a left-to-right island inside Arabic text (bidi controls inside it removed)."""
-    text = "".join(ch for ch in str(value) if ch not in BIDI_CONTROLS)
-    return f"{LRI}{text}{PDI}"
-
-
-def strip_bidi_controls(text: str) -> str:
-    return "".join(ch for ch in text if ch not in BIDI_CONTROLS)
 
 
 def priority_mark(priority: str) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from core.errors import BilingualError
 from qt_common.i18n import Language, current_language, parse_language, text_of
 
 #: error codes the client produces itself (the hub's own codes pass through unchanged)
@@ -15,7 +16,7 @@ NOT_ENROLLED = "not_enrolled"
 CERTIFICATE_CHANGED = "certificate_changed"
 
 
-class HubError(Exception):
+class HubError(BilingualError):
     """A refusal from the hub (its code and both messages) or a failure to reach it (status 0)."""
 
     def __init__(
@@ -28,11 +29,9 @@ class HubError(Exception):
         retry_after: float | None = None,
         details: Any = None,
     ) -> None:
-        super().__init__(f"{status} {code}: {message_en}")
+        super().__init__(message_en, message_ar, summary=f"{status} {code}: {message_en}")
         self.status = status
         self.code = code
-        self.message_en = message_en
-        self.message_ar = message_ar
         self.retry_after = retry_after
         self.details = details
 

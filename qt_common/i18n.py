@@ -59,60 +59,20 @@ def parse_language(value: str | Language) -> Language:
 
 # --- bidi helpers ---------------------------------------------------------------------------
 
-LRI = "\u2066"  # left-to-right isolate
-RLI = "\u2067"  # right-to-left isolate
-FSI = "\u2068"  # first-strong isolate: direction taken from the first letter inside
-PDI = "\u2069"  # pop directional isolate
-LRM = "\u200e"
-RLM = "\u200f"
-_EMBEDDINGS_AND_OVERRIDES = "\u202a\u202b\u202c\u202d\u202e"  # LRE RLE PDF LRO RLO
-_ISOLATE_OPENERS = LRI + RLI + FSI
-_ALL_BIDI_CONTROLS = _EMBEDDINGS_AND_OVERRIDES + _ISOLATE_OPENERS + PDI + LRM + RLM + "\u061c"
-
-
-def ltr(text: object) -> str:
-    """Keep `text` (a number, time, ticket number) left-to-right wherever it is embedded."""
-    return f"{LRI}{_clean_value(str(text))}{PDI}"
-
-
-def rtl(text: object) -> str:
-    """Keep `text` right-to-left wherever it is embedded."""
-    return f"{RLI}{_clean_value(str(text))}{PDI}"
-
-
-def isolate(text: object) -> str:
-    """Isolate `text`, its direction taken from its first letter (digits only: left-to-right)."""
-    return f"{FSI}{_clean_value(str(text))}{PDI}"
-
-
-def strip_bidi(text: str) -> str:
-    """Remove every direction mark, for speech, logs and printers that don't understand them."""
-    return text.translate({ord(ch): None for ch in _ALL_BIDI_CONTROLS})
-
-
-def _isolates_balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        if ch in _ISOLATE_OPENERS:
-            depth += 1
-        elif ch == PDI:
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
-def _clean_value(text: str) -> str:
-    """A field value may not re-order the text around it.
-
-    Overrides and embeddings (U+202A–U+202E) are dropped outright: they are how a hostile
-    name reverses a line. Isolates are kept only when they balance, as our own helpers
-    produce them (a formatted duration inside a sentence).
-    """
-    text = text.translate({ord(ch): None for ch in _EMBEDDINGS_AND_OVERRIDES})
-    if not _isolates_balanced(text):
-        text = text.translate({ord(ch): None for ch in _ISOLATE_OPENERS + PDI})
-    return text
+from core.bidi import (  # noqa: E402 - re-exported: the Qt packages import them from here
+    BIDI_CONTROLS as _ALL_BIDI_CONTROLS,
+    FSI,
+    LRI,
+    LRM,
+    PDI,
+    RLI,
+    RLM,
+    clean_value as _clean_value,
+    isolate,
+    ltr,
+    rtl,
+    strip_bidi,
+)
 
 
 # --- the catalogue --------------------------------------------------------------------------

@@ -108,6 +108,6 @@ def write(data: ReportData, chosen: str, out: Path, lang: str = "ar") -> None:
             write_pdf(data, temporary, lang)
         os.replace(temporary, out)
     except FontsMissing as error:
-        raise ReportError(str(error), "لم يُعثر على خط عربي لإعداد ملف PDF.") from None
+        raise ReportError(error.message_en, error.message_ar) from None
     finally:
         temporary.unlink(missing_ok=True)

@@ -12,9 +12,7 @@ drawn with the Arabic font when that font has it.
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,15 +20,14 @@ from pathlib import Path
 import arabic_reshaper
 from bidi import get_display
 
-LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
-# Direction controls: they steer python-bidi but have no glyph in any font.
-_CONTROLS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+from core.bidi import ltr, strip_bidi
+from core.errors import BilingualError
+from core.fonts import font_dirs as shared_font_dirs
+from core.fonts import index_fonts
+
+__all__ = ["FontSet", "FontsMissing", "chart_text", "find_fonts", "font_dirs", "ltr", "visual"]
+
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-
-
-def ltr(value: object) -> str:
-    """A number, time or code kept left to right inside Arabic text."""
-    return f"{LRI}{_CONTROLS.sub('', str(value))}{PDI}"
 
 
 def has_arabic(text: str) -> bool:
@@ -46,7 +43,7 @@ def visual(text: str, rtl: bool = True) -> str:
         text = arabic_reshaper.reshape(text)
     if rtl or has_arabic(text):
         text = _mirror(get_display(text, base_dir="R" if rtl else "L"))
-    return _CONTROLS.sub("", text)
+    return strip_bidi(text)  # direction marks steer python-bidi but have no glyph in any font
 
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -130,33 +127,17 @@ _ARABIC_PROBE = "\ufe8e\ufedf\ufee3\ufeea\u0661"
 _LATIN_PROBE = "AZaz09%:-"
 
 
-class FontsMissing(RuntimeError):
-    """No installed font can draw Arabic (or Latin) text."""
+class FontsMissing(BilingualError, RuntimeError):
+    """No installed font can draw Arabic (or Latin) text; the message says what to install."""
 
 
 def font_dirs() -> list[Path]:
-    """Folders to look for fonts in: `TABOUR_FONT_DIR` first, then the system's."""
-    dirs = []
-    if os.environ.get("TABOUR_FONT_DIR"):
-        dirs.append(Path(os.environ["TABOUR_FONT_DIR"]))
-    home = Path.home()
-    dirs += [home / ".fonts", home / ".local/share/fonts", Path("/usr/local/share/fonts"), Path("/usr/share/fonts")]
-    if sys.platform == "darwin":
-        dirs += [home / "Library/Fonts", Path("/Library/Fonts"), Path("/System/Library/Fonts/Supplemental")]
-    if os.name == "nt" or os.environ.get("WINDIR"):
-        windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
-        dirs += [windir / "Fonts", Path(os.environ.get("LOCALAPPDATA", home)) / "Microsoft/Windows/Fonts"]
-    return [d for d in dirs if d.is_dir()]
+    """Folders to look for fonts in: `TABOUR_FONT_DIR(S)` first, then the system's."""
+    return [d for d in shared_font_dirs() if d.is_dir()]
 
 
-@lru_cache(maxsize=8)
 def _index(dirs: tuple[Path, ...]) -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for folder in dirs:
-        for path in folder.rglob("*"):
-            if path.suffix.lower() in (".ttf",) and path.name.lower() not in found:
-                found[path.name.lower()] = path
-    return found
+    return index_fonts(dirs, (".ttf",))  # fontTools reads their character maps; fpdf embeds them
 
 
 @lru_cache(maxsize=64)
@@ -218,12 +199,15 @@ def find_fonts(dirs: list[Path] | None = None) -> FontSet:
     if arabic is None:
         raise FontsMissing(
             "No Arabic font found. Install one, e.g. on Debian/Ubuntu `apt install fonts-noto-core` or "
-            "`fonts-hosny-amiri`, or put NotoSansArabic-Regular.ttf in a folder named by TABOUR_FONT_DIR. "
-            "(لم يُعثر على خط عربي؛ ثبّت خط Noto Sans Arabic أو Amiri.)"
+            "`fonts-hosny-amiri`, or put NotoSansArabic-Regular.ttf in a folder named by TABOUR_FONT_DIR.",
+            "لم يُعثر على خط عربي؛ ثبّت خط Noto Sans Arabic أو Amiri (الحزمة fonts-noto-core أو fonts-hosny-amiri).",
         )
     latin = _pick(index, LATIN_FONTS, _LATIN_PROBE)
     if latin is None:
         if not _covers(arabic[0], _LATIN_PROBE):
-            raise FontsMissing("No font for Latin letters found; install fonts-dejavu-core or fonts-noto-core.")
+            raise FontsMissing(
+                "No font for Latin letters found; install fonts-dejavu-core or fonts-noto-core.",
+                "لم يُعثر على خط للحروف اللاتينية؛ ثبّت حزمة fonts-dejavu-core أو fonts-noto-core.",
+            )
         latin = arabic
     return FontSet(arabic[0], arabic[1], latin[0], latin[1], _cmap(arabic[0]))

@@ -54,3 +54,101 @@ def test_building_the_command_line_loads_no_qt():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+PACKAGES = ("core", "hub", "printer", "qt_common", "kiosk", "counter_ui", "display_board", "reports", "central", "launcher")
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _runtime_imports(path: Path, name: str, known: set[str]) -> set[str]:
+    """The project modules `path` imports when it runs: at the top or inside a function, not
+    under `if TYPE_CHECKING:`. `from package import submodule` counts as the submodule only."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for other in child.orelse:
+                    visit(other)
+                continue
+            if isinstance(child, ast.Import):
+                found.update(alias.name for alias in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    parts = package.split(".")[: len(package.split(".")) - child.level + 1]
+                    base = ".".join(parts + ([base] if base else []))
+                for alias in child.names:
+                    found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base)
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+    return {module for module in found if module in known and module != name}
+
+
+def import_graph(root: Path, packages: tuple[str, ...]) -> dict[str, set[str]]:
+    paths = {_module_name(p, root): p for package in packages for p in (root / package).rglob("*.py")}
+    return {name: _runtime_imports(path, name, set(paths)) for name, path in paths.items()}
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def strong(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for other in sorted(graph[module]):
+            if other not in index:
+                strong(other)
+                low[module] = min(low[module], low[other])
+            elif other in on_stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                other = stack.pop()
+                on_stack.discard(other)
+                group.append(other)
+                if other == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            strong(module)
+    return cycles
+
+
+def test_no_import_circles_even_through_lazy_imports():
+    """No module imports, even inside a function, one that imports it back: the store takes its
+    hooks from its caller (never imports the commands), the printer's states stand alone."""
+    known = [["core.commands", "core.stats", "core.store"]]  # goes with the store/commands split
+    assert [cycle for cycle in import_cycles(import_graph(ROOT, PACKAGES)) if cycle not in known] == []
+
+
+def test_the_circle_check_sees_a_lazy_circle(tmp_path):
+    """A circle closed by a function-level import is found (so the test above can fail); one
+    through `if TYPE_CHECKING:` is not a circle."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "store.py").write_text("def run():\n    from pkg.commands import roll\n")
+    (package / "commands.py").write_text("from pkg import store\n")
+    (package / "views.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.commands import roll\n")
+    (package / "rules.py").write_text("from pkg.views import x\n")
+    (package / "more.py").write_text("from . import rules\n")
+    graph = import_graph(tmp_path, ("pkg",))
+    assert graph["pkg.views"] == set() and graph["pkg.more"] == {"pkg.rules"}
+    assert import_cycles(graph) == [["pkg.commands", "pkg.store"]]

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from core.errors import BilingualError
+
 MAX_SERVICE_LETTERS = 3
 MAX_NUMBER_DIGITS = 5
 MAX_COUNTER_NUMBER = 9999
@@ -42,14 +44,12 @@ _TICKET_NUMBER = re.compile(
 _NAME_PUNCTUATION = frozenset("-.,،()/'&#:")
 
 
-class InvalidCallError(ValueError):
+class InvalidCallError(BilingualError, ValueError):
     """A call that cannot be announced, with the reason in English and Arabic."""
 
     def __init__(self, field_name: str, message_en: str, message_ar: str) -> None:
-        super().__init__(f"{field_name}: {message_en}")
+        super().__init__(message_en, message_ar, summary=f"{field_name}: {message_en}")
         self.field_name = field_name
-        self.message_en = message_en
-        self.message_ar = message_ar
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ from types import MappingProxyType
 
 import platformdirs
 
+from core.errors import BilingualError
+
 LANGUAGES: tuple[str, ...] = ("ar", "en")
 MIN_RATE = 80
 MAX_RATE = 300
@@ -24,14 +26,12 @@ class SpeechEngine(str, Enum):
     ESPEAK_NG = "espeak-ng"  # the espeak-ng program (`espeak-ng -w file.wav`)
 
 
-class SettingsError(ValueError):
+class SettingsError(BilingualError, ValueError):
     """An announcer setting with a value it cannot use, explained in both languages."""
 
     def __init__(self, name: str, message_en: str, message_ar: str) -> None:
-        super().__init__(f"{name}: {message_en}")
+        super().__init__(message_en, message_ar, summary=f"{name}: {message_en}")
         self.name = name
-        self.message_en = message_en
-        self.message_ar = message_ar
 
 
 def default_cache_dir() -> Path:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 import core
 from core import queries
-from core.config import LOGO_SIGNATURES
+from core.images import media_type
 from core.errors import NotFound
 from hub.routes.common import Hub, Who, answer
 
@@ -46,6 +46,4 @@ async def centre_logo(who: Who, hub: Hub) -> Response:
         data = await run_in_threadpool(pathlib.Path(logo).read_bytes)
     except OSError:
         raise NotFound("The centre's logo file is gone.", "ملف شعار المركز غير موجود.") from None
-    kind = next((name for sig, name in LOGO_SIGNATURES.items() if data.startswith(sig)), None)
-    media = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "BMP": "image/bmp"}.get(kind or "", "application/octet-stream")
-    return Response(data, media_type=media, headers={"Cache-Control": "max-age=300"})
+    return Response(data, media_type=media_type(data), headers={"Cache-Control": "max-age=300"})
