@@ -9,10 +9,15 @@ merges both, so answers are exact even between flushes.
 device whose last socket closed and that did not come back within `OFFLINE_GRACE_SECONDS` is
 announced offline (`device.offline`); from then on only a new socket or request makes it
 online again (announced as `device.online`).
+
+Presence lives in memory, so a restarted hub starts knowing nobody. The devices that were here
+when it stopped (`present_at_stop`) are waited for like a closed socket: one that has not come
+back within the grace period after the start is announced offline.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import dataclass
 
@@ -74,6 +79,12 @@ class Presence:
                 return False
             return entry.last_seen is None or entry.last_seen <= since
 
+    def expect_back(self, device_ids: list[int]) -> None:
+        """Devices that were here before a restart: gone until a request or socket says otherwise."""
+        with self._lock:
+            for device_id in device_ids:
+                self._devices.setdefault(device_id, _Seen())
+
     def mark_offline(self, device_id: int, now: float) -> None:
         with self._lock:
             self._devices.setdefault(device_id, _Seen()).offline_since = now
@@ -112,3 +123,25 @@ class Presence:
                     self._unflushed[device_id] = now
             taken, self._unflushed = self._unflushed, {}
             return taken
+
+
+def present_at_stop(conn: sqlite3.Connection) -> list[int]:
+    """The devices the hub last knew as here: not revoked, not announced offline since, and seen
+    within `ONLINE_SECONDS` (+ one flush) of the latest sighting, which is about when it stopped
+    (sockets count as seen at every flush and at a clean stop)."""
+    latest = conn.execute("SELECT MAX(last_seen_at) FROM devices WHERE revoked_at IS NULL").fetchone()[0]
+    if latest is None:
+        return []
+    # SQLite gives the bare column of the row holding MAX(seq): each device's last announcement.
+    announced = {
+        device_id: kind
+        for device_id, kind, _ in conn.execute(
+            "SELECT json_extract(payload, '$.device.id'), type, MAX(seq) FROM events "
+            "WHERE type IN ('device.online', 'device.offline') GROUP BY 1"
+        )
+    }
+    rows = conn.execute(
+        "SELECT id FROM devices WHERE revoked_at IS NULL AND last_seen_at >= ? ORDER BY id",
+        (latest - ONLINE_SECONDS - FLUSH_SECONDS,),
+    ).fetchall()
+    return [row[0] for row in rows if announced.get(row[0]) != "device.offline"]

@@ -48,6 +48,7 @@ def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = No
         store.add_auth_listener(hub.on_auth_changed)
         rollover = asyncio.create_task(_rollover_loop(store))
         presence = asyncio.create_task(hub.presence_loop())
+        hub.expect_devices_back()
         if shipper is not None:
             store.add_listener(shipper.notify)
             shipper.start()

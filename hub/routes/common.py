@@ -20,7 +20,7 @@ from starlette.requests import HTTPConnection
 from core import commands
 from core.errors import Forbidden, RateLimited, TabourError, Unauthorized
 from core.models import DeviceKind
-from core.presence import FLUSH_SECONDS
+from core.presence import FLUSH_SECONDS, present_at_stop
 from core.queries import Principal, PrincipalCache, Refusal
 from core.security import ENROLL_GUESSES_PER_MINUTE, same_secret
 from core.store import Store
@@ -165,6 +165,21 @@ class HubContext:
             self._timers = {t for t in self._timers if not t.cancelled() and t.when() > self.loop.time()}
             handle = self.loop.call_later(delay, self._maybe_offline, who.device_id, now)
             self._timers.add(handle)
+
+    def expect_devices_back(self) -> None:
+        """At start-up: the devices that were here when the hub stopped get the same grace period
+        as a closed socket; those that do not come back in it are announced offline."""
+        if self.loop is None:
+            return
+        with self.store.read() as conn:
+            expected = present_at_stop(conn)
+        if not expected:
+            return
+        now = self.store.clock()
+        self.store.presence.expect_back(expected)
+        delay = self.store.catalogue.config.hub.offline_after_seconds
+        for device_id in expected:
+            self._timers.add(self.loop.call_later(delay, self._maybe_offline, device_id, now))
 
     def _maybe_offline(self, device_id: int, closed_at: float) -> None:
         if self.store.presence.still_gone(device_id, closed_at):

@@ -243,3 +243,41 @@ def test_last_seen_survives_a_clean_stop_without_a_write_per_request(tmp_path):
     with sqlite3.connect(hub.db_path) as conn:
         seen, enrolled = conn.execute("SELECT last_seen_at, enrolled_at FROM devices WHERE name = 'kiosk-seen'").fetchone()
     assert seen is not None and seen >= enrolled
+
+
+def test_a_device_that_does_not_come_back_after_a_restart_is_announced_offline(tmp_path):
+    """After a restart, a board that was here and stays away gets device.offline; one that reconnects, or was revoked, gets none."""
+    hub = LiveHub(tmp_path / "hub", config_text=demo_config_text(offline_after_seconds=4)).start()
+    try:
+        revoked, back, gone = (hub.enroll("display", name) for name in ("board-revoked", "board-back", "board-gone"))
+        admin = hub.enroll("admin", "admin-watch")
+
+        async def scenario():
+            sockets = [
+                await websockets.connect(f"{hub.ws_url}/api/v1/events?since={seq_now(hub)}&token={token}")
+                for token in (revoked, back, gone)
+            ]
+            listed = {d["name"]: d for d in devices(hub, admin)}
+            assert all(listed[name]["online"] for name in ("board-revoked", "board-back", "board-gone"))
+            answer = httpx.post(f"{hub.url}/api/v1/devices/{listed['board-revoked']['id']}/revoke", headers=bearer(admin), timeout=10)
+            assert answer.status_code == 200, answer.text
+            hub.stop()  # with the boards' sockets open, as a hall's are
+            since = sqlite3.connect(hub.db_path).execute("SELECT MAX(seq) FROM events").fetchone()[0]
+            hub.start()
+            async with websockets.connect(f"{hub.ws_url}/api/v1/events?since={since}&token={back}"), \
+                    websockets.connect(f"{hub.ws_url}/api/v1/events?since={since}&token={admin}") as watcher:
+                for socket in sockets:
+                    await socket.close()
+                offline = await next_event(watcher, "device.offline", timeout=30)
+                assert next(d for d in devices(hub, admin) if d["name"] == "board-gone")["online"] is False
+                hub.enroll("kiosk", "marker")  # every announcement due by now comes before its enrollment
+                seen = [offline]
+                while not any(f["type"] == "device.enrolled" and f["device"]["name"] == "marker" for f in seen):
+                    seen.append(json.loads(await asyncio.wait_for(watcher.recv(), 10)))
+                return seen
+
+        seen = run_async(scenario())
+        offline_names = [f["device"]["name"] for f in seen if f["type"] == "device.offline"]
+        assert offline_names == ["board-gone"]
+    finally:
+        hub.stop()
