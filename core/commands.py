@@ -219,14 +219,25 @@ def roll_day_if_due(tx: Tx) -> bool:
 
 
 def enroll_device(
-    tx: Tx, name: str, kind: DeviceKind, certificate_fingerprint: str | None = None
+    tx: Tx,
+    name: str,
+    kind: DeviceKind,
+    certificate_fingerprint: str | None = None,
+    *,
+    simulated: bool = False,
+    into_real_database: bool = False,
 ) -> dict[str, Any]:
     """A new device and its token (returned once; only its hash is kept).
 
     A name that a revoked device still holds is refused: a revoked device set up to enroll by
     itself (`--enroll-code`) would otherwise be back in seconds under its old name. Renaming the
     revoked entry frees the name.
+
+    A `simulated` device (the day simulator's) marks every ticket it issues as simulated; it is
+    refused while the database holds real tickets, unless `into_real_database`.
     """
+    if simulated and not into_real_database:
+        refuse_real_database(tx.conn)
     revoked = tx.one("SELECT id FROM devices WHERE name = ? COLLATE NOCASE AND revoked_at IS NOT NULL", (name,))
     if revoked is not None:
         raise Forbidden(
@@ -236,12 +247,30 @@ def enroll_device(
         )
     token = new_token()
     cursor = tx.conn.execute(
-        "INSERT INTO devices (name, kind, token_hash, enrolled_at, certificate_fingerprint) VALUES (?, ?, ?, ?, ?)",
-        (name, kind.value, token_hash(token), tx.now, certificate_fingerprint),
+        "INSERT INTO devices (name, kind, token_hash, enrolled_at, certificate_fingerprint, simulated) VALUES (?, ?, ?, ?, ?, ?)",
+        (name, kind.value, token_hash(token), tx.now, certificate_fingerprint, int(simulated)),
     )
     device = _device(tx, cursor.lastrowid)
     tx.emit(EventType.DEVICE_ENROLLED, device=device)
     return {"token": token, "device_id": device["id"], "kind": kind.value, "device": device}
+
+
+def real_ticket_count(conn) -> int:
+    """Tickets in the database that no simulation wrote."""
+    return conn.execute("SELECT COUNT(*) FROM tickets WHERE simulated = 0").fetchone()[0]
+
+
+def refuse_real_database(conn) -> None:
+    """A simulation must not mix with a branch's real visitors (docs/decisions/simulated-data.md)."""
+    real = real_ticket_count(conn)
+    if real:
+        raise ImpossibleStep(
+            f"This database holds {real} real tickets; a simulation would mix with them. Simulate on a "
+            "demo database, or give --into-real-database (into_real_database) if that is really meant.",
+            f"تحوي قاعدة البيانات هذه \u2066{real}\u2069 تذكرة حقيقية، والمحاكاة ستختلط بها. شغّل المحاكاة على قاعدة "
+            "بيانات تجريبية، أو أضف \u2066--into-real-database\u2069 إن كان ذلك مقصوداً.",
+            code="real_database",
+        )
 
 
 def _device(tx: Tx, device_id: int) -> dict[str, Any]:
@@ -318,9 +347,15 @@ def record_last_seen(tx: Tx, seen: dict[int, float]) -> None:
     )
 
 
-def add_clerk(tx: Tx, username: str, role: Role, pin_hash: str) -> int:
-    """A new clerk (or a removed one brought back, as `enlist_clerk`); returns the clerk's id."""
-    return enlist_clerk(tx, username, role, pin_hash)["id"]
+def add_clerk(tx: Tx, username: str, role: Role, pin_hash: str, *, simulated: bool = False) -> int:
+    """A new clerk (or a removed one brought back, as `enlist_clerk`); returns the clerk's id.
+
+    A `simulated` clerk is one of the day simulator's (sim1, sim2…), marked so people can tell.
+    """
+    clerk_id = enlist_clerk(tx, username, role, pin_hash)["id"]
+    if simulated:
+        tx.conn.execute("UPDATE clerks SET simulated = 1 WHERE id = ?", (clerk_id,))
+    return clerk_id
 
 
 def enlist_clerk(tx: Tx, username: str, role: Role, pin_hash: str) -> dict[str, Any]:
@@ -509,8 +544,9 @@ def issue_ticket(tx: Tx, service_id: int, priority: Priority = Priority.NORMAL, 
     label = format_label(service.code, number, service.number_range)
     cursor = tx.conn.execute(
         "INSERT INTO tickets (service_id, business_day, sequence, number, label, priority, status, code, issued_at, "
-        "first_issued_at, issued_by_device_id) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
-        (service.id, day, sequence, number, label, priority.value, new_public_code(), tx.now, tx.now, device_id),
+        "first_issued_at, issued_by_device_id, simulated) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, "
+        "COALESCE((SELECT simulated FROM devices WHERE id = ?), 0))",
+        (service.id, day, sequence, number, label, priority.value, new_public_code(), tx.now, tx.now, device_id, device_id),
     )
     ticket = load_ticket(tx.store, tx.conn, cursor.lastrowid)
     tx.emit(EventType.TICKET_ISSUED, ticket_id=ticket["id"], ticket=ticket)
@@ -790,13 +826,13 @@ def transfer(tx: Tx, ticket_id: int, counter_id: int | None, service_id: int) ->
         )
     cursor = tx.conn.execute(
         "INSERT INTO tickets (service_id, business_day, sequence, number, label, priority, status, code, issued_at, "
-        "first_issued_at, transferred_from_service_id, transferred_from_ticket_id, issued_by_device_id) "
-        "VALUES (?, ?, NULL, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?)",
+        "first_issued_at, transferred_from_service_id, transferred_from_ticket_id, issued_by_device_id, simulated) "
+        "VALUES (?, ?, NULL, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?, ?)",
         (
             # The new entry waits today: dated on the business day it was made, so it is listed
             # (and counted) with today's queue even when the visit began the day before.
             target_service.id, tx.business_day, row["number"], row["label"], row["priority"], row["code"],
-            tx.now, row["first_issued_at"], row["service_id"], row["id"], row["issued_by_device_id"],
+            tx.now, row["first_issued_at"], row["service_id"], row["id"], row["issued_by_device_id"], row["simulated"],
         ),
     )
     old = load_ticket(tx.store, tx.conn, row["id"])

@@ -416,6 +416,7 @@ class Stats(Wire):
     by_day: list[DayFigures] | None = None
     days: StatsDays
     precision: Precision
+    include_simulated: bool = False  # whether the day simulator's tickets are counted
 
 
 # ── errors ───────────────────────────────────────────────────────────────────────────────

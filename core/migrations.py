@@ -210,10 +210,32 @@ def _device_presence(db: sqlite_utils.Database) -> None:
     )
 
 
+def _simulated(db: sqlite_utils.Database) -> None:
+    """What `simulate` wrote is marked, so figures and reports can leave it out
+    (docs/decisions/simulated-data.md)."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE clerks ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE devices ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0;
+        -- A stored day's figures leave simulated entries out; this many were left out.
+        ALTER TABLE day_summaries ADD COLUMN simulated_entries INTEGER NOT NULL DEFAULT 0;
+        -- Before the flag the simulator enrolled its devices under these names, and nothing else did.
+        UPDATE devices SET simulated = 1 WHERE name IN ('simulator arrivals', 'simulator counters');
+        UPDATE tickets SET simulated = 1 WHERE issued_by_device_id IN (SELECT id FROM devices WHERE simulated = 1);
+        -- Those days' stored figures counted the simulated tickets: computed afresh until stored again.
+        UPDATE day_summaries SET final = 0
+            WHERE business_day IN (SELECT DISTINCT business_day FROM tickets WHERE simulated = 1);
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
     ("0002_day_summaries", _day_summaries),
     ("0003_device_presence", _device_presence),
+    ("0004_simulated", _simulated),
 ]
 
 

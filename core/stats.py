@@ -280,7 +280,7 @@ def _summary(count: int, total: float, median: int | None, p90: int | None) -> d
 
 DayTallies = dict[tuple[str, int], Tally]
 
-_ENTRIES = f"""
+_ENTRIES = """
 WITH called_back AS (
     SELECT called.ticket_id AS ticket_id, MIN(called.at) AS first_called_at
     FROM events AS absent
@@ -298,14 +298,14 @@ entries AS (
     FROM tickets AS t
     JOIN services AS s ON s.id = t.service_id
     LEFT JOIN called_back AS cb ON cb.ticket_id = t.id
-    WHERE t.business_day = :day
+    WHERE t.business_day = :day{simulated_filter}
 ),
 binned AS MATERIALIZED (
     SELECT service_id, counter_id, clerk_id, slot, issued,
            status = 'done' AS done, status = 'no_show' AS no_show, status = 'cancelled' AS cancelled,
            status = 'expired' AS expired, status = 'transferred' AS transferred, status = 'waiting' AS waiting,
            status IN ('called', 'serving') AS in_service, wait, wait <= target AS within, service,
-           {_bin_sql("wait")} AS wait_bin, {_bin_sql("service")} AS service_bin
+           {wait_bin} AS wait_bin, {service_bin} AS service_bin
     FROM entries
 )
 """
@@ -321,7 +321,7 @@ _LIVE_KEYS = {"service": "service_id", "counter": "counter_id", "clerk": "clerk_
 _RAW = "raw"
 
 
-def _day_sql() -> str:
+def _day_sql(include_simulated: bool) -> str:
     """One statement, so the day's entries are read (materialised) once.
 
     Its rows are the scalar tallies per grouping and key (`grouping, key, scalars…`), then one
@@ -338,10 +338,21 @@ def _day_sql() -> str:
         f"SELECT '{_RAW}', service_id, counter_id, clerk_id, slot, wait_bin, service_bin, {padding} FROM binned "
         "WHERE wait_bin IS NOT NULL OR service_bin IS NOT NULL"
     )
-    return _ENTRIES + "\nUNION ALL\n".join(parts)
+    entries = _ENTRIES.format(
+        simulated_filter="" if include_simulated else " AND t.simulated = 0",
+        wait_bin=_bin_sql("wait"), service_bin=_bin_sql("service"),
+    )
+    return entries + "\nUNION ALL\n".join(parts)
 
 
-_DAY_SQL = _day_sql()
+# Real tickets only (the default of every figure), and every ticket, simulated ones too.
+_DAY_SQL = {False: _day_sql(False), True: _day_sql(True)}
+
+
+def has_simulated_flag(conn: sqlite3.Connection) -> bool:
+    """False on a database whose hub has not yet applied the `simulated` migration (nothing is
+    marked there, so every ticket counts)."""
+    return any(row[1] == "simulated" for row in conn.execute("PRAGMA table_info(tickets)"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,9 +381,24 @@ class DayRolls:
         return seq_from, seq_to
 
 
-def summarise_day(conn: sqlite3.Connection, day: str, tz: ZoneInfo, rolls: DayRolls | None = None) -> DayTallies:
-    """One business day's tallies per (grouping, key), computed in SQL from tickets and events."""
+def summarise_day(
+    conn: sqlite3.Connection,
+    day: str,
+    tz: ZoneInfo,
+    rolls: DayRolls | None = None,
+    *,
+    include_simulated: bool = False,
+    flagged: bool | None = None,
+) -> DayTallies:
+    """One business day's tallies per (grouping, key), computed in SQL from tickets and events.
+
+    Simulated tickets are left out unless `include_simulated` (`flagged`: whether the database
+    has the flag, when the caller knows).
+    """
     rolls = rolls if rolls is not None else DayRolls.load(conn)
+    if flagged is None:
+        flagged = has_simulated_flag(conn)
+    day_sql = _DAY_SQL[include_simulated or not flagged]
     seq_from, seq_to = rolls.bounds(day)
     tallies: DayTallies = {}
     counts: dict[tuple[str, int, int], array] = {}
@@ -385,7 +411,7 @@ def summarise_day(conn: sqlite3.Connection, day: str, tz: ZoneInfo, rolls: DayRo
             found = counts[key] = array(typecode, empty)
         return found
 
-    for row in conn.execute(_DAY_SQL, {"day": day, "seq_from": seq_from, "seq_to": seq_to}):
+    for row in conn.execute(day_sql, {"day": day, "seq_from": seq_from, "seq_to": seq_to}):
         if row[0] != _RAW:
             tally = tallies[(row[0], row[1])] = Tally()
             for name, value in zip(_SCALAR_FIELDS, row[2:]):
@@ -431,8 +457,11 @@ _INSERT_BUCKET = (
 )
 
 
-def store_day_summary(conn: sqlite3.Connection, day: str, tallies: DayTallies, now: float) -> bool:
-    """Replace a day's stored summary with `tallies`; True when the day is final.
+def store_day_summary(
+    conn: sqlite3.Connection, day: str, tallies: DayTallies, now: float, simulated_entries: int = 0
+) -> bool:
+    """Replace a day's stored summary with `tallies` (real tickets only: `simulated_entries`
+    says how many simulated ones it left out); True when the day is final.
 
     A day is final when none of its entries is still waiting or with a counter: nothing can
     change its figures any more. A summary that is not final is recomputed live and stored
@@ -442,10 +471,11 @@ def store_day_summary(conn: sqlite3.Connection, day: str, tallies: DayTallies, n
     final = total.waiting == 0 and total.in_service == 0
     conn.execute("DELETE FROM day_summary_buckets WHERE business_day = ?", (day,))
     conn.execute(
-        "INSERT INTO day_summaries (business_day, format, final, entries, built_at) VALUES (?, ?, ?, ?, ?) "
+        "INSERT INTO day_summaries (business_day, format, final, entries, built_at, simulated_entries) "
+        "VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (business_day) DO UPDATE SET format = excluded.format, final = excluded.final, "
-        "entries = excluded.entries, built_at = excluded.built_at",
-        (day, SUMMARY_FORMAT, int(final), total.issued + total.transferred, now),
+        "entries = excluded.entries, built_at = excluded.built_at, simulated_entries = excluded.simulated_entries",
+        (day, SUMMARY_FORMAT, int(final), total.issued + total.transferred, now, simulated_entries),
     )
     conn.executemany(
         _INSERT_BUCKET,
@@ -458,6 +488,16 @@ def store_day_summary(conn: sqlite3.Connection, day: str, tallies: DayTallies, n
         ],
     )
     return final
+
+
+def store_real_day_summary(conn: sqlite3.Connection, day: str, tz: ZoneInfo, rolls: DayRolls, now: float) -> bool:
+    """Store a day's figures without its simulated tickets, and how many those were (the
+    hub's own database, migrated)."""
+    simulated = conn.execute(
+        "SELECT COUNT(*) FROM tickets WHERE business_day = ? AND simulated = 1", (day,)
+    ).fetchone()[0]
+    tallies = summarise_day(conn, day, tz, rolls, include_simulated=False, flagged=True)
+    return store_day_summary(conn, day, tallies, now, simulated)
 
 
 def days_to_summarise(conn: sqlite3.Connection, before: str, limit: int | None = None) -> list[str]:
@@ -487,7 +527,7 @@ def summarise_closed_days(tx: "Tx") -> int:
         if days:
             rolls = DayRolls.load(conn)
             for day in days:
-                store_day_summary(conn, day, summarise_day(conn, day, tx.catalogue.tz, rolls), tx.now)
+                store_real_day_summary(conn, day, tx.catalogue.tz, rolls, tx.now)
     except Exception as error:
         from core.store import is_disk_full
 
@@ -510,30 +550,44 @@ def has_summary_tables(conn: sqlite3.Connection) -> bool:
 # ── a period ─────────────────────────────────────────────────────────────────────────────
 
 
-def compute(store: "Store", first: date, last: date, group_by: list[str]) -> dict[str, Any]:
+def compute(
+    store: "Store", first: date, last: date, group_by: list[str], *, include_simulated: bool = False
+) -> dict[str, Any]:
     """The KPIs of business days `first` … `last` (inclusive), grouped as asked."""
     with store.read() as conn:
-        return compute_on(conn, first, last, group_by, store.catalogue.tz)
+        return compute_on(conn, first, last, group_by, store.catalogue.tz, include_simulated=include_simulated)
 
 
 def compute_on(
-    conn: sqlite3.Connection, first: date, last: date, group_by: list[str], tz: ZoneInfo, *, use_summaries: bool = True
+    conn: sqlite3.Connection,
+    first: date,
+    last: date,
+    group_by: list[str],
+    tz: ZoneInfo,
+    *,
+    use_summaries: bool = True,
+    include_simulated: bool = False,
 ) -> dict[str, Any]:
     """`compute` on any connection to the database (the read-only report uses this).
 
     Without `use_summaries` every day is computed from the tickets (to check the summaries).
+    Simulated tickets count only with `include_simulated`: the stored summaries leave them
+    out, so a day that had some is then computed from the tickets.
     """
     check_period(first, last)
     unknown = [g for g in group_by if g not in GROUPINGS]
     if unknown:
         raise BadInput(f"Unknown grouping {', '.join(unknown)}.", "تجميع غير معروف.")
     first_day, last_day = first.isoformat(), last.isoformat()
+    flagged = has_simulated_flag(conn)
     summarised: set[str] = set()
     if use_summaries and has_summary_tables(conn):
+        with_simulated = " AND simulated_entries = 0" if include_simulated and flagged else ""
         summarised = {
             row[0]
             for row in conn.execute(
-                "SELECT business_day FROM day_summaries WHERE business_day BETWEEN ? AND ? AND final = 1 AND format = ?",
+                "SELECT business_day FROM day_summaries WHERE business_day BETWEEN ? AND ? AND final = 1 AND format = ?"
+                + with_simulated,
                 (first_day, last_day, SUMMARY_FORMAT),
             )
         }
@@ -555,7 +609,8 @@ def compute_on(
     if live_days:
         rolls = DayRolls.load(conn)
         for text in live_days:
-            for (grouping, key), tally in summarise_day(conn, text, tz, rolls).items():
+            tallies = summarise_day(conn, text, tz, rolls, include_simulated=include_simulated, flagged=flagged)
+            for (grouping, key), tally in tallies.items():
                 if grouping in merged:
                     merged[grouping][key].add(tally)
                 if grouping == "total" and "day" in group_by:
@@ -574,6 +629,7 @@ def compute_on(
         ordered = sorted(buckets, key=lambda key: labels.order(grouping, key))
         answer[f"by_{grouping}"] = [{**labels.describe(grouping, key), **buckets[key].view()} for key in ordered]
     answer["days"] = {"summarised": len(summarised), "live": len(live_days)}
+    answer["include_simulated"] = include_simulated
     answer["precision"] = PRECISION
     return answer
 
@@ -697,7 +753,7 @@ def rebuild_summaries(
     for day in chosen:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            store_day_summary(conn, day, summarise_day(conn, day, tz, rolls), now)
+            store_real_day_summary(conn, day, tz, rolls, now)
         except BaseException:
             conn.execute("ROLLBACK")
             raise

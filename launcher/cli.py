@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,6 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     simulate.add_argument("--supervisor-pin", default="1234", help="That supervisor's PIN. Default: the demo's.")
     simulate.add_argument("--seed", type=int, default=None, help="Random seed, for a repeatable day.")
+    simulate.add_argument(
+        "--into-real-database", action="store_true",
+        help="Simulate even though the hub's database holds real tickets (refused otherwise). The simulated "
+        "tickets stay marked and out of the figures, but real visitors may be called by simulated clerks.",
+    )
     simulate.set_defaults(func=run_simulate)
 
     doctor = subparsers.add_parser(
@@ -56,11 +64,15 @@ def run_simulate(args: argparse.Namespace) -> int:
             visitors_per_hour=args.visitors_per_hour, counters=args.counters, speed=args.speed, hours=args.hours,
             no_show_share=args.no_show_share, transfer_share=args.transfer_share, seed=args.seed,
             clerk_prefix=args.clerk_prefix, clerk_pin=args.clerk_pin, enroll_code=args.enroll_code,
-            supervisor=args.supervisor, supervisor_pin=args.supervisor_pin,
+            supervisor=args.supervisor, supervisor_pin=args.supervisor_pin, into_real_database=args.into_real_database,
         )
-        summary = run_simulation(args.hub, plan, log=lambda line: print(line, flush=True))
+        with _sigterm_as_interrupt():
+            summary = run_simulation(args.hub, plan, log=lambda line: print(line, flush=True))
     except SimulationError as error:
-        print(f"error: {error}", file=sys.stderr)
+        from core.bidi import strip_bidi
+
+        # Terminals draw direction marks as boxes or not at all; their own bidi handles one line.
+        print(f"error: {error.message_en}\nخطأ: {strip_bidi(error.message_ar)}", file=sys.stderr)
         return 2
     print(
         f"day done: {summary['issued']} tickets, {summary['served']} served, {summary['no_shows']} no-shows, "
@@ -69,6 +81,19 @@ def run_simulate(args: argparse.Namespace) -> int:
     for line in summary["errors"][:10]:
         print(f"note: {line}", file=sys.stderr)
     return 0
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (systemd, `kill`) ends a simulation as Ctrl+C does: closing what it opened."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_doctor(args: argparse.Namespace) -> int:

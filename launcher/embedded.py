@@ -46,15 +46,15 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def ensure_demo_clerks(store: Store, simulated: int) -> None:
     """The demo supervisor and `simulated` clerks for `simulate`, added once (PIN hashing is slow)."""
-    wanted = [(DEMO_CLERK[0], Role.SUPERVISOR, DEMO_CLERK[1])]
-    wanted += [(f"{SIM_CLERK_PREFIX}{n}", Role.CLERK, SIM_CLERK_PIN) for n in range(1, simulated + 1)]
+    wanted = [(DEMO_CLERK[0], Role.SUPERVISOR, DEMO_CLERK[1], False)]
+    wanted += [(f"{SIM_CLERK_PREFIX}{n}", Role.CLERK, SIM_CLERK_PIN, True) for n in range(1, simulated + 1)]
     with store.read() as conn:
         existing = {row[0] for row in conn.execute("SELECT username FROM clerks")}
-    for username, role, pin in wanted:
+    for username, role, pin, is_simulated in wanted:
         if username in existing:
             continue
         try:
-            store.call(commands.add_clerk, username, role, hash_pin(pin))
+            store.call(commands.add_clerk, username, role, hash_pin(pin), simulated=is_simulated)
         except ImpossibleStep:
             pass  # added meanwhile
 

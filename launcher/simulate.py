@@ -21,14 +21,18 @@ from __future__ import annotations
 import json
 import math
 import random
+import signal
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.errors import BilingualError
 
 OPENING_HOUR = 7.5  # 07:30, the usual opening of a Saudi government service centre
 PRIORITY_MIX = (("elderly", 0.05), ("disabled", 0.02), ("pregnant", 0.01))
@@ -38,7 +42,7 @@ COME_TO_COUNTER_SECONDS = 40.0  # a called visitor's walk to the counter, simula
 NO_SHOW_WAIT_SECONDS = 90.0  # how long a clerk waits (with one recall) before a no-show
 
 
-class SimulationError(Exception):
+class SimulationError(BilingualError, Exception):
     """The simulation could not start or the hub refused it; the message says what to fix."""
 
 
@@ -59,19 +63,29 @@ class Plan:
     # Enrolling the simulator's admin device needs a supervisor's name and PIN (the demo's by default).
     supervisor: str = "demo"
     supervisor_pin: str = "1234"
+    # A database with real tickets is refused unless this is set (`--into-real-database`).
+    into_real_database: bool = False
 
     def __post_init__(self) -> None:
         if not (0 < self.visitors_per_hour <= 5000):
-            raise SimulationError("--visitors-per-hour must be more than 0 and at most 5000")
+            raise SimulationError(
+                "--visitors-per-hour must be more than 0 and at most 5000",
+                "يجب أن يكون \u2066--visitors-per-hour\u2069 أكبر من 0 وألا يتجاوز 5000",
+            )
         if not (1 <= self.counters <= 200):
-            raise SimulationError("--counters must be between 1 and 200")
+            raise SimulationError("--counters must be between 1 and 200", "يجب أن يكون \u2066--counters\u2069 بين 1 و200")
         if not (0.1 <= self.speed <= 10_000):
-            raise SimulationError("--speed must be between 0.1 and 10000")
+            raise SimulationError("--speed must be between 0.1 and 10000", "يجب أن يكون \u2066--speed\u2069 بين 0.1 و10000")
         if not (0 < self.hours <= 24):
-            raise SimulationError("--hours must be more than 0 and at most 24")
+            raise SimulationError(
+                "--hours must be more than 0 and at most 24", "يجب أن يكون \u2066--hours\u2069 أكبر من 0 وألا يتجاوز 24"
+            )
         for name in ("no_show_share", "transfer_share"):
             if not 0 <= getattr(self, name) < 1:
-                raise SimulationError(f"{name.replace('_', '-')} must be at least 0 and below 1")
+                option = name.replace("_", "-")
+                raise SimulationError(
+                    f"--{option} must be at least 0 and below 1", f"يجب أن يكون \u2066--{option}\u2069 بين 0 وأقل من 1"
+                )
 
 
 def arrival_shape(hour_of_day: float) -> float:
@@ -134,7 +148,10 @@ class Hub:
         except ValueError:
             valid = False
         if not valid or len(url) > 2000:
-            raise SimulationError(f"--hub {url[:80]!r} is not a hub address; give e.g. http://192.168.1.10:8470")
+            raise SimulationError(
+                f"--hub {url[:80]!r} is not a hub address; give e.g. http://192.168.1.10:8470",
+                "عنوان الخادم غير صحيح؛ اكتب مثلاً \u2066http://192.168.1.10:8470\u2069",
+            )
         self.url = url.strip().rstrip("/")
         self.timeout = timeout
 
@@ -160,16 +177,31 @@ class Hub:
                 payload["retry_after"] = float(retry_after)
             return error.code, payload
         except (urllib.error.URLError, OSError) as error:
-            raise SimulationError(f"cannot reach the hub at {self.url}: {getattr(error, 'reason', error)}") from None
+            raise SimulationError(
+                f"cannot reach the hub at {self.url}: {getattr(error, 'reason', error)}",
+                f"تعذّر الوصول إلى الخادم على \u2066{self.url}\u2069",
+            ) from None
 
-    def enroll(self, kind: str, name: str, code: str, staff: tuple[str, str] | None = None) -> str:
-        request = {"name": name, "kind": kind, "code": code}
-        if staff is not None:
-            request.update(username=staff[0], pin=staff[1])
+    def enroll(
+        self, kind: str, name: str, code: str, staff: tuple[str, str], *, into_real_database: bool = False
+    ) -> str:
+        """A simulated device: the hub marks every ticket it issues, and refuses it while the
+        database holds real tickets (unless `into_real_database`)."""
+        request = {
+            "name": name, "kind": kind, "code": code, "username": staff[0], "pin": staff[1],
+            "simulated": True, "into_real_database": into_real_database,
+        }
         status, body = self.request("POST", "/devices/enroll", body=request)
         if status != 201:
-            message = body.get("message") if isinstance(body, dict) else body
-            raise SimulationError(f"the hub refused to enroll the simulator's {kind} ({status}): {message}")
+            body = body if isinstance(body, dict) else {"message": body}
+            if body.get("error") == "real_database":
+                raise SimulationError(
+                    f"{body.get('message')} Nothing was changed.", f"{body.get('message_ar') or ''} لم يتغير شيء."
+                )
+            raise SimulationError(
+                f"the hub refused to enroll the simulator's {kind} ({status}): {body.get('message')}",
+                f"رفض الخادم تسجيل جهاز المحاكاة ({status}): {body.get('message_ar') or body.get('message')}",
+            )
         return body["token"]
 
 
@@ -218,6 +250,11 @@ class Simulation:
         self.stop = threading.Event()
         self.arrivals_done = threading.Event()
         self.started = 0.0
+        # What the simulation opened, so it can close it whatever ends the day (Ctrl+C too).
+        self.sessions: dict[int, str] = {}
+        self.in_hand: dict[int, int] = {}  # counter id → the ticket id it holds
+        self.tickets: set[int] = set()  # every ticket issued or transferred
+        self.counters: list[dict] = []
 
     # simulated time --------------------------------------------------------------------
     def sim_now(self) -> float:
@@ -231,22 +268,28 @@ class Simulation:
     def prepare(self) -> None:
         code = self.plan.enroll_code
         if not code:
-            raise SimulationError("the hub's enrollment code is needed (--enroll-code, printed when the hub starts)")
+            raise SimulationError(
+                "the hub's enrollment code is needed (--enroll-code, printed when the hub starts)",
+                "يلزم رمز تسجيل الأجهزة الخاص بالخادم (\u2066--enroll-code\u2069، يظهر عند تشغيل الخادم)",
+            )
+        staff = (self.plan.supervisor, self.plan.supervisor_pin)
+        into_real = self.plan.into_real_database
+        # Both devices are enrolled as simulated: the hub marks their tickets, leaves them out of
+        # the figures, and refuses them while the database holds real tickets.
         # An admin device issues: a kiosk's rate limit (there against a stuck touch screen) would
         # throttle a day run many times faster than real time.
-        self.kiosk_tokens = [
-            self.hub.enroll("admin", "simulator arrivals", code, (self.plan.supervisor, self.plan.supervisor_pin))
-        ]
-        self.counter_device = self.hub.enroll("counter", "simulator counters", code)
+        self.kiosk_tokens = [self.hub.enroll("admin", "simulator arrivals", code, staff, into_real_database=into_real)]
+        self.counter_device = self.hub.enroll("counter", "simulator counters", code, staff, into_real_database=into_real)
         status, services = self.hub.request("GET", "/services", self.counter_device)
         if status != 200 or not services:
-            raise SimulationError("the hub has no services to simulate")
+            raise SimulationError("the hub has no services to simulate", "لا توجد في الخادم خدمات للمحاكاة")
         self.services = [s for s in services if s["enabled"]]
         status, state = self.hub.request("GET", "/state", self.counter_device)
         counters = sorted(state["counters"], key=lambda c: c["number"])
         if self.plan.counters > len(counters):
             raise SimulationError(
-                f"--counters {self.plan.counters} is more than the {len(counters)} counters this centre has"
+                f"--counters {self.plan.counters} is more than the {len(counters)} counters this centre has",
+                f"\u2066--counters {self.plan.counters}\u2069 أكثر من عدد شبابيك المركز ({len(counters)})",
             )
         self.counters = counters[: self.plan.counters]
         # Visitors only come for services someone is staffing today; a service no staffed counter
@@ -254,8 +297,7 @@ class Simulation:
         staffed = {service_id for counter in self.counters for service_id in counter.get("service_ids", [])}
         self.services = [s for s in self.services if s["id"] in staffed]
         if not self.services:
-            raise SimulationError("the chosen counters serve no enabled service")
-        self.sessions: dict[int, str] = {}
+            raise SimulationError("the chosen counters serve no enabled service", "الشبابيك المختارة لا تقدم أي خدمة مفعّلة")
         for index, counter in enumerate(self.counters, start=1):
             username = f"{self.plan.clerk_prefix}{index}"
             status, body = self.hub.request(
@@ -267,7 +309,9 @@ class Simulation:
                 raise SimulationError(
                     f"clerk {username!r} could not log in at counter {counter['number']} ({message}). "
                     f"Create the simulation's clerks first, e.g. "
-                    f"`python main.py clerk add {username} --db PATH` with PIN {self.plan.clerk_pin}"
+                    f"`python main.py clerk add {username} --db PATH` with PIN {self.plan.clerk_pin}",
+                    f"تعذّر دخول الموظف \u2066{username}\u2069 على الشباك {counter['number']}. أنشئ موظفي المحاكاة أولاً، "
+                    f"مثلاً \u2066python main.py clerk add {username} --db PATH\u2069",
                 )
             self.sessions[counter["id"]] = body["token"]
         self.weights = service_weights(len(self.services))
@@ -290,6 +334,8 @@ class Simulation:
         for _attempt in range(5):
             status, body = self.hub.request("POST", "/tickets", token, {"service_id": service["id"], "priority": priority})
             if status == 201:
+                with self.tally.lock:
+                    self.tickets.add(body["id"])
                 self.tally.add(issued=1, priority=int(priority != "normal"))
                 return
             if status == 429 and isinstance(body, dict):
@@ -325,8 +371,8 @@ class Simulation:
                 self.sleep_sim(idle_poll)
                 continue
             self.tally.add(called=1)
+            self.in_hand[counter["id"]] = ticket["id"]
             self.serve(counter, token, ticket, rng, means)
-        self.hub.request("POST", f"/counters/{counter['id']}/close", token)
 
     def serve(self, counter: dict, token: str, ticket: dict, rng: random.Random, means: dict[int, float]) -> None:
         tid = ticket["id"]
@@ -337,6 +383,7 @@ class Simulation:
             if not self.sleep_sim(NO_SHOW_WAIT_SECONDS / 2):
                 return
             if self.act(counter, token, f"/tickets/{tid}/no-show"):
+                self.in_hand.pop(counter["id"], None)
                 self.tally.add(no_shows=1)
             return
         if not self.sleep_sim(rng.uniform(0.3, 1.0) * COME_TO_COUNTER_SECONDS):
@@ -349,12 +396,17 @@ class Simulation:
                 return
             others = [s for s in self.services if s["id"] != ticket["service_id"]]
             target = rng.choice(others)
-            if self.act(counter, token, f"/tickets/{tid}/transfer", {"service_id": target["id"]}):
+            moved = self.act(counter, token, f"/tickets/{tid}/transfer", {"service_id": target["id"]})
+            if moved is not None:
+                self.in_hand.pop(counter["id"], None)
+                with self.tally.lock:
+                    self.tickets.add(moved["id"])
                 self.tally.add(transfers=1)
             return
         if not self.sleep_sim(service_seconds(mean, rng)):
             return
         if self.act(counter, token, f"/tickets/{tid}/finish"):
+            self.in_hand.pop(counter["id"], None)
             self.tally.add(served=1)
 
     def pause_for_prayer(self, counter: dict, token: str) -> None:
@@ -363,27 +415,56 @@ class Simulation:
             self.sleep_sim(PRAYER_MINUTES * 60)
             self.act(counter, token, f"/counters/{counter['id']}/resume")
 
-    def act(self, counter: dict, token: str, path: str, body: Any = None) -> bool:
+    def act(self, counter: dict, token: str, path: str, body: Any = None) -> Any:
+        """The hub's answer (a truthy dict) when it accepted the step, else None (noted)."""
         status, answer = self.hub.request("POST", path, token, body)
         if status == 200:
-            return True
+            return answer if answer else True
         self.tally.error(f"{path} at counter {counter['number']}: {status} {(answer or {}).get('error')}")
-        return False
+        return None
+
+    # closing -------------------------------------------------------------------------------
+    def close_everything(self, *, send_waiting_home: bool = True) -> None:
+        """Leave the hall as it was: each visitor at a counter finished (or marked absent), the
+        simulated visitors still waiting sent home, every clerk logged out (which closes the
+        counter). Runs however the day ended: at its end, at a deadline, on Ctrl+C or SIGTERM."""
+        for counter in self.counters:
+            token = self.sessions.get(counter["id"])
+            held = self.in_hand.pop(counter["id"], None)
+            if token is None or held is None:
+                continue
+            for step in ("no-show", "finish"):  # called: absent; being served: done
+                status, _ = self.hub.request("POST", f"/tickets/{held}/{step}", token)
+                if status == 200:
+                    break
+        any_token = next(iter(self.sessions.values()), None)
+        if any_token is not None and send_waiting_home:
+            for ticket_id in sorted(self.tickets):
+                status, ticket = self.hub.request("GET", f"/tickets/{ticket_id}", any_token)
+                if status == 200 and isinstance(ticket, dict) and ticket.get("status") == "waiting":
+                    self.hub.request("POST", f"/tickets/{ticket_id}/cancel", any_token)
+        for counter_id, token in list(self.sessions.items()):
+            status, _ = self.hub.request("DELETE", "/sessions/current", token)
+            if status in (204, 401):  # logged out (401: the session had ended already)
+                del self.sessions[counter_id]
+            else:
+                self.tally.error(f"logging out at counter id {counter_id}: {status}")
 
     # the day --------------------------------------------------------------------------------
     def run(self, *, max_wall_seconds: float | None = None) -> dict[str, Any]:
-        self.prepare()
-        self.started = time.monotonic()
-        threads = [threading.Thread(target=self.run_arrivals, name="sim-arrivals", daemon=True)]
-        threads += [
-            threading.Thread(target=self.run_counter, args=(i, c), name=f"sim-counter-{c['number']}", daemon=True)
-            for i, c in enumerate(self.counters)
-        ]
-        for thread in threads:
-            thread.start()
-        deadline = None if max_wall_seconds is None else time.monotonic() + max_wall_seconds
-        last_report = 0.0
+        threads: list[threading.Thread] = []
         try:
+            self.prepare()
+            self.started = time.monotonic()
+            threads = [threading.Thread(target=self.run_arrivals, name="sim-arrivals", daemon=True)]
+            threads += [
+                threading.Thread(target=self.run_counter, args=(i, c), name=f"sim-counter-{c['number']}", daemon=True)
+                for i, c in enumerate(self.counters)
+            ]
+            for thread in threads:
+                thread.start()
+            deadline = None if max_wall_seconds is None else time.monotonic() + max_wall_seconds
+            last_report = 0.0
             while any(t.is_alive() for t in threads):
                 if deadline is not None and time.monotonic() > deadline:
                     self.stop.set()
@@ -396,11 +477,31 @@ class Simulation:
                         f"{int(hours):02d}:{int(hours % 1 * 60):02d}  issued {self.tally.issued}  "
                         f"served {self.tally.served}  no-show {self.tally.no_shows}  transferred {self.tally.transfers}"
                     )
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # Ctrl+C, or SIGTERM turned into it by the command
             self.stop.set()
-            for thread in threads:
-                thread.join(timeout=5)
+            self.log("stopping: closing the simulation's counters and sessions")
+        finally:
+            early = self.stop.is_set() or not threads
+            self.stop.set()
+            with _signals_held():
+                for thread in threads:
+                    thread.join(timeout=self.hub.timeout + 5)
+                self.close_everything(send_waiting_home=early)
         return self.tally.summary()
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """A second Ctrl+C or SIGTERM must not cut the closing short (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {number: signal.signal(number, signal.SIG_IGN) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in held.items():
+            signal.signal(number, handler)
 
 
 def run_simulation(

@@ -37,6 +37,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--out", type=Path, required=True, metavar="FILE", help="The file to write.")
     report.add_argument("--lang", choices=("ar", "en"), default="ar", help="Language of the PDF: ar (default, right to left) or en.")
     report.add_argument("--force", action="store_true", help="Replace --out if it exists.")
+    report.add_argument(
+        "--include-simulated", action="store_true",
+        help="Count the tickets `simulate` wrote too (left out by default, so a demo never inflates real figures).",
+    )
     report.set_defaults(func=run_report)
 
 
@@ -77,14 +81,15 @@ def run_report(args: argparse.Namespace) -> int:
             f"\u2066--out\u2069 هو قاعدة البيانات نفسها؛ اكتب التقرير في ملف آخر.",
         )
     try:
-        data = load(db, first, last)
+        data = load(db, first, last, include_simulated=args.include_simulated)
         write(data, chosen, out, args.lang)
     except ReportError as error:
         return _fail(error.message_en, error.message_ar, 1)
     except OSError as error:
         return _fail(f"Cannot write {out}: {error.strerror or error}.", f"تعذّرت كتابة \u2066{out}\u2069.", 1)
     totals = data.kpis["totals"]
-    print(f"{out}: {first.isoformat()} to {last.isoformat()}, {totals['issued']} issued, {totals['served']} served")
+    simulated = " (simulated tickets included)" if args.include_simulated else ""
+    print(f"{out}: {first.isoformat()} to {last.isoformat()}, {totals['issued']} issued, {totals['served']} served{simulated}")
     return 0
 
 

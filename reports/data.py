@@ -75,8 +75,11 @@ def read_centre(conn: sqlite3.Connection) -> Centre:
     return Centre(str(centre.get("name_ar") or "مركز الخدمة"), str(centre.get("name_en") or "Service centre"), tz)
 
 
-def load(db: Path, first: date, last: date, now: datetime | None = None) -> ReportData:
-    """Every grouping's KPIs for business days `first` … `last` from the database at `db`."""
+def load(
+    db: Path, first: date, last: date, now: datetime | None = None, *, include_simulated: bool = False
+) -> ReportData:
+    """Every grouping's KPIs for business days `first` … `last` from the database at `db`
+    (the day simulator's tickets only with `include_simulated`)."""
     try:
         stats.check_period(first, last)
     except BadInput as error:
@@ -85,7 +88,9 @@ def load(db: Path, first: date, last: date, now: datetime | None = None) -> Repo
     try:
         centre = read_centre(conn)
         conn.execute("BEGIN")
-        kpis = stats.compute_on(conn, first, last, list(stats.GROUPINGS), centre.time_zone)
+        kpis = stats.compute_on(
+            conn, first, last, list(stats.GROUPINGS), centre.time_zone, include_simulated=include_simulated
+        )
         conn.execute("COMMIT")
     finally:
         conn.close()

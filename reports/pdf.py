@@ -265,6 +265,9 @@ def build(data: ReportData, lang: str = "ar", fonts: FontSet | None = None) -> W
     page.text(page.start(), page.top, period, 10.5, bold=True)
     page.text(page.start(), page.top - 15, hijri, 10)
     page.text(page.across(PAGE_WIDTH - 2 * MARGIN), page.top, made, 8.5, align="end", color=GREY)
+    if kpis.get("include_simulated"):
+        simulated = page.say("يشمل تذاكر المحاكاة", "Includes simulated tickets")
+        page.text(page.across(PAGE_WIDTH - 2 * MARGIN), page.top - 15, simulated, 8.5, align="end", bold=True)
     page.top -= 30
 
     # KPI tiles: four per row, in reading order

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import StrictStr, StringConstraints
+from pydantic import StrictBool, StrictStr, StringConstraints
 
 from core import commands, queries
 from core.errors import Forbidden, RateLimited, Unauthorized
@@ -33,6 +33,10 @@ class EnrollBody(Body):
     # Only for kind "admin": a supervisor's or admin's own name and PIN.
     username: Annotated[StrictStr, StringConstraints(min_length=1, max_length=40)] | None = None
     pin: Annotated[StrictStr, StringConstraints(min_length=1, max_length=12)] | None = None
+    # The day simulator's devices: their tickets are left out of the figures unless asked, so
+    # they need a supervisor's name and PIN too, and a database without real tickets.
+    simulated: StrictBool = False
+    into_real_database: StrictBool = False
 
 
 class DeviceStatusBody(Body):
@@ -67,9 +71,12 @@ async def enroll(body: EnrollBody, request: Request, hub: Hub) -> Response:
         hub.enroll_all_limiter.add("all")
         log_event(log, "enroll.refused", logging.WARNING, reason="wrong_enroll_code", client=address, name=body.name, kind=body.kind.value)
         raise Forbidden("Wrong enrollment code.", "رمز تسجيل الجهاز غير صحيح.", code="wrong_enroll_code")
-    if body.kind is DeviceKind.ADMIN:
+    if body.kind is DeviceKind.ADMIN or body.simulated:
         await _check_staff(body, address, hub)
-    answer_body = await hub.run(commands.enroll_device, body.name, body.kind, hub.settings.certificate_fingerprint)
+    answer_body = await hub.run(
+        commands.enroll_device, body.name, body.kind, hub.settings.certificate_fingerprint,
+        simulated=body.simulated, into_real_database=body.into_real_database,
+    )
     log_event(log, "device.enrolled", device_id=answer_body["device_id"], name=body.name, kind=body.kind.value, client=address)
     return answer(answer_body, 201)
 
@@ -78,8 +85,8 @@ async def _check_staff(body: EnrollBody, address: str, hub: HubContext) -> None:
     """An admin device needs a supervisor's or admin's name and PIN too, locked out like a login."""
     if body.username is None or body.pin is None:
         raise Forbidden(
-            "Enrolling an admin device needs a supervisor's or admin's user name and PIN as well.",
-            "تسجيل جهاز إداري يتطلب أيضاً اسم مستخدم ورقماً سرياً لمشرف أو مدير.",
+            "Enrolling an admin or simulated device needs a supervisor's or admin's user name and PIN as well.",
+            "تسجيل جهاز إداري أو جهاز محاكاة يتطلب أيضاً اسم مستخدم ورقماً سرياً لمشرف أو مدير.",
             code="staff_pin_required",
         )
     hub.pins.throttle(address)

@@ -22,6 +22,7 @@ async def get_stats(
     from_: Annotated[str | None, Query(alias="from", max_length=40)] = None,
     to: Annotated[str | None, Query(max_length=40)] = None,
     group_by: Annotated[str, Query(max_length=200)] = "service,counter,clerk,hour,day",
+    include_simulated: Annotated[bool, Query()] = False,
 ) -> Response:
     if not who.is_supervisor:
         raise Forbidden("Statistics are for supervisors.", "الإحصاءات للمشرفين فقط.")
@@ -31,4 +32,5 @@ async def get_stats(
     first = first_given or last_given or today
     last = last_given or first_given or today
     stats.check_period(first, last)
-    return answer(await run_in_threadpool(stats.compute, hub.store, first, last, groups))
+    figures = await run_in_threadpool(stats.compute, hub.store, first, last, groups, include_simulated=include_simulated)
+    return answer(figures)
