@@ -53,9 +53,15 @@ def resolve_role(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argpar
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = resolve_role(parser, sys.argv[1:] if argv is None else argv)
-    return int(args.func(args) or 0)
+    try:
+        parser = build_parser()
+        args = resolve_role(parser, sys.argv[1:] if argv is None else argv)
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        # Ctrl+C before a role set up its own stop handling (while loading, or at a PIN prompt):
+        # stopping is what was asked, so no traceback.
+        print("stopped", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

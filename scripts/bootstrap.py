@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import venv
@@ -107,18 +108,59 @@ def set_up() -> None:
     ensure_installed()
 
 
+STOP_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK") if hasattr(signal, name)]
+
+
+def run_child(command: list[str], env: dict[str, str]) -> int:
+    """Run `command`, hand every stop signal this process gets on to it, and wait for it.
+
+    A service manager stops `bootstrap.py run` with SIGTERM to this process only: without passing
+    it on, main.py (and the hub in it) kept running after its parent was gone. Ctrl+C in a
+    terminal reaches the whole process group, so the child has its SIGINT already; a second
+    SIGINT would make the hub's server abandon its shutdown half-way, so an interrupt is passed
+    on as SIGTERM, which every role takes as "stop" and which never forces anything. Either way
+    this process waits for the child to finish closing and returns its exit code, with no
+    traceback.
+    """
+    child = subprocess.Popen(command, cwd=ROOT, env=env)
+
+    def pass_on(signum: int, _frame: object) -> None:
+        if child.poll() is None:
+            try:
+                child.send_signal(signal.SIGTERM if signum == getattr(signal, "SIGINT", None) else signum)
+            except OSError:  # it ended in between
+                pass
+
+    previous = {number: signal.signal(number, pass_on) for number in STOP_SIGNALS}
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:  # only where SIGINT could not be caught above
+                continue
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("run", "test", "setup"):
         print(__doc__)
         return 2
     action, rest = argv[0], argv[1:]
-    set_up()
+    try:
+        set_up()
+    except KeyboardInterrupt:
+        say("set-up interrupted; run the same command again to finish it")
+        return 130
     python = str(venv_python())
     env = dict(os.environ)
     if action == "setup":
         return 0
     if action == "run":
-        return subprocess.call([python, str(ROOT / "main.py"), *rest], cwd=ROOT, env=env)
+        code = run_child([python, str(ROOT / "main.py"), *rest], env)
+        # A child ended by a signal reports -N; a shell reports 128+N, which is what callers expect.
+        return 128 - code if code < 0 else code
     # Tests never need a screen; keep Qt off any display the machine may have.
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     code = subprocess.call([python, "-m", "pytest", *rest], cwd=ROOT, env=env)
