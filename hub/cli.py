@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
+import ipaddress
 import json
 import logging
 import os
+import socket
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -68,7 +71,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Read the enrollment code from the first line of this file ($TABOUR_ENROLL_CODE_FILE); "
         "keep the file readable by the hub's user only.",
     )
-    hub.add_argument("--public-url", default=None, help="Address phones use to reach the hub, for the QR code (default: from the request).")
+    hub.add_argument("--public-url", default=None, help="Address phones use to reach the hub, e.g. http://192.168.1.10:8470: kiosks print it in each "
+        "ticket's QR code. Default: the address each kiosk was given with --hub (warned about when it could be 127.0.0.1).")
     hub.add_argument(
         "--synchronous", choices=["FULL", "EXTRA", "NORMAL"], default="FULL",
         help="SQLite durability. FULL (default): an answered request survives a power cut.",
@@ -273,6 +277,12 @@ def run_hub(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"error: cannot lock the database {db_path}: {error.strerror or error}", file=sys.stderr)
         return 2
+    try:
+        listening = bind_listening_socket(args.host, args.port)
+    except PortProblem as problem:
+        lock.release()
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     if lock.took_over is not None:
         log_event(log, "hub.lock_taken_over", logging.WARNING, previous=lock.took_over.describe(), db=str(db_path))
         print(f"took over the database from {lock.took_over.describe()}, which stopped without releasing it", flush=True)
@@ -304,6 +314,10 @@ def run_hub(args: argparse.Namespace) -> int:
             print(f"TLS certificate fingerprint: {fingerprint}", flush=True)
         if not given_code:
             print(f"enrollment code: {enroll_code}", flush=True)
+        warning = phone_address_warning(args.host, args.port, scheme, args.public_url)
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr, flush=True)
+            log_event(log, "hub.phone_address", logging.WARNING, host=args.host, public_url=args.public_url, advice=warning)
         log_event(
             log, "hub.started", centre=config.centre.name_en, url=f"{scheme}://{args.host}:{args.port}", db=str(db_path),
             tls_fingerprint=fingerprint, enroll_code_from=code_source or "generated",
@@ -313,13 +327,86 @@ def run_hub(args: argparse.Namespace) -> int:
 
         keep_running_on_stop_signals()
         try:
-            uvicorn.Server(server_config(app, args.host, args.port, tls_files)).run()
+            uvicorn.Server(server_config(app, args.host, args.port, tls_files)).run(sockets=[listening])
         finally:
+            listening.close()
             store.close()
             log_event(log, "hub.stopped", db=str(db_path))
     finally:
         lock.release()
     return 0
+
+
+class PortProblem(Exception):
+    """The hub cannot listen where it was told to; the message says why and what to do."""
+
+
+def bind_listening_socket(host: str, port: int) -> socket.socket:
+    """The hub's listening socket, bound before anything says where the hub is.
+
+    uvicorn would bind it only once the hub had printed its address and the log said it had
+    started, and then fail with "[Errno 98]" among its own lines. Binding it here lets the hub say
+    plainly that the port is taken, and the socket is handed to uvicorn, so nothing can take the
+    port in between.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        if os.name == "posix":  # lets a restarted hub bind at once; on Windows it would let two bind
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            listening.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        listening.bind((host, port))
+    except OSError as error:
+        listening.close()
+        if error.errno == errno.EADDRINUSE:
+            raise PortProblem(
+                f"port {port} on {host} is taken: another hub or program listens there. Stop it "
+                f"(a hub started earlier, or the all-in-one demo), or start this hub with another --port."
+            ) from None
+        if error.errno == errno.EACCES:
+            raise PortProblem(f"port {port} needs administrator rights on this system; use a port above 1023 (default {DEFAULT_PORT}).") from None
+        if error.errno == errno.EADDRNOTAVAIL:
+            raise PortProblem(
+                f"this computer has no address {host}; give one of its own addresses, 0.0.0.0 for all of them, or 127.0.0.1."
+            ) from None
+        if isinstance(error, socket.gaierror):
+            raise PortProblem(f"--host {host[:80]!r} is not an address or name this computer knows.") from None
+        raise PortProblem(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    listening.set_inheritable(True)
+    return listening
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def phone_address_warning(host: str, port: int, scheme: str, public_url: str | None) -> str | None:
+    """What to tell the person starting a hub that phones on the LAN could not reach from a ticket.
+
+    A kiosk prints the hub's --public-url in each ticket's code, or without one its own --hub
+    address: on the hub's own PC that is 127.0.0.1, which on a phone is the phone itself.
+    """
+    if is_loopback(host):
+        return None
+    from urllib.parse import urlsplit
+
+    example = f"{scheme}://<this PC's LAN address>:{port}"
+    if not public_url:
+        return (
+            f"the hub listens beyond this PC ({host}) but has no --public-url: a kiosk that reaches it as "
+            f"127.0.0.1 prints a code phones cannot open (127.0.0.1 is the phone itself). "
+            f"Start the hub with --public-url {example}."
+        )
+    if is_loopback(urlsplit(public_url).hostname or ""):
+        return f"--public-url {public_url} is this PC's own loopback address, which no phone can open; give {example}."
+    return None
 
 
 def local_url(scheme: str, host: str, port: int) -> str:

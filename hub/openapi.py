@@ -56,6 +56,7 @@ PUBLIC = {
     ("get", "/api/v1/public/tickets/{code}"),
     ("get", "/api/v1/public/tickets/{code}/stream"),
     ("get", "/t/{code}"),
+    ("get", "/"),
 }
 # Authenticated reads every device may make: no kind or role is checked.
 NO_FORBIDDEN = {
@@ -77,7 +78,7 @@ RATE_LIMITED = {
 NOT_FOUND = {("get", "/api/v1/centre/logo"), ("post", "/api/v1/tickets"), ("post", "/api/v1/sessions")}
 # Public, yet refused 403 (a wrong enrollment code).
 FORBIDDEN_PUBLIC = {("post", "/api/v1/devices/enroll")}
-HTML_OPERATIONS = {("get", "/t/{code}")}  # its 404 is the page itself, in HTML
+HTML_OPERATIONS = {("get", "/t/{code}"), ("get", "/")}  # their answers are pages, in HTML
 WRITES = {"post", "put", "patch", "delete"}  # each may meet a full disk (check-pin records attempts)
 
 

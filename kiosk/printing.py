@@ -8,6 +8,7 @@ that says the ticket was not printed and why, in both languages.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -134,6 +135,37 @@ def fetch_logo(hub_url: str, logo_url: str | None, token: str | None, *, timeout
     return path
 
 
+PHONE_ADDRESS_FRESH_SECONDS = 600.0
+_phone_cache: dict[str, tuple[float, str]] = {}
+
+
+def phone_address(hub_url: str, *, timeout: float = 2.0) -> str:
+    """The address a ticket's code sends phones to: the hub's --public-url, else `hub_url`.
+
+    A kiosk on the hub's own PC reaches it as 127.0.0.1, which on a phone is the phone itself;
+    the hub says in `GET /` where phones reach it. Asked at most every ten minutes; a hub that
+    does not say (or does not answer) leaves the kiosk's own address on the ticket.
+    """
+    now = time.monotonic()
+    with _logo_lock:
+        cached = _phone_cache.get(hub_url)
+        if cached is not None and now - cached[0] < PHONE_ADDRESS_FRESH_SECONDS:
+            return cached[1]
+    found = hub_url
+    request = urllib.request.Request(hub_url.rstrip("/") + "/", headers={"Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            facts = json.loads(answer.read(64 * 1024))
+        public = facts.get("phone_address") if isinstance(facts, dict) else None
+        if isinstance(public, str) and public.startswith(("http://", "https://")) and len(public) <= 200:
+            found = public.rstrip("/")
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        log.info("the hub at %s does not say where phones reach it (%s); tickets carry %s", hub_url, error, hub_url)
+    with _logo_lock:
+        _phone_cache[hub_url] = (now, found)
+    return found
+
+
 def check_printer_uri(uri: str) -> Any:
     """The printer target for `uri`; a ValueError with the printer package's own message if it is wrong."""
     from printer.uri import parse_printer_uri
@@ -162,7 +194,8 @@ def print_issued(
 
         logo = fetch_logo(hub_url, logo_url, token) if hub_url and logo_url else None
         ticket_print = TicketPrint.from_hub(
-            dict(ticket), service=dict(service), centre=dict(centre), hub_url=hub_url, language=language,
+            dict(ticket), service=dict(service), centre=dict(centre), hub_url=phone_address(hub_url) if hub_url else None,
+            language=language,
             logo_path=logo,
         )
         if want_image:

@@ -50,7 +50,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check this machine (Python, Qt, Arabic font and voice, printer, hub) and say what to fix",
         description="Check that this machine can run Tabour and say what to fix.",
     )
-    doctor.add_argument("--hub", default=None, help="Also check that this hub answers, e.g. http://192.168.1.10:8470.")
+    doctor.add_argument(
+        "--hub", default=None,
+        help="Also check that this hub answers, and where its tickets send phones: e.g. 192.168.1.10:8470 or http://192.168.1.10:8470.",
+    )
     doctor.add_argument("--printer", default=None, help="Also check this printer, e.g. tcp://192.168.1.50:9100.")
     doctor.add_argument("--no-speech", action="store_true", help="Skip the Arabic speech synthesis check.")
     doctor.set_defaults(func=run_doctor)

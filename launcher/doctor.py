@@ -8,6 +8,7 @@ reported instead of crashing the doctor.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -84,19 +85,42 @@ print(json.dumps({"platform": app.platformName(), "arabic_fonts": arabic, "audio
 """
 
 
+def has_display() -> bool:
+    """Whether Qt could open windows here: always on Windows and macOS, on Linux with X11 or Wayland
+    (or a platform chosen with QT_QPA_PLATFORM)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
+
+
 def probe_qt(timeout: float = 30.0) -> tuple[dict | None, str]:
-    """Start Qt in a child process; its findings, or why it could not start."""
+    """Start Qt in a child process; its findings, or why it could not start.
+
+    Without a display Qt cannot start its usual platform, which says nothing about this
+    machine's Qt: the probe then runs offscreen, so fonts and sound devices are still checked,
+    and reports the platform as "no display".
+    """
+    env = dict(os.environ)
+    display = has_display()
+    if not display:
+        env["QT_QPA_PLATFORM"] = "offscreen"
     try:
-        result = subprocess.run([sys.executable, "-c", _QT_PROBE], capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run([sys.executable, "-c", _QT_PROBE], capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
         return None, f"Qt did not start within {timeout:.0f} s"
     if result.returncode != 0:
         tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
         return None, " | ".join(tail) or f"exit code {result.returncode}"
     try:
-        return json.loads(result.stdout.strip().splitlines()[-1]), ""
+        found = json.loads(result.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         return None, "Qt started but said nothing readable"
+    if not display:
+        found["platform"] = NO_DISPLAY
+    return found, ""
+
+
+NO_DISPLAY = "no display"
 
 
 def check_qt(probe: tuple[dict | None, str]) -> Finding:
@@ -106,13 +130,15 @@ def check_qt(probe: tuple[dict | None, str]) -> Finding:
             f"on Debian/Ubuntu: `sudo apt install {DEBIAN_QT_PACKAGES}`; "
             "on a machine without a screen set QT_QPA_PLATFORM=offscreen"
         )
-        import os
-
-        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            if not os.environ.get("QT_QPA_PLATFORM"):
-                why = "no screen: neither DISPLAY nor WAYLAND_DISPLAY is set. " + why
         return Finding("qt platform", Verdict.FAIL, why, fix)
     platform_name = found["platform"]
+    if platform_name == NO_DISPLAY:
+        return Finding(
+            "qt platform", Verdict.WARN,
+            "no display: neither DISPLAY nor WAYLAND_DISPLAY is set, so no window can open here (Qt itself works)",
+            "start the kiosk, counter and board from the desktop of a PC with a screen (over SSH: DISPLAY=:0 or ssh -X); "
+            "a hub needs no display",
+        )
     if platform_name in ("offscreen", "minimal"):
         return Finding("qt platform", Verdict.WARN, f"'{platform_name}': windows will not be visible",
                        "run on a desktop session (X11 or Wayland) for kiosk, counter and board screens")
@@ -193,10 +219,42 @@ def check_printer(uri: str | None, timeout: float = 2.0) -> Finding:
                    "`python main.py print-test --printer URI` prints a sample")
 
 
+HUB_ADDRESS_WANTED = "the hub's address as http://HOST:PORT or HOST:PORT, e.g. http://192.168.1.10:8470 or 192.168.1.10:8470"
+
+
+def hub_base_url(given: str) -> str:
+    """`given` as a hub's base URL: "127.0.0.1:8470" and "hub-pc" (port 8470) are read as http;
+    a ValueError that says what is wanted for anything else."""
+    from urllib.parse import urlsplit
+
+    text = (given or "").strip()
+    if not text or len(text) > 300 or any(ch.isspace() for ch in text):
+        raise ValueError(f"--hub {given[:80]!r} is not an address: give {HUB_ADDRESS_WANTED}")
+    if "://" not in text:
+        text = f"http://{text}"
+        try:
+            if urlsplit(text).port is None:
+                text = f"{text.rstrip('/')}:8470"
+        except ValueError:
+            pass
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 — raises for a port that is not a number or out of range
+    except ValueError:
+        raise ValueError(f"--hub {given[:80]!r} has no valid port: give {HUB_ADDRESS_WANTED}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or parts.path.strip("/"):
+        raise ValueError(f"--hub {given[:80]!r} is not a hub's address: give {HUB_ADDRESS_WANTED}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def check_hub(url: str | None, timeout: float = 3.0) -> Finding:
     if not url:
         return Finding("hub", Verdict.SKIP, "no --hub given")
-    health = url.rstrip("/") + "/api/v1/health"
+    try:
+        base = hub_base_url(url)
+    except ValueError as error:
+        return Finding("hub", Verdict.FAIL, str(error), "e.g. `python main.py doctor --hub 192.168.1.10:8470`")
+    health = base + "/api/v1/health"
     fix = "start the hub (`python main.py hub --host 0.0.0.0`), check the address and that the firewall allows TCP 8470"
     try:
         with urllib.request.urlopen(health, timeout=timeout) as answer:
@@ -205,9 +263,36 @@ def check_hub(url: str | None, timeout: float = 3.0) -> Finding:
         return Finding("hub", Verdict.FAIL, f"{health} answered {error.code}", fix)
     except (urllib.error.URLError, OSError, ValueError) as error:
         return Finding("hub", Verdict.FAIL, f"{health}: {getattr(error, 'reason', error)}", fix)
-    if body.get("status") != "ok":
+    if not isinstance(body, dict) or body.get("status") != "ok":
         return Finding("hub", Verdict.FAIL, f"{health} did not answer like a Tabour hub", fix)
-    return Finding("hub", Verdict.OK, f"Tabour hub {body.get('version', '?')} at {url}")
+    return Finding("hub", Verdict.OK, f"Tabour hub {body.get('version', '?')} at {base}")
+
+
+def check_phone_address(url: str | None, timeout: float = 3.0) -> Finding:
+    """Whether the code printed on tickets sends phones somewhere they can reach (`GET /` says)."""
+    name = "phone address"
+    try:
+        base = hub_base_url(url) if url else None
+    except ValueError:
+        base = None
+    if base is None:
+        return Finding(name, Verdict.SKIP, "no hub to ask")
+    request = urllib.request.Request(base + "/", headers={"Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            facts = json.loads(answer.read(64 * 1024) or b"{}")
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return Finding(name, Verdict.SKIP, f"the hub did not say ({getattr(error, 'reason', error)})")
+    if not isinstance(facts, dict) or facts.get("service") != "tabour-hub":
+        return Finding(name, Verdict.SKIP, "the hub did not say (an older hub)")
+    fix = "start the hub with --public-url http://<the hub PC's LAN address>:8470 (the address phones on the hall's Wi-Fi reach)"
+    problem = facts.get("phone_address_problem")
+    if problem == "unset":
+        return Finding(name, Verdict.WARN, "the hub has no --public-url: a kiosk on the hub's PC prints a code for "
+                       "127.0.0.1, which no phone can open", fix)
+    if problem == "loopback":
+        return Finding(name, Verdict.WARN, f"--public-url {facts.get('phone_address')} is the hub PC's loopback: no phone can open it", fix)
+    return Finding(name, Verdict.OK, f"tickets send phones to {facts.get('phone_address')}")
 
 
 def run_checks(hub: str | None = None, printer: str | None = None, *, speech: bool = True) -> list[Finding]:
@@ -217,7 +302,7 @@ def run_checks(hub: str | None = None, printer: str | None = None, *, speech: bo
     checks: list[Callable[[], Finding]] = []
     if speech:
         checks.append(check_speech)
-    checks += [lambda: check_printer(printer), lambda: check_hub(hub)]
+    checks += [lambda: check_printer(printer), lambda: check_hub(hub), lambda: check_phone_address(hub)]
     for check in checks:
         try:
             findings.append(check())

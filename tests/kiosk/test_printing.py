@@ -189,3 +189,20 @@ def test_the_centre_logo_is_fetched_from_the_hub_and_printed(tmp_path) -> None:
     # hostile addresses are never followed
     assert fetch_logo(hub.url, "http://elsewhere.example/logo.png", token) is None
     assert fetch_logo(hub.url, "/api/v1/../../etc/passwd", token) is None
+
+
+def test_the_ticket_code_sends_phones_to_the_hubs_public_address(tmp_path):
+    """A kiosk on the hub's PC reaches it as 127.0.0.1; the code on its tickets carries --public-url."""
+    from kiosk import printing
+    from tests.support import LiveHub
+
+    hub = LiveHub(tmp_path / "hub", extra_args=["--public-url", "http://192.168.1.10:8470/"]).start()
+    try:
+        printing._phone_cache.clear()
+        assert printing.phone_address(hub.url) == "http://192.168.1.10:8470"
+    finally:
+        hub.stop()
+    printing._phone_cache.clear()
+    # A hub that does not answer (or does not say) leaves the kiosk's own address on the ticket.
+    assert printing.phone_address(hub.url, timeout=0.5) == hub.url
+    printing._phone_cache.clear()

@@ -66,3 +66,40 @@ def test_doctor_command_exits_non_zero_for_an_unreachable_hub():
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "[FAIL] hub" in result.stdout and "[ ok ] python" in result.stdout
+
+
+def test_a_hub_address_without_http_is_read_as_http_and_anything_else_says_what_is_wanted(tmp_path: Path):
+    """`--hub 127.0.0.1:8470` works as people type it; a wrong address names the form wanted."""
+    from launcher.doctor import check_phone_address, hub_base_url
+
+    assert hub_base_url("127.0.0.1:8470") == "http://127.0.0.1:8470"
+    assert hub_base_url("hub-pc") == "http://hub-pc:8470"
+    assert hub_base_url("https://hub.branch.local:8470/") == "https://hub.branch.local:8470"
+    hub = EmbeddedHub(tmp_path / "hub.sqlite", simulated_clerks=0).start()
+    try:
+        bare = hub.url.removeprefix("http://")
+        finding = check_hub(bare)
+        assert finding.verdict is Verdict.OK, finding
+        # The embedded hub has no --public-url: phones would get whatever address a kiosk uses.
+        phones = check_phone_address(bare)
+        assert phones.verdict is Verdict.WARN and "--public-url" in phones.fix and "127.0.0.1" in phones.detail
+    finally:
+        hub.stop()
+    for wrong in ("ftp://hub:8470", "hub:port", "http://hub:8470/api?x=1", "", "a b", "h" * 400, "127.0.0.1:99999"):
+        finding = check_hub(wrong or " ")
+        assert finding.verdict is Verdict.FAIL and "HOST:PORT" in finding.detail, (wrong, finding)
+
+
+def test_doctor_without_a_screen_says_no_display_not_what_to_install():
+    """With no DISPLAY Qt is still checked (offscreen): the doctor says "no display", and fonts are found."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "doctor", "--no-speech"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT, env=env,
+    )
+    qt_line = next(line for line in result.stdout.splitlines() if "qt platform" in line)
+    assert "no display" in qt_line and "[warn]" in qt_line, result.stdout
+    assert "apt install libxcb" not in result.stdout, result.stdout
+    assert "[ ok ] arabic font" in result.stdout, result.stdout
