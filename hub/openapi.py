@@ -2,7 +2,8 @@
 
 FastAPI documents only the success and its own 422. The hub's handlers, dependencies and
 middleware answer more (docs/api.md); `document_errors` adds them to `/openapi.json`, each with
-the one error model, so a client generator or `schemathesis run --checks all` sees the truth.
+the one error model (`core.contract.Error`), so a client generator or `schemathesis run --checks
+all` sees the truth.
 
 Which errors an operation can give follows from what it is, by rules a reader can check against
 the code: a token is needed (401), a kind or role is checked (403), an id in the path (404), a
@@ -18,23 +19,10 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import FastAPI
-from pydantic import BaseModel, Field
+
+from core.contract import Error
 
 ERROR_SCHEMA = "Error"
-
-
-class ErrorDetail(BaseModel):
-    field: str
-    problem: str
-
-
-class Error(BaseModel):
-    """Every refusal of the hub: a stable code and the message in both languages."""
-
-    error: str = Field(description="stable code a client may switch on, e.g. impossible_step, disk_full")
-    message: str = Field(description="English text, for a person")
-    message_ar: str = Field(description="Arabic text, for a person")
-    details: list[ErrorDetail] | None = Field(default=None, description="422 only: the fields at fault")
 
 
 DESCRIPTIONS = {

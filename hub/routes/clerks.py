@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import StrictStr, StringConstraints
 
-from core import commands, queries
+from core import commands, contract, queries
 from core.errors import Forbidden, NotFound
 from core.models import DeviceKind, Role
 from core.queries import Principal
@@ -53,18 +53,19 @@ async def _clerk_name(hub, clerk_id: int) -> str:
     raise NotFound(f"No clerk with id {clerk_id}.", f"لا يوجد موظف بالرقم {clerk_id}.")
 
 
-@router.get("/clerks")
+@router.get("/clerks", response_model=list[contract.Clerk])
 async def clerks(who: Who, hub: Hub) -> Response:
     require_admin(who)
     return answer(
         [
             {"id": c["id"], "username": c["username"], "role": c["role"], "active": bool(c["active"])}
             for c in await run_in_threadpool(queries.list_clerks, hub.store)
-        ]
+        ],
+        list[contract.Clerk],
     )
 
 
-@router.post("/clerks", status_code=201)
+@router.post("/clerks", status_code=201, response_model=contract.EnlistedClerk)
 async def add_clerk(body: AddClerkBody, who: Who, hub: Hub) -> Response:
     """A new clerk, or a removed one brought back with this PIN and role (`restored`: true)."""
     require_admin(who)
@@ -73,20 +74,20 @@ async def add_clerk(body: AddClerkBody, who: Who, hub: Hub) -> Response:
     pin_hash = await hub.pins.run(hash_pin, body.pin)
     clerk = await hub.run(commands.enlist_clerk, body.username, body.role, pin_hash)
     log_event(log, "clerk.restored" if clerk["restored"] else "clerk.added", username=clerk["username"], role=clerk["role"], by=who.username or who.device_name)
-    return answer(clerk, 201)
+    return answer(clerk, contract.EnlistedClerk, 201)
 
 
-@router.post("/clerks/{clerk_id}/remove")
+@router.post("/clerks/{clerk_id}/remove", response_model=contract.Clerk)
 async def remove_clerk(clerk_id: ClerkIdPath, who: Who, hub: Hub) -> Response:
     """Deactivated at once: their sessions end, their open sockets close with 4401."""
     require_admin(who)
     clerk = await hub.run(commands.remove_clerk, await _clerk_name(hub, clerk_id))
     hub.pins.forget(clerk["username"])
     log_event(log, "clerk.removed", logging.WARNING, username=clerk["username"], by=who.username or who.device_name)
-    return answer(clerk)
+    return answer(clerk, contract.Clerk)
 
 
-@router.post("/clerks/{clerk_id}/reset-pin")
+@router.post("/clerks/{clerk_id}/reset-pin", response_model=contract.Clerk)
 async def reset_pin(clerk_id: ClerkIdPath, body: ResetPinBody, who: Who, hub: Hub) -> Response:
     """A new PIN, and any lockout lifted; refused (409 clerk_removed) for a removed clerk."""
     require_admin(who)
@@ -96,4 +97,4 @@ async def reset_pin(clerk_id: ClerkIdPath, body: ResetPinBody, who: Who, hub: Hu
     clerk = await hub.run(commands.reset_pin, username, pin_hash)
     hub.pins.forget(clerk["username"])
     log_event(log, "clerk.pin_reset", username=clerk["username"], by=who.username or who.device_name)
-    return answer(clerk)
+    return answer(clerk, contract.Clerk)

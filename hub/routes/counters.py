@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import StrictStr, StringConstraints
 
-from core import commands
+from core import commands, contract
 from hub.routes.common import Body, CounterIdPath, Hub, Who, answer, require_session
 
 router = APIRouter(prefix="/api/v1")
@@ -22,38 +22,42 @@ class PauseBody(Body):
     reason: Annotated[StrictStr, StringConstraints(min_length=1, max_length=80)]
 
 
-@router.post("/counters/{counter_id}/call-next")
+@router.post(
+    "/counters/{counter_id}/call-next",
+    response_model=contract.Ticket,
+    responses={204: {"description": "Nobody is waiting for the services this counter serves"}},
+)
 async def call_next(counter_id: CounterIdPath, who: Who, hub: Hub) -> Response:
     session = require_session(who, counter_id)
     ticket = await hub.run(commands.call_next, counter_id, session.clerk_id)
-    return answer(ticket) if ticket is not None else Response(status_code=204)
+    return answer(ticket, contract.Ticket) if ticket is not None else Response(status_code=204)
 
 
-@router.post("/counters/{counter_id}/call")
+@router.post("/counters/{counter_id}/call", response_model=contract.Ticket)
 async def call_number(counter_id: CounterIdPath, body: CallNumberBody, who: Who, hub: Hub) -> Response:
     session = require_session(who, counter_id)
-    return answer(await hub.run(commands.call_number, counter_id, session.clerk_id, body.number))
+    return answer(await hub.run(commands.call_number, counter_id, session.clerk_id, body.number), contract.Ticket)
 
 
-@router.post("/counters/{counter_id}/pause")
+@router.post("/counters/{counter_id}/pause", response_model=contract.Counter)
 async def pause(counter_id: CounterIdPath, body: PauseBody, who: Who, hub: Hub) -> Response:
     require_session(who, counter_id)
-    return answer(await hub.run(commands.pause_counter, counter_id, body.reason))
+    return answer(await hub.run(commands.pause_counter, counter_id, body.reason), contract.Counter)
 
 
-@router.post("/counters/{counter_id}/resume")
+@router.post("/counters/{counter_id}/resume", response_model=contract.Counter)
 async def resume(counter_id: CounterIdPath, who: Who, hub: Hub) -> Response:
     require_session(who, counter_id)
-    return answer(await hub.run(commands.resume_counter, counter_id))
+    return answer(await hub.run(commands.resume_counter, counter_id), contract.Counter)
 
 
-@router.post("/counters/{counter_id}/close")
+@router.post("/counters/{counter_id}/close", response_model=contract.Counter)
 async def close(counter_id: CounterIdPath, who: Who, hub: Hub) -> Response:
     require_session(who, counter_id)
-    return answer(await hub.run(commands.close_counter, counter_id))
+    return answer(await hub.run(commands.close_counter, counter_id), contract.Counter)
 
 
-@router.post("/counters/{counter_id}/open")
+@router.post("/counters/{counter_id}/open", response_model=contract.Counter)
 async def reopen(counter_id: CounterIdPath, who: Who, hub: Hub) -> Response:
     session = require_session(who, counter_id)
-    return answer(await hub.run(commands.reopen_counter, counter_id, session.clerk_id))
+    return answer(await hub.run(commands.reopen_counter, counter_id, session.clerk_id), contract.Counter)

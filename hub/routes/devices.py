@@ -10,14 +10,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import StrictBool, StrictStr, StringConstraints
 
-from core import commands, queries
+from core import commands, contract, queries
 from core.errors import Forbidden, RateLimited, Unauthorized
 from core.models import DeviceKind
 from core.queries import Principal
 from core.security import normalise_code, same_secret, verify_pin
 from hub.limits import RateLimiter
 from hub.logs import log_device_status, log_event
-from hub.routes.common import MAX_ID, Body, Hub, HubContext, Who, address_of, answer, require_supervisor
+from hub.routes.common import MAX_ID, Body, Hub, HubContext, Who, address_of, answer, read_answer, require_supervisor
 
 log = logging.getLogger("tabour.hub.devices")
 
@@ -50,7 +50,7 @@ class RenameBody(Body):
 DeviceIdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@router.post("/devices/enroll", status_code=201)
+@router.post("/devices/enroll", status_code=201, response_model=contract.Enrollment)
 async def enroll(body: EnrollBody, request: Request, hub: Hub) -> Response:
     """Exchange the enrollment code (and, for an admin device, a supervisor's name and PIN) for a token.
 
@@ -78,7 +78,7 @@ async def enroll(body: EnrollBody, request: Request, hub: Hub) -> Response:
         simulated=body.simulated, into_real_database=body.into_real_database,
     )
     log_event(log, "device.enrolled", device_id=answer_body["device_id"], name=body.name, kind=body.kind.value, client=address)
-    return answer(answer_body, 201)
+    return answer(answer_body, contract.Enrollment, 201)
 
 
 async def _check_staff(body: EnrollBody, address: str, hub: HubContext) -> None:
@@ -115,28 +115,28 @@ async def device_status(body: DeviceStatusBody, who: Who, hub: Hub) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/devices")
+@router.get("/devices", response_model=list[contract.Device])
 async def devices(who: Who, hub: Hub) -> Response:
     """Every enrolled device, revoked ones last (supervisors and admins)."""
     require_supervisor(who)
-    return answer(await run_in_threadpool(queries.list_devices, hub.store))
+    return await read_answer(list[contract.Device], queries.list_devices, hub.store)
 
 
-@router.post("/devices/{device_id}/rename")
+@router.post("/devices/{device_id}/rename", response_model=contract.Device)
 async def rename_device(device_id: DeviceIdPath, body: RenameBody, who: Who, hub: Hub) -> Response:
     require_supervisor(who)
     device = await hub.run(commands.rename_device, device_id, body.name)
     log_event(log, "device.renamed", device_id=device_id, name=device["name"], by=_actor(who))
-    return answer(device)
+    return answer(device, contract.Device)
 
 
-@router.post("/devices/{device_id}/revoke")
+@router.post("/devices/{device_id}/revoke", response_model=contract.Device)
 async def revoke_device(device_id: DeviceIdPath, who: Who, hub: Hub) -> Response:
     """The token stops at once: the cache is rechecked after the commit and its sockets close with 4401."""
     require_supervisor(who)
     device = await hub.run(commands.revoke_device, device_id)
     log_event(log, "device.revoked", logging.WARNING, device_id=device_id, name=device["name"], kind=device["kind"], by=_actor(who))
-    return answer(device)
+    return answer(device, contract.Device)
 
 
 def _actor(who: Principal) -> str:

@@ -9,34 +9,41 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 import core
-from core import queries
-from core.images import media_type
+from core import contract, queries
+from core.images import MEDIA_TYPES, media_type
 from core.errors import NotFound
-from hub.routes.common import Hub, Who, answer
+from hub.routes.common import Hub, Who, answer, read_answer
 
 router = APIRouter(prefix="/api/v1")
 
+LOGO_ANSWER: dict[int | str, dict] = {
+    200: {
+        "description": "The logo file as it is (Cache-Control: max-age=300)",
+        "content": {media: {"schema": {"type": "string", "format": "binary"}} for media in MEDIA_TYPES.values()},
+    }
+}
 
-@router.get("/health")
+
+@router.get("/health", response_model=contract.Health)
 async def health(hub: Hub) -> Response:
     store = hub.store
     return answer({
         "status": "ok", "version": core.__version__, "seq": store.last_seq, "business_day": store.current_business_day,
         "central": hub.shipper.lag() if hub.shipper is not None else None,
-    })
+    }, contract.Health)
 
 
-@router.get("/state")
+@router.get("/state", response_model=contract.State)
 async def state(who: Who, hub: Hub) -> Response:
-    return answer(await run_in_threadpool(queries.state_snapshot, hub.store))
+    return await read_answer(contract.State, queries.state_snapshot, hub.store)
 
 
-@router.get("/services")
+@router.get("/services", response_model=list[contract.Service])
 async def services(who: Who, hub: Hub) -> Response:
-    return answer(await run_in_threadpool(queries.get_services, hub.store))
+    return await read_answer(list[contract.Service], queries.get_services, hub.store)
 
 
-@router.get("/centre/logo")
+@router.get("/centre/logo", response_class=Response, responses=LOGO_ANSWER)
 async def centre_logo(who: Who, hub: Hub) -> Response:
     """The ticket logo from the centre's config, for kiosks to print (checked when the config loads)."""
     logo = hub.store.catalogue.config.centre.logo

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import StrictStr
 from starlette.responses import StreamingResponse
 
-from core import queries
+from core import contract, queries
 from core.errors import NotFound
 from hub.page import security_headers, ticket_page
 from hub.routes.common import Hub, answer
@@ -23,12 +23,12 @@ router = APIRouter()
 PublicCode = Annotated[StrictStr, Path(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
-@router.get("/api/v1/public/tickets/{code}")
+@router.get("/api/v1/public/tickets/{code}", response_model=contract.PublicTicket)
 async def public_ticket(code: PublicCode, hub: Hub) -> Response:
     found = await run_in_threadpool(queries.public_ticket, hub.store, code)
     if found is None:
         raise NotFound("No such ticket.", "لا توجد تذكرة بهذا الرمز.")
-    return answer(found)
+    return answer(found, contract.PublicTicket)
 
 
 @router.get("/t/{code}", response_class=HTMLResponse)
@@ -43,7 +43,12 @@ async def phone_page(
     )
 
 
-@router.get("/api/v1/public/tickets/{code}/stream")
+@router.get(
+    "/api/v1/public/tickets/{code}/stream",
+    response_class=StreamingResponse,
+    responses={200: {"description": "Server-sent events: each `data:` line is the PublicTicket as it changed",
+                     "content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+)
 async def public_stream(code: PublicCode, hub: Hub) -> Response:
     store = hub.store
     if await run_in_threadpool(queries.public_ticket, store, code) is None:

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import StrictStr, StringConstraints
 
-from core import commands, queries
+from core import commands, contract, queries
 from core.errors import Forbidden, RateLimited, TabourError, Unauthorized
 from core.models import DeviceKind
 from core.security import verify_pin
@@ -40,7 +40,7 @@ class PinCheckBody(Body):
     pin: Pin
 
 
-@router.post("/sessions", status_code=201)
+@router.post("/sessions", status_code=201, response_model=contract.Session)
 async def login(body: LoginBody, request: Request, who: Who, hub: Hub) -> Response:
     """A clerk's login at a counter; unknown names are answered exactly like known ones (hub/pins.py)."""
     require_kind(who, DeviceKind.COUNTER, DeviceKind.ADMIN)
@@ -64,10 +64,10 @@ async def login(body: LoginBody, request: Request, who: Who, hub: Hub) -> Respon
     if isinstance(result, TabourError):
         raise result
     log_event(log, "login", username=body.username, counter_id=body.counter_id, place=place)
-    return answer(result, 201)
+    return answer(result, contract.Session, 201)
 
 
-@router.post("/supervisor/check-pin")
+@router.post("/supervisor/check-pin", response_model=contract.PinCheck)
 async def check_supervisor_pin(body: PinCheckBody, request: Request, who: Who, hub: Hub) -> Response:
     """Whose supervisor (or admin) PIN this is, for a device's staff-only action such as
     leaving kiosk mode. Opens no session and changes no counter.
@@ -108,7 +108,7 @@ async def check_supervisor_pin(body: PinCheckBody, request: Request, who: Who, h
         raise Unauthorized("Wrong PIN, or not a supervisor's.", "الرقم السري غير صحيح أو ليس لمشرف.", code="wrong_pin")
     hub.pins.right_from(place, address_of(request))
     log_event(log, "supervisor_pin.accepted", username=found["username"], place=place)
-    return answer({"clerk": {"username": found["username"], "role": found["role"]}})
+    return answer({"clerk": {"username": found["username"], "role": found["role"]}}, contract.PinCheck)
 
 
 @router.delete("/sessions/current", status_code=204)
@@ -118,7 +118,7 @@ async def logout(who: Who, hub: Hub) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/sessions/current")
+@router.get("/sessions/current", response_model=contract.CurrentSession)
 async def whoami(who: Who) -> Response:
     session = require_session(who)
-    return answer({"clerk": {"username": session.username, "role": session.role.value if session.role else None}, "counter_id": session.counter_id})
+    return answer({"clerk": {"username": session.username, "role": session.role.value if session.role else None}, "counter_id": session.counter_id}, contract.CurrentSession)

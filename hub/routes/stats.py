@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from core import stats
+from core import contract, stats
 from core.errors import Forbidden
-from hub.routes.common import Hub, Who, answer
+from hub.routes.common import Hub, Who, read_answer
 
 router = APIRouter(prefix="/api/v1")
 
 
-@router.get("/stats")
+@router.get("/stats", response_model=contract.Stats, response_model_exclude_unset=True)
 async def get_stats(
     who: Who,
     hub: Hub,
@@ -32,5 +31,4 @@ async def get_stats(
     first = first_given or last_given or today
     last = last_given or first_given or today
     stats.check_period(first, last)
-    figures = await run_in_threadpool(stats.compute, hub.store, first, last, groups, include_simulated=include_simulated)
-    return answer(figures)
+    return await read_answer(contract.Stats, stats.compute, hub.store, first, last, groups, include_simulated=include_simulated)

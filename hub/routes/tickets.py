@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from core import commands, queries
+from core import commands, contract, queries
 from core.errors import Forbidden, NotFound, RateLimited
 from core.models import DeviceKind, Priority, TicketStatus
 from hub.limits import RateLimiter
-from hub.routes.common import MAX_ID, Body, Hub, IdValue, TicketIdPath, Who, answer, require_kind, require_session
+from hub.routes.common import MAX_ID, Body, Hub, IdValue, TicketIdPath, Who, answer, read_answer, require_kind, require_session
 
 router = APIRouter(prefix="/api/v1")
 
@@ -27,7 +27,7 @@ class TransferBody(Body):
     service_id: IdValue
 
 
-@router.post("/tickets", status_code=201)
+@router.post("/tickets", status_code=201, response_model=contract.Ticket)
 async def issue(body: IssueBody, who: Who, hub: Hub) -> Response:
     require_kind(who, DeviceKind.KIOSK, DeviceKind.ADMIN)
     # Kiosks face the public, so one stuck or abused touch screen must not flood the queue;
@@ -39,10 +39,10 @@ async def issue(body: IssueBody, who: Who, hub: Hub) -> Response:
             "هذا الجهاز يصدر التذاكر بسرعة كبيرة؛ انتظر لحظة من فضلك.",
             retry_after=RateLimiter.retry_after(wait),
         )
-    return answer(await hub.run(commands.issue_ticket, body.service_id, body.priority, who.device_id), 201)
+    return answer(await hub.run(commands.issue_ticket, body.service_id, body.priority, who.device_id), contract.Ticket, 201)
 
 
-@router.get("/tickets")
+@router.get("/tickets", response_model=list[contract.Ticket])
 async def tickets(
     who: Who,
     hub: Hub,
@@ -55,23 +55,23 @@ async def tickets(
         if who.session_id is None:
             raise Forbidden("clerk=me needs a clerk's session.", "clerk=me يتطلب جلسة موظف.")
         clerk = who.username
-    return answer(
-        await run_in_threadpool(queries.list_tickets, hub.store, status.value if status else None, service_id, limit, clerk)
+    return await read_answer(
+        list[contract.Ticket], queries.list_tickets, hub.store, status.value if status else None, service_id, limit, clerk
     )
 
 
-@router.get("/tickets/{ticket_id}")
+@router.get("/tickets/{ticket_id}", response_model=contract.TicketWithHistory)
 async def ticket(ticket_id: TicketIdPath, who: Who, hub: Hub) -> Response:
     found = await run_in_threadpool(queries.get_ticket, hub.store, ticket_id)
     if found is None:
         raise NotFound(f"No ticket with id {ticket_id}.", f"لا توجد تذكرة بالرقم {ticket_id}.")
-    return answer(found)
+    return answer(found, contract.TicketWithHistory)
 
 
 def _ticket_step(command: Callable[..., Any]) -> Callable[..., Awaitable[Response]]:
     async def step(ticket_id: TicketIdPath, who: Who, hub: Hub) -> Response:
         session = require_session(who)
-        return answer(await hub.run(command, ticket_id, session.counter_id))
+        return answer(await hub.run(command, ticket_id, session.counter_id), contract.Ticket)
 
     return step
 
@@ -82,17 +82,17 @@ for _name, _command in (
     ("finish", commands.finish),
     ("no-show", commands.no_show),
 ):
-    router.post(f"/tickets/{{ticket_id}}/{_name}", name=f"ticket_{_name}")(_ticket_step(_command))
+    router.post(f"/tickets/{{ticket_id}}/{_name}", name=f"ticket_{_name}", response_model=contract.Ticket)(_ticket_step(_command))
 
 
-@router.post("/tickets/{ticket_id}/cancel")
+@router.post("/tickets/{ticket_id}/cancel", response_model=contract.Ticket)
 async def cancel(ticket_id: TicketIdPath, who: Who, hub: Hub) -> Response:
     if who.session_id is None:
         require_kind(who, DeviceKind.KIOSK, DeviceKind.ADMIN)
-    return answer(await hub.run(commands.cancel, ticket_id))
+    return answer(await hub.run(commands.cancel, ticket_id), contract.Ticket)
 
 
-@router.post("/tickets/{ticket_id}/transfer")
+@router.post("/tickets/{ticket_id}/transfer", response_model=contract.Ticket)
 async def transfer(ticket_id: TicketIdPath, body: TransferBody, who: Who, hub: Hub) -> Response:
     session = require_session(who)
-    return answer(await hub.run(commands.transfer, ticket_id, session.counter_id, body.service_id))
+    return answer(await hub.run(commands.transfer, ticket_id, session.counter_id, body.service_id), contract.Ticket)

@@ -35,12 +35,30 @@ def exact(adapter: TypeAdapter, data: Any) -> Any:
     return parsed
 
 
+def declared(schema: dict[str, Any], method: str, template: str) -> str | None:
+    """The contract model `/openapi.json` gives for the success of `method template`: "Ticket", "list[Ticket]"."""
+    responses = schema["paths"][template][method]["responses"]
+    success = next(body for status, body in responses.items() if status.startswith("2") and "content" in body)
+    described = success["content"].get("application/json", {}).get("schema", {})
+    if "$ref" in described:
+        return described["$ref"].rsplit("/", 1)[-1]
+    if described.get("type") == "array" and "$ref" in described.get("items", {}):
+        return f"list[{described['items']['$ref'].rsplit('/', 1)[-1]}]"
+    return None
+
+
+def model_name(model: Any) -> str:
+    arguments = getattr(model, "__args__", None)
+    return f"list[{arguments[0].__name__}]" if arguments else model.__name__
+
+
 class Checker:
     """Sends requests through the in-process hub and checks each answer against its model."""
 
     def __init__(self, hall) -> None:
         self.hall = hall
         self.covered: set[tuple[str, str]] = set()
+        self.schema = hall.client.get("/openapi.json").json()
 
     def __call__(self, method: str, template: str, model: Any, headers=None, status: int = 200, **kwargs) -> Any:
         body = kwargs.pop("json", None)
@@ -51,6 +69,7 @@ class Checker:
         if model is None:
             assert not answer.content
             return None
+        assert declared(self.schema, method, template) == model_name(model), (method, template)
         return exact(TypeAdapter(model), answer.json())
 
 
@@ -170,3 +189,19 @@ def test_every_answer_and_every_event_matches_the_contract(hall, clock: Clock):
         (method, path) for path, methods in client.get("/openapi.json").json()["paths"].items() for method in methods
     }
     assert operations - NOT_JSON - check.covered == set()
+
+
+def test_every_json_answer_is_described_in_the_schema(hall):
+    """`/openapi.json` names a contract model for the success of every operation that answers JSON."""
+    schema = hall.client.get("/openapi.json").json()
+    components = schema["components"]["schemas"]
+    undescribed = [
+        (method, path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if (method, path) not in NOT_JSON
+        and (declared(schema, method, path) or "?").removeprefix("list[").removesuffix("]") not in components
+    ]
+    assert undescribed == []
+    for name in ("State", "Ticket", "Service", "Counter", "Stats", "PublicTicket", "Error"):
+        assert components[name]["properties"], name
