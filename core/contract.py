@@ -327,6 +327,19 @@ class Health(Wire):
     central: CentralLag | None
 
 
+class HubHome(Wire):
+    """`GET /` with `Accept: application/json`: what runs at this address (`main.py doctor` reads it)."""
+
+    service: Literal["tabour-hub"]
+    version: str
+    centre: PublicCentre
+    phone_address: str | None = Field(description="the address in each ticket's code for phones (--public-url)")
+    phone_address_problem: Literal["unset", "loopback"] | None = Field(description="why phones could not open it")
+    api: str
+    phone_pages: str
+    console: str
+
+
 # ── statistics ───────────────────────────────────────────────────────────────────────────
 
 

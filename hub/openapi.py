@@ -20,7 +20,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from core.contract import Error
+from core.contract import Error, HubHome
 
 ERROR_SCHEMA = "Error"
 
@@ -106,9 +106,10 @@ def document_errors(app: FastAPI) -> None:
             return app.openapi_schema
         schema = plain_openapi()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components[ERROR_SCHEMA] = Error.model_json_schema(ref_template="#/components/schemas/{model}")
-        for name, definition in list(components[ERROR_SCHEMA].pop("$defs", {}).items()):
-            components[name] = definition
+        for model in (Error, HubHome):  # named by hand: the error answers, and `GET /`'s JSON beside its page
+            components[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in list(components[model.__name__].pop("$defs", {}).items()):
+                components[name] = definition
         reference = {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():

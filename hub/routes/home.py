@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 import core
+from core import contract
 from hub.page import security_headers
 from hub.routes.common import Hub, answer
 
@@ -120,12 +121,22 @@ def home_page(found: dict[str, Any], lang: str, nonce: str) -> str:
 </main></body></html>"""
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get(
+    "/",
+    response_class=HTMLResponse,
+    responses={200: {
+        "description": "The hub's page in HTML; with `Accept: application/json`, its facts",
+        "content": {
+            "text/html": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"$ref": "#/components/schemas/HubHome"}},
+        },
+    }},
+)
 async def home(request: Request, hub: Hub, lang: str = "ar") -> Response:
     """The hub's own page (HTML), or its facts as JSON for `Accept: application/json`."""
     found = facts(hub)
     accept = request.headers.get("accept", "")[:500]
     if "application/json" in accept and "text/html" not in accept:
-        return answer(found)
+        return answer(found, contract.HubHome)
     nonce = secrets.token_urlsafe(16)
     return HTMLResponse(home_page(found, "en" if lang == "en" else "ar", nonce), headers=security_headers(nonce))

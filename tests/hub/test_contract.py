@@ -79,6 +79,7 @@ def test_every_answer_and_every_event_matches_the_contract(hall, clock: Clock):
     client = hall.client
     code = {"code": "4711"}
     check("get", "/api/v1/health", contract.Health)
+    check("get", "/", contract.HubHome, {"Accept": "application/json"})
     kiosk_answer = check("post", "/api/v1/devices/enroll", contract.Enrollment, status=201,
                          json={"name": "kiosk-1", "kind": "kiosk", **code})
     kiosk = {"Authorization": f"Bearer {kiosk_answer.token}"}
