@@ -803,8 +803,10 @@ def _closed_by_rollover_at(tx: Tx, row, counter_id: int | None) -> bool:
     )
 
 
-def transfer(tx: Tx, ticket_id: int, counter_id: int | None, service_id: int) -> dict[str, Any]:
-    """Send the visitor on: a new waiting entry in the other service, same number and first issue."""
+def transfer(tx: Tx, ticket_id: int, counter_id: int | None, service_id: int, step: Step = Step.TRANSFER) -> dict[str, Any]:
+    """Send the visitor on: a new waiting entry in the other service, same number and first issue.
+
+    `Step.MOVE` is a supervisor's move of a still waiting ticket (the same new entry)."""
     row = _ticket_row(tx, ticket_id)
     _check_holder(row, counter_id)
     carried_over = _closed_by_rollover_at(tx, row, counter_id)
@@ -818,7 +820,7 @@ def transfer(tx: Tx, ticket_id: int, counter_id: int | None, service_id: int) ->
     # A visitor carried over the rollover keeps their old entry `done`: its day's figures are
     # final and count it served up to the day's end; they go on in today's queue.
     if not carried_over:
-        next_status(TicketStatus(row["status"]), Step.TRANSFER, row["label"])
+        next_status(TicketStatus(row["status"]), step, row["label"])
         tx.conn.execute("UPDATE tickets SET status = 'transferred', finished_at = ? WHERE id = ?", (tx.now, row["id"]))
     if row["counter_id"] is not None:
         tx.conn.execute(

@@ -192,6 +192,12 @@ class HubConfig(_Strict):
     offline_after_seconds: float = Field(
         30, ge=1, le=3600, description="A device whose last event socket closed is announced offline after this long."
     )
+    console_idle_minutes: float = Field(
+        15, gt=0, le=24 * 60, description="A console login ends after this long without a request from it."
+    )
+    pause_alert_minutes: float = Field(
+        20, gt=0, le=24 * 60, description="The console raises an alert for a counter paused longer than this."
+    )
 
 
 class CentreFile(_Strict):

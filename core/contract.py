@@ -658,4 +658,37 @@ def handler_for(event: EventBase) -> str:
     return type(event).handler_name
 
 
+# ── the centre console (hub/console/): its audit log ─────────────────────────────────────
+
+
+class AuditEntry(Wire):
+    """One change made from the centre console (core/audit.py)."""
+
+    id: int
+    at: IsoTime
+    actor: str = Field(description="the supervisor's or admin's user name")
+    role: Role
+    action: str = Field(description="what was done, e.g. counter.pause, ticket.move, clerk.add, device.revoke")
+    target: str = Field(description="what it was done to, e.g. 'counter 3', 'A-012', a user or device name")
+    before: Any = Field(None, description="the changed part before (null: nothing before)")
+    after: Any = Field(None, description="the changed part after (null: nothing left)")
+
+
+class AuditRecorded(EventBase):
+    """A console change was made: its audit entry (the change itself has its own event too)."""
+
+    event_type: ClassVar = EventType.AUDIT_RECORDED
+    type: Literal["audit.recorded"]
+    entry: AuditEntry
+
+
+EVENT_MODELS[AuditRecorded.type_name] = AuditRecorded
+EVENT_TYPES = tuple(EVENT_MODELS)
+Event = Annotated[  # type: ignore[misc]
+    Union[tuple(Annotated[model, Tag(name)] for name, model in EVENT_MODELS.items()) + (Annotated[UnknownEvent, Tag(UNKNOWN_TAG)],)],  # type: ignore[valid-type]
+    Discriminator(_event_tag),
+]
+_EVENT = TypeAdapter(Event)
+
+
 assert set(EVENT_TYPES) == {kind.value for kind in EventType}, "every EventType has its model"

@@ -3,6 +3,7 @@
     waiting → called → serving → done
     called → no_show, called → called (recall), serving → transferred,
     no_show → called (call back: an absent visitor turns up and is served by number),
+    waiting → transferred (move: a supervisor sends a waiting visitor to another service),
     waiting → cancelled, waiting → expired (at the end of the business day)
 """
 
@@ -22,6 +23,7 @@ class Step(str, Enum):
     FINISH = "finish"
     NO_SHOW = "no-show"
     TRANSFER = "transfer"
+    MOVE = "move"  # a supervisor moves a waiting ticket to another service (the centre console)
     CANCEL = "cancel"
     EXPIRE = "expire"
 
@@ -35,6 +37,7 @@ TRANSITIONS: dict[Step, tuple[frozenset[S], S]] = {
     Step.FINISH: (frozenset({S.SERVING}), S.DONE),
     Step.NO_SHOW: (frozenset({S.CALLED}), S.NO_SHOW),
     Step.TRANSFER: (frozenset({S.SERVING}), S.TRANSFERRED),
+    Step.MOVE: (frozenset({S.WAITING}), S.TRANSFERRED),
     Step.CANCEL: (frozenset({S.WAITING}), S.CANCELLED),
     Step.EXPIRE: (frozenset({S.WAITING}), S.EXPIRED),
 }
@@ -47,6 +50,7 @@ _STEP_NAMES = {
     Step.FINISH: ("finish", "إنهاء"),
     Step.NO_SHOW: ("mark as not present", "تسجيل عدم حضور"),
     Step.TRANSFER: ("transfer", "تحويل"),
+    Step.MOVE: ("move", "نقل"),
     Step.CANCEL: ("cancel", "إلغاء"),
     Step.EXPIRE: ("expire", "إنهاء صلاحية"),
 }

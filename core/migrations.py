@@ -231,11 +231,34 @@ def _simulated(db: sqlite_utils.Database) -> None:
     )
 
 
+def _audit_log(db: sqlite_utils.Database) -> None:
+    """What the centre console changed: who, when, what, before and after (hub/console/)."""
+    _run_script(
+        db,
+        """
+        -- Append-only; each row is also in the event log as an `audit.recorded` event (event_seq).
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            actor TEXT NOT NULL,          -- the supervisor's or admin's user name
+            role TEXT NOT NULL,
+            action TEXT NOT NULL,         -- e.g. counter.pause, ticket.move, clerk.add
+            target TEXT NOT NULL,         -- what it was done to, e.g. "counter 3", "A012"
+            before TEXT,                  -- JSON, null when there was nothing before
+            after TEXT,                   -- JSON, null when nothing is left after
+            event_seq INTEGER NOT NULL
+        );
+        CREATE INDEX audit_log_at ON audit_log(at);
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
     ("0002_day_summaries", _day_summaries),
     ("0003_device_presence", _device_presence),
     ("0004_simulated", _simulated),
+    ("0005_audit_log", _audit_log),
 ]
 
 

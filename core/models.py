@@ -88,6 +88,7 @@ class EventType(str, Enum):
     DEVICE_REVOKED = "device.revoked"
     DEVICE_ONLINE = "device.online"
     DEVICE_OFFLINE = "device.offline"
+    AUDIT_RECORDED = "audit.recorded"
 
     @property
     def handler_name(self) -> str:

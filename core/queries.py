@@ -11,6 +11,7 @@ from core.commands import CLOSED_MESSAGES, service_closed_reason
 from core.models import DeviceKind, Role
 from core.security import token_hash
 from core.store import Store
+from core.ticker import ticker_message
 from core.views import (
     DEVICE_COLUMNS,
     TICKET_SELECT,
@@ -184,6 +185,7 @@ def state_snapshot(store: Store) -> dict[str, Any]:
             "ORDER BY seq DESC LIMIT ?",
             (RECENT_CALLS,),
         ).fetchall()
+        message = ticker_message(conn)  # a supervisor's message replaces the configured ticker
     recent_calls = []
     for row in recent:
         payload = json.loads(row["payload"])
@@ -194,8 +196,8 @@ def state_snapshot(store: Store) -> dict[str, Any]:
         "centre": {
             "name_ar": centre.name_ar,
             "name_en": centre.name_en,
-            "ticker_ar": centre.ticker_ar,
-            "ticker_en": centre.ticker_en,
+            "ticker_ar": message["ar"] if message else centre.ticker_ar,
+            "ticker_en": message["en"] if message else centre.ticker_en,
             "footer_ar": centre.footer_ar,
             "footer_en": centre.footer_en,
             "time_zone": centre.time_zone,

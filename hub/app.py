@@ -19,6 +19,7 @@ from core import commands
 from core.numbering import next_rollover
 from core.store import Store
 from core.views import iso
+from hub import console
 from hub.events import Broadcaster, encode_frame
 from hub.limits import BodySizeLimit
 from hub.openapi import document_errors
@@ -81,6 +82,7 @@ def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = No
     document_errors(app)
     for area in ROUTERS:
         app.include_router(area.router)
+    console.register(app)
     return app
 
 

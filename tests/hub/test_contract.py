@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from core import commands, contract
+from core import audit, commands, contract
 from tests.support import STAFF_FOR_ADMIN, Clock, demo_config
 
 # Routes whose answer is not JSON, or empty: their shape is their status code.
@@ -158,6 +158,7 @@ def test_every_answer_and_every_event_matches_the_contract(hall, clock: Clock):
         hall.store.call(commands.announce_presence, devices[0].id, False)
         hall.store.call(commands.announce_presence, devices[0].id, True)
         hall.store.call(commands.apply_config, demo_config(kiosk_issue_per_minute=999_999))
+        hall.store.call(audit.record, audit.Actor("super", "supervisor"), "ticker.set", "boards", None, {"en": "Closing at 2"})
         third = check("post", "/api/v1/tickets", contract.Ticket, kiosk, 201, json={"service_id": a})
         check("post", "/api/v1/counters/{counter_id}/call-next", contract.Ticket, clerk, counter_id=counter)
         check("post", "/api/v1/tickets/{ticket_id}/start", contract.Ticket, clerk, ticket_id=third.id)

@@ -1,0 +1,152 @@
+"""The console's words, Arabic first, and the small formatters its templates use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+TEXT: dict[str, dict[str, Any]] = {
+    "ar": {
+        "product": "طابور", "console": "وحدة تحكم المركز", "skip": "انتقل إلى المحتوى", "switch": "English",
+        "hall": "الصالة", "audit": "سجل التغييرات", "people": "الموظفون والأجهزة", "today": "اليوم والتقارير",
+        "login": "تسجيل الدخول", "logout": "تسجيل الخروج", "username": "اسم المستخدم", "pin": "الرقم السري",
+        "wrong_login": "اسم المستخدم أو الرقم السري غير صحيح.",
+        "login_intro": "للمشرفين ومديري المركز فقط. استخدم اسمك ورقمك السري كما على الشباك.",
+        "clerk_refused": "وحدة التحكم للمشرفين والمديرين فقط؛ الموظف يعمل من تطبيق الشباك.",
+        "ended": "انتهت الجلسة لعدم النشاط أو تسجيل الخروج.", "login_again": "سجّل الدخول من جديد",
+        "admin_only": "هذه الصفحة لمدير المركز فقط.", "error": "تعذّر التنفيذ", "back": "العودة",
+        "live": "تتحدث الصفحة تلقائياً", "offline": "انقطع الاتصال بالخادم، جارٍ إعادة المحاولة…",
+        "as_of": "آخر تحديث", "done": "تم التنفيذ", "none": "لا يوجد",
+        "alerts": "تنبيهات", "no_alerts": "لا تنبيهات الآن.",
+        "services": "الخدمات", "service": "الخدمة", "waiting": "في الانتظار", "longest_wait": "أطول انتظار",
+        "target": "المستهدف", "breaches": "تجاوزات المستهدف اليوم", "eta": "الانتظار المتوقع للقادم",
+        "counters": "الشبابيك", "counter": "الشباك", "clerk": "الموظف", "status": "الحالة",
+        "current_ticket": "التذكرة الحالية", "paused_since": "في استراحة منذ", "reason": "السبب",
+        "devices": "الأجهزة", "device": "الجهاز", "kind": "النوع", "online": "متصل", "last_seen": "آخر ظهور",
+        "printer": "الطابعة", "yes": "نعم", "no": "لا", "never": "لم يظهر",
+        "actions": "إجراءات", "counter_action": "إجراء على شباك", "pause": "استراحة", "resume": "استئناف",
+        "close": "إغلاق الشباك", "ticket_action": "تذكرة في الانتظار", "ticket_number": "رقم التذكرة",
+        "move_to": "نقل إلى خدمة", "move": "نقل", "cancel": "إلغاء التذكرة",
+        "ticker": "رسالة على شاشات العرض", "ticker_ar": "النص بالعربية", "ticker_en": "النص بالإنجليزية",
+        "ticker_put": "اعرض الرسالة", "ticker_clear": "أعد الشريط المعتاد", "ticker_now": "الرسالة المعروضة الآن",
+        "ticker_hint": "حتى 200 حرف لكل لغة. تبقى حتى تمسحها.",
+        "when": "الوقت", "who": "من", "what": "الإجراء", "on": "على", "before": "قبل", "after": "بعد",
+        "audit_intro": "كل تغيير من وحدة التحكم، الأحدث أولاً. يُحفظ أيضاً في سجل الأحداث.",
+        "no_entries": "لا تغييرات بعد.",
+        "counter_status": {"open": "مفتوح", "paused": "استراحة", "closed": "مغلق"},
+        "reasons": {"prayer": "الصلاة", "break": "استراحة", "back_office": "أعمال مكتبية", "supervisor": "بطلب المشرف"},
+        "kinds": {"kiosk": "جهاز التذاكر", "counter": "شباك", "display": "شاشة عرض", "admin": "جهاز إداري"},
+        "printer_states": {
+            "ok": "سليمة", "paper_near_end": "الورق قارب على النفاد", "paper_out": "نفد الورق",
+            "cover_open": "الغطاء مفتوح", "silent": "لا ترد", "offline": "غير متصلة", None: "—",
+        },
+        "roles": {"clerk": "موظف", "supervisor": "مشرف", "admin": "مدير"},
+        "alert_texts": {
+            "printer": "طابعة {device}: {state}",
+            "offline": "الجهاز {device} غير متصل",
+            "over_target": "خدمة {name}: أطول انتظار {wait} يتجاوز المستهدف {target}",
+            "paused_long": "الشباك {number} في استراحة منذ {wait}",
+        },
+        "action_names": {
+            "counter.pause": "استراحة شباك", "counter.resume": "استئناف شباك", "counter.close": "إغلاق شباك",
+            "ticket.move": "نقل تذكرة", "ticket.cancel": "إلغاء تذكرة", "ticker.set": "رسالة الشاشات",
+            "clerk.add": "إضافة موظف", "clerk.role": "تغيير الدور", "clerk.reset_pin": "رقم سري جديد",
+            "clerk.disable": "إيقاف موظف", "clerk.enable": "إعادة تفعيل موظف", "device.rename": "تسمية جهاز",
+            "device.revoke": "إلغاء جهاز", "enroll_code.rotate": "رمز تسجيل جديد",
+        },
+    },
+    "en": {
+        "product": "Tabour", "console": "Centre console", "skip": "Skip to the content", "switch": "العربية",
+        "hall": "Hall", "audit": "Audit log", "people": "People and devices", "today": "Today and reports",
+        "login": "Log in", "logout": "Log out", "username": "User name", "pin": "PIN", "wrong_login": "Wrong user name or PIN.",
+        "login_intro": "For supervisors and centre admins only. Use your name and PIN, as at a counter.",
+        "clerk_refused": "The console is for supervisors and admins; clerks work from the counter app.",
+        "ended": "Your session ended (inactivity or log out).", "login_again": "Log in again",
+        "admin_only": "This page is for the centre's admins only.", "error": "Could not do that", "back": "Back",
+        "live": "This page updates by itself", "offline": "Lost the connection to the hub, retrying…",
+        "as_of": "Updated", "done": "Done", "none": "none",
+        "alerts": "Alerts", "no_alerts": "No alerts now.",
+        "services": "Services", "service": "Service", "waiting": "Waiting", "longest_wait": "Longest wait",
+        "target": "Target", "breaches": "Target breaches today", "eta": "Wait for a newcomer",
+        "counters": "Counters", "counter": "Counter", "clerk": "Clerk", "status": "Status",
+        "current_ticket": "Current ticket", "paused_since": "Paused since", "reason": "Reason",
+        "devices": "Devices", "device": "Device", "kind": "Kind", "online": "Online", "last_seen": "Last seen",
+        "printer": "Printer", "yes": "yes", "no": "no", "never": "never",
+        "actions": "Actions", "counter_action": "A counter", "pause": "Pause", "resume": "Resume",
+        "close": "Close the counter", "ticket_action": "A waiting ticket", "ticket_number": "Ticket number",
+        "move_to": "Move to service", "move": "Move", "cancel": "Cancel the ticket",
+        "ticker": "Message on the boards", "ticker_ar": "Arabic text", "ticker_en": "English text",
+        "ticker_put": "Show the message", "ticker_clear": "Back to the usual ticker", "ticker_now": "Message shown now",
+        "ticker_hint": "Up to 200 characters each. It stays until you clear it.",
+        "when": "When", "who": "Who", "what": "Action", "on": "On", "before": "Before", "after": "After",
+        "audit_intro": "Every change made from the console, newest first. Also kept in the event log.",
+        "no_entries": "No changes yet.",
+        "counter_status": {"open": "open", "paused": "paused", "closed": "closed"},
+        "reasons": {"prayer": "prayer", "break": "break", "back_office": "back office", "supervisor": "by the supervisor"},
+        "kinds": {"kiosk": "kiosk", "counter": "counter", "display": "board", "admin": "admin device"},
+        "printer_states": {
+            "ok": "ok", "paper_near_end": "paper near its end", "paper_out": "out of paper",
+            "cover_open": "cover open", "silent": "not answering", "offline": "offline", None: "—",
+        },
+        "roles": {"clerk": "clerk", "supervisor": "supervisor", "admin": "admin"},
+        "alert_texts": {
+            "printer": "Printer of {device}: {state}",
+            "offline": "Device {device} is offline",
+            "over_target": "{name}: the longest wait {wait} is past the target {target}",
+            "paused_long": "Counter {number} paused for {wait}",
+        },
+        "action_names": {
+            "counter.pause": "pause a counter", "counter.resume": "resume a counter", "counter.close": "close a counter",
+            "ticket.move": "move a ticket", "ticket.cancel": "cancel a ticket", "ticker.set": "boards' message",
+            "clerk.add": "add a clerk", "clerk.role": "change a role", "clerk.reset_pin": "new PIN",
+            "clerk.disable": "disable a clerk", "clerk.enable": "re-enable a clerk", "device.rename": "rename a device",
+            "device.revoke": "revoke a device", "enroll_code.rotate": "new enrollment code",
+        },
+    },
+}
+
+PAUSE_REASONS = ("prayer", "break", "back_office", "supervisor")
+
+
+def duration(seconds: int | float | None) -> str:
+    """`4:05` (minutes:seconds) or `1:02:05`; shown inside <bdi dir=ltr> so Arabic keeps its order."""
+    if seconds is None:
+        return "—"
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def clock(iso_time: str | None) -> str:
+    """`09:15` from an ISO time with the centre's offset (its own local time)."""
+    if not iso_time:
+        return "—"
+    try:
+        return datetime.fromisoformat(iso_time).strftime("%H:%M")
+    except ValueError:
+        return "—"
+
+
+def when(iso_time: str | None) -> str:
+    if not iso_time:
+        return "—"
+    try:
+        return datetime.fromisoformat(iso_time).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return "—"
+
+
+def alert_text(alert: dict[str, Any], lang: str) -> str:
+    t = TEXT[lang]
+    template = t["alert_texts"][alert["kind"]]
+    if alert["kind"] == "printer":
+        return template.format(device=alert["device"], state=t["printer_states"].get(alert["printer"], alert["printer"]))
+    if alert["kind"] == "offline":
+        return template.format(device=alert["device"])
+    if alert["kind"] == "over_target":
+        return template.format(
+            name=alert["name_ar" if lang == "ar" else "name_en"],
+            wait="\u2066" + duration(alert["seconds"]) + "\u2069", target="\u2066" + duration(alert["target_seconds"]) + "\u2069",
+        )
+    return template.format(number="\u2066" + str(alert["number"]) + "\u2069", wait="\u2066" + duration(alert["seconds"]) + "\u2069")

@@ -1,0 +1,152 @@
+"""The console's rules through the real app in-process: sessions, CSRF, hostile forms, alerts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from core import audit, commands, hall as hall_view
+from core.security import hash_pin
+from core.models import Role
+from tests.support import Clock
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def log_in(client, username: str = "super", pin: str = "9999"):
+    token = csrf_of(client.get("/console/login").text)
+    return client.post("/console/login", data={"username": username, "pin": pin, "csrf": token}, follow_redirects=False)
+
+
+@pytest.fixture
+def console(hall):
+    answer = log_in(hall.client)
+    assert answer.status_code == 303 and answer.headers["location"] == "/console/hall"
+    return hall
+
+
+def test_pages_need_a_login(hall):
+    for path in ("/console", "/console/hall", "/console/audit"):
+        answer = hall.client.get(path, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == "/console/login", path
+    assert hall.client.get("/console/hall/stream").status_code == 401
+    assert hall.client.post("/console/ticker", data={"text_en": "x"}, follow_redirects=False).status_code == 303
+
+
+def test_the_session_ends_after_inactivity(console, clock: Clock):
+    minutes = console.store.catalogue.config.hub.console_idle_minutes
+    clock.advance(minutes * 60 - 5)
+    assert console.client.get("/console/hall", follow_redirects=False).status_code == 200  # activity restarts it
+    clock.advance(minutes * 60 - 5)
+    assert console.client.get("/console/hall", follow_redirects=False).status_code == 200
+    clock.advance(minutes * 60 + 1)
+    assert console.client.get("/console/hall", follow_redirects=False).headers["location"] == "/console/login"
+
+
+def test_a_removed_supervisor_is_logged_out_at_once(console):
+    console.store.call(commands.remove_clerk, "super")
+    assert console.client.get("/console/hall", follow_redirects=False).headers["location"] == "/console/login"
+
+
+def test_logout_needs_the_token_and_ends_the_session(console):
+    page = console.client.get("/console/hall").text
+    assert console.client.post("/console/logout", data={}).status_code == 403
+    assert console.client.post("/console/logout", data={"csrf": csrf_of(page)}, follow_redirects=False).status_code == 303
+    assert console.client.get("/console/hall", follow_redirects=False).status_code == 303
+
+
+def test_wrong_pins_lock_the_name_out_like_a_counter_login(hall):
+    attempts = hall.store.catalogue.config.hub.pin_attempts
+    for _ in range(attempts):
+        assert log_in(hall.client, pin="0000").status_code == 401
+    locked = log_in(hall.client)  # the right PIN, now refused for a while
+    assert locked.status_code == 429 and "Too many wrong PINs" not in locked.text  # Arabic first
+    assert "محاولات خاطئة كثيرة" in locked.text
+
+
+def test_a_login_without_its_form_token_is_refused(hall):
+    answer = hall.client.post("/console/login", data={"username": "super", "pin": "9999", "csrf": "made-up"})
+    assert answer.status_code == 403 and "رمز الحماية" in answer.text
+
+
+HOSTILE = [
+    ("/console/counters/action", {"counter_id": "abc", "action": "pause", "reason": "prayer"}, 422),
+    ("/console/counters/action", {"counter_id": "-1", "action": "close"}, 422),
+    ("/console/counters/action", {"counter_id": str(10**30), "action": "close"}, 422),
+    ("/console/counters/action", {"counter_id": "999", "action": "close"}, 422),
+    ("/console/counters/action", {"counter_id": "1", "action": "explode"}, 422),
+    ("/console/counters/action", {"counter_id": "1", "action": "pause", "reason": "<script>alert(1)</script>"}, 422),
+    ("/console/counters/action", {"counter_id": "1", "action": "close"}, 409),  # closed already
+    ("/console/tickets/action", {"label": "", "action": "cancel"}, 422),
+    ("/console/tickets/action", {"label": "A" * 5000, "action": "cancel"}, 422),
+    ("/console/tickets/action", {"label": "<b>A-1</b>", "action": "cancel"}, 422),
+    ("/console/tickets/action", {"label": "A-999", "action": "cancel"}, 404),
+    ("/console/tickets/action", {"label": "A-1", "action": "move", "service_id": "0"}, 422),
+    ("/console/ticker", {"text_ar": "", "text_en": ""}, 422),
+    ("/console/ticker", {"text_ar": "ا" * 201, "text_en": ""}, 422),
+    ("/console/ticker", {"text_ar": "", "text_en": "bell\x07"}, 422),
+]
+
+
+@pytest.mark.parametrize(("path", "form", "status"), HOSTILE)
+def test_hostile_forms_are_refused_plainly_and_change_nothing(console, path: str, form: dict, status: int):
+    token = csrf_of(console.client.get("/console/hall").text)
+    answer = console.client.post(path, data={**form, "csrf": token}, follow_redirects=False)
+    assert answer.status_code == status, answer.text
+    assert 'role="alert"' in answer.text and "<script>alert" not in answer.text
+    assert audit.recent(console.store) == []
+
+
+def test_a_supervisor_moves_and_cancels_waiting_tickets(console):
+    kiosk = console.enroll("kiosk", "kiosk")
+    first = console.issue(kiosk, "A")
+    second = console.issue(kiosk, "A")
+    token = csrf_of(console.client.get("/console/hall").text)
+    moved = console.client.post("/console/tickets/action", follow_redirects=False, data={
+        "csrf": token, "label": first["number"].lower().replace("-", " "), "action": "move", "service_id": console.service_id("B")})
+    assert moved.status_code == 303
+    cancelled = console.client.post("/console/tickets/action", follow_redirects=False,
+                                    data={"csrf": token, "label": second["number"], "action": "cancel"})
+    assert cancelled.status_code == 303
+    entries = audit.recent(console.store)
+    assert [e["action"] for e in entries] == ["ticket.cancel", "ticket.move"]
+    assert entries[1]["before"] == {"service": "A", "status": "waiting"}
+    assert entries[1]["after"] == {"service": "B", "status": "waiting"}
+    assert entries[0]["after"]["status"] == "cancelled" and entries[0]["actor"] == "super"
+    # the audit entries are in the event log too, right after the change's own event
+    with console.store.read() as conn:
+        types = [row[0] for row in conn.execute("SELECT type FROM events ORDER BY seq DESC LIMIT 4")]
+    assert types == ["audit.recorded", "ticket.cancelled", "audit.recorded", "ticket.transferred"]
+
+
+def test_alerts_appear_and_clear_with_their_cause(console, clock: Clock):
+    store = console.store
+    kiosk = console.enroll("kiosk", "kiosk")
+    session = console.login(1)
+    ticket = console.issue(kiosk, "A")
+    kinds = lambda: {alert["kind"] for alert in hall_view.hall_view(store)["alerts"]}  # noqa: E731
+    assert "over_target" not in kinds()
+    clock.advance(store.catalogue.services_by_code["A"].target_wait_seconds + 1)
+    assert "over_target" in kinds()
+    service = next(s for s in hall_view.hall_view(store)["services"] if s["code"] == "A")
+    assert service["breaches"] == 1 and service["longest_wait_seconds"] > service["target_wait_seconds"]
+    called = console.client.post(f"/api/v1/counters/{console.counter_id(1)}/call-next", headers=session)
+    assert called.json()["id"] == ticket["id"]
+    assert "over_target" not in kinds()
+    console.client.post(f"/api/v1/tickets/{ticket['id']}/no-show", headers=session)
+    console.client.post(f"/api/v1/counters/{console.counter_id(1)}/pause", json={"reason": "prayer"}, headers=session)
+    assert "paused_long" not in kinds()
+    clock.advance(store.catalogue.config.hub.pause_alert_minutes * 60 + 1)
+    view = hall_view.hall_view(store)
+    assert "paused_long" in kinds()
+    assert next(c for c in view["counters"] if c["number"] == 1)["paused_seconds"] > 0
+    console.client.post(f"/api/v1/counters/{console.counter_id(1)}/resume", headers=session)
+    assert "paused_long" not in kinds()
+
+
+def test_an_admin_logs_in_too(hall):
+    hall.store.call(commands.add_clerk, "boss", Role.ADMIN, hash_pin("2468"))
+    assert log_in(hall.client, "boss", "2468").status_code == 303
