@@ -21,6 +21,7 @@ from core.views import (
     eta_for,
     iso,
     load_device,
+    public_ticket_view,
     ticket_view,
 )
 
@@ -269,22 +270,7 @@ def public_ticket(store: Store, code: str) -> dict[str, Any] | None:
         if row is None:
             return None
         view = ticket_view(store, conn, row)
-    service = store.catalogue.services[row["service_id"]]
-    counter = store.catalogue.counters.get(row["counter_id"]) if row["counter_id"] else None
-    return {
-        "number": view["number"],
-        "status": view["status"],
-        "priority": view["priority"],
-        "ahead": view["ahead"],
-        "eta_seconds": view["eta_seconds"],
-        "issued_at": view["issued_at"],
-        "called_at": view["called_at"],
-        "counter_number": counter.number if counter else None,
-        "counter_name_ar": counter.name_ar if counter else None,
-        "counter_name_en": counter.name_en if counter else None,
-        "service": {"code": service.code, "name_ar": service.name_ar, "name_en": service.name_en},
-        "centre": {"name_ar": store.catalogue.config.centre.name_ar, "name_en": store.catalogue.config.centre.name_en},
-    }
+    return public_ticket_view(store.catalogue, view)
 
 
 def list_clerks(store: Store) -> list[dict[str, Any]]:

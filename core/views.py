@@ -67,7 +67,9 @@ def eta_for(store: "Store", conn: sqlite3.Connection, service_id: ServiceId, ahe
     return estimate_wait_seconds(ahead, average_service_seconds(store, service_id), open_counters_serving(conn, service_id))
 
 
-def ticket_view(store: "Store", conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+def ticket_view(store: "Store", conn: sqlite3.Connection, row: sqlite3.Row, *, place: bool = True) -> dict[str, Any]:
+    """The ticket as the contract names it; `place=False` leaves `ahead` and `eta_seconds` null
+    (they cost a query each, and a caller that keeps the line itself works them out)."""
     catalogue = store.catalogue
     counter = catalogue.counters.get(row["counter_id"]) if row["counter_id"] is not None else None
     view: dict[str, Any] = {
@@ -91,11 +93,31 @@ def ticket_view(store: "Store", conn: sqlite3.Connection, row: sqlite3.Row) -> d
         "ahead": None,
         "eta_seconds": None,
     }
-    if row["status"] == "waiting":
+    if place and row["status"] == "waiting":
         ahead = ahead_of(conn, row)
         view["ahead"] = ahead
         view["eta_seconds"] = eta_for(store, conn, row["service_id"], ahead)
     return view
+
+
+def public_ticket_view(catalogue: "Catalogue", ticket: dict[str, Any]) -> dict[str, Any]:
+    """What a visitor's phone may see of a ticket view: no clerk names, no ids of other tickets."""
+    service = catalogue.services[ticket["service_id"]]
+    counter = catalogue.counters.get(ticket["counter_id"]) if ticket["counter_id"] else None
+    return {
+        "number": ticket["number"],
+        "status": ticket["status"],
+        "priority": ticket["priority"],
+        "ahead": ticket["ahead"],
+        "eta_seconds": ticket["eta_seconds"],
+        "issued_at": ticket["issued_at"],
+        "called_at": ticket["called_at"],
+        "counter_number": counter.number if counter else None,
+        "counter_name_ar": counter.name_ar if counter else None,
+        "counter_name_en": counter.name_en if counter else None,
+        "service": {"code": service.code, "name_ar": service.name_ar, "name_en": service.name_en},
+        "centre": {"name_ar": catalogue.config.centre.name_ar, "name_en": catalogue.config.centre.name_en},
+    }
 
 
 def load_ticket(store: "Store", conn: sqlite3.Connection, ticket_id: int) -> dict[str, Any] | None:

@@ -23,6 +23,7 @@ from hub import console
 from hub.events import Broadcaster, encode_frame
 from hub.limits import BodySizeLimit
 from hub.openapi import document_errors
+from hub.phones import PhoneWatch
 from hub.routes import clerks, counters, devices, events, health_state, home, public, sessions, stats, tickets
 from hub.routes.common import HubContext, HubSettings, install_error_handlers
 from hub.shipper import Shipper
@@ -45,6 +46,9 @@ def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = No
         broadcaster = Broadcaster(loop, lambda event: encode_frame(event, lambda at: iso(at, store.catalogue)))
         hub.broadcaster = broadcaster
         hub.loop = loop
+        hub.phones = PhoneWatch(store)
+        broadcaster.watchers.add(hub.phones.on_events)
+        hub.phones.start()
         store.add_listener(broadcaster.publish)
         store.add_auth_listener(hub.on_auth_changed)
         rollover = asyncio.create_task(_rollover_loop(store))
@@ -65,6 +69,8 @@ def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = No
             store.remove_auth_listener(hub.on_auth_changed)
             store.remove_listener(broadcaster.publish)
             broadcaster.close_all()
+            broadcaster.watchers.discard(hub.phones.on_events)
+            hub.phones.close()
             try:
                 await hub.flush_presence()  # last-seen times survive a clean stop
             except Exception:

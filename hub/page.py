@@ -1,8 +1,9 @@
 """The visitor's phone page (`GET /t/{code}`): their place in the queue, updating by itself.
 
 Server-rendered so it reads at once on a slow phone, then kept current by an EventSource on
-`/api/v1/public/tickets/{code}/stream` (the browser reconnects by itself). No login, no
-cookies, nothing about other visitors.
+`/api/v1/public/tickets/{code}/stream`, which the hub pushes each change of the ticket's place
+to (hub/phones.py); the browser reconnects by itself, and the page closes it once the visit is
+over. No login, no cookies, nothing about other visitors.
 """
 
 from __future__ import annotations
@@ -144,7 +145,13 @@ function render(t) {{
 }}
 render({_script_json(ticket)});
 const source = new EventSource('/api/v1/public/tickets/{safe_code}/stream');
-source.onmessage = (m) => {{ document.getElementById('live').textContent = T.live; render(JSON.parse(m.data)); }};
+const OVER = ['done', 'cancelled', 'expired', 'transferred'];
+source.onmessage = (m) => {{
+  document.getElementById('live').textContent = T.live;
+  const t = JSON.parse(m.data);
+  render(t);
+  if (OVER.includes(t.status)) source.close();  // the visit is over: nothing more will come
+}};
 source.onerror = () => {{ document.getElementById('live').textContent = T.offline; }};
 </script>"""
     return f"""<!doctype html>

@@ -16,6 +16,7 @@ import asyncio
 import json
 import logging
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,23 @@ class BoundedHttpProtocol(HttpToolsProtocol):
             return
         self._arm_head_timer()
 
+    def _abort(self) -> None:
+        if self.transport is not None:
+            self.transport.abort()
+
+    def _bound_write_buffer(self, size: int) -> None:
+        """Hold at most about `size` unsent bytes, here and in the kernel: past it the transport
+        pauses the answer (a long-lived stream of small frames needs little; hub/phones.py)."""
+        if self.transport is None or self.transport.is_closing():
+            return
+        self.transport.set_write_buffer_limits(high=size)
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None:
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+            except OSError:
+                pass
+
     def _arm_head_timer(self) -> None:
         if self._head_timer is None:
             self._head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
@@ -130,6 +148,9 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         protocol.data_received(rest)
 
     def on_headers_complete(self) -> None:
+        # The application may drop a client that stopped reading (a phone's stream, hub/phones.py).
+        self.scope[ABORT_SCOPE_KEY] = self._abort  # type: ignore[literal-required]
+        self.scope[BUFFER_SCOPE_KEY] = self._bound_write_buffer  # type: ignore[literal-required]
         self._awaiting_head = False
         self._head_bytes = 0
         self._disarm_head_timer()
@@ -277,7 +298,8 @@ def _upgrade_token(url: bytes, headers: list[tuple[bytes, bytes]]) -> str | None
     return None
 
 
-ABORT_SCOPE_KEY = "tabour.abort"  # scope entry: drop this WebSocket now, unsent frames and all
+ABORT_SCOPE_KEY = "tabour.abort"  # scope entry: drop this connection now, unsent bytes and all
+BUFFER_SCOPE_KEY = "tabour.write_buffer"  # scope entry (HTTP): bound this connection's unsent bytes
 
 
 class BoundedWebSocketProtocol(WebSocketsSansIOProtocol):

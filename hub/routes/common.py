@@ -27,6 +27,7 @@ from core.store import Store
 from hub.events import Broadcaster, Subscriber
 from hub.limits import RateLimiter, WindowLimit
 from hub.logs import log_event
+from hub.phones import PhoneWatch
 from hub.pins import PinGuard
 from hub.shipper import Shipper
 
@@ -106,6 +107,7 @@ class HubContext:
     enroll_all_limiter: WindowLimit
     pins: PinGuard
     broadcaster: Broadcaster | None = None  # set while the app runs (it needs the running loop)
+    phones: "PhoneWatch | None" = None  # the visitors' phone streams, set with the broadcaster
     shipper: "Shipper | None" = None  # ships the event log to the ministry's central, when configured
     loop: asyncio.AbstractEventLoop | None = None
     # Every open event socket and the token it was opened with, so a revocation closes it at once.

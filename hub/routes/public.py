@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 import secrets
 from typing import Annotated, Literal
 
@@ -12,14 +10,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from pydantic import StrictStr
 from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from core import contract, queries
-from core.errors import NotFound
+from core.errors import NotFound, RateLimited
 from hub.page import security_headers, ticket_page
+from hub.phones import PHONE_BYTE_BUDGET, PhoneWatch, TooManyStreams
 from hub.routes.common import Hub, answer
+from hub.server import ABORT_SCOPE_KEY, BUFFER_SCOPE_KEY
 
 router = APIRouter()
 
+KEEP_ALIVE_RETRY = 60  # seconds a refused page should wait before it asks again
 PublicCode = Annotated[StrictStr, Path(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -43,6 +45,27 @@ async def phone_page(
     )
 
 
+class PhoneStreamResponse(StreamingResponse):
+    """A phone's server-sent events: joins the hub's phone watch when the answer starts, and
+    leaves it however the answer ends (the phone left, was dropped, or its visit is over)."""
+
+    def __init__(self, phones: PhoneWatch, code: str, first: dict) -> None:
+        self.phones, self.code, self.first = phones, code, first
+        # The frames are the phone's, which exists only once the answer starts.
+        super().__init__((), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        bound = scope.get(BUFFER_SCOPE_KEY)
+        if bound is not None:
+            bound(PHONE_BYTE_BUDGET)
+        phone = self.phones.join(self.code, self.first, abort=scope.get(ABORT_SCOPE_KEY))
+        self.body_iterator = self.phones.frames(phone)
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.phones.leave(phone)
+
+
 @router.get(
     "/api/v1/public/tickets/{code}/stream",
     response_class=StreamingResponse,
@@ -50,35 +73,26 @@ async def phone_page(
                      "content": {"text/event-stream": {"schema": {"type": "string"}}}}},
 )
 async def public_stream(code: PublicCode, hub: Hub) -> Response:
-    store = hub.store
-    if await run_in_threadpool(queries.public_ticket, store, code) is None:
-        raise NotFound("No such ticket.", "لا توجد تذكرة بهذا الرمز.")
-    broadcaster = hub.broadcaster
-    changed = asyncio.Event()
-
-    def on_events(_: list) -> None:
-        changed.set()
-
-    async def stream():
-        broadcaster.watchers.add(on_events)
-        previous = None
-        try:
-            while True:
-                view = await run_in_threadpool(queries.public_ticket, store, code)
-                text = json.dumps(view, ensure_ascii=False)
-                if text != previous:
-                    yield f"data: {text}\n\n"
-                    previous = text
-                if view is None or view["status"] not in ("waiting", "called", "serving"):
-                    break
-                changed.clear()
-                try:
-                    await asyncio.wait_for(changed.wait(), timeout=25)
-                except asyncio.TimeoutError:
-                    yield ": keep-alive\n\n"
-                # Many events come in bursts; one recomputation per two seconds is plenty for a phone.
-                await asyncio.sleep(2)
-        finally:
-            broadcaster.watchers.discard(on_events)
-
-    return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+    """The ticket's place, pushed as it changes (hub/phones.py); 404 for an unknown code, 429
+    past the streams one ticket or the hub may hold."""
+    phones = hub.phones
+    first = phones.live_view(code) if phones.ready.is_set() else None
+    if first is None:
+        first = await run_in_threadpool(queries.public_ticket, hub.store, code)
+        if first is None:
+            raise NotFound("No such ticket.", "لا توجد تذكرة بهذا الرمز.")
+    try:
+        phones.check_room(code)
+    except TooManyStreams as refusal:
+        if refusal.scope == "ticket":
+            raise RateLimited(
+                f"This ticket is followed by {phones.max_per_ticket} pages already; close one of them.",
+                f"تتابع هذه التذكرةَ \u2066{phones.max_per_ticket}\u2069 صفحات بالفعل؛ أغلق إحداها.",
+                retry_after=KEEP_ALIVE_RETRY, code="too_many_streams",
+            ) from None
+        raise RateLimited(
+            "The hub follows as many phones as it may; try again in a minute.",
+            "يتابع النظام أقصى عدد مسموح به من الهواتف؛ حاول بعد دقيقة.",
+            retry_after=KEEP_ALIVE_RETRY, code="too_many_streams",
+        ) from None
+    return PhoneStreamResponse(phones, code, first)

@@ -63,6 +63,12 @@ def test_phone_page_follows_the_call_live(live_hub: LiveHub, waiting_ticket: dic
         assert page.evaluate("() => window.__notReloaded === true")
         check_accessibility(page)
         save_screenshot(page, "phone-page-called-ar")
+        for step in ("start", "finish"):
+            httpx.post(f"{live_hub.url}/api/v1/tickets/{waiting_ticket['id']}/{step}", headers=bearer(session), timeout=10)
+        expect(page.locator("#status")).to_contain_text("انتهت الخدمة", timeout=15_000)
+        # The visit is over: the page stops listening rather than reconnecting for ever.
+        page.wait_for_function("() => source.readyState === EventSource.CLOSED", timeout=15_000)
+        save_screenshot(page, "phone-page-done-ar")
     finally:
         # The hub is the session's: leave counter 5 holding nobody for the tests after this one.
         for step in ("start", "finish"):
