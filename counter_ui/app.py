@@ -456,6 +456,10 @@ class CounterWindow(QWidget):
         if self.isWindow():
             was_visible = self.isVisible()
             if compact:
+                # A maximized window keeps its size whatever it is resized to: the strip needs a normal one.
+                self._was_maximized = self.isMaximized()
+                if self._was_maximized:
+                    self.showNormal()
                 self._full_geometry = self.geometry()
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
             self.layout().setContentsMargins(*((4, 4, 4, 4) if compact else (12, 8, 12, 8)))
@@ -465,7 +469,10 @@ class CounterWindow(QWidget):
             elif self._full_geometry is not None:
                 self.setGeometry(self._full_geometry)
             if was_visible:
-                self.show()  # changing window flags hides a window
+                if not compact and getattr(self, "_was_maximized", False):
+                    self.showMaximized()
+                else:
+                    self.show()  # changing window flags hides a window
 
 
 class _PageHolder(QWidget):

@@ -1,4 +1,4 @@
-"""`python main.py counter --hub URL [--counter N] [--enroll-code CODE] [--lang ar|en] [--compact]`."""
+"""`python main.py counter --hub URL [--counter N] [--enroll-code CODE] [--lang ar|en] [--compact] [--windowed]`."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--enroll-code", default=os.environ.get("TABOUR_ENROLL_CODE"),
         help="Enrollment code to register this device with the hub the first time ($TABOUR_ENROLL_CODE).",
     )
-    parser.add_argument("--lang", choices=["ar", "en"], default="ar", help="Language to start in: ar (default) or en.")
+    parser.add_argument("--lang", "--language", dest="lang", choices=["ar", "en"], default="ar", help="Language to start in: ar (default) or en.")
+    parser.add_argument("--windowed", action="store_true", help="A normal window instead of one filling the screen (for setup and testing).")
     parser.add_argument("--compact", action="store_true", help="Start in the small always-on-top mode once logged in.")
     parser.set_defaults(func=run)
 
@@ -72,6 +73,15 @@ def make_client(args: argparse.Namespace):
     )
 
 
+def present(window, *, windowed: bool) -> None:
+    """Show the counter as a clerk's PC wants it: filling the screen (maximized, with the title bar,
+    so other programs stay at hand), or with --windowed a normal window of the default size."""
+    if windowed:
+        window.show()
+    else:
+        window.showMaximized()
+
+
 def run(args: argparse.Namespace) -> int:
     from qt_common.app import create_app
 
@@ -83,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     window = build_counter_window(client, counter=args.counter, language=args.lang)
     if args.compact:
         window.model.session_changed.connect(lambda session: window.set_compact(True) if session else None)
-    window.show()
+    present(window, windowed=args.windowed)
     try:
         return int(app.exec())
     finally:

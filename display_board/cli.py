@@ -70,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Folder of recorded clips (a human voice) used instead of the speech synthesiser.",
     )
     display.add_argument(
-        "--language", choices=["ar", "en"], default="ar",
+        "--lang", "--language", dest="lang", choices=["ar", "en"], default="ar",
         help="The board's first language and direction: ar (default, right to left) or en.",
     )
     display.add_argument("--name", default=None, help="This screen's device name at the hub (default: display-BOARD-HOST).")
@@ -135,13 +135,13 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(error))
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(lang=args.language)
+    app = create_app(lang=args.lang)
     # A name derived from --board: the same screen given another board keeps its enrollment.
     client = HubClient(
         hub_url, device_name=name, kind="display", enroll_code=enroll_code or None,
         refresh_events=STRUCTURAL_REFRESH_EVENTS, adopt_enrolled=not args.name,
     )
-    window = build_board_window(client, board=board, language=args.language, announcer_settings=settings)
+    window = build_board_window(client, board=board, language=args.lang, announcer_settings=settings)
     app.aboutToQuit.connect(window.shutdown)
     app.aboutToQuit.connect(client.stop)
     QShortcut(QKeySequence("Ctrl+Q"), window, activated=app.quit)

@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Printer width in dots: 576 for 80 mm paper, 384 for 58 mm (default: the printer's own).",
     )
     kiosk.add_argument("--windowed", action="store_true", help="A normal window instead of full-screen kiosk mode (for setup and testing).")
-    kiosk.add_argument("--lang", choices=["ar", "en"], default="ar", help="The language visitors see first (default ar).")
+    kiosk.add_argument("--lang", "--language", dest="lang", choices=["ar", "en"], default="ar", help="The language visitors see first (default ar).")
     kiosk.add_argument("--name", default=None, help="This kiosk's device name at the hub (default kiosk-HOSTNAME).")
     kiosk.set_defaults(func=run)
 

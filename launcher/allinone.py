@@ -244,7 +244,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=None, help=f"Port of the embedded hub (default {DEMO_PORT}, or a free one if that is taken).")
     parser.add_argument("--db", type=Path, default=None, help="Demo database (default: a 'demo' folder in the user data directory).")
     parser.add_argument("--printer", default=None, help="Also print on this printer (e.g. tcp://192.168.1.50:9100); default: the on-screen preview only.")
-    parser.add_argument("--lang", choices=["ar", "en"], default="ar", help="Language the windows start in (default Arabic).")
+    parser.add_argument("--lang", "--language", dest="lang", choices=["ar", "en"], default="ar", help="Language the windows start in (default Arabic).")
     parser.add_argument("--enroll-code", default=None, help="Enrollment code of the embedded hub, for extra devices (default: random, printed).")
     parser.add_argument("--mute", action="store_true", help="Do not announce calls aloud.")
 

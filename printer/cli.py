@@ -1,4 +1,8 @@
-"""`python main.py print-test --printer URI [--lang ar|en] [--width 576|384] [--png FILE]`.
+"""`python main.py print-test --printer URI [--hub URL | --config FILE] [--lang ar|en] [--width 576|384] [--png FILE]`.
+
+It talks to whoever is setting the printer up: what was printed, what to look at on the paper,
+and what to check when nothing came out (never the visitor's "note your number"). With --hub or
+--config the sample carries the centre's own name and footer, as visitors' tickets will.
 
 Prints a sample ticket (or writes its image) and exits 0, or explains in both languages why it
 could not and exits non-zero: 2 for a wrong command line or printer address, 3 when the printer
@@ -25,8 +29,11 @@ def register(subparsers: "argparse._SubParsersAction") -> argparse.ArgumentParse
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--printer", metavar="URI", help="tcp://HOST:9100, usb://VID:PID, serial:///dev/ttyUSB0?baudrate=19200, cups://QUEUE, win32://NAME, file:///PATH, dummy://")
     target.add_argument("--png", metavar="FILE", type=Path, help="write the ticket image to FILE instead of printing")
-    parser.add_argument("--lang", choices=("ar", "en"), default="ar", help="which language leads on the ticket (default ar)")
+    parser.add_argument("--lang", "--language", dest="lang", choices=("ar", "en"), default="ar", help="which language leads on the ticket (default ar)")
     parser.add_argument("--width", type=int, choices=(576, 384), default=None, help="dot width: 576 for 80 mm paper, 384 for 58 mm (default: from the printer profile, else 576)")
+    centre = parser.add_mutually_exclusive_group()
+    centre.add_argument("--hub", metavar="URL", help="print the centre's name and footer as this hub has them, e.g. 192.168.1.10:8470")
+    centre.add_argument("--config", metavar="FILE", type=Path, help="print the centre's name and footer from this centre configuration (TOML)")
     parser.add_argument("--timeout", type=float, default=2.0, help="seconds to wait for the printer's answers (default 2)")
     parser.add_argument("--text-layout", choices=("auto", "raqm", "basic"), default="auto", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
@@ -39,17 +46,75 @@ def _say(ar: str, en: str, *, error: bool = False) -> None:
     print(en, file=stream, flush=True)
 
 
+def centre_of(args: argparse.Namespace) -> dict[str, str] | None:
+    """The centre's name and footer from --config or --hub (None for the built-in sample);
+    a ValueError in both languages' words when they cannot be read."""
+    if args.config is not None:
+        from core.config import load_config
+        from core.errors import ConfigError
+
+        try:
+            centre = load_config(args.config).centre
+        except ConfigError as error:
+            raise ValueError(str(error), getattr(error, "message_ar", "") or "تعذّرت قراءة ملف الإعداد") from None
+        return {"name_ar": centre.name_ar, "name_en": centre.name_en, "footer_ar": centre.footer_ar, "footer_en": centre.footer_en}
+    if args.hub is not None:
+        import json
+        import urllib.error
+        import urllib.request
+
+        from launcher.doctor import hub_base_url
+
+        try:
+            base = hub_base_url(args.hub)
+        except ValueError as error:
+            raise ValueError(str(error), "عنوان الخادم غير صحيح؛ اكتبه مثل 192.168.1.10:8470") from None
+        request = urllib.request.Request(base + "/", headers={"Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=max(args.timeout, 3.0)) as answer:
+                facts = json.loads(answer.read(64 * 1024))
+            centre = facts["centre"] if isinstance(facts, dict) and facts.get("service") == "tabour-hub" else None
+            if not isinstance(centre, dict) or not all(isinstance(centre.get(k), str) for k in ("name_ar", "name_en")):
+                raise ValueError("not a hub")
+        except (urllib.error.URLError, OSError, ValueError, KeyError) as error:
+            raise ValueError(
+                f"the hub at {base} did not give its centre ({getattr(error, 'reason', error)}); check the address, or use --config",
+                f"لم يُعطِ الخادم في {base} بيانات المركز؛ تحقق من العنوان أو استخدم --config",
+            ) from None
+        return {key: str(centre.get(key) or "")[:500] for key in ("name_ar", "name_en", "footer_ar", "footer_en")}
+    return None
+
+
+def sample_ticket(args: argparse.Namespace):
+    from dataclasses import replace
+
+    from printer.ticket import TicketPrint
+
+    ticket = TicketPrint.sample(args.lang)
+    centre = centre_of(args)
+    if centre is None:
+        return ticket
+    return replace(
+        ticket, centre_name_ar=centre["name_ar"], centre_name_en=centre["name_en"],
+        footer_ar=centre["footer_ar"], footer_en=centre["footer_en"],
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from printer.fonts import FontNotFoundError
     from printer.layout import WIDTH_80MM, render_ticket
     from printer.output import print_ticket
-    from printer.ticket import TicketPrint
     from printer.uri import PrinterURIError, parse_printer_uri
 
     if not (0.1 <= args.timeout <= 60):
         _say("مهلة الانتظار يجب أن تكون بين 0.1 و60 ثانية", "--timeout must be between 0.1 and 60 seconds", error=True)
         return EXIT_USAGE
-    ticket = TicketPrint.sample(args.lang)
+    try:
+        ticket = sample_ticket(args)
+    except ValueError as error:
+        en, ar = (list(error.args) + [""])[:2]
+        _say(ar, f"error: {en}", error=True)
+        return EXIT_USAGE
     if args.png is not None:
         try:
             image = render_ticket(ticket, args.width or WIDTH_80MM, text_layout=args.text_layout)
@@ -69,7 +134,25 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     outcome = print_ticket(target, ticket, width=args.width, timeout=args.timeout, text_layout=args.text_layout)
     if not outcome.printed:
-        _say(outcome.message_ar, outcome.message_en + (f" ({outcome.detail})" if outcome.detail else ""), error=True)
+        state = outcome.state_after or outcome.state_before
+        detail = f" ({outcome.detail})" if outcome.detail else ""
+        _say(
+            f"لم تُطبع التذكرة التجريبية على {args.printer}: {state.message_ar}. "
+            "تحقق من التوصيل والتشغيل والورق والغطاء، ثم أعد المحاولة؛ "
+            f"والأمر doctor --printer {args.printer} يفحص الطابعة",
+            f"The test ticket was not printed on {args.printer}: {state.message_en}{detail}. Check the cable or network, "
+            f"the power, the paper and the cover, then try again; `python main.py doctor --printer {args.printer}` checks it.",
+            error=True,
+        )
         return EXIT_DRAWING if outcome.detail.startswith("no font") else EXIT_PRINTER
-    _say(outcome.message_ar, f"{outcome.message_en} ({outcome.bytes_sent} bytes in {outcome.seconds:.2f} s)")
+    state = outcome.state_after or outcome.state_before
+    after = "" if state.name in ("READY", "UNKNOWN") else f" {state.message_en}."
+    after_ar = "" if state.name in ("READY", "UNKNOWN") else f" {state.message_ar}."
+    _say(
+        f"طُبعت التذكرة التجريبية لـ«{ticket.centre_name_ar}» على {args.printer}.{after_ar} "
+        "تأكد أن العربية مقروءة من اليمين إلى اليسار، وأن الرمز يُمسح بالجوال، وأن الورق قُصّ.",
+        f"The test ticket for {ticket.centre_name_en} was printed on {args.printer} "
+        f"({outcome.bytes_sent} bytes in {outcome.seconds:.2f} s).{after} Check that the Arabic reads right to left, "
+        "that a phone scans the code, and that the paper was cut.",
+    )
     return EXIT_OK

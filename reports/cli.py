@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--to", dest="last", default=None, metavar="DATE", help="Last business day (default: the same as --from).")
     report.add_argument("--format", choices=FORMATS, default=None, help="csv, xlsx or pdf (default: from the --out file's extension).")
     report.add_argument("--out", type=Path, required=True, metavar="FILE", help="The file to write.")
-    report.add_argument("--lang", choices=("ar", "en"), default="ar", help="Language of the PDF: ar (default, right to left) or en.")
+    report.add_argument("--lang", "--language", dest="lang", choices=("ar", "en"), default="ar", help="Language of the PDF: ar (default, right to left) or en.")
     report.add_argument("--force", action="store_true", help="Replace --out if it exists.")
     report.add_argument(
         "--include-simulated", action="store_true",

@@ -79,3 +79,20 @@ def test_help_runs_without_a_display():
     assert done.returncode == 0
     for option in ("--hub", "--counter", "--enroll-code", "--lang", "--compact"):
         assert option in done.stdout
+
+
+def test_windowed_gives_a_normal_window_and_the_default_fills_the_screen(app, hall, qtbot):
+    """`counter --windowed` like the kiosk and the board; without it the window is maximized, and the
+    compact strip still shrinks from there and gives the full screen back."""
+    args = parser().parse_args(["counter", "--windowed"])
+    assert args.windowed is True and parser().parse_args(["counter"]).windowed is False
+    window = hall.window(qtbot, counter=1)
+    cli.present(window, windowed=True)
+    assert not window.isMaximized()
+    cli.present(window, windowed=False)
+    qtbot.waitUntil(window.isMaximized)
+    window.set_compact(True)
+    qtbot.waitUntil(lambda: not window.isMaximized())
+    assert window.width() < 1000
+    window.set_compact(False)
+    qtbot.waitUntil(window.isMaximized)

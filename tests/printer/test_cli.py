@@ -31,7 +31,7 @@ def test_prints_on_a_fake_printer(capsys: pytest.CaptureFixture[str]) -> None:
         assert printer.tickets()[0].width == 384
     assert code == 0
     out = capsys.readouterr().out
-    assert "printed" in out and "تمت" in out
+    assert "printed" in out and "طُبعت" in out
 
 
 def test_writes_png(tmp_path: Path) -> None:
@@ -88,3 +88,58 @@ def test_runs_as_a_process(tmp_path: Path) -> None:
     )
     assert done.returncode == cli.EXIT_PRINTER
     assert "refused" in done.stderr
+
+
+def test_print_test_speaks_to_the_person_testing(capsys: pytest.CaptureFixture[str]) -> None:
+    """Success says what to look at on the paper; trouble says what to check. Never "note your number"."""
+    with FakePrinter() as printer:
+        assert _run(["print-test", "--printer", printer.uri]) == 0
+        printer.wait_for_cuts(1)
+    out = capsys.readouterr().out
+    assert "test ticket" in out and "scans the code" in out and "التذكرة التجريبية" in out
+    with FakePrinter("paper_out") as printer:
+        assert _run(["print-test", "--printer", printer.uri, "--timeout", "0.5"]) == cli.EXIT_PRINTER
+    err = capsys.readouterr().err
+    assert "note your number" not in err and "تدوين رقمك" not in err
+    assert "test ticket was not printed" in err and "doctor --printer" in err
+
+
+def _centre_config(tmp_path: Path) -> Path:
+    from core.config import DEMO_CONFIG
+
+    text = DEMO_CONFIG.read_text(encoding="utf-8")
+    import re
+
+    text = re.sub(r'(?m)^name_ar = ".*"$', 'name_ar = "مركز الاختبار في جدة"', text, count=1)
+    text = re.sub(r'(?m)^name_en = ".*"$', 'name_en = "Jeddah Test Centre"', text, count=1)
+    path = tmp_path / "centre.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_print_test_prints_the_configured_centre_from_config_or_hub(tmp_path: Path, capsys) -> None:
+    """--config and --hub put the centre's own name on the sample (it is what the paper shows)."""
+    from tests.support import LiveHub
+
+    config = _centre_config(tmp_path)
+    with FakePrinter() as printer:
+        assert _run(["print-test", "--printer", printer.uri, "--config", str(config), "--lang", "en"]) == 0
+        printer.wait_for_cuts(1)
+    assert "Jeddah Test Centre" in capsys.readouterr().out
+    hub = LiveHub(tmp_path / "hub", config_text=config.read_text(encoding="utf-8")).start()
+    try:
+        with FakePrinter() as printer:
+            assert _run(["print-test", "--printer", printer.uri, "--hub", hub.url.removeprefix("http://")]) == 0
+            printer.wait_for_cuts(1)
+        out = capsys.readouterr().out
+        assert "مركز الاختبار في جدة" in out and "Jeddah Test Centre" in out
+        assert _run(["print-test", "--png", str(tmp_path / "t.png"), "--hub", hub.url]) == 0
+    finally:
+        hub.stop()
+    # A hub that is not there, a foreign server, a broken config: exit 2 with the reason.
+    assert _run(["print-test", "--png", str(tmp_path / "t.png"), "--hub", hub.url, "--timeout", "0.5"]) == cli.EXIT_USAGE
+    assert "did not give its centre" in capsys.readouterr().err
+    assert _run(["print-test", "--png", str(tmp_path / "t.png"), "--hub", "ftp://x"]) == cli.EXIT_USAGE
+    (tmp_path / "bad.toml").write_text("[centre]\nname_ar = 5\n", encoding="utf-8")
+    assert _run(["print-test", "--png", str(tmp_path / "t.png"), "--config", str(tmp_path / "bad.toml")]) == cli.EXIT_USAGE
+    assert "error" in capsys.readouterr().err
