@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from core.addresses import HUB_ADDRESS_WANTED, hub_base_url  # noqa: F401 — also for callers of the doctor
+
 MIN_PYTHON = (3, 11)
 DEBIAN_QT_PACKAGES = "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libegl1 libgl1 libxkbcommon-x11-0"
 
@@ -217,34 +219,6 @@ def check_printer(uri: str | None, timeout: float = 2.0) -> Finding:
     verdict = Verdict.OK if state.name == "READY" else Verdict.WARN if state.name in ("UNKNOWN", "PAPER_NEAR_END") else Verdict.FAIL
     return Finding("printer", verdict, f"{uri}: {state.message_en}", "check the cable/network, power, paper and cover; "
                    "`python main.py print-test --printer URI` prints a sample")
-
-
-HUB_ADDRESS_WANTED = "the hub's address as http://HOST:PORT or HOST:PORT, e.g. http://192.168.1.10:8470 or 192.168.1.10:8470"
-
-
-def hub_base_url(given: str) -> str:
-    """`given` as a hub's base URL: "127.0.0.1:8470" and "hub-pc" (port 8470) are read as http;
-    a ValueError that says what is wanted for anything else."""
-    from urllib.parse import urlsplit
-
-    text = (given or "").strip()
-    if not text or len(text) > 300 or any(ch.isspace() for ch in text):
-        raise ValueError(f"--hub {given[:80]!r} is not an address: give {HUB_ADDRESS_WANTED}")
-    if "://" not in text:
-        text = f"http://{text}"
-        try:
-            if urlsplit(text).port is None:
-                text = f"{text.rstrip('/')}:8470"
-        except ValueError:
-            pass
-    try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 — raises for a port that is not a number or out of range
-    except ValueError:
-        raise ValueError(f"--hub {given[:80]!r} has no valid port: give {HUB_ADDRESS_WANTED}") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or parts.path.strip("/"):
-        raise ValueError(f"--hub {given[:80]!r} is not a hub's address: give {HUB_ADDRESS_WANTED}")
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def check_hub(url: str | None, timeout: float = 3.0) -> Finding:

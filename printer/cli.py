@@ -63,7 +63,7 @@ def centre_of(args: argparse.Namespace) -> dict[str, str] | None:
         import urllib.error
         import urllib.request
 
-        from launcher.doctor import hub_base_url
+        from core.addresses import hub_base_url
 
         try:
             base = hub_base_url(args.hub)
