@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,6 +40,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     simulate.add_argument("--supervisor-pin", default="1234", help="That supervisor's PIN. Default: the demo's.")
     simulate.add_argument("--seed", type=int, default=None, help="Random seed, for a repeatable day.")
     simulate.add_argument(
+        "--backfill", action="store_true",
+        help="Instead of playing a day live against a hub, write --days past business days straight into "
+        "a database (--db), at real past instants: opening hours, a morning peak, lunch and prayer dips. "
+        "No hub may run on that database meanwhile.",
+    )
+    simulate.add_argument("--days", type=int, default=None, help="With --backfill: how many past business days to write (1-366).")
+    simulate.add_argument(
+        "--db", type=Path, default=None,
+        help="With --backfill: the database to write (new, or one whose log ends before those days). "
+        "Default: the all-in-one demo's, so `python main.py` shows the month afterwards.",
+    )
+    simulate.add_argument("--config", type=Path, default=None, help="With --backfill: the centre file (default: the demo centre).")
+    simulate.add_argument(
         "--into-real-database", action="store_true",
         help="Simulate even though the hub's database holds real tickets (refused otherwise). The simulated "
         "tickets stay marked and out of the figures, but real visitors may be called by simulated clerks.",
@@ -69,6 +83,8 @@ def run_simulate(args: argparse.Namespace) -> int:
             clerk_prefix=args.clerk_prefix, clerk_pin=args.clerk_pin, enroll_code=args.enroll_code,
             supervisor=args.supervisor, supervisor_pin=args.supervisor_pin, into_real_database=args.into_real_database,
         )
+        if args.backfill or args.days is not None:
+            return _backfill(args, plan)
         with _sigterm_as_interrupt():
             summary = run_simulation(args.hub, plan, log=lambda line: print(line, flush=True))
     except SimulationError as error:
@@ -83,6 +99,35 @@ def run_simulate(args: argparse.Namespace) -> int:
     )
     for line in summary["errors"][:10]:
         print(f"note: {line}", file=sys.stderr)
+    return 0
+
+
+def _backfill(args: argparse.Namespace, plan) -> int:
+    from core.config import DEMO_CONFIG, load_config
+    from core.errors import ConfigError
+    from launcher.allinone import demo_data_dir
+    from launcher.backfill import run_backfill
+    from launcher.simulate import SimulationError
+
+    if not args.backfill or args.days is None:
+        raise SimulationError(
+            "--days and --backfill go together: simulate --days 30 --backfill writes 30 past business days",
+            "يُستخدم \u2066--days\u2069 مع \u2066--backfill\u2069 معاً، مثلاً \u2066simulate --days 30 --backfill\u2069",
+        )
+    try:
+        config = load_config(args.config or DEMO_CONFIG)
+    except ConfigError as error:
+        raise SimulationError(str(error), "ملف إعداد المركز غير صالح") from None
+    db = args.db or demo_data_dir() / "tabour-demo.sqlite"
+    print(f"writing {args.days} past business days into {db}", flush=True)
+    with _sigterm_as_interrupt():
+        result = run_backfill(db, config, plan, args.days, log=lambda line: print(line, flush=True))
+    tally = result.tally
+    print(
+        f"backfill {'stopped' if result.stopped else 'done'}: {len(tally.days)} business days ({result.first} to {result.last}), {tally.issued} tickets, "
+        f"{tally.served} served, {tally.no_shows} no-shows, {tally.transfers} transferred, "
+        f"{tally.writes} writes in {result.seconds:.1f} s"
+    )
     return 0
 
 

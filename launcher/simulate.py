@@ -483,7 +483,7 @@ class Simulation:
         finally:
             early = self.stop.is_set() or not threads
             self.stop.set()
-            with _signals_held():
+            with signals_held():
                 for thread in threads:
                     thread.join(timeout=self.hub.timeout + 5)
                 self.close_everything(send_waiting_home=early)
@@ -491,7 +491,7 @@ class Simulation:
 
 
 @contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """A second Ctrl+C or SIGTERM must not cut the closing short (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         yield
