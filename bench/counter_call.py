@@ -39,7 +39,7 @@ from core import commands  # noqa: E402
 from core.config import parse_config  # noqa: E402
 from core.models import Role  # noqa: E402
 from core.security import hash_pin  # noqa: E402
-from core.store import Store  # noqa: E402
+from core.commands import open_store  # noqa: E402
 from tests.support import LiveHub, bearer, demo_config_text  # noqa: E402
 from bench.figures import percentile  # noqa: E402
 
@@ -172,7 +172,7 @@ def main() -> int:
         work = Path(folder)
         config_text = centre(args.busy)
         hub = LiveHub(work / "hub", config_text=config_text)
-        with Store(hub.db_path, parse_config(config_text)) as store:
+        with open_store(hub.db_path, parse_config(config_text)) as store:
             pin = hash_pin("1111")
             for number in range(1, measured_number + 1):
                 store.call(commands.add_clerk, f"c{number}", Role.CLERK, pin)

@@ -30,7 +30,7 @@ from core import commands  # noqa: E402
 from core.config import parse_config  # noqa: E402
 from core.models import Role  # noqa: E402
 from core.security import hash_pin  # noqa: E402
-from core.store import Store  # noqa: E402
+from core.commands import open_store  # noqa: E402
 from tests.support import LiveHub, demo_config_text  # noqa: E402
 from bench.figures import percentile  # noqa: E402
 
@@ -48,7 +48,7 @@ def centre_with_counters(count: int) -> str:
 def hall_hub(folder: Path, config_text: str, clerks: int) -> LiveHub:
     """A hub subprocess for the centre of `config_text`, with clerks c1…cN (PIN 1111), started."""
     hub = LiveHub(folder, config_text=config_text)
-    with Store(hub.db_path, parse_config(config_text)) as store:
+    with open_store(hub.db_path, parse_config(config_text)) as store:
         pin = hash_pin("1111")
         for number in range(1, clerks + 1):
             store.call(commands.add_clerk, f"c{number}", Role.CLERK, pin)
@@ -195,7 +195,7 @@ def store_rate(config_text: str, counters: int, seconds: float) -> float:
     """Ticket operations per second through the store alone (threads submitting, no HTTP)."""
     with tempfile.TemporaryDirectory() as folder:
         config = parse_config(config_text)
-        with Store(Path(folder) / "db.sqlite", config) as store:
+        with open_store(Path(folder) / "db.sqlite", config) as store:
             pin = hash_pin("1111")
             clerk_ids = [store.call(commands.add_clerk, f"s{n}", Role.CLERK, pin) for n in range(counters)]
             counter_ids = [store.catalogue.counters_by_number[n + 1].id for n in range(counters)]

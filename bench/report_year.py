@@ -36,7 +36,7 @@ from core import commands, stats  # noqa: E402
 from core.config import parse_config  # noqa: E402
 from core.models import Role  # noqa: E402
 from core.numbering import business_day  # noqa: E402
-from core.store import Store  # noqa: E402
+from core.commands import open_store  # noqa: E402
 from tests.support import Clock, demo_config_text  # noqa: E402
 
 COUNTERS = 30
@@ -216,7 +216,7 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
     print(f"building {len(days)} working days × ~{per_day} tickets (+ transfers) and a busy today in {db_path} …", flush=True)
 
     started = time.perf_counter()
-    with Store(db_path, config, clock=clock, synchronous="NORMAL") as store:
+    with open_store(db_path, config, clock=clock, synchronous="NORMAL") as store:
         clerk_ids = [store.call(commands.add_clerk, f"clerk{n:02d}", Role.CLERK, "unused") for n in range(1, CLERKS + 1)]
         services = {code: (info.id, info.target_wait_seconds) for code, info in store.catalogue.services_by_code.items()}
         counters = sorted(store.catalogue.counters)
@@ -242,7 +242,7 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
     groups = list(stats.GROUPINGS)
     year_first, year_last = days[0], today
     one_day = days[len(days) // 2]
-    with Store(db_path, config, clock=clock, synchronous="NORMAL") as store:
+    with open_store(db_path, config, clock=clock, synchronous="NORMAL") as store:
         stats.compute(store, year_first, year_last, groups)  # warm the page cache, as a running hub has it
         year_median, year_best, year = timed(args.runs, lambda: stats.compute(store, year_first, year_last, groups))
         day_median, day_best, day_answer = timed(args.runs * 4, lambda: stats.compute(store, one_day, one_day, groups))

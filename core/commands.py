@@ -7,12 +7,14 @@ TabourError undoes all of it (the store wraps each command in a savepoint).
 from __future__ import annotations
 
 import json
-from collections import deque
-from datetime import datetime, timezone
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.availability import CLOSED_MESSAGES, day_limit_reason, service_closed_reason
 from core.callnext import choose_next
+from core.catalogue import Catalogue, CounterInfo, ServiceInfo, hours_by_service
 from core.config import CentreFile
 from core.errors import BadInput, Forbidden, ImpossibleStep, NotFound, RateLimited, Unauthorized
 from core.lifecycle import Step, next_status
@@ -28,9 +30,9 @@ from core.models import (
     ServiceId,
     TicketStatus,
 )
-from core.numbering import RangeExhausted, business_day, format_label, next_rollover, number_for
+from core.numbering import business_day, format_label, next_rollover, number_for
 from core.security import new_public_code, new_token, token_hash
-from core.store import CounterInfo, ServiceInfo, Store, Tx, hours_by_service
+from core.store import Store, Tx
 from core.views import TICKET_SELECT, counter_brief, load_counter, load_device, load_ticket, printer_summary
 
 MAX_LABEL_LENGTH = 12
@@ -41,6 +43,11 @@ MAX_PAUSE_REASON = 80
 # ── configuration and the business day ───────────────────────────────────────────────────
 
 
+def open_store(path: str | Path, config: CentreFile, **options: Any) -> Store:
+    """The hub's store: `config` loaded by `apply_config`, each batch begun by `roll_day_if_due`."""
+    return Store(path, config, load_config=apply_config, before_batch=roll_day_if_due, **options)
+
+
 def apply_config(tx: Tx, config: CentreFile) -> dict[str, int]:
     """Load the centre's services, counters and groups into the database and the catalogue.
 
@@ -48,9 +55,9 @@ def apply_config(tx: Tx, config: CentreFile) -> dict[str, int]:
     survive edits to the file. One that left the file is kept but marked as not configured.
     """
     store = tx.store
-    catalogue = store.catalogue
-    catalogue.config = config
-    catalogue.tz = ZoneInfo(config.centre.time_zone)
+    # A new catalogue, put in place whole once it is complete: readers never see one half
+    # loaded, and if this command fails the store keeps the one it had.
+    catalogue = Catalogue(config=config, tz=ZoneInfo(config.centre.time_zone))
     hours = hours_by_service(config)
     changed = 0
 
@@ -62,8 +69,6 @@ def apply_config(tx: Tx, config: CentreFile) -> dict[str, int]:
         )
 
     tx.conn.execute("UPDATE services SET in_config = 0")
-    catalogue.services.clear()
-    catalogue.services_by_code.clear()
     for position, service in enumerate(config.services):
         values = (
             service.name_ar, service.name_en, service.group, service.range[0], service.range[1],
@@ -104,11 +109,9 @@ def apply_config(tx: Tx, config: CentreFile) -> dict[str, int]:
                 "AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
                 (service_id, window),
             )
-            store.recent_service_seconds[service_id] = deque(reversed([r[0] for r in recent]), maxlen=window)
+            tx.start_service_seconds(service_id, reversed([r[0] for r in recent]), window)
 
     tx.conn.execute("UPDATE counters SET in_config = 0")
-    catalogue.counters.clear()
-    catalogue.counters_by_number.clear()
     for counter in config.counters:
         name_ar = counter.name_ar or f"الشباك {counter.number}"
         name_en = counter.name_en or f"Counter {counter.number}"
@@ -135,6 +138,7 @@ def apply_config(tx: Tx, config: CentreFile) -> dict[str, int]:
         info = CounterInfo(counter_id, counter.number, name_ar, name_en, counter.mode, service_ids)
         catalogue.counters[counter_id] = info
         catalogue.counters_by_number[counter.number] = info
+    tx.set_catalogue(catalogue)
 
     fingerprint = config.model_dump_json()
     previous = tx.one("SELECT value FROM meta WHERE key = 'config'")
@@ -189,11 +193,11 @@ def roll_day_if_due(tx: Tx) -> bool:
         return False
     stored = tx.one("SELECT value FROM meta WHERE key = 'business_day'")
     if stored is not None and stored[0] == today:
-        store.current_business_day = today
+        tx.set_business_day(today)
         return False
     if stored is not None and stored[0] > today:
         # The clock went backwards (set by hand?): keep the later day rather than renumber.
-        store.current_business_day = stored[0]
+        tx.set_business_day(stored[0])
         return False
     closed = _close_at_rollover(tx, today)
     expired = 0
@@ -203,7 +207,7 @@ def roll_day_if_due(tx: Tx) -> bool:
         ticket = load_ticket(store, tx.conn, row["id"])
         tx.emit(EventType.TICKET_EXPIRED, ticket_id=row["id"], ticket=ticket)
     tx.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('business_day', ?)", (today,))
-    store.current_business_day = today
+    tx.set_business_day(today)
     from core.stats import summarise_closed_days
 
     summarise_closed_days(tx)
@@ -323,7 +327,8 @@ def revoke_device(tx: Tx, device_id: int) -> dict[str, Any]:
         tx.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (tx.now, session["id"]))
         _set_counter_closed_if_idle(tx, session["counter_id"])
     tx.store.sessions_changed()
-    tx.store.presence.forget(device_id)
+    presence = tx.store.presence
+    tx.after_commit.append(lambda: presence.forget(device_id))  # only once the revocation holds
     device = _device(tx, device_id)
     tx.emit(EventType.DEVICE_REVOKED, device=device)
     return device
@@ -492,29 +497,6 @@ def end_session(tx: Tx, session_id: int) -> None:
 # ── tickets ──────────────────────────────────────────────────────────────────────────────
 
 
-def service_closed_reason(store: Store, service: ServiceInfo, now: float) -> str | None:
-    """Why a service takes no tickets at this hour, or None: disabled, outside hours, holiday.
-
-    The daily cap and the range are checked where the day's count is known (issuing, /state).
-    """
-    if not service.enabled:
-        return "disabled"
-    local = datetime.fromtimestamp(now, tz=timezone.utc).astimezone(store.catalogue.tz)
-    is_open, reason = service.hours.state_at(local)
-    if not is_open:
-        return reason
-    return None
-
-
-CLOSED_MESSAGES = {
-    "disabled": ("This service is not available at the moment.", "هذه الخدمة غير متاحة حالياً."),
-    "outside_hours": ("This service is closed at this hour.", "هذه الخدمة مغلقة في هذا الوقت."),
-    "holiday": ("This service is closed today (holiday).", "هذه الخدمة مغلقة اليوم (إجازة)."),
-    "daily_cap_reached": ("Today's tickets for this service have all been issued.", "نفدت تذاكر هذه الخدمة لهذا اليوم."),
-    "range_exhausted": ("Today's numbers for this service have run out.", "نفدت أرقام هذه الخدمة لهذا اليوم."),
-}
-
-
 def _service(tx: Tx, service_id: Any) -> ServiceInfo:
     service = tx.catalogue.services.get(service_id) if isinstance(service_id, int) else None
     if service is None:
@@ -524,18 +506,17 @@ def _service(tx: Tx, service_id: Any) -> ServiceInfo:
 
 def issue_ticket(tx: Tx, service_id: int, priority: Priority = Priority.NORMAL, device_id: int | None = None) -> dict[str, Any]:
     service = _service(tx, service_id)
-    reason = service_closed_reason(tx.store, service, tx.now)
+    reason = service_closed_reason(service, tx.now, tx.catalogue.tz)
     if reason is not None:
         raise ImpossibleStep(*CLOSED_MESSAGES[reason], code="service_closed")
     day = tx.business_day
     row = tx.one("SELECT last_sequence FROM day_counters WHERE service_id = ? AND business_day = ?", (service.id, day))
-    sequence = (row[0] if row else 0) + 1
-    if sequence > service.daily_cap:
-        raise ImpossibleStep(*CLOSED_MESSAGES["daily_cap_reached"], code="daily_cap_reached")
-    try:
-        number = number_for(sequence, service.number_range)
-    except RangeExhausted:
-        raise ImpossibleStep(*CLOSED_MESSAGES["range_exhausted"], code="range_exhausted") from None
+    issued_today = row[0] if row else 0
+    limit = day_limit_reason(service, issued_today)
+    if limit is not None:
+        raise ImpossibleStep(*CLOSED_MESSAGES[limit], code=limit)
+    sequence = issued_today + 1
+    number = number_for(sequence, service.number_range)
     tx.conn.execute(
         "INSERT INTO day_counters (service_id, business_day, last_sequence) VALUES (?, ?, ?) "
         "ON CONFLICT (service_id, business_day) DO UPDATE SET last_sequence = excluded.last_sequence",
@@ -757,7 +738,7 @@ def _step(tx: Tx, ticket_id: int, step: Step, counter_id: int | None) -> dict[st
                 (row["counter_id"], row["id"]),
             )
         if step is Step.FINISH and row["started_at"] is not None:
-            tx.store.recent_service_seconds.setdefault(row["service_id"], deque(maxlen=20)).append(tx.now - row["started_at"])
+            tx.note_service_seconds(row["service_id"], tx.now - row["started_at"])
     ticket = load_ticket(tx.store, tx.conn, row["id"])
     extra: dict[str, Any] = {}
     if step is Step.RECALL and row["counter_id"] is not None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from core.commands import CLOSED_MESSAGES, service_closed_reason
+from core.availability import CLOSED_MESSAGES, unavailable_reason
 from core.models import DeviceKind, Role
 from core.security import token_hash
 from core.store import Store
@@ -136,11 +136,7 @@ def services_view(store: Store, conn) -> list[dict[str, Any]]:
     for service in sorted(catalogue.services.values(), key=lambda s: s.position):
         count = waiting.get(service.id, 0)
         issued_today = issued.get(service.id, 0)
-        reason = service_closed_reason(store, service, now)
-        if reason is None and issued_today >= service.daily_cap:
-            reason = "daily_cap_reached"
-        if reason is None and not service.number_range.wrap and issued_today >= service.number_range.size:
-            reason = "range_exhausted"
+        reason = unavailable_reason(service, now, catalogue.tz, issued_today)
         group = groups.get(service.group_key)
         result.append(
             {

@@ -7,6 +7,14 @@ leaves no trace and does not spoil its neighbours), commits once, and only then 
 callers and hands the new events to the listeners. With `synchronous=FULL` a caller is never
 answered before its change is on disk, yet under load one fsync serves many requests.
 
+What the store keeps in memory beside the database (the catalogue, the business day, the recent
+service times) changes only through `Tx` methods that know how to undo it: a refused command,
+or a batch that fails as a whole, leaves memory as it found it, as SQLite leaves the file.
+
+The store knows no rules: its caller hands it `load_config` (run once, to load the centre) and
+`before_batch` (run at the start of every batch: the business-day rollover); the hub's store
+is opened by `core.commands.open_store`, which passes the commands' own.
+
 Readers use their own connections (one per thread, `query_only`), each read in one snapshot
 transaction, so `GET /state` and its `seq` always agree.
 """
@@ -21,10 +29,10 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,13 +40,13 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from core.config import CentreFile, build_hours
+from core.catalogue import Catalogue
+from core.config import CentreFile
 from core.errors import DiskFull
 from core.logs import log_event
-from core.hours import OpeningHours
 from core.migrations import migrate
-from core.models import CallMode, CounterId, EventType, ServiceId
-from core.numbering import NumberRange, business_day
+from core.models import EventType, ServiceId
+from core.numbering import business_day
 from core.presence import Presence
 
 log = logging.getLogger(__name__)
@@ -60,47 +68,6 @@ class Event:
         return {"seq": self.seq, "type": self.type, "at": iso_at, **self.payload}
 
 
-@dataclass(slots=True)
-class ServiceInfo:
-    """A service as the rules need it, cached in memory (it changes only with the config)."""
-
-    id: ServiceId
-    code: str
-    name_ar: str
-    name_en: str
-    group_key: str | None
-    number_range: NumberRange
-    daily_cap: int
-    target_wait_seconds: int
-    max_wait_seconds: int | None
-    default_service_seconds: int
-    enabled: bool
-    hours: OpeningHours
-    position: int
-
-
-@dataclass(slots=True)
-class CounterInfo:
-    id: CounterId
-    number: int
-    name_ar: str
-    name_en: str
-    mode: CallMode
-    service_ids: list[ServiceId]
-
-
-@dataclass(slots=True)
-class Catalogue:
-    """The configured centre, as loaded into the store: services, counters, groups, boards, rules."""
-
-    config: CentreFile
-    tz: ZoneInfo
-    services: dict[ServiceId, ServiceInfo] = field(default_factory=dict)
-    services_by_code: dict[str, ServiceInfo] = field(default_factory=dict)
-    counters: dict[CounterId, CounterInfo] = field(default_factory=dict)
-    counters_by_number: dict[int, CounterInfo] = field(default_factory=dict)
-
-
 class Tx:
     """What a command sees: the write connection inside the batch's transaction, and `emit`."""
 
@@ -110,6 +77,46 @@ class Tx:
         self.conn = db.conn
         self.now = now
         self.events: list[Event] = []
+        self.undo: list[Callable[[], None]] = []  # run newest first when this work is rolled back
+        self.after_commit: list[Callable[[], None]] = []  # effects outside the store, once it is on disk
+
+    def set_catalogue(self, catalogue: Catalogue) -> None:
+        """Put a newly loaded catalogue in place (the old one comes back if this is undone)."""
+        store, before = self.store, self.store.catalogue
+        store.catalogue = catalogue
+        self.undo.append(lambda: setattr(store, "catalogue", before))
+
+    def set_business_day(self, day: str) -> None:
+        store, before = self.store, self.store.current_business_day
+        if before == day:
+            return
+        store.current_business_day = day
+        self.undo.append(lambda: setattr(store, "current_business_day", before))
+
+    def note_service_seconds(self, service_id: ServiceId, seconds: float, *, window: int = 20) -> None:
+        """A finished visit's service time joins the recent ones the estimates use."""
+        recent = self.store.recent_service_seconds
+        before = recent.get(service_id)
+        times = deque(before if before is not None else (), maxlen=before.maxlen if before is not None else window)
+        times.append(seconds)
+        self._replace_service_seconds(service_id, times)
+
+    def start_service_seconds(self, service_id: ServiceId, history: Iterable[float], window: int) -> None:
+        """A service's recent times, as the database remembers them (oldest first)."""
+        self._replace_service_seconds(service_id, deque(history, maxlen=window))
+
+    def _replace_service_seconds(self, service_id: ServiceId, times: deque[float]) -> None:
+        recent = self.store.recent_service_seconds
+        before = recent.get(service_id)
+        recent[service_id] = times  # a new deque: readers holding the old one see it unchanged
+
+        def restore() -> None:
+            if before is None:
+                recent.pop(service_id, None)
+            else:
+                recent[service_id] = before
+
+        self.undo.append(restore)
 
     @property
     def catalogue(self) -> Catalogue:
@@ -142,6 +149,15 @@ class _Job:
     args: tuple
     kwargs: dict
     future: Future
+
+
+def _undo_all(actions: list[Callable[[], None]]) -> None:
+    """Put memory back as it was, newest change first (each action restores one thing)."""
+    for action in reversed(actions):
+        try:
+            action()
+        except Exception:
+            log.exception("undoing an in-memory change failed")
 
 
 def is_disk_full(error: BaseException) -> bool:
@@ -207,13 +223,15 @@ class Store:
         *,
         clock: Callable[[], float] = time.time,
         synchronous: str = "FULL",
-        apply_config: bool = True,
+        load_config: Callable[[Tx, CentreFile], Any] | None = None,
+        before_batch: Callable[[Tx], Any] | None = None,
     ) -> None:
         """Open (creating if need be) the database at `path`.
 
-        The hub applies `config` (services, counters, the business day), which writes events.
-        Tools that run beside a live hub (clerk accounts) pass `apply_config=False`: they must
-        never touch the catalogue or the event log, whose sequence the hub owns.
+        The hub passes `load_config` (which loads `config`'s services, counters and business
+        day, writing events) and `before_batch` (the rollover); `core.commands.open_store` does.
+        Tools that run beside a live hub (clerk accounts) pass neither: they must never touch
+        the catalogue or the event log, whose sequence the hub owns.
         """
         if synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
             raise ValueError("synchronous must be FULL, EXTRA or NORMAL")
@@ -241,14 +259,13 @@ class Store:
         self._auth_listeners: list[Callable[[], None]] = []
         # Devices' open sockets and recent requests (the hub fills it; device views read it).
         self.presence = Presence()
+        self._before_batch = before_batch
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="tabour-writer", daemon=True)
         self._thread.start()
-        if apply_config:
+        if load_config is not None:
             # Loading the config is itself a write; it also settles the business day.
-            from core.commands import apply_config as apply
-
-            self.call(apply, config)
+            self.call(load_config, config)
 
     # ── writing ────────────────────────────────────────────────────────────────────────────
 
@@ -339,6 +356,8 @@ class Store:
         now = self.clock()
         outcomes: list[tuple[_Job, Any, BaseException | None]] = []
         events: list[Event] = []
+        undo: list[Callable[[], None]] = []  # every kept command's, to undo the batch as a whole
+        after_commit: list[Callable[[], None]] = []
         seq_at_start = self._seq
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -348,33 +367,38 @@ class Store:
                 job.future.set_exception(failure)
             return
         try:
-            from core.commands import roll_day_if_due
-
-            roll_tx = Tx(self, self._db, now)
-            roll_day_if_due(roll_tx)
-            events.extend(roll_tx.events)
+            if self._before_batch is not None:
+                roll_tx = Tx(self, self._db, now)
+                try:
+                    self._before_batch(roll_tx)
+                finally:
+                    undo.extend(roll_tx.undo)
+                events.extend(roll_tx.events)
+                after_commit.extend(roll_tx.after_commit)
             for job in batch:
                 if not job.future.set_running_or_notify_cancel():
                     continue
                 conn.execute("SAVEPOINT command")
                 tx = Tx(self, self._db, now)
                 seq_before = self._seq
-                day_before = self.current_business_day
                 try:
                     result = job.command(tx, *job.args, **job.kwargs)
                 except BaseException as error:  # a refusal or a bug: undo this command only
                     if is_disk_full(error):
+                        undo.extend(tx.undo)
                         raise  # SQLite may have undone the whole transaction: refuse the batch
                     conn.execute("ROLLBACK TO command")
                     conn.execute("RELEASE command")
                     self._seq = seq_before
-                    self.current_business_day = day_before
+                    _undo_all(tx.undo)
                     outcomes.append((job, None, error))
                     if not isinstance(error, Exception):
                         raise
                     continue
                 conn.execute("RELEASE command")
+                undo.extend(tx.undo)
                 events.extend(tx.events)
+                after_commit.extend(tx.after_commit)
                 outcomes.append((job, result, None))
             conn.execute("COMMIT")
         except BaseException as error:
@@ -387,7 +411,7 @@ class Store:
                 except sqlite3.Error:
                     log.exception("rollback after a failed batch failed")
             self._seq = seq_at_start
-            self._reload_after_rollback()
+            _undo_all(undo)
             self._publish_auth_change()  # nothing changed, but a recheck costs little
             for job in batch:
                 if not job.future.done():
@@ -395,6 +419,11 @@ class Store:
             if not isinstance(error, Exception):
                 raise
             return
+        for action in after_commit:
+            try:
+                action()
+            except Exception:
+                log.exception("after-commit action failed")
         self._publish_auth_change()  # before anyone is answered, so no stale token outlives its answer
         for job, result, error in outcomes:
             if error is None:
@@ -407,10 +436,6 @@ class Store:
                     listener(events)
                 except Exception:
                     log.exception("event listener failed")
-
-    def _reload_after_rollback(self) -> None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'business_day'").fetchone()
-        self.current_business_day = row[0] if row else ""
 
     # ── reading ────────────────────────────────────────────────────────────────────────────
 
@@ -495,13 +520,3 @@ def backup_to(source: str | Path, destination: str | Path) -> None:
     finally:
         target_conn.close()
         source_conn.close()
-
-
-def hours_by_service(config: CentreFile) -> dict[str, OpeningHours]:
-    """Opening hours per service code, the centre's where a service has none of its own."""
-    centre = config.centre
-    result = {}
-    for service in config.services:
-        special = centre.special_days + service.special_days
-        result[service.code] = build_hours(service.hours if service.hours is not None else centre.hours, special)
-    return result

@@ -14,7 +14,8 @@ from core.eta import estimate_wait_seconds, recent_average_service_seconds
 from core.models import Priority, ServiceId
 
 if TYPE_CHECKING:
-    from core.store import Catalogue, Store
+    from core.catalogue import Catalogue
+    from core.store import Store
 
 TICKET_COLUMNS = (
     "t.id, t.service_id, t.business_day, t.number, t.label, t.priority, t.status, t.code, t.issued_at, "

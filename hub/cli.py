@@ -26,6 +26,7 @@ from core.models import Role
 from core.logs import log_event
 from core.security import check_pin_strength, enroll_code_problem, hash_pin, new_enroll_code
 from core.store import Store, backup_to
+from core.commands import open_store
 from hub.tls import CERT_NAME, KEY_NAME
 from hub.writer_lock import DatabaseBusy, ForeignHolder, Holder, WriterLock
 
@@ -288,7 +289,7 @@ def run_hub(args: argparse.Namespace) -> int:
         print(f"took over the database from {lock.took_over.describe()}, which stopped without releasing it", flush=True)
     try:
         try:
-            store = Store(db_path, config, synchronous=args.synchronous)
+            store = open_store(db_path, config, synchronous=args.synchronous)
         except sqlite3.DatabaseError as error:
             print(f"error: {db_path} is not a Tabour database ({error})", file=sys.stderr)
             return 2
@@ -512,7 +513,7 @@ def database_writer(db_path: Path, config) -> Iterator[tuple[Store | None, Holde
         return
     try:
         # Clerk and device changes only: never the catalogue, whose events the hub owns.
-        store = Store(db_path, config, apply_config=False)
+        store = Store(db_path, config)
         with store:
             yield store, None
     finally:

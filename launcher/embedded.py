@@ -19,6 +19,7 @@ from core.errors import ImpossibleStep
 from core.models import Role
 from core.security import hash_pin
 from core.store import Store
+from core.commands import open_store
 
 DEMO_CLERK = ("demo", "1234")  # the clerk the all-in-one counter logs in as (a supervisor)
 SIM_CLERK_PREFIX = "sim"
@@ -105,7 +106,7 @@ class EmbeddedHub:
             raise RuntimeError(refusal.message_en) from None
         self._lock = lock
         try:
-            self.store = Store(self.db_path, self.config)
+            self.store = open_store(self.db_path, self.config)
         except BaseException:
             lock.release()
             raise

@@ -15,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from core import commands  # noqa: E402
 from core.security import hash_pin  # noqa: E402
 from core.store import Store  # noqa: E402
+from core.commands import open_store  # noqa: E402
 from tests.support import CLERKS, Clock, LiveHub, demo_config  # noqa: E402
 
 # Chromium and axe-core fixtures for the web pages (tests/web.py).
@@ -32,7 +33,7 @@ def clock() -> Clock:
 @pytest.fixture
 def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
     """A real SQLite store on disk with the demo centre and a settable clock."""
-    with Store(tmp_path / "tabour.sqlite", demo_config(), clock=clock) as opened:
+    with open_store(tmp_path / "tabour.sqlite", demo_config(), clock=clock) as opened:
         yield opened
 
 

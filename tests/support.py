@@ -17,7 +17,7 @@ from core import commands
 from core.config import DEMO_CONFIG, parse_config
 from core.models import Role
 from core.security import hash_pin
-from core.store import Store
+from core.commands import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CLERKS = {"clerk1": ("1111", Role.CLERK), "clerk2": ("1111", Role.CLERK), "clerk3": ("1111", Role.CLERK), "super": ("9999", Role.SUPERVISOR)}
@@ -57,7 +57,7 @@ def free_port() -> int:
 
 
 def add_clerks(db_path: Path, config_text: str) -> None:
-    with Store(db_path, parse_config(config_text)) as store:
+    with open_store(db_path, parse_config(config_text)) as store:
         for username, (pin, role) in CLERKS.items():
             store.call(commands.add_clerk, username, role, hash_pin(pin))
 

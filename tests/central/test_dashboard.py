@@ -23,7 +23,7 @@ from central.schema import migrate
 from core import commands
 from core.models import Role
 from core.security import hash_pin
-from core.store import Store
+from core.commands import open_store
 from hub.shipper import Shipper, ShipperSettings
 from tests.central.hall import next_morning, play_day
 from tests.central.helpers import PASSWORD, wait_for
@@ -54,7 +54,7 @@ def dashboard(pg_cluster, tmp_path_factory):
     try:
         for number, (code, _, _, visitors) in enumerate(BRANCHES):
             clock = Clock(datetime.combine(first, time(8, 30), tzinfo=RIYADH).timestamp())
-            with Store(workdir / f"{code}.sqlite", demo_config(), clock=clock) as store:
+            with open_store(workdir / f"{code}.sqlite", demo_config(), clock=clock) as store:
                 for username, (pin, role) in CLERKS.items():
                     store.call(commands.add_clerk, username, role, hash_pin(pin))
                 rng = random.Random(number)

@@ -17,7 +17,7 @@ from core import commands
 from core.numbering import business_day
 from core.security import hash_pin
 from core.models import Role
-from core.store import Store
+from core.commands import open_store
 from tests.central.hall import next_morning, play_day
 from tests.central.helpers import staff_token, wait_for
 from tests.central.live import LiveCentral, add_branch_by_cli
@@ -48,7 +48,7 @@ def three_earlier_days(db_path: Path) -> str:
     today = business_day(datetime.now().timestamp(), RIYADH, 3)
     first = today - timedelta(days=3)
     clock = Clock(datetime.combine(first, time(9, 0), tzinfo=RIYADH).timestamp())
-    with Store(db_path, demo_config(), clock=clock) as store:
+    with open_store(db_path, demo_config(), clock=clock) as store:
         for name in ("b1", "b2"):
             store.call(commands.add_clerk, name, Role.CLERK, hash_pin("2222"))
         store.call(commands.add_clerk, "bsuper", Role.SUPERVISOR, hash_pin("2222"))

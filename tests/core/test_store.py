@@ -12,6 +12,7 @@ from core import commands, queries
 from core.errors import BadInput, Forbidden, ImpossibleStep, NotFound, RateLimited, Unauthorized
 from core.models import Priority
 from core.store import Store
+from core.commands import open_store
 from tests.support import Clock, demo_config
 
 
@@ -48,7 +49,7 @@ def test_daily_cap_and_disabled_service_are_refused(tmp_path: Path, clock: Clock
     config = demo_config()
     services = [s.model_copy(update={"daily_cap": 2}) if s.code == "A" else s for s in config.services]
     services = [s.model_copy(update={"enabled": False}) if s.code == "B" else s for s in services]
-    with Store(tmp_path / "db.sqlite", config.model_copy(update={"services": services}), clock=clock) as store:
+    with open_store(tmp_path / "db.sqlite", config.model_copy(update={"services": services}), clock=clock) as store:
         a = service_id(store, "A")
         store.call(commands.issue_ticket, a)
         store.call(commands.issue_ticket, a)
@@ -333,11 +334,11 @@ def test_event_log_is_gapless_and_survives_refusals(store: Store, clerks):
 def test_seq_continues_after_reopening(tmp_path: Path, clock: Clock):
     """A reopened store carries on from the last seq and the last number."""
     path = tmp_path / "db.sqlite"
-    with Store(path, demo_config(), clock=clock) as store:
+    with open_store(path, demo_config(), clock=clock) as store:
         a = service_id(store, "A")
         store.call(commands.issue_ticket, a)
         last = store.last_seq
-    with Store(path, demo_config(), clock=clock) as store:
+    with open_store(path, demo_config(), clock=clock) as store:
         assert store.last_seq == last
         assert store.call(commands.issue_ticket, a)["number"] == "A-002"
         assert store.last_seq == last + 1

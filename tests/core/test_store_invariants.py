@@ -12,7 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from core import commands, queries
 from core.errors import TabourError
 from core.models import Priority, Role
-from core.store import Store
+from core.commands import open_store
 from tests.support import Clock, demo_config
 
 PIN_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
@@ -25,7 +25,7 @@ class HallMachine(RuleBasedStateMachine):
         super().__init__()
         self.folder = tempfile.TemporaryDirectory()
         self.clock = Clock(1_795_000_000.0)
-        self.store = Store(Path(self.folder.name) / "db.sqlite", demo_config(), clock=self.clock)
+        self.store = open_store(Path(self.folder.name) / "db.sqlite", demo_config(), clock=self.clock)
         self.counters = {}
         for number, name in ((1, "a"), (3, "b"), (8, "c")):
             clerk = self.store.call(commands.add_clerk, name, Role.CLERK, PIN_HASH)

@@ -280,7 +280,7 @@ def test_centre_logo_is_served_to_devices(tmp_path):
     from fastapi.testclient import TestClient
 
     from core.config import load_config
-    from core.store import Store
+    from core.commands import open_store
     from hub.app import HubSettings, create_app
     from tests.support import demo_config_text
     from tests.core.test_config import PNG_1PX
@@ -288,7 +288,7 @@ def test_centre_logo_is_served_to_devices(tmp_path):
     (tmp_path / "logo.png").write_bytes(PNG_1PX)
     config_path = tmp_path / "centre.toml"
     config_path.write_text(demo_config_text().replace("[centre]\n", '[centre]\nlogo = "logo.png"\n', 1), encoding="utf-8")
-    with Store(tmp_path / "hub.sqlite", load_config(config_path)) as store:
+    with open_store(tmp_path / "hub.sqlite", load_config(config_path)) as store:
         with TestClient(create_app(store, HubSettings(enroll_code="4711"))) as client:
             token = client.post("/api/v1/devices/enroll", json={"name": "k", "kind": "kiosk", "code": "4711"}).json()["token"]
             headers = {"Authorization": f"Bearer {token}"}

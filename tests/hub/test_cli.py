@@ -18,10 +18,10 @@ def tabour(*args: str, stdin: str = "", timeout: float = 60) -> subprocess.Compl
 def hub_database(tmp_path: Path) -> str:
     """A database as the hub leaves it after its first start."""
     from core.config import DEMO_CONFIG, load_config
-    from core.store import Store
+    from core.commands import open_store
 
     path = tmp_path / "db.sqlite"
-    Store(path, load_config(DEMO_CONFIG)).close()
+    open_store(path, load_config(DEMO_CONFIG)).close()
     return str(path)
 
 
@@ -74,11 +74,11 @@ def test_clerk_commands_leave_the_centre_and_the_event_log_alone(tmp_path: Path)
     import sqlite3
 
     from core.config import parse_config
-    from core.store import Store
+    from core.commands import open_store
     from tests.core.test_config import MINIMAL
 
     path = tmp_path / "real.sqlite"
-    Store(path, parse_config(MINIMAL)).close()
+    open_store(path, parse_config(MINIMAL)).close()
     with sqlite3.connect(path) as conn:
         before = [conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in ("services", "counters", "events")]
     added = tabour("clerk", "add", "fatimah", "--db", str(path), stdin="4829\n")

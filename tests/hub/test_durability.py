@@ -21,7 +21,7 @@ import pytest
 
 from core import commands
 from core.errors import DiskFull
-from core.store import Store
+from core.commands import open_store
 from tests.support import ROOT, LiveHub, SmallDisk, bearer, demo_config, namespaces_work
 
 POSIX = sys.platform != "win32"
@@ -97,16 +97,16 @@ def test_the_database_its_wal_and_backups_are_owner_only(tmp_path: Path):
 def test_an_existing_world_readable_database_is_tightened(tmp_path: Path):
     """A database left readable by everyone loses the 'other' bits when the store opens it; group stays."""
     path = tmp_path / "tabour.sqlite"
-    with Store(path, demo_config()):
+    with open_store(path, demo_config()):
         pass
     path.chmod(0o644)
-    with Store(path, demo_config()):
+    with open_store(path, demo_config()):
         assert mode_of(path) == 0o640
 
 
 def test_a_full_disk_refuses_the_change_and_keeps_the_log_whole(tmp_path: Path):
     """SQLITE_FULL (a size-limited database) becomes DiskFull; nothing half-written; service resumes."""
-    with Store(tmp_path / "tabour.sqlite", demo_config()) as store:
+    with open_store(tmp_path / "tabour.sqlite", demo_config()) as store:
         service = store.catalogue.services_by_code["A"].id
         store.call(commands.issue_ticket, service)
         pages = store._db.execute("PRAGMA page_count").fetchone()[0]

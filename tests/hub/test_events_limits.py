@@ -21,7 +21,7 @@ from websockets.exceptions import ConnectionClosed
 
 from core import commands
 from core.models import DeviceKind
-from core.store import Store
+from core.commands import open_store
 from hub.events import MAX_SOCKETS_PER_OWNER, Broadcaster, TooManySockets
 from hub.routes.events import GATE_AFTER_REFUSALS, MAX_REPLAY_EVENTS
 from hub.server import UpgradeGate
@@ -44,7 +44,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory):
     workdir = tmp_path_factory.mktemp("ws-limits")
     started = LiveHub(workdir)
     # A log longer than any replay the hub will send, written before the hub starts.
-    with Store(started.db_path, demo_config(), synchronous="NORMAL") as store:
+    with open_store(started.db_path, demo_config(), synchronous="NORMAL") as store:
         device = store.call(commands.enroll_device, "kiosk-history", DeviceKind.KIOSK)["device_id"]
         for index in range(MAX_REPLAY_EVENTS + 100):
             store.call(commands.report_device_status, device, {"printer": "ready", "n": index})

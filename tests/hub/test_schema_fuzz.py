@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from core import commands
 from core.models import Role
 from core.security import hash_pin
-from core.store import Store
+from core.commands import open_store
 from hub.app import HubSettings, create_app
 from tests.support import demo_config
 
@@ -22,7 +22,7 @@ EXAMPLES_PER_OPERATION = 30
 @pytest.mark.slow
 def test_no_server_errors_anywhere(tmp_path):
     """Generated requests to every operation never get a 5xx, nor a status the schema leaves out."""
-    with Store(tmp_path / "tabour.sqlite", demo_config()) as store:
+    with open_store(tmp_path / "tabour.sqlite", demo_config()) as store:
         store.call(commands.add_clerk, "clerk1", Role.SUPERVISOR, hash_pin("1111"))
         app = create_app(store, HubSettings(enroll_code="4711"))
         with TestClient(app) as client:
@@ -73,7 +73,7 @@ def test_no_server_errors_anywhere(tmp_path):
 
 def test_every_operation_documents_its_errors_with_the_error_model(tmp_path):
     """Each operation that needs a token lists 401; bodies 413 and 422; writes 507; all point at Error."""
-    with Store(tmp_path / "tabour.sqlite", demo_config()) as store:
+    with open_store(tmp_path / "tabour.sqlite", demo_config()) as store:
         schema = create_app(store, HubSettings(enroll_code="4711")).openapi()
     assert {"error", "message", "message_ar"} <= set(schema["components"]["schemas"]["Error"]["required"])
     for path, operations in schema["paths"].items():
@@ -93,7 +93,7 @@ def test_every_operation_documents_its_errors_with_the_error_model(tmp_path):
 
 def test_a_wrong_method_names_every_method_of_the_path(tmp_path):
     """A 405 lists in Allow all the methods the path has, not only those of its first route."""
-    with Store(tmp_path / "tabour.sqlite", demo_config()) as store:
+    with open_store(tmp_path / "tabour.sqlite", demo_config()) as store:
         with TestClient(create_app(store, HubSettings(enroll_code="4711"))) as client:
             answer = client.request("OPTIONS", "/api/v1/tickets")
             assert answer.status_code == 405 and answer.json()["error"] == "method_not_allowed"

@@ -10,6 +10,7 @@ import pytest
 from core import commands
 from core.security import hash_pin
 from core.store import Store
+from core.commands import open_store
 from tests.support import CLERKS, Clock, demo_config
 
 OUT_DIR = Path(__file__).resolve().parents[2] / "out" / "reports"
@@ -58,7 +59,7 @@ def store_clerks(store: Store) -> dict[str, int]:
 def known_day(tmp_path: Path, clock: Clock) -> KnownDay:
     """The known day in a database whose hub has stopped (as a report usually finds it)."""
     db = tmp_path / "centre.sqlite"
-    with Store(db, demo_config(), clock=clock) as store:
+    with open_store(db, demo_config(), clock=clock) as store:
         for name, (pin, role) in CLERKS.items():
             store.call(commands.add_clerk, name, role, hash_pin(pin) if name == "clerk1" else "unused")
         work_day(store, clock)
