@@ -33,7 +33,7 @@ def test_the_old_simulators_devices_and_tickets_are_marked(tmp_path: Path):
     for day in ("2026-11-01", "2026-11-02"):
         db.execute("INSERT INTO day_summaries (business_day, format, final, entries, built_at) VALUES (?, 1, 1, 1, 0)", (day,))
 
-    assert migrations.migrate(db) == ["0004_simulated"]
+    assert migrations.migrate(db)[:1] == ["0004_simulated"]  # later migrations follow it
     assert dict(db.execute("SELECT id, simulated FROM tickets").fetchall()) == {1: 1, 2: 0, 3: 0}
     assert dict(db.execute("SELECT id, simulated FROM devices").fetchall()) == {1: 1, 2: 0, 3: 1}
     assert dict(db.execute("SELECT business_day, final FROM day_summaries").fetchall()) == {"2026-11-01": 0, "2026-11-02": 1}
