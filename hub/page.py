@@ -9,8 +9,33 @@ over. No login, no cookies, nothing about other visitors.
 from __future__ import annotations
 
 import json
+import math
 from html import escape
 from typing import Any
+
+from core.plural import MINUTES_AR, MINUTES_EN, minutes_parts
+
+#: statuses after which nothing more happens to a ticket: the page says so and stops listening
+OVER = ("done", "cancelled", "expired", "transferred")
+
+#: `core.plural.arabic_plural_category` and `minutes_parts` in JavaScript (tested against them)
+MINUTES_SCRIPT = """
+function pluralCategory(n) {
+  if (n === 0) return 'zero';
+  if (n === 1) return 'one';
+  if (n === 2) return 'two';
+  const r = n % 100;
+  if (r >= 3 && r <= 10) return 'few';
+  if (r >= 11 && r <= 99) return 'many';
+  return 'other';
+}
+function minutesParts(n, lang, words) {
+  n = Math.max(0, Math.floor(n + 0.5));  // halves up, as eta_html does
+  if (lang !== 'ar') return [n, words[n === 1 ? 'one' : 'other']];
+  const c = pluralCategory(n);
+  return [(c === 'one' || c === 'two') ? null : n, words[c]];
+}
+"""
 
 TEXT = {
     "ar": {
@@ -20,13 +45,14 @@ TEXT = {
         "status": "الحالة",
         "ahead": "عدد المنتظرين قبلك",
         "eta": "الانتظار المتوقع",
-        "minutes": "دقيقة",
+        "minutes": MINUTES_AR,
         "less_than_minute": "أقل من دقيقة",
         "unknown": "غير محدد",
         "called": "حان دورك! توجّه إلى",
         "not_found": "لم نجد هذه التذكرة. تأكد من الرمز أو امسح الرمز المطبوع على التذكرة مرة أخرى.",
         "live": "تتحدث هذه الصفحة تلقائياً",
         "offline": "انقطع الاتصال، جارٍ إعادة المحاولة…",
+        "over": "انتهت هذه التذكرة، ولن تتحدث الصفحة بعد الآن.",
         "switch": "English",
         "statuses": {
             "waiting": "في الانتظار",
@@ -46,13 +72,14 @@ TEXT = {
         "status": "Status",
         "ahead": "People ahead of you",
         "eta": "Estimated wait",
-        "minutes": "min",
+        "minutes": MINUTES_EN,
         "less_than_minute": "under a minute",
         "unknown": "not known yet",
         "called": "It's your turn! Please go to",
         "not_found": "We could not find this ticket. Check the address or scan the code printed on your ticket again.",
         "live": "This page updates by itself",
         "offline": "Connection lost, retrying…",
+        "over": "This ticket is over: the page no longer updates.",
         "switch": "العربية",
         "statuses": {
             "waiting": "Waiting",
@@ -75,7 +102,7 @@ header a{color:#fff}
 main{max-width:480px;margin:0 auto;padding:18px}
 .card{background:#fff;border-radius:14px;padding:18px;box-shadow:0 1px 4px rgba(0,0,0,.08);margin-bottom:14px}
 .number{font-size:3.6rem;font-weight:700;text-align:center;letter-spacing:.04em;color:#006c35}
-.row{display:flex;justify-content:space-between;padding:8px 0;border-bottom:1px solid #eef1ef;font-size:1.1rem}
+.row{display:flex;justify-content:space-between;gap:12px;padding:8px 0;border-bottom:1px solid #eef1ef;font-size:1.1rem}
 .row:last-child{border-bottom:none}
 .called{background:#006c35;color:#fff;text-align:center;font-size:1.6rem;font-weight:700}
 .note{text-align:center;color:#5b635f;font-size:.9rem}
@@ -91,6 +118,17 @@ def _script_json(value: Any) -> str:
 def _ltr(text: Any) -> str:
     """Numbers and codes keep their order inside Arabic text."""
     return f'<bdi dir="ltr">{escape(str(text))}</bdi>'
+
+
+def eta_html(eta_seconds: int | None, lang: str) -> str:
+    """The estimated wait as the page first shows it (the script keeps it current the same way)."""
+    text = TEXT["ar" if lang == "ar" else "en"]
+    if eta_seconds is None:
+        return escape(text["unknown"])
+    if eta_seconds < 60:
+        return escape(text["less_than_minute"])
+    number, words = minutes_parts(math.floor(eta_seconds / 60 + 0.5), lang)
+    return escape(words) if number is None else f"{_ltr(number)} {escape(words)}"
 
 
 def ticket_page(code: str, ticket: dict[str, Any] | None, lang: str, nonce: str = "") -> str:
@@ -117,12 +155,13 @@ def ticket_page(code: str, ticket: dict[str, Any] | None, lang: str, nonce: str 
   <div class="row"><span>{escape(text['service'])}</span><span id="service"></span></div>
   <div class="row"><span>{escape(text['status'])}</span><span id="status"></span></div>
   <div class="row" id="ahead-row"><span>{escape(text['ahead'])}</span><span id="ahead"></span></div>
-  <div class="row" id="eta-row"><span>{escape(text['eta'])}</span><span id="eta"></span></div>
+  <div class="row" id="eta-row"><span>{escape(text['eta'])}</span><span id="eta">{eta_html(ticket.get('eta_seconds'), lang)}</span></div>
 </div>
-<p class="note" id="live">{escape(text['live'])}</p>"""
+<p class="note" id="live">{escape(text['over' if ticket['status'] in OVER else 'live'])}</p>"""
         script = f"""<script{nonce_attribute}>
 const T = {_script_json(text)};
 const LANG = {_script_json(lang)};
+{MINUTES_SCRIPT}
 function ltr(v) {{ const b = document.createElement('bdi'); b.dir = 'ltr'; b.textContent = String(v); return b; }}
 function put(id, node) {{ const e = document.getElementById(id); e.replaceChildren(node); }}
 function render(t) {{
@@ -136,23 +175,35 @@ function render(t) {{
     put('ahead', ltr(t.ahead));
     if (t.eta_seconds === null) put('eta', document.createTextNode(T.unknown));
     else if (t.eta_seconds < 60) put('eta', document.createTextNode(T.less_than_minute));
-    else {{ const s = document.createElement('span'); s.append(ltr(Math.round(t.eta_seconds / 60)), ' ' + T.minutes); put('eta', s); }}
+    else {{
+      const [n, words] = minutesParts(t.eta_seconds / 60, LANG, T.minutes);
+      const s = document.createElement('span');
+      if (n === null) s.append(words); else s.append(ltr(n), ' ' + words);
+      put('eta', s);
+    }}
   }}
   const called = t.status === 'called';
   document.getElementById('called').classList.toggle('hidden', !called);
   if (called) put('counter', document.createTextNode(LANG === 'ar' ? (t.counter_name_ar || '') : (t.counter_name_en || '')));
   if (called && navigator.vibrate) navigator.vibrate([300, 100, 300]);
 }}
-render({_script_json(ticket)});
-const source = new EventSource('/api/v1/public/tickets/{safe_code}/stream');
-const OVER = ['done', 'cancelled', 'expired', 'transferred'];
-source.onmessage = (m) => {{
-  document.getElementById('live').textContent = T.live;
-  const t = JSON.parse(m.data);
-  render(t);
-  if (OVER.includes(t.status)) source.close();  // the visit is over: nothing more will come
-}};
-source.onerror = () => {{ document.getElementById('live').textContent = T.offline; }};
+const FIRST = {_script_json(ticket)};
+const OVER = {_script_json(list(OVER))};
+render(FIRST);
+// The visit is over: say so and stop listening (no "connection lost" once nothing more will come).
+function over() {{ document.getElementById('live').textContent = T.over; }}
+let source = null;
+if (OVER.includes(FIRST.status)) over();
+else {{
+  source = new EventSource('/api/v1/public/tickets/{safe_code}/stream');
+  source.onmessage = (m) => {{
+    const t = JSON.parse(m.data);
+    render(t);
+    if (t && OVER.includes(t.status)) {{ source.close(); over(); }}
+    else document.getElementById('live').textContent = T.live;
+  }};
+  source.onerror = () => {{ if (source.readyState !== EventSource.CLOSED) document.getElementById('live').textContent = T.offline; }};
+}}
 </script>"""
     return f"""<!doctype html>
 <html lang="{lang}" dir="{direction}">

@@ -14,6 +14,7 @@ from datetime import datetime
 from hijridate import Gregorian
 
 from core.bidi import ltr
+from core.plural import minutes_parts
 
 GREGORIAN_MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
 GREGORIAN_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
@@ -55,11 +56,8 @@ def ahead_text(ahead: int) -> tuple[str, str]:
 
 
 def minutes_ar(minutes: int) -> str:
-    if minutes == 1:
-        return "دقيقة واحدة"
-    if minutes == 2:
-        return "دقيقتان"
-    return f"{ltr(minutes)} {'دقائق' if 3 <= minutes % 100 <= 10 else 'دقيقة'}"
+    number, words = minutes_parts(minutes, "ar")
+    return words if number is None else f"{ltr(number)} {words}"
 
 
 def wait_text(eta_seconds: int) -> tuple[str, str]:

@@ -33,6 +33,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QGuiApplication
 
+from core.plural import arabic_plural_category
+
 log = logging.getLogger(__name__)
 
 
@@ -304,13 +306,7 @@ def plural_category(count: int, lang: str | Language) -> str:
         return "one"
     if language is Language.EN:
         return "other"
-    if count == 2:
-        return "two"
-    if 3 <= count % 100 <= 10:
-        return "few"
-    if 11 <= count % 100 <= 99:
-        return "many"
-    return "other"
+    return arabic_plural_category(count)
 
 
 def tr_plural_in(lang: str | Language, key: str, count: int, **fields: object) -> str:

@@ -68,8 +68,33 @@ def test_phone_page_follows_the_call_live(live_hub: LiveHub, waiting_ticket: dic
         expect(page.locator("#status")).to_contain_text("انتهت الخدمة", timeout=15_000)
         # The visit is over: the page stops listening rather than reconnecting for ever.
         page.wait_for_function("() => source.readyState === EventSource.CLOSED", timeout=15_000)
+        # ...and says so, instead of "connection lost, retrying".
+        expect(page.locator("#live")).to_have_text("انتهت هذه التذكرة، ولن تتحدث الصفحة بعد الآن.")
         save_screenshot(page, "phone-page-done-ar")
+        # Opened after the visit, the page says it at once and never opens a stream.
+        later = open_page(f"{live_hub.url}/t/{waiting_ticket['code']}?lang=en", lang="en", mobile=True, **PHONE)
+        expect(later.locator("#live")).to_have_text("This ticket is over: the page no longer updates.")
+        assert later.evaluate("() => source === null")
+        save_screenshot(later, "phone-page-done-en")
     finally:
         # The hub is the session's: leave counter 5 holding nobody for the tests after this one.
         for step in ("start", "finish"):
             httpx.post(f"{live_hub.url}/api/v1/tickets/{waiting_ticket['id']}/{step}", headers=bearer(session), timeout=10)
+
+
+def test_the_page_counts_minutes_with_the_same_arabic_plural_rule_as_the_hub(live_hub: LiveHub, waiting_ticket: dict, open_page):
+    """The script's plural rule is core.plural's, count for count; "8 دقائق", never "8 دقيقة"."""
+    from core.plural import minutes_parts
+
+    page = open_page(f"{live_hub.url}/t/{waiting_ticket['code']}", mobile=True, **PHONE)
+    counts = list(range(0, 260))
+    for lang in ("ar", "en"):
+        in_page = page.evaluate(
+            "([counts, lang]) => counts.map(n => minutesParts(n, lang, lang === 'ar' ? T.minutes : {one: 'min', other: 'min'}))",
+            [counts, lang],
+        )
+        assert [tuple(parts) for parts in in_page] == [minutes_parts(n, lang) for n in counts]
+    for seconds, shown in ((8 * 60, "8 دقائق"), (2 * 60, "دقيقتان"), (15 * 60, "15 دقيقة"), (60, "دقيقة واحدة")):
+        page.evaluate("(eta) => render({...FIRST, status: 'waiting', eta_seconds: eta})", seconds)
+        expect(page.locator("#eta")).to_have_text(shown)
+    save_screenshot(page, "phone-page-minutes-ar")
