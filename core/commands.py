@@ -418,6 +418,25 @@ def reset_pin(tx: Tx, username: str, pin_hash: str) -> dict[str, Any]:
     return clerk_view(row)
 
 
+def set_clerk_role(tx: Tx, username: str, role: Role) -> dict[str, Any]:
+    """A new role for an active clerk; their open sessions see it on their next request."""
+    row = _clerk_row(tx, username)
+    if not row["active"]:
+        raise ImpossibleStep(f"'{username}' was removed; enable them first.", f"تمت إزالة '{username}'؛ فعّله أولاً.", code="clerk_removed")
+    tx.conn.execute("UPDATE clerks SET role = ? WHERE id = ?", (Role(role).value, row["id"]))
+    tx.store.sessions_changed()
+    return clerk_view(_clerk_row(tx, username))
+
+
+def enable_clerk(tx: Tx, username: str) -> dict[str, Any]:
+    """A removed clerk back with their old PIN and role (their history was always kept)."""
+    row = _clerk_row(tx, username)
+    if row["active"]:
+        raise ImpossibleStep(f"'{username}' is active already.", f"'{username}' مفعّل أصلاً.", code="clerk_active")
+    tx.conn.execute("UPDATE clerks SET active = 1, failed_attempts = 0, locked_until = NULL WHERE id = ?", (row["id"],))
+    return clerk_view(_clerk_row(tx, username))
+
+
 def check_username(username: str) -> None:
     if not isinstance(username, str) or not 1 <= len(username) <= 40 or not username.isprintable() or username != username.strip():
         raise BadInput(

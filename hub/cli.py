@@ -24,6 +24,7 @@ from core.config import DEMO_CONFIG, load_config
 from core.errors import BadInput, ConfigError, NotFound, TabourError
 from core.models import Role
 from core.logs import log_event
+from core.enrollment import kept_enroll_code
 from core.security import check_pin_strength, enroll_code_problem, hash_pin, new_enroll_code
 from core.store import Store, backup_to
 from core.commands import open_store
@@ -302,6 +303,11 @@ def run_hub(args: argparse.Namespace) -> int:
 
             shipper = Shipper(db_path, shipper_settings)
             print(f"shipping events to {shipper_settings.central_url} as branch {shipper_settings.branch}", flush=True)
+        kept = kept_enroll_code(store)  # rotated from the centre console
+        if kept is not None and not given_code:
+            enroll_code, code_source = kept, "console"
+        elif kept is not None and kept != enroll_code:
+            log_event(log, "enroll_code.console_code_replaced", logging.WARNING, by=code_source)
         assert lock.holder is not None
         settings = HubSettings(
             enroll_code=enroll_code, public_url=args.public_url, certificate_fingerprint=fingerprint,
@@ -313,7 +319,7 @@ def run_hub(args: argparse.Namespace) -> int:
         if fingerprint:
             print(f"TLS certificate: {tls_files.certificate}", flush=True)
             print(f"TLS certificate fingerprint: {fingerprint}", flush=True)
-        if not given_code:
+        if not given_code and code_source != "console":
             print(f"enrollment code: {enroll_code}", flush=True)
         warning = phone_address_warning(args.host, args.port, scheme, args.public_url)
         if warning:

@@ -30,8 +30,10 @@ from starlette.responses import StreamingResponse
 
 from core import audit, commands, hall, queries
 from core.audit import Actor
-from core.errors import BadInput, Forbidden, TabourError
-from core.security import verify_pin
+from core.enrollment import keep_enroll_code, kept_enroll_code
+from core.errors import BadInput, Forbidden, ImpossibleStep, NotFound, TabourError
+from core.models import Role
+from core.security import check_pin_strength, hash_pin, new_enroll_code, verify_pin
 from hub.console.auth import (
     COOKIE,
     LANG_COOKIE,
@@ -416,3 +418,167 @@ async def audit_page(request: Request) -> Response:
         return to_login(request)
     entries = await run_in_threadpool(audit.recent, request.app.state.hub.store)
     return page(request, "audit.html", session, entries=entries)
+
+
+# ── people and devices (admins) ──────────────────────────────────────────────────────────
+
+
+ROLES = ("clerk", "supervisor", "admin")
+
+
+def _clerks(hub: HubContext) -> list[dict[str, Any]]:
+    with hub.store.read() as conn:
+        served = dict(conn.execute("SELECT clerk_id, COUNT(*) FROM tickets WHERE status = 'done' GROUP BY clerk_id").fetchall())
+        rows = conn.execute("SELECT id, username, role, active FROM clerks ORDER BY active DESC, username").fetchall()
+    return [{**dict(row), "served": served.get(row["id"], 0)} for row in rows]
+
+
+@router.get("/people")
+async def people_page(request: Request) -> Response:
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    if not session.is_admin:
+        return error_page(request, session, admin_only())
+    hub: HubContext = request.app.state.hub
+    clerks = await run_in_threadpool(_clerks, hub)
+    devices = await run_in_threadpool(queries.list_devices, hub.store)
+    kept = await run_in_threadpool(kept_enroll_code, hub.store)
+    return page(
+        request, "people.html", session, clerks=clerks, devices=devices, roles=ROLES, enroll_code=hub.settings.enroll_code,
+        code_from_console=kept == hub.settings.enroll_code, done=request.query_params.get("done"),
+    )
+
+
+def _path_id(request: Request, name: str) -> int:
+    value = request.path_params.get(name, "")
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 2**53:
+        raise BadInput(f"No such {name}.", "المعرّف غير صحيح.")
+    return int(value)
+
+
+async def _clerk(hub: HubContext, clerk_id: int) -> dict[str, Any]:
+    for clerk in await run_in_threadpool(queries.list_clerks, hub.store):
+        if clerk["id"] == clerk_id:
+            return clerk
+    raise NotFound(f"No clerk with id {clerk_id}.", f"لا يوجد موظف بالرقم \u2066{clerk_id}\u2069.")
+
+
+def _role(fields: dict[str, str]) -> Role:
+    if fields.get("role") not in ROLES:
+        raise BadInput("Choose clerk, supervisor or admin.", "اختر موظفاً أو مشرفاً أو مديراً.")
+    return Role(fields["role"])
+
+
+def _not_yourself(session: ConsoleSession, clerk: dict[str, Any]) -> None:
+    if clerk["id"] == session.clerk_id:
+        raise ImpossibleStep(
+            "You cannot disable yourself or change your own role; ask another admin.",
+            "لا يمكنك إيقاف حسابك أو تغيير دورك؛ اطلب ذلك من مدير آخر.", code="own_account",
+        )
+
+
+def clerk_snapshot(username: str):
+    def snapshot(tx) -> dict[str, Any] | None:
+        row = tx.one("SELECT role, active FROM clerks WHERE username = ?", (username,))
+        return {"role": row["role"], "active": bool(row["active"])} if row else None
+
+    return snapshot
+
+
+def device_snapshot(device_id: int):
+    def snapshot(tx) -> dict[str, Any] | None:
+        row = tx.one("SELECT name, kind, revoked_at FROM devices WHERE id = ?", (device_id,))
+        return {"name": row["name"], "kind": row["kind"], "revoked": row["revoked_at"] is not None} if row else None
+
+    return snapshot
+
+
+async def _new_pin_hash(hub: HubContext, fields: dict[str, str]) -> str:
+    pin = text_field(fields, "pin", 12)
+    check_pin_strength(pin)
+    return await hub.pins.run(hash_pin, pin)
+
+
+@router.post("/clerks/add")
+async def add_clerk(request: Request) -> Response:
+    async def action(hub: HubContext, session: ConsoleSession, fields: dict[str, str]) -> str:
+        username = text_field(fields, "username", 40)
+        commands.check_username(username)
+        role = _role(fields)
+        pin_hash = await _new_pin_hash(hub, fields)
+        await hub.run(audit.audited, actor_of(session), "clerk.add", username, clerk_snapshot(username),
+                      commands.enlist_clerk, username, role, pin_hash)
+        hub.pins.forget(username)
+        return "clerk.add"
+
+    return await _act(request, "/console/people", action, admin=True)
+
+
+@router.post("/clerks/{clerk_id}/{verb}")
+async def change_clerk(request: Request) -> Response:
+    async def action(hub: HubContext, session: ConsoleSession, fields: dict[str, str]) -> str:
+        clerk = await _clerk(hub, _path_id(request, "clerk_id"))
+        username = clerk["username"]
+        verb = request.path_params["verb"]
+        snapshot = clerk_snapshot(username)
+        if verb == "role":
+            _not_yourself(session, clerk)
+            await hub.run(audit.audited, actor_of(session), "clerk.role", username, snapshot,
+                          commands.set_clerk_role, username, _role(fields))
+        elif verb == "pin":
+            pin_hash = await _new_pin_hash(hub, fields)
+            await hub.run(audit.audited, actor_of(session), "clerk.reset_pin", username, lambda tx: {"pin": "set"},
+                          commands.reset_pin, username, pin_hash)
+            hub.pins.forget(username)
+            if clerk["id"] != session.clerk_id:
+                _console(request).sessions.end_for(clerk["id"])
+        elif verb == "disable":
+            _not_yourself(session, clerk)
+            await hub.run(audit.audited, actor_of(session), "clerk.disable", username, snapshot, commands.remove_clerk, username)
+            hub.pins.forget(username)
+            _console(request).sessions.end_for(clerk["id"])
+        elif verb == "enable":
+            await hub.run(audit.audited, actor_of(session), "clerk.enable", username, snapshot, commands.enable_clerk, username)
+        else:
+            raise NotFound("No such change.", "لا يوجد تغيير بهذا الاسم.")
+        return f"clerk.{'reset_pin' if verb == 'pin' else verb}"
+
+    return await _act(request, "/console/people", action, admin=True)
+
+
+@router.post("/devices/{device_id}/{verb}")
+async def change_device(request: Request) -> Response:
+    async def action(hub: HubContext, session: ConsoleSession, fields: dict[str, str]) -> str:
+        device_id = _path_id(request, "device_id")
+        device = await run_in_threadpool(queries.get_device, hub.store, device_id)
+        if device is None:
+            raise NotFound(f"No device with id {device_id}.", f"لا يوجد جهاز بالرقم \u2066{device_id}\u2069.")
+        verb = request.path_params["verb"]
+        if verb == "rename":
+            name = text_field(fields, "name", 80)
+            await hub.run(audit.audited, actor_of(session), "device.rename", device["name"], device_snapshot(device_id),
+                          commands.rename_device, device_id, name)
+        elif verb == "revoke":
+            await hub.run(audit.audited, actor_of(session), "device.revoke", device["name"], device_snapshot(device_id),
+                          commands.revoke_device, device_id)
+        else:
+            raise NotFound("No such change.", "لا يوجد تغيير بهذا الاسم.")
+        return f"device.{verb}"
+
+    return await _act(request, "/console/people", action, admin=True)
+
+
+@router.post("/enroll-code/rotate")
+async def rotate_enroll_code(request: Request) -> Response:
+    """A new enrollment code at once; enrolled devices keep their tokens. Kept for the next start."""
+
+    async def action(hub: HubContext, session: ConsoleSession, fields: dict[str, str]) -> str:
+        code = new_enroll_code()
+        await hub.run(audit.audited, actor_of(session), "enroll_code.rotate", "enrollment code",
+                      None, keep_enroll_code, code)
+        hub.settings.enroll_code = code
+        return "enroll_code.rotate"
+
+    return await _act(request, "/console/people", action, admin=True)
+

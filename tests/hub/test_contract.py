@@ -21,7 +21,6 @@ NOT_JSON = {
     ("get", "/api/v1/centre/logo"),  # an image
     ("get", "/api/v1/public/tickets/{code}/stream"),  # server-sent events of PublicTicket
     ("get", "/t/{code}"),  # the phone page, HTML
-    ("get", "/"),  # the hub's home page, HTML
     ("post", "/api/v1/devices/status"),  # 204
     ("delete", "/api/v1/sessions/current"),  # 204
 }

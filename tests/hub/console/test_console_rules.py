@@ -150,3 +150,55 @@ def test_alerts_appear_and_clear_with_their_cause(console, clock: Clock):
 def test_an_admin_logs_in_too(hall):
     hall.store.call(commands.add_clerk, "boss", Role.ADMIN, hash_pin("2468"))
     assert log_in(hall.client, "boss", "2468").status_code == 303
+
+
+@pytest.fixture
+def admin_console(hall):
+    hall.store.call(commands.add_clerk, "boss", Role.ADMIN, hash_pin("2468"))
+    assert log_in(hall.client, "boss", "2468").status_code == 303
+    return hall
+
+
+PEOPLE_HOSTILE = [
+    ("/console/clerks/add", {"username": "", "role": "clerk", "pin": "5831"}, 422),
+    ("/console/clerks/add", {"username": "tab\tname", "role": "clerk", "pin": "5831"}, 422),
+    ("/console/clerks/add", {"username": "x" * 41, "role": "clerk", "pin": "5831"}, 422),
+    ("/console/clerks/add", {"username": "newbie", "role": "king", "pin": "5831"}, 422),
+    ("/console/clerks/add", {"username": "newbie", "role": "clerk", "pin": "12ab"}, 422),
+    ("/console/clerks/add", {"username": "clerk1", "role": "clerk", "pin": "5831"}, 409),
+    ("/console/clerks/abc/disable", {}, 422),
+    ("/console/clerks/99999/disable", {}, 404),
+    ("/console/clerks/1/explode", {}, 404),
+    ("/console/devices/99999/revoke", {}, 404),
+    ("/console/devices/0/rename", {"name": "x"}, 422),
+]
+
+
+@pytest.mark.parametrize(("path", "form", "status"), PEOPLE_HOSTILE)
+def test_hostile_people_forms_are_refused_and_change_nothing(admin_console, path: str, form: dict, status: int):
+    token = csrf_of(admin_console.client.get("/console/hall").text)
+    answer = admin_console.client.post(path, data={**form, "csrf": token}, follow_redirects=False)
+    assert answer.status_code == status, answer.text
+    assert 'role="alert"' in answer.text
+    assert audit.recent(admin_console.store) == []
+
+
+def test_an_admin_cannot_disable_or_demote_themselves(admin_console):
+    boss = next(c for c in admin_console.store.call(lambda tx: [dict(r) for r in tx.all("SELECT id, username FROM clerks")])
+                if c["username"] == "boss")
+    token = csrf_of(admin_console.client.get("/console/hall").text)
+    for verb, form in (("disable", {}), ("role", {"role": "clerk"})):
+        answer = admin_console.client.post(f"/console/clerks/{boss['id']}/{verb}", data={**form, "csrf": token})
+        assert answer.status_code == 409 and "own_account" in answer.text
+
+
+def test_a_disabled_supervisor_loses_the_console_at_once(admin_console):
+    other = admin_console.client.__class__(admin_console.client.app)
+    assert log_in(other).status_code == 303
+    token = csrf_of(admin_console.client.get("/console/hall").text)
+    supervisor = next(c for c in admin_console.store.call(lambda tx: [dict(r) for r in tx.all("SELECT id, username FROM clerks")])
+                      if c["username"] == "super")
+    done = admin_console.client.post(f"/console/clerks/{supervisor['id']}/disable", data={"csrf": token}, follow_redirects=False)
+    assert done.status_code == 303
+    assert other.get("/console/hall", follow_redirects=False).headers["location"] == "/console/login"
+    assert audit.recent(admin_console.store)[0]["after"] == {"active": False, "role": "supervisor"}
