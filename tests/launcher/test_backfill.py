@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import random
-import signal
 import sqlite3
-import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -25,9 +22,8 @@ from launcher.backfill import (
     run_backfill,
 )
 from launcher.simulate import Plan, SimulationError
-from tests.launcher.test_simulate_isolation import _wait_for_line
+from tests.launcher.test_simulate_isolation import simulate_until_sigterm
 
-ROOT = Path(__file__).resolve().parents[2]
 RIYADH = ZoneInfo("Asia/Riyadh")
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=RIYADH).timestamp()  # a Thursday morning
 DAYS = ["2026-11-23", "2026-11-24", "2026-11-25"]  # Monday to Wednesday before it
@@ -227,22 +223,12 @@ def test_the_command_explains_wrong_options(argv: list[str], words: str, tmp_pat
 def test_sigterm_during_a_backfill_leaves_no_counter_open(tmp_path: Path):
     """Stopped after its first day of thirty: the day being written is closed, the log stays in order."""
     db = tmp_path / "stopped.sqlite"
-    process = subprocess.Popen(
-        [
-            sys.executable, str(ROOT / "main.py"), "simulate", "--backfill", "--days", "30", "--db", str(db),
-            "--visitors-per-hour", "60", "--counters", "8", "--seed", "2",
-        ],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    code, out, err = simulate_until_sigterm(
+        ["--backfill", "--days", "30", "--db", str(db), "--visitors-per-hour", "60", "--counters", "8", "--seed", "2"],
+        "issued",
+        120,
     )
-    try:
-        _wait_for_line(process, "issued", timeout=120)
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 0, err
+    assert code == 0, err
     assert "backfill stopped" in out and "Traceback" not in err
     conn = sqlite3.connect(db)
     try:

@@ -8,6 +8,7 @@ import selectors
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -100,31 +101,49 @@ def _wait_for_line(process: subprocess.Popen, words: str, timeout: float) -> str
         selector.close()
 
 
+def simulate_until_sigterm(
+    argv: list[str], words: str, timeout: float, meanwhile: Callable[[], None] = lambda: None
+) -> tuple[int, str, str]:
+    """Run `python main.py simulate ARGV`, wait for a line with `words`, run `meanwhile`, send
+    SIGTERM; its exit code, output and errors (killed if it hangs)."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "simulate", *argv],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        _wait_for_line(process, words, timeout=timeout)
+        meanwhile()
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return process.returncode, out, err
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM")
 def test_sigterm_ends_the_command_and_closes_what_it_opened(tmp_path: Path):
     """`python main.py simulate` stopped by SIGTERM (systemd, kill) leaves no counter open."""
     hub = EmbeddedHub(tmp_path / "hub.sqlite", simulated_clerks=2, enroll_code="term-code").start()
+
+    def both_logged_in() -> None:
+        with hub.store.read() as conn:
+            assert conn.execute("SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL").fetchone()[0] == 2
+
     try:
-        process = subprocess.Popen(
+        code, out, err = simulate_until_sigterm(
             [
-                sys.executable, str(ROOT / "main.py"), "simulate", "--hub", hub.url, "--enroll-code", "term-code",
-                "--visitors-per-hour", "900", "--counters", "2", "--speed", "60", "--clerk-pin", SIM_CLERK_PIN,
+                "--hub", hub.url, "--enroll-code", "term-code", "--visitors-per-hour", "900", "--counters", "2",
+                "--speed", "60", "--clerk-pin", SIM_CLERK_PIN,
             ],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            "issued",  # logged once both clerks are logged in
+            60,
+            both_logged_in,
         )
-        try:
-            _wait_for_line(process, "issued", timeout=60)  # logged once both clerks are logged in
-            with hub.store.read() as conn:
-                assert conn.execute("SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL").fetchone()[0] == 2
-            process.send_signal(signal.SIGTERM)
-            out, err = process.communicate(timeout=60)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
         left = hall_left(hub)
     finally:
         hub.stop()
-    assert process.returncode == 0, err
+    assert code == 0, err
     assert "Traceback" not in err and "closing" in out
     assert left["open_counters"] == 0 and left["open_sessions"] == 0 and left["in_hall"] == 0
