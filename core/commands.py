@@ -482,6 +482,7 @@ def record_login(
         "INSERT INTO sessions (token_hash, clerk_id, counter_id, device_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         (token_hash(token), clerk["id"], counter_id, device_id, tx.now, tx.now + settings.session_hours * 3600),
     )
+    _mark_simulated_clerk(tx, clerk["id"], device_id)
     counter = tx.one("SELECT * FROM counters WHERE id = ?", (counter_id,))
     tx.conn.execute(
         "UPDATE counters SET status = 'open', pause_reason = NULL, clerk_id = ? WHERE id = ?", (clerk["id"], counter_id)
@@ -493,6 +494,21 @@ def record_login(
         "clerk": {"username": clerk["username"], "role": clerk["role"]},
         "counter": load_counter(tx.store, tx.conn, counter_id),
     }
+
+
+def _mark_simulated_clerk(tx: Tx, clerk_id: int, device_id: int | None) -> None:
+    """A clerk logged in by the day simulator (through a simulated device) is one of its clerks,
+    unless they have ever served a real visitor."""
+    if device_id is None:
+        return
+    device = tx.one("SELECT simulated FROM devices WHERE id = ?", (device_id,))
+    if device is None or not device["simulated"]:
+        return
+    tx.conn.execute(
+        "UPDATE clerks SET simulated = 1 WHERE id = ? AND simulated = 0 "
+        "AND NOT EXISTS (SELECT 1 FROM tickets WHERE clerk_id = ? AND simulated = 0)",
+        (clerk_id, clerk_id),
+    )
 
 
 def _set_counter_closed_if_idle(tx: Tx, counter_id: int) -> None:

@@ -76,3 +76,25 @@ def test_stats_leave_simulated_tickets_out_unless_asked(hall, clock: Clock):
     after, after_all = totals(), totals("&include_simulated=1")
     assert after["days"] == {"summarised": 1, "live": 0} and after["totals"]["issued"] == 1
     assert after_all["days"] == {"summarised": 0, "live": 1} and after_all["totals"]["issued"] == 3
+
+
+def test_clerks_logged_in_by_the_simulator_are_marked(hall):
+    """A clerk who logs in at a simulated counter device is the simulator's, unless they served a
+    real visitor before; a clerk at a real counter stays as they are."""
+    counter_device = {"Authorization": f"Bearer {enroll_simulated(hall, 'counter').json()['token']}"}
+    real_kiosk = hall.enroll("kiosk")
+    served = hall.issue(real_kiosk)
+    clerk2 = hall.login(1, "clerk2", "1111")
+    assert hall.client.post(f"/api/v1/counters/{hall.counter_id(1)}/call-next", headers=clerk2).json()["id"] == served["id"]
+    assert hall.client.post(f"/api/v1/tickets/{served['id']}/no-show", headers=clerk2).status_code == 200
+    hall.client.delete("/api/v1/sessions/current", headers=clerk2)
+    for username, pin, number in (("clerk1", "1111", 1), ("clerk2", "1111", 3)):
+        answer = hall.client.post(
+            "/api/v1/sessions", json={"username": username, "pin": pin, "counter_id": hall.counter_id(number)},
+            headers=counter_device,
+        )
+        assert answer.status_code == 201, answer.text
+    hall.login(8, "super", "9999")
+    with hall.store.read() as conn:
+        flags = dict(conn.execute("SELECT username, simulated FROM clerks").fetchall())
+    assert flags["clerk1"] == 1 and flags["clerk2"] == 0 and flags["super"] == 0
