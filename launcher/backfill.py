@@ -43,6 +43,7 @@ from core.errors import TabourError
 from core.hours import OpeningHours
 from core.models import DeviceKind, Priority
 from core.numbering import business_day
+from core.catalogue import hours_by_service
 from core.store import Store
 from launcher.embedded import SIM_CLERK_PREFIX, ensure_demo_clerks
 from launcher.simulate import (
@@ -463,7 +464,7 @@ def run_backfill(
         clock = SettableClock(first_instant)
         # NORMAL: a backfill that stops half-way is simply run again on a new file; FULL's fsync
         # per write would make a month take minutes.
-        with Store(db_path, config, clock=clock, synchronous="NORMAL") as store:
+        with commands.open_store(db_path, config, clock=clock, synchronous="NORMAL") as store:
             counters = _staff(store, plan)
             device = store.call(
                 commands.enroll_device, "simulator backfill", DeviceKind.ADMIN,
@@ -492,8 +493,6 @@ def _nothing(tx: Any) -> None:
 
 
 def _service_hours(config: CentreFile) -> list[OpeningHours]:
-    from core.store import hours_by_service
-
     return list(hours_by_service(config).values())
 
 

@@ -157,7 +157,7 @@ def test_weekly_hours_holidays_and_working_days_are_kept(tmp_path: Path):
 
 
 def config_hours(config, code: str):
-    from core.store import hours_by_service
+    from core.catalogue import hours_by_service
 
     return hours_by_service(config)[code]
 

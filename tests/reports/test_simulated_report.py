@@ -9,7 +9,8 @@ from pathlib import Path
 
 from core import commands
 from core.models import DeviceKind
-from core.store import Store, backup_to
+from core.commands import open_store
+from core.store import backup_to
 from reports.data import load
 from tests.reports.conftest import KnownDay
 from tests.reports.test_report import read_csv, run
@@ -19,7 +20,7 @@ DAY = date(2026, 11, 24)
 
 
 def add_simulated_tickets(db: Path, clock: Clock, count: int) -> None:
-    with Store(db, demo_config(), clock=clock) as store:
+    with open_store(db, demo_config(), clock=clock) as store:
         device = store.call(commands.enroll_device, "simulator arrivals", DeviceKind.ADMIN, simulated=True, into_real_database=True)
         service = store.catalogue.services_by_code["C"].id
         for _ in range(count):
@@ -33,7 +34,7 @@ def test_every_format_leaves_simulated_tickets_out_unless_asked(known_day: Known
     for rolled in (False, True):
         if rolled:
             clock.advance(86_400)
-            Store(known_day.db, demo_config(), clock=clock).close()  # the hub rolls the day and stores it
+            open_store(known_day.db, demo_config(), clock=clock).close()  # the hub rolls the day and stores it
         plain, everything = tmp_path / f"plain-{rolled}.csv", tmp_path / f"all-{rolled}.csv"
         assert run("--db", str(known_day.db), "--from", "2026-11-24", "--out", str(plain)) == 0
         assert "4 issued" in capsys.readouterr().out
