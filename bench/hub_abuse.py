@@ -182,7 +182,15 @@ def attacker(part: str, args: tuple, results) -> None:
     if hasattr(os, "nice"):
         os.nice(10)
     work = {"flood": _flood, "sockets": _sockets, "slow": _slow}[part]
-    results.put(asyncio.run(work(*args)))
+    tallies = asyncio.run(work(*args))
+    tallies["attacker_cpu_seconds"] = {part: own_cpu_seconds()}
+    results.put(tallies)
+
+
+def own_cpu_seconds() -> float:
+    """User + system CPU this process has used: the attacker's own share of the shared cores."""
+    times = os.times()
+    return times.user + times.system
 
 
 # ── the run ──────────────────────────────────────────────────────────────────────────────
@@ -248,6 +256,7 @@ def main() -> int:
     quiet: list[Window] = []
     attacked: list[Window] = []
     attack: dict = {}
+    attack_seconds = 0.0
     with tempfile.TemporaryDirectory() as folder:
         hub = hall_hub(Path(folder), config_text, args.counters)
         try:
@@ -278,6 +287,7 @@ def main() -> int:
                         total = attack.setdefault(key, {})
                         for name, count in tally.items():
                             total[name] = total.get(name, 0) + count
+                attack_seconds += length
                 for process in processes:
                     process.join(timeout=30)
         finally:
@@ -301,6 +311,11 @@ def main() -> int:
     if cpu_quiet and cpu_attacked:
         print(f"  median hub CPU per ticket op: {median(cpu_quiet):.2f} ms without, {median(cpu_attacked):.2f} ms with "
               "(what the attack costs the hub itself, whatever else the machine runs)")
+    cpu = attack.get("attacker_cpu_seconds") or {}
+    if cpu and attack_seconds:
+        shares = ", ".join(f"{part} {seconds / attack_seconds:.2f}" for part, seconds in sorted(cpu.items()))
+        print(f"  attacker's own CPU on this machine: {sum(cpu.values()) / attack_seconds:.2f} cores while it ran ({shares}); "
+              f"load average {os.getloadavg()[0]:.1f} at the end")
     print(f"  attacker: login flood {attack.get('login')}, check-pin flood {attack.get('check_pin')}")
     print(f"            idle sockets {attack.get('sockets')}, slow headers {attack.get('slow_headers')}")
     return 0 if ratio >= 0.8 and not (attack.get("login") or {}).get("logged_in") else 1

@@ -51,7 +51,19 @@ CONNECTION_BURST_PER_ADDRESS = 300
 REQUESTS_PER_SECOND_PER_ADDRESS = 50
 REQUEST_BURST_PER_ADDRESS = 500
 UNCOUNTED_ADDRESSES = frozenset({"127.0.0.1", "::1"})
+# A refusal answered at once is an invitation to try again at once: a login flood on eight
+# connections, its 429s closing them and the reconnects dropped, came back ~700 times a second
+# and each time cost the hub an accept, a protocol and a parse. So a connection refused here
+# (a connection or request flood, a gated event socket) is held: not read from, answered and
+# closed only after `TARPIT_SECONDS`, costing one timer meanwhile. An attacker with N
+# connections then gets N refusals per `TARPIT_SECONDS` instead of as many as the hub can
+# answer. Held connections are capped, per address (a busy hall's phones behind one router)
+# and in all (half of `MAX_CONNECTIONS`, so a held flood never fills the hub); past the caps a
+# refusal is answered at once, as before.
+TARPIT_SECONDS = 5.0
+TARPIT_PER_ADDRESS = 1024
 OPEN_FILES_WANTED = MAX_CONNECTIONS + 256  # sockets, the database, its -wal and -shm, logs
+TARPIT_TOTAL = MAX_CONNECTIONS // 2
 
 
 def _answer(status: int, reason: str, code: str, message_en: str, message_ar: str) -> bytes:
@@ -82,6 +94,36 @@ def _drop_flooding_address(client: str | None, now: float) -> bool:
     return True
 
 
+class Tarpit:
+    """How many refused connections are being held, per address and in all (one event loop)."""
+
+    def __init__(self, per_address: int = TARPIT_PER_ADDRESS, total: int = TARPIT_TOTAL) -> None:
+        self.per_address, self.total = per_address, total
+        self.held: dict[str, int] = {}
+        self.count = 0
+
+    def take(self, client: str | None) -> bool:
+        """A place to hold a connection from `client`; False when it must be answered at once."""
+        if client is None or client in UNCOUNTED_ADDRESSES or self.count >= self.total:
+            return False
+        if self.held.get(client, 0) >= self.per_address:
+            return False
+        self.held[client] = self.held.get(client, 0) + 1
+        self.count += 1
+        return True
+
+    def give_back(self, client: str) -> None:
+        left = self.held.get(client, 0) - 1
+        if left > 0:
+            self.held[client] = left
+        else:
+            self.held.pop(client, None)
+        self.count = max(0, self.count - 1)
+
+
+TARPIT = Tarpit()
+
+
 class BoundedHttpProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a size and a time limit on each request head, and a
     limit on how fast one address may open connections."""
@@ -94,8 +136,10 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         self._head_bytes = 0
         self._awaiting_head = True
         self._head_timer: asyncio.TimerHandle | None = None
+        self._held: asyncio.TimerHandle | None = None
         if _drop_flooding_address(self.client[0] if self.client else None, self.loop.time()):
-            transport.abort()
+            self._refused = True
+            self._refuse_later(transport.abort)
             return
         self._arm_head_timer()
 
@@ -116,6 +160,25 @@ class BoundedHttpProtocol(HttpToolsProtocol):
             except OSError:
                 pass
 
+    def _refuse_later(self, refuse: Any) -> None:
+        """Answer a refusal after `TARPIT_SECONDS`, reading nothing meanwhile (or at once, past the caps)."""
+        if self._held is not None:  # a pipelined request behind one already refused
+            return
+        client = self.client[0] if self.client else None
+        if not TARPIT.take(client):
+            refuse()
+            return
+        self._disarm_head_timer()
+        self.transport.pause_reading()
+
+        def release() -> None:
+            self._held = None
+            TARPIT.give_back(client)
+            if not self.transport.is_closing():
+                refuse()
+
+        self._held = self.loop.call_later(TARPIT_SECONDS, release)
+
     def _arm_head_timer(self) -> None:
         if self._head_timer is None:
             self._head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
@@ -126,6 +189,11 @@ class BoundedHttpProtocol(HttpToolsProtocol):
             self._head_timer = None
 
     def data_received(self, data: bytes) -> None:
+        if self._held is not None:
+            # Held for its refusal: nothing it sends is read. (uvloop starts reading after
+            # `connection_made` even when it paused there, so pause again on the first bytes.)
+            self.transport.pause_reading()
+            return
         if not self._awaiting_head:
             super().data_received(data)
             return
@@ -163,14 +231,12 @@ class BoundedHttpProtocol(HttpToolsProtocol):
                 return
         if self.parser.should_upgrade() and UPGRADE_GATE.is_closed(_upgrade_token(self.url, self.headers), self.loop.time()):
             self._refused = True
-            self.transport.write(
-                _answer(
-                    429, "Too Many Requests", "too_many_sockets",
-                    "This device holds all the event sockets it may and keeps opening more; wait.",
-                    "لدى هذا الجهاز كل ما يُسمح به من اتصالات الأحداث وما زال يفتح غيرها؛ انتظر.",
-                )
+            refusal = _answer(
+                429, "Too Many Requests", "too_many_sockets",
+                "This device holds all the event sockets it may and keeps opening more; wait.",
+                "لدى هذا الجهاز كل ما يُسمح به من اتصالات الأحداث وما زال يفتح غيرها؛ انتظر.",
             )
-            self.transport.close()
+            self._refuse_later(lambda: self._write_and_close(refusal))
             return
         super().on_headers_complete()
 
@@ -188,7 +254,11 @@ class BoundedHttpProtocol(HttpToolsProtocol):
             "طلبات كثيرة من هذا العنوان؛ انتظر قليلاً.",
         )
         head, _, rest = body.partition(b"\r\n")
-        self.transport.write(head + f"\r\nretry-after: {RateLimiter.retry_after(wait)}".encode() + b"\r\n" + rest)
+        refusal = head + f"\r\nretry-after: {RateLimiter.retry_after(wait)}".encode() + b"\r\n" + rest
+        self._refuse_later(lambda: self._write_and_close(refusal))
+
+    def _write_and_close(self, data: bytes) -> None:
+        self.transport.write(data)
         self.transport.close()
 
     def handle_websocket_upgrade(self) -> None:
@@ -212,6 +282,10 @@ class BoundedHttpProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_head_timer()
+        if self._held is not None:  # the refused client left before its answer
+            self._held.cancel()
+            self._held = None
+            TARPIT.give_back(self.client[0] if self.client else "")
         super().connection_lost(exc)
 
     def shutdown(self) -> None:

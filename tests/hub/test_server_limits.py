@@ -13,13 +13,16 @@ import pytest
 
 from hub.server import (
     CONNECTION_BURST_PER_ADDRESS,
+    CONNECTIONS_PER_SECOND_PER_ADDRESS,
     REQUEST_BURST_PER_ADDRESS,
     REQUESTS_PER_SECOND_PER_ADDRESS,
     HEAD_TIMEOUT,
     KEEP_ALIVE_TIMEOUT,
     MAX_CONNECTIONS,
     MAX_HEAD_BYTES,
+    TARPIT_SECONDS,
     BoundedHttpProtocol,
+    Tarpit,
     server_config,
 )
 from tests.support import LiveHub
@@ -143,16 +146,23 @@ def test_the_server_runs_with_bounded_settings():
     assert config.timeout_graceful_shutdown is not None
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="binds a second loopback address (127.0.0.2)")
-def test_an_address_opening_connections_too_fast_is_cut_off_others_are_not(hub: LiveHub):
-    """A flood of new connections from one address is dropped on arrival; another address is served."""
+def open_flood(hub: LiveHub, count: int) -> tuple[int, float]:
+    """Open `count` connections from 127.0.0.2 as fast as possible; how many were served, and
+    within how long the hub had taken them all.
+
+    The hub accepts in arrival order, so once a connection opened after the flood (from its own,
+    uncounted address) is answered, every flood connection has been taken: that bounds the time
+    in which the address's allowance could refill."""
     opened = []
-    for _ in range(CONNECTION_BURST_PER_ADDRESS * 2):
+    started = time.monotonic()
+    for _ in range(count):
         sock = socket.socket()
         sock.bind(("127.0.0.2", 0))
-        sock.settimeout(10)
+        sock.settimeout(30)
         sock.connect(("127.0.0.1", hub.port))
         opened.append(sock)
+    assert httpx.get(f"{hub.url}/api/v1/health", timeout=30).status_code == 200, "127.0.0.1 is another address"
+    window = time.monotonic() - started
     served = 0
     for sock in opened:
         try:
@@ -162,8 +172,27 @@ def test_an_address_opening_connections_too_fast_is_cut_off_others_are_not(hub: 
             pass
         finally:
             sock.close()
-    assert CONNECTION_BURST_PER_ADDRESS // 2 <= served < len(opened), served
-    assert httpx.get(f"{hub.url}/api/v1/health", timeout=10).status_code == 200, "127.0.0.1 is another address"
+    return served, window
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="binds a second loopback address (127.0.0.2)")
+def test_an_address_opening_connections_too_fast_is_cut_off_others_are_not(hub: LiveHub):
+    """A flood of new connections from one address is dropped (held, then aborted); another address is served.
+
+    At most the burst plus what refilled while the hub took the flood is served, the bound
+    computed from the measured time; on a machine so slow that the bound reaches the flood's
+    size the flood is repeated twice as large, so the test still shows connections dropped.
+    """
+    count = CONNECTION_BURST_PER_ADDRESS * 2
+    served, window = open_flood(hub, count)
+    assert served >= CONNECTION_BURST_PER_ADDRESS // 2, "a burst within the allowance is served"
+    for _ in range(3):
+        served_at_most = CONNECTION_BURST_PER_ADDRESS + CONNECTIONS_PER_SECOND_PER_ADDRESS * window + 1
+        if served_at_most < count:
+            break
+        count *= 2
+        served, window = open_flood(hub, count)
+    assert served <= served_at_most < count, (served, count, window)
     assert "reason=connection_flood client=127.0.0.2" in hub.log_path.read_text(errors="replace")
 
 
@@ -179,9 +208,11 @@ def test_an_address_sending_requests_too_fast_gets_429_from_the_server(hub: Live
     transport = httpx.HTTPTransport(local_address="127.0.0.2")
     statuses: dict[int, int] = {}
     retry_after = None
+    held_for = 0.0
     started = time.monotonic()
-    with httpx.Client(base_url=hub.url, transport=transport, timeout=10) as flooder:
+    with httpx.Client(base_url=hub.url, transport=transport, timeout=TARPIT_SECONDS * 4) as flooder:
         for _ in range(REQUEST_BURST_PER_ADDRESS * 2):
+            sent = time.monotonic()
             try:
                 answer = flooder.post("/api/v1/sessions", json={"username": "super", "pin": "0000", "counter_id": 1})
             except httpx.TransportError:
@@ -190,11 +221,29 @@ def test_an_address_sending_requests_too_fast_gets_429_from_the_server(hub: Live
             statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
             if answer.status_code == 429 and answer.json()["error"] == "rate_limited" and "address" in answer.json()["message"]:
                 retry_after = answer.headers.get("retry-after")
+                held_for = time.monotonic() - sent
+                break  # the server's refusal came, held: the flood is stopped here
     elapsed = time.monotonic() - started
     served_at_most = REQUEST_BURST_PER_ADDRESS + REQUESTS_PER_SECOND_PER_ADDRESS * elapsed + 1
     assert set(statuses) <= {0, 401, 429}, statuses
     assert statuses.get(401, 0) <= served_at_most, (statuses, elapsed)
     assert statuses.get(429, 0) >= 1, statuses
     assert retry_after is not None and int(retry_after) >= 1
+    assert held_for >= TARPIT_SECONDS, "the refusal was held before it was sent, so the flooder cannot retry at once"
     assert httpx.get(f"{hub.url}/api/v1/health", timeout=10).status_code == 200, "the hub's own address is served"
     assert "reason=request_flood client=127.0.0.2" in hub.log_path.read_text(errors="replace")
+
+
+def test_held_refusals_are_capped_per_address_and_in_all():
+    """Past its caps the tarpit holds nothing more (those refusals are answered at once); the hub's own address is never held."""
+    tarpit = Tarpit(per_address=2, total=3)
+    assert tarpit.take("10.0.0.9") and tarpit.take("10.0.0.9")
+    assert not tarpit.take("10.0.0.9"), "one address holds at most its share"
+    assert tarpit.take("10.0.0.7")
+    assert not tarpit.take("10.0.0.8"), "nor all of them together more than the total"
+    tarpit.give_back("10.0.0.9")
+    assert tarpit.take("10.0.0.8")
+    assert not tarpit.take("127.0.0.1") and not tarpit.take(None)
+    for client in ("10.0.0.9", "10.0.0.7", "10.0.0.8"):
+        tarpit.give_back(client)
+    assert tarpit.count == 0 and tarpit.held == {}
