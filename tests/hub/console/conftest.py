@@ -12,7 +12,7 @@ from core import commands
 from core.config import parse_config
 from core.models import Role
 from core.security import hash_pin
-from core.store import Store
+from core.commands import open_store
 from tests.support import CLERKS, LiveHub, bearer, demo_config_text
 
 ADMIN = ("boss", "2468")
@@ -23,7 +23,7 @@ SUPERVISOR = ("super", CLERKS["super"][0])
 def console_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHub]:
     """One hub for the module; devices announced offline 2 s after their socket closes."""
     hub = LiveHub(tmp_path_factory.mktemp("console-hub"), config_text=demo_config_text(offline_after_seconds=2))
-    with Store(hub.db_path, parse_config(hub.config_text)) as store:
+    with open_store(hub.db_path, parse_config(hub.config_text)) as store:
         store.call(commands.add_clerk, ADMIN[0], Role.ADMIN, hash_pin(ADMIN[1]))
     hub.start()
     yield hub
