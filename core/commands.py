@@ -33,11 +33,33 @@ from core.models import (
 from core.numbering import business_day, format_label, next_rollover, number_for
 from core.security import new_public_code, new_token, token_hash
 from core.store import Store, Tx
-from core.views import TICKET_SELECT, counter_brief, load_counter, load_device, load_ticket, printer_summary
+from core.views import TICKET_SELECT, counter_brief, load_counter, load_device, load_ticket, printer_summary, service_rows
 
 MAX_LABEL_LENGTH = 12
 MAX_STATUS_BYTES = 2048
 MAX_PAUSE_REASON = 80
+
+
+# ── what events carry ────────────────────────────────────────────────────────────────────
+
+
+def _service_after(tx: Tx, service_id: int) -> dict[str, Any] | None:
+    """The service's row after this change, for its ticket event: built inside the write, so
+    no client refetches `/state` for the waiting count or the estimate."""
+    rows = service_rows(tx.store, tx.conn, (service_id,))
+    return rows[0] if rows else None
+
+
+def _emit_ticket(tx: Tx, event_type: EventType, ticket: dict[str, Any], **payload: Any) -> None:
+    tx.emit(event_type, ticket_id=ticket["id"], ticket=ticket, service=_service_after(tx, ticket["service_id"]), **payload)
+
+
+def _emit_counter(tx: Tx, event_type: EventType, counter_id: int) -> dict[str, Any]:
+    """A counter event with the counter and the rows of the services it serves (their open
+    counters and estimates changed with it); returns the counter's view."""
+    view = load_counter(tx.store, tx.conn, counter_id)
+    tx.emit(event_type, counter_id=counter_id, counter=view, services=service_rows(tx.store, tx.conn, view["service_ids"]))
+    return view
 
 
 # ── configuration and the business day ───────────────────────────────────────────────────
@@ -175,9 +197,9 @@ def _close_at_rollover(tx: Tx, today: str) -> int:
         tx.conn.execute("UPDATE tickets SET status = ?, finished_at = ? WHERE id = ?", (status.value, finished_at, row["id"]))
         tx.conn.execute("UPDATE counters SET current_ticket_id = NULL WHERE current_ticket_id = ?", (row["id"],))
         ticket = load_ticket(tx.store, tx.conn, row["id"])
-        tx.emit(
-            EventType.TICKET_FINISHED if serving else EventType.TICKET_NO_SHOW,
-            ticket_id=row["id"], counter_id=row["counter_id"], ticket=ticket, closed_at_rollover=True,
+        _emit_ticket(
+            tx, EventType.TICKET_FINISHED if serving else EventType.TICKET_NO_SHOW, ticket,
+            counter_id=row["counter_id"], closed_at_rollover=True,
         )
         closed += 1
     return closed
@@ -204,8 +226,7 @@ def roll_day_if_due(tx: Tx) -> bool:
     for row in tx.all(f"{TICKET_SELECT} WHERE t.status = 'waiting' AND t.business_day < ? ORDER BY t.id", (today,)):
         tx.conn.execute("UPDATE tickets SET status = 'expired', finished_at = ? WHERE id = ?", (tx.now, row["id"]))
         expired += 1
-        ticket = load_ticket(store, tx.conn, row["id"])
-        tx.emit(EventType.TICKET_EXPIRED, ticket_id=row["id"], ticket=ticket)
+        _emit_ticket(tx, EventType.TICKET_EXPIRED, load_ticket(store, tx.conn, row["id"]))
     tx.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('business_day', ?)", (today,))
     tx.set_business_day(today)
     from core.stats import summarise_closed_days
@@ -488,7 +509,7 @@ def record_login(
         "UPDATE counters SET status = 'open', pause_reason = NULL, clerk_id = ? WHERE id = ?", (clerk["id"], counter_id)
     )
     if counter["status"] != CounterStatus.OPEN.value or counter["clerk_id"] != clerk["id"]:
-        tx.emit(EventType.COUNTER_OPENED, counter_id=counter_id, counter=load_counter(tx.store, tx.conn, counter_id))
+        _emit_counter(tx, EventType.COUNTER_OPENED, counter_id)
     return {
         "token": token,
         "clerk": {"username": clerk["username"], "role": clerk["role"]},
@@ -515,7 +536,7 @@ def _set_counter_closed_if_idle(tx: Tx, counter_id: int) -> None:
     row = tx.one("SELECT status, current_ticket_id FROM counters WHERE id = ?", (counter_id,))
     if row and row["status"] != CounterStatus.CLOSED.value and row["current_ticket_id"] is None:
         tx.conn.execute("UPDATE counters SET status = 'closed', pause_reason = NULL, clerk_id = NULL WHERE id = ?", (counter_id,))
-        tx.emit(EventType.COUNTER_CLOSED, counter_id=counter_id, counter=load_counter(tx.store, tx.conn, counter_id))
+        _emit_counter(tx, EventType.COUNTER_CLOSED, counter_id)
 
 
 def end_session(tx: Tx, session_id: int) -> None:
@@ -565,7 +586,7 @@ def issue_ticket(tx: Tx, service_id: int, priority: Priority = Priority.NORMAL, 
         (service.id, day, sequence, number, label, priority.value, new_public_code(), tx.now, tx.now, device_id, device_id),
     )
     ticket = load_ticket(tx.store, tx.conn, cursor.lastrowid)
-    tx.emit(EventType.TICKET_ISSUED, ticket_id=ticket["id"], ticket=ticket)
+    _emit_ticket(tx, EventType.TICKET_ISSUED, ticket)
     return ticket
 
 
@@ -612,13 +633,7 @@ def _take_ticket(tx: Tx, counter, ticket_row, clerk_id: int | None, streak: int)
         (ticket_row["id"], streak, counter["id"]),
     )
     ticket = load_ticket(tx.store, tx.conn, ticket_row["id"])
-    tx.emit(
-        EventType.TICKET_CALLED,
-        ticket_id=ticket["id"],
-        counter_id=counter["id"],
-        ticket=ticket,
-        counter=counter_brief(tx.store, counter["id"]),
-    )
+    _emit_ticket(tx, EventType.TICKET_CALLED, ticket, counter_id=counter["id"], counter=counter_brief(tx.store, counter["id"]))
     return ticket
 
 
@@ -778,7 +793,7 @@ def _step(tx: Tx, ticket_id: int, step: Step, counter_id: int | None) -> dict[st
     extra: dict[str, Any] = {}
     if step is Step.RECALL and row["counter_id"] is not None:
         extra["counter"] = counter_brief(tx.store, row["counter_id"])
-    tx.emit(_STEP_EVENTS[step], ticket_id=row["id"], counter_id=row["counter_id"], ticket=ticket, **extra)
+    _emit_ticket(tx, _STEP_EVENTS[step], ticket, counter_id=row["counter_id"], **extra)
     return ticket
 
 
@@ -855,7 +870,10 @@ def transfer(tx: Tx, ticket_id: int, counter_id: int | None, service_id: int, st
     )
     old = load_ticket(tx.store, tx.conn, row["id"])
     new = load_ticket(tx.store, tx.conn, cursor.lastrowid)
-    tx.emit(EventType.TICKET_TRANSFERRED, ticket_id=row["id"], counter_id=row["counter_id"], ticket=old, new_ticket=new)
+    _emit_ticket(
+        tx, EventType.TICKET_TRANSFERRED, old, counter_id=row["counter_id"], new_ticket=new,
+        new_service=_service_after(tx, new["service_id"]),
+    )
     return new
 
 
@@ -873,9 +891,7 @@ def pause_counter(tx: Tx, counter_id: int, reason: str) -> dict[str, Any]:
         _require_open(counter)
     _refuse_if_holding(tx, counter_id, "pause", "الاستراحة")
     tx.conn.execute("UPDATE counters SET status = 'paused', pause_reason = ? WHERE id = ?", (reason.strip(), counter_id))
-    view = load_counter(tx.store, tx.conn, counter_id)
-    tx.emit(EventType.COUNTER_PAUSED, counter_id=counter_id, counter=view)
-    return view
+    return _emit_counter(tx, EventType.COUNTER_PAUSED, counter_id)
 
 
 def resume_counter(tx: Tx, counter_id: int) -> dict[str, Any]:
@@ -883,9 +899,7 @@ def resume_counter(tx: Tx, counter_id: int) -> dict[str, Any]:
     if counter["status"] != CounterStatus.PAUSED.value:
         raise ImpossibleStep("The counter is not paused.", "الشباك ليس في استراحة.")
     tx.conn.execute("UPDATE counters SET status = 'open', pause_reason = NULL WHERE id = ?", (counter_id,))
-    view = load_counter(tx.store, tx.conn, counter_id)
-    tx.emit(EventType.COUNTER_RESUMED, counter_id=counter_id, counter=view)
-    return view
+    return _emit_counter(tx, EventType.COUNTER_RESUMED, counter_id)
 
 
 def close_counter(tx: Tx, counter_id: int) -> dict[str, Any]:
@@ -894,9 +908,7 @@ def close_counter(tx: Tx, counter_id: int) -> dict[str, Any]:
         raise ImpossibleStep("The counter is closed already.", "الشباك مغلق أصلاً.")
     _refuse_if_holding(tx, counter_id, "close the counter", "إغلاق الشباك")
     tx.conn.execute("UPDATE counters SET status = 'closed', pause_reason = NULL WHERE id = ?", (counter_id,))
-    view = load_counter(tx.store, tx.conn, counter_id)
-    tx.emit(EventType.COUNTER_CLOSED, counter_id=counter_id, counter=view)
-    return view
+    return _emit_counter(tx, EventType.COUNTER_CLOSED, counter_id)
 
 
 def reopen_counter(tx: Tx, counter_id: int, clerk_id: int) -> dict[str, Any]:
@@ -905,7 +917,5 @@ def reopen_counter(tx: Tx, counter_id: int, clerk_id: int) -> dict[str, Any]:
     if counter["status"] != CounterStatus.CLOSED.value:
         raise ImpossibleStep("The counter is open already.", "الشباك مفتوح أصلاً.")
     tx.conn.execute("UPDATE counters SET status = 'open', clerk_id = ? WHERE id = ?", (clerk_id, counter_id))
-    view = load_counter(tx.store, tx.conn, counter_id)
-    tx.emit(EventType.COUNTER_OPENED, counter_id=counter_id, counter=view)
-    return view
+    return _emit_counter(tx, EventType.COUNTER_OPENED, counter_id)
 

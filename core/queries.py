@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from core.availability import CLOSED_MESSAGES, unavailable_reason
 from core.models import DeviceKind, Role
 from core.security import token_hash
 from core.store import Store
@@ -15,13 +14,12 @@ from core.ticker import ticker_message
 from core.views import (
     DEVICE_COLUMNS,
     TICKET_SELECT,
-    average_service_seconds,
     counter_view,
     device_view,
-    eta_for,
     iso,
     load_device,
     public_ticket_view,
+    service_rows,
     ticket_view,
 )
 
@@ -122,47 +120,7 @@ class PrincipalCache:
 
 
 def services_view(store: Store, conn) -> list[dict[str, Any]]:
-    catalogue = store.catalogue
-    day = store.current_business_day
-    waiting = dict(
-        conn.execute("SELECT service_id, COUNT(*) FROM tickets WHERE status = 'waiting' GROUP BY service_id").fetchall()
-    )
-    issued = dict(
-        conn.execute("SELECT service_id, last_sequence FROM day_counters WHERE business_day = ?", (day,)).fetchall()
-    )
-    groups = {row["key"]: row for row in conn.execute("SELECT * FROM groups").fetchall()}
-    now = store.clock()
-    result = []
-    for service in sorted(catalogue.services.values(), key=lambda s: s.position):
-        count = waiting.get(service.id, 0)
-        issued_today = issued.get(service.id, 0)
-        reason = unavailable_reason(service, now, catalogue.tz, issued_today)
-        group = groups.get(service.group_key)
-        result.append(
-            {
-                "id": service.id,
-                "code": service.code,
-                "name_ar": service.name_ar,
-                "name_en": service.name_en,
-                "group": service.group_key,
-                "group_ar": group["name_ar"] if group else None,
-                "group_en": group["name_en"] if group else None,
-                "enabled": service.enabled,
-                "open_now": reason is None,
-                "closed_reason": reason,
-                "closed_message_en": CLOSED_MESSAGES[reason][0] if reason else None,
-                "closed_message_ar": CLOSED_MESSAGES[reason][1] if reason else None,
-                "target_wait_seconds": service.target_wait_seconds,
-                "average_service_seconds": round(average_service_seconds(store, service.id)),
-                "configured_service_seconds": service.default_service_seconds,
-                "daily_cap": service.daily_cap,
-                "issued_today": issued_today,
-                "waiting": count,
-                # A newcomer would have everyone waiting ahead of them.
-                "eta_seconds": eta_for(store, conn, service.id, count),
-            }
-        )
-    return result
+    return service_rows(store, conn)
 
 
 def state_snapshot(store: Store) -> dict[str, Any]:

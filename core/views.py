@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from core.availability import CLOSED_MESSAGES, unavailable_reason
 from core.eta import estimate_wait_seconds, recent_average_service_seconds
 from core.models import Priority, ServiceId
 
@@ -66,6 +68,76 @@ def average_service_seconds(store: "Store", service_id: ServiceId) -> float:
 
 def eta_for(store: "Store", conn: sqlite3.Connection, service_id: ServiceId, ahead: int) -> int | None:
     return estimate_wait_seconds(ahead, average_service_seconds(store, service_id), open_counters_serving(conn, service_id))
+
+
+def service_rows(store: "Store", conn: sqlite3.Connection, service_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """Services with their queue now: `/state`'s `services` (all, in their order), and the rows
+    ticket and counter events carry (`service_ids`, inside the write that changed them).
+
+    One builder for both, so an event's row is exactly what `/state` would say at its seq.
+    """
+    catalogue = store.catalogue
+    day = store.current_business_day
+    if service_ids is None:
+        services = sorted(catalogue.services.values(), key=lambda s: s.position)
+        waiting = dict(conn.execute("SELECT service_id, COUNT(*) FROM tickets WHERE status = 'waiting' GROUP BY service_id"))
+        issued = dict(conn.execute("SELECT service_id, last_sequence FROM day_counters WHERE business_day = ?", (day,)))
+        open_counters = dict(conn.execute(
+            "SELECT cs.service_id, COUNT(*) FROM counters k JOIN counter_services cs ON cs.counter_id = k.id "
+            "WHERE k.status = 'open' AND k.in_config = 1 GROUP BY cs.service_id"
+        ))
+        groups = {row["key"]: row for row in conn.execute("SELECT * FROM groups")}
+    else:
+        services = [catalogue.services[ServiceId(i)] for i in dict.fromkeys(service_ids) if i in catalogue.services]
+        waiting, issued, open_counters, groups = {}, {}, {}, {}
+        for service in services:
+            waiting[service.id] = conn.execute(
+                "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service_id = ?", (service.id,)
+            ).fetchone()[0]
+            found = conn.execute(
+                "SELECT last_sequence FROM day_counters WHERE business_day = ? AND service_id = ?", (day, service.id)
+            ).fetchone()
+            issued[service.id] = found[0] if found else 0
+            open_counters[service.id] = open_counters_serving(conn, service.id)
+            if service.group_key is not None and service.group_key not in groups:
+                group = conn.execute("SELECT * FROM groups WHERE key = ?", (service.group_key,)).fetchone()
+                if group is not None:
+                    groups[service.group_key] = group
+    now = store.clock()
+    rows = []
+    for service in services:
+        count = waiting.get(service.id, 0)
+        issued_today = issued.get(service.id, 0)
+        serving = open_counters.get(service.id, 0)
+        reason = unavailable_reason(service, now, catalogue.tz, issued_today)
+        group = groups.get(service.group_key)
+        average = average_service_seconds(store, service.id)
+        rows.append(
+            {
+                "id": service.id,
+                "code": service.code,
+                "name_ar": service.name_ar,
+                "name_en": service.name_en,
+                "group": service.group_key,
+                "group_ar": group["name_ar"] if group else None,
+                "group_en": group["name_en"] if group else None,
+                "enabled": service.enabled,
+                "open_now": reason is None,
+                "closed_reason": reason,
+                "closed_message_en": CLOSED_MESSAGES[reason][0] if reason else None,
+                "closed_message_ar": CLOSED_MESSAGES[reason][1] if reason else None,
+                "target_wait_seconds": service.target_wait_seconds,
+                "average_service_seconds": round(average),
+                "configured_service_seconds": service.default_service_seconds,
+                "daily_cap": service.daily_cap,
+                "issued_today": issued_today,
+                "waiting": count,
+                # A newcomer would have everyone waiting ahead of them.
+                "eta_seconds": estimate_wait_seconds(count, average, serving),
+                "open_counters": serving,
+            }
+        )
+    return rows
 
 
 def ticket_view(store: "Store", conn: sqlite3.Connection, row: sqlite3.Row, *, place: bool = True) -> dict[str, Any]:
