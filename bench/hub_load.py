@@ -226,6 +226,38 @@ def store_rate(config_text: str, counters: int, seconds: float) -> float:
             return ops[0] / (time.perf_counter() - started)
 
 
+def answer_cost(config_text: str, waiting: int = 2000, rounds: int = 20) -> dict[str, tuple[float, float, float]]:
+    """Per big answer (`/state` of the hall, `/tickets` of 500 waiting): the read, `json.dumps` of
+    its dicts, and the contract's check and write (hub/routes/common.encode), in ms (medians)."""
+    from core import contract, queries
+    from core.models import Priority
+    from hub.routes.common import encode
+
+    with tempfile.TemporaryDirectory() as folder:
+        with Store(Path(folder) / "db.sqlite", parse_config(config_text)) as store:
+            services = list(store.catalogue.services)
+            for n in range(waiting):
+                store.call(commands.issue_ticket, services[n % len(services)], Priority.NORMAL, None)
+            figures = {}
+            for name, model, read in (
+                ("GET /state", contract.State, lambda: queries.state_snapshot(store)),
+                ("GET /tickets", list[contract.Ticket], lambda: queries.list_tickets(store, None, None, 500)),
+            ):
+                reads, dumps, checks = [], [], []
+                for _ in range(rounds if name == "GET /state" else max(rounds // 4, 1)):
+                    started = time.perf_counter()
+                    data = read()
+                    reads.append(time.perf_counter() - started)
+                    started = time.perf_counter()
+                    json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+                    dumps.append(time.perf_counter() - started)
+                    started = time.perf_counter()
+                    encode(model, data)
+                    checks.append(time.perf_counter() - started)
+                figures[name] = tuple(1000 * percentile(values, 0.5) for values in (reads, dumps, checks))
+            return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=15)
@@ -246,6 +278,9 @@ def main() -> int:
                 "SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE sequence IS NOT NULL "
                 "GROUP BY service_id, business_day, number, sequence HAVING COUNT(*) > 1)"
             ).fetchone()[0]
+            frame_bytes = dict(db.execute(
+                "SELECT substr(type, 1, instr(type, '.') - 1), AVG(LENGTH(CAST(payload AS BLOB))) FROM events GROUP BY 1"
+            ).fetchall())
             called_twice = db.execute(
                 "SELECT COUNT(*) FROM (SELECT ticket_id FROM events WHERE type = 'ticket.called' GROUP BY ticket_id HAVING COUNT(*) > 1)"
             ).fetchone()[0]
@@ -253,6 +288,7 @@ def main() -> int:
     call_to_event = [run.event_times[i] - t for i, t in run.answered_calls.items() if i in run.event_times]
     missing_events = len([i for i in run.answered_calls if i not in run.event_times])
     rate = store_rate(config_text, min(args.counters, 16), min(args.seconds, 5))
+    costs = answer_cost(config_text)
 
     print(f"hub load: {args.counters} counters, {args.kiosks} kiosks, 1 WebSocket subscriber, {run.elapsed:.1f} s")
     print(f"  ticket operations through HTTP: {run.ops / run.elapsed:,.0f} /s ({run.ops} ok, errors by status: {run.errors or 'none'})")
@@ -262,6 +298,9 @@ def main() -> int:
     print(f"  duplicates found: {duplicates}")
     print(f"  store alone (no HTTP, 16 threads): {rate:,.0f} ops/s → HTTP keeps {run.ops / run.elapsed / rate:.0%} of it")
     print(f"  hub peak memory (VmHWM): {memory / 1024:.0f} MiB" if memory else "  hub peak memory: n/a")
+    print("  event payload, mean bytes: " + ", ".join(f"{kind} {size:,.0f}" for kind, size in sorted(frame_bytes.items())))
+    for name, (read_ms, dumps_ms, contract_ms) in costs.items():
+        print(f"  {name} with 2,000 waiting: read {read_ms:.1f} ms; json.dumps {dumps_ms:.2f} ms, contract check + write {contract_ms:.2f} ms")
     print("  targets: ≥ 1,000 ops/s through HTTP; call→event p99 < 50 ms; 0 duplicates")
     return 0 if duplicates == 0 and missing_events == 0 else 1
 
