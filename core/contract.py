@@ -327,12 +327,19 @@ class Health(Wire):
     central: CentralLag | None
 
 
+class HomeCentre(Wire):
+    name_ar: str
+    name_en: str
+    footer_ar: str | None = None
+    footer_en: str | None = None
+
+
 class HubHome(Wire):
     """`GET /` with `Accept: application/json`: what runs at this address (`main.py doctor` reads it)."""
 
     service: Literal["tabour-hub"]
     version: str
-    centre: PublicCentre
+    centre: HomeCentre
     phone_address: str | None = Field(description="the address in each ticket's code for phones (--public-url)")
     phone_address_problem: Literal["unset", "loopback"] | None = Field(description="why phones could not open it")
     api: str
