@@ -285,8 +285,20 @@ def real_ticket_count(conn) -> int:
     return conn.execute("SELECT COUNT(*) FROM tickets WHERE simulated = 0").fetchone()[0]
 
 
+def is_demo_database(conn) -> bool:
+    """The all-in-one demo's database: its tickets are a newcomer's tries, not a branch's visitors."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'demo_database'").fetchone()
+    return row is not None and row[0] == "1"
+
+
+def mark_demo_database(tx: Tx) -> None:
+    tx.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('demo_database', '1')")
+
+
 def refuse_real_database(conn) -> None:
     """A simulation must not mix with a branch's real visitors (docs/decisions/simulated-data.md)."""
+    if is_demo_database(conn):
+        return
     real = real_ticket_count(conn)
     if real:
         raise ImpossibleStep(

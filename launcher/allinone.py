@@ -292,7 +292,7 @@ def _run_hall(args: argparse.Namespace, app, db: Path, data: Path, port: int, co
     from PySide6.QtCore import QTimer
 
     try:
-        hub = EmbeddedHub(db, port=port, enroll_code=code).start()
+        hub = EmbeddedHub(db, port=port, enroll_code=code, demo=True).start()
     except RuntimeError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -397,6 +397,8 @@ def check_database(path: Path, first_instant: float, into_real_database: bool, t
                 return
             flagged = any(row[1] == "simulated" for row in conn.execute("PRAGMA table_info(tickets)"))
             real = conn.execute("SELECT COUNT(*) FROM tickets" + (" WHERE simulated = 0" if flagged else "")).fetchone()[0]
+            if "meta" in tables and commands.is_demo_database(conn):
+                real = 0  # the all-in-one demo's own tries
             last = conn.execute("SELECT MAX(at) FROM events").fetchone()[0]
         finally:
             conn.close()

@@ -18,9 +18,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Drive a realistic working day against a running hub through its API: visitors arrive with "
             "a morning peak and take tickets (some with priority); clerks call, serve, transfer, record "
-            "no-shows and pause for prayer. Boards and supervisor screens can watch it live, and the "
-            "day's figures appear in reports. Clerks sim1..simN must exist with the same PIN (the "
-            "all-in-one demo creates them)."
+            "no-shows and pause for prayer. Boards and supervisor screens can watch it live. Its tickets "
+            "are marked simulated and left out of reports and /stats unless asked (report "
+            "--include-simulated); a database with real tickets is refused. Clerks sim1..simN must exist "
+            "with the same PIN (the all-in-one demo creates them). With --days N --backfill it writes N past "
+            "business days straight into a database instead, at realistic past times."
         ),
     )
     simulate.add_argument("--hub", default="http://127.0.0.1:8470", help="The hub's address. Default http://127.0.0.1:8470.")

@@ -72,6 +72,7 @@ class EmbeddedHub:
         port: int = 0,
         enroll_code: str = "demo-0000",
         simulated_clerks: int = 8,
+        demo: bool = False,
     ) -> None:
         self.db_path = Path(db_path)
         self.config = load_config(config_path or DEMO_CONFIG)
@@ -79,6 +80,7 @@ class EmbeddedHub:
         self.port = port or free_port(host)
         self.enroll_code = enroll_code
         self.simulated_clerks = simulated_clerks
+        self.demo = demo  # the all-in-one demo's own database: `simulate` may run beside its tickets
         self.store: Store | None = None
         self._server = None
         self._thread: threading.Thread | None = None
@@ -111,6 +113,8 @@ class EmbeddedHub:
             lock.release()
             raise
         ensure_demo_clerks(self.store, self.simulated_clerks)
+        if self.demo:
+            self.store.call(commands.mark_demo_database)
         assert lock.holder is not None
         app = create_app(self.store, HubSettings(enroll_code=self.enroll_code, local_admin_token=lock.holder.token))
         self._server = uvicorn.Server(server_config(app, self.host, self.port))

@@ -65,6 +65,19 @@ def test_a_database_with_real_tickets_is_refused_unless_asked(tmp_path: Path):
     assert after["open_counters"] == 0 and after["open_sessions"] == 0
 
 
+def test_the_all_in_one_demos_own_tickets_do_not_stop_a_simulation(tmp_path: Path):
+    """The demo's database (a newcomer took a ticket at its kiosk) is not a branch's: no flag needed."""
+    hub = EmbeddedHub(tmp_path / "demo.sqlite", simulated_clerks=1, enroll_code="demo-code-1", demo=True).start()
+    try:
+        hub.store.call(commands.issue_ticket, hub.store.catalogue.counters_by_number[1].service_ids[0])
+        plan = Plan(visitors_per_hour=120, counters=1, speed=2400, hours=0.25, seed=3, enroll_code="demo-code-1", clerk_pin=SIM_CLERK_PIN)
+        tally = run_simulation(hub.url, plan, max_wall_seconds=60, log=lambda _: None)
+        left = hall_left(hub)
+    finally:
+        hub.stop()
+    assert tally["errors"] == [] and left["real_tickets"] == 1 and left["simulated_tickets"] >= tally["issued"] > 0
+
+
 def test_a_day_cut_short_closes_every_counter_and_session(tmp_path: Path):
     """Stopped while clerks hold visitors (a deadline, as a stopped demo): each held visitor is
     finished or marked absent, the waiting sent home, every clerk logged out, every counter closed."""
