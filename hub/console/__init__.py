@@ -28,10 +28,10 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import StreamingResponse
 
-from core import audit, commands, hall, queries
+from core import audit, commands, hall, queries, stats
 from core.audit import Actor
 from core.enrollment import keep_enroll_code, kept_enroll_code
-from core.errors import BadInput, Forbidden, ImpossibleStep, NotFound, TabourError
+from core.errors import BadInput, BilingualError, Forbidden, ImpossibleStep, NotFound, TabourError
 from core.models import Role
 from core.security import check_pin_strength, hash_pin, new_enroll_code, verify_pin
 from hub.console.auth import (
@@ -42,6 +42,7 @@ from hub.console.auth import (
     ConsoleSessions,
     check_csrf,
 )
+from hub.console import today
 from hub.console.text import PAUSE_REASONS, TEXT, alert_text, clock, duration, when
 from hub.logs import log_event
 from hub.routes.common import HubContext, address_of
@@ -582,3 +583,49 @@ async def rotate_enroll_code(request: Request) -> Response:
 
     return await _act(request, "/console/people", action, admin=True)
 
+
+
+# ── today and reports ────────────────────────────────────────────────────────────────────
+
+
+@router.get("/today")
+async def today_page(request: Request) -> Response:
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    hub: HubContext = request.app.state.hub
+    lang = language(request)
+    asked_from = (request.query_params.get("from") or "")[:40]
+    asked_to = (request.query_params.get("to") or "")[:40]
+    try:
+        first, last = today.period(asked_from, asked_to, hub.store.today())
+    except TabourError as error:
+        return error_page(request, session, error)
+    kpis = await run_in_threadpool(stats.compute, hub.store, first, last, today.GROUPS)
+    query = urlencode({"from": first.isoformat(), "to": last.isoformat()})
+    return page(
+        request, "today.html", session, kpis=kpis, w=today.WORDS[lang], charts=today.charts(kpis, lang),
+        period_text=today.period_text(first, last, lang), asked_from=asked_from or first.isoformat(),
+        asked_to=asked_to or last.isoformat(), query=query,
+    )
+
+
+@router.get("/report.{kind}")
+async def report_download(request: Request, kind: str) -> Response:
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    hub: HubContext = request.app.state.hub
+    try:
+        first, last = today.period(
+            (request.query_params.get("from") or "")[:40], (request.query_params.get("to") or "")[:40], hub.store.today()
+        )
+        content = await run_in_threadpool(today.report_file, hub.store.path, first, last, kind, language(request))
+    except TabourError as error:
+        return error_page(request, session, error)
+    except BilingualError as error:  # a report that cannot be made (fonts, the database): said plainly
+        return error_page(request, session, ImpossibleStep(error.message_en, error.message_ar, code="report_failed"))
+    name = f"tabour-{first.isoformat()}-{last.isoformat()}.{kind}"
+    return Response(content, media_type=today.MEDIA[kind], headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+    })

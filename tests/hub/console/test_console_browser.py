@@ -149,3 +149,23 @@ def test_the_audit_page_passes_axe(console_hub: LiveHub, open_page, lang: str):
     expect(page.locator("h1")).to_have_text("سجل التغييرات" if lang == "ar" else "Audit log")
     check_accessibility(page)
     save_screenshot(page, f"console-audit-{lang}", full_page=False)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_today_page_with_charts_and_downloads_passes_axe(console_hub: LiveHub, open_page, lang: str):
+    kiosk = console_hub.enroll("kiosk", f"kiosk-today-{lang}")
+    session, counter_id = console_hub.login(6, "clerk1")
+    for _ in range(3):
+        issue(console_hub, kiosk, "E")
+    called = httpx.post(f"{console_hub.url}/api/v1/counters/{counter_id}/call-next", headers=bearer(session), timeout=10).json()
+    httpx.post(f"{console_hub.url}/api/v1/tickets/{called['id']}/start", headers=bearer(session), timeout=10)
+    httpx.post(f"{console_hub.url}/api/v1/tickets/{called['id']}/finish", headers=bearer(session), timeout=10)
+    page = log_in(open_page, console_hub, lang=lang)
+    page.click("a[href='/console/today']")
+    expect(page.locator("#chart_hours svg")).to_be_visible()
+    expect(page.locator("#by_service")).to_contain_text("E")
+    with page.expect_download() as download:
+        page.click("a[href^='/console/report.xlsx']")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    check_accessibility(page)
+    save_screenshot(page, f"console-today-{lang}", full_page=False)

@@ -202,3 +202,48 @@ def test_a_disabled_supervisor_loses_the_console_at_once(admin_console):
     assert done.status_code == 303
     assert other.get("/console/hall", follow_redirects=False).headers["location"] == "/console/login"
     assert audit.recent(admin_console.store)[0]["after"] == {"active": False, "role": "supervisor"}
+
+
+def serve_one(hall) -> None:
+    kiosk = hall.enroll("kiosk", "kiosk")
+    session = hall.login(1)
+    ticket = hall.issue(kiosk, "A")
+    counter = hall.counter_id(1)
+    assert hall.client.post(f"/api/v1/counters/{counter}/call-next", headers=session).json()["id"] == ticket["id"]
+    hall.client.post(f"/api/v1/tickets/{ticket['id']}/start", headers=session)
+    hall.client.post(f"/api/v1/tickets/{ticket['id']}/finish", headers=session)
+
+
+def test_today_shows_the_figures_with_charts(console):
+    serve_one(console)
+    page = console.client.get("/console/today?lang=en")
+    assert page.status_code == 200
+    totals = page.text[page.text.index('id="totals"'):page.text.index("</ul>", page.text.index('id="totals"'))]
+    assert re.search(r"Served</span><span class=\"value\"><bdi dir=\"ltr\">1<", totals)
+    assert page.text.count("<svg") == 3 and "Commercial registration" in page.text
+    hijri = console.client.get("/console/today", params={"from": "1448-06-03", "to": "1448-06-03"})
+    assert hijri.status_code == 200 and "2026-11-24" in hijri.text
+
+
+@pytest.mark.parametrize(("kind", "start"), [("csv", b""), ("xlsx", b"PK"), ("pdf", b"%PDF")])
+def test_report_downloads_are_the_report_commands_files(console, kind: str, start: bytes):
+    serve_one(console)
+    answer = console.client.get(f"/console/report.{kind}", params={"from": console.store.today().isoformat()})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-disposition"].startswith("attachment;")
+    assert answer.content.startswith(start) and len(answer.content) > 100
+    if kind == "csv":
+        assert "السجل التجاري".encode() in answer.content or b"Commercial registration" in answer.content
+
+
+@pytest.mark.parametrize("query", ["from=garbage", "from=2026-12-01&to=2026-11-01", "from=" + "9" * 39, "from=1200-01-01"])
+def test_bad_periods_are_refused_plainly(console, query: str):
+    for path in ("/console/today", "/console/report.csv"):
+        answer = console.client.get(f"{path}?{query}")
+        assert answer.status_code == 422, (path, query, answer.status_code)
+        assert 'role="alert"' in answer.text
+
+
+def test_an_unknown_report_format_is_refused(console):
+    answer = console.client.get("/console/report.exe")
+    assert answer.status_code == 422 and "csv" in answer.text
