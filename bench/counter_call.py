@@ -244,15 +244,15 @@ def main() -> int:
 
             def on_ticket(ticket) -> None:
                 # Connected after the card: its label already holds the number; paint it now.
-                if isinstance(ticket, dict) and ticket.get("status") == "called":
+                if ticket is not None and ticket.status == "called":
                     card.number.repaint()
-                    painted_at[ticket["id"]] = time.perf_counter()
+                    painted_at[ticket.id] = time.perf_counter()
 
             window.model.ticket_changed.connect(on_ticket)
             for press in range(args.calls + args.warmup):
                 if not spin_until(lambda: window.actions.call_next.isEnabled()):
                     m = window.model
-                    print("Call next stayed disabled:", m.busy, m.status, m.logged_in, client.online, m.ticket and m.ticket.get("status"), m.last_error, file=sys.stderr)
+                    print("Call next stayed disabled:", m.busy, m.status, m.logged_in, client.online, m.ticket_status, m.last_error, file=sys.stderr)
                     break
                 before = set(painted_at)
                 pressed = time.perf_counter()

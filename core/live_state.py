@@ -1,208 +1,244 @@
 """The local copy of the hub's state, kept current by events: pure, no Qt, no network.
 
-`HubState` is what `GET /state` returned plus every event applied after it, the way the
-resync rule of docs/api.md asks: a client loads the snapshot, then applies each event whose
-`seq` is the next one. `check_event` checks the fields every event frame carries.
+`HubState` is what `GET /state` returned, parsed once into the contract's models
+(core/contract.py), plus every event applied after it, the way the resync rule of
+docs/api.md asks: a client loads the snapshot, then applies each event whose `seq` is the
+next one. Events carry what changed (a ticket event its service's row, a counter event the
+counter and its services' rows), so applying them leaves the state exact: `apply` says when
+it cannot (a new day, a new configuration, an event from a hub older than those rows), and
+only then does a client fetch `/state` again.
+
 The Qt client (qt_common/hub_client.py) owns one and feeds it; tests and tools may too.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.models import EventType
+from pydantic import ValidationError
+
+from core.contract import (
+    Board,
+    Centre,
+    CounterBrief,
+    CounterEvent,
+    Counter,
+    DayRolled,
+    DeviceStatus,
+    EventBase,
+    RecentCall,
+    Rules,
+    Service,
+    State,
+    Ticket,
+    TicketCalled,
+    TicketCancelled,
+    TicketEvent,
+    TicketExpired,
+    TicketFinished,
+    TicketIssued,
+    TicketNoShow,
+    TicketRecalled,
+    TicketStarted,
+    TicketTransferred,
+)
+from core.models import EventType, TicketStatus
 
 RECENT_CALLS_KEPT = 12
+#: events after which only a fresh /state is exact: a new business day (every queue restarts)
+#: or a new configuration (services, counters, boards); every other event carries what changed
+RELOAD_EVENTS = frozenset({EventType.DAY_ROLLED.value, EventType.CONFIG_CHANGED.value})
+_TICKET_STATUSES_KEPT = 50_000  # a day's worth is far less; never grow without bound
 
 
-def _event_ticket(event: Mapping[str, Any], key: str = "ticket") -> dict[str, Any] | None:
-    ticket = event.get(key)
-    return ticket if isinstance(ticket, dict) and isinstance(ticket.get("id"), int) else None
+def parse_state(snapshot: Any) -> State:
+    """`/state`'s JSON (decoded or text) as the contract's `State`; a ValueError when it is not one."""
+    if isinstance(snapshot, State):
+        return snapshot
+    try:
+        if isinstance(snapshot, (str, bytes)):
+            return State.model_validate_json(snapshot)
+        return State.model_validate(snapshot)
+    except ValidationError as error:
+        raise ValueError(f"the state is not the contract's: {error.errors(include_url=False)[:3]}") from None
 
 
 @dataclass
 class HubState:
     """What `GET /state` returned, kept current by events.
 
-    `services` and `counters` are the hub's JSON objects keyed by id (in the hub's order);
-    `recent_calls` is newest first. `device_statuses` collects `device.status` events,
-    which /state does not carry.
+    `services` and `counters` are the contract's models keyed by id (in the hub's order);
+    `recent_calls` is newest first. `device_statuses` keeps the last `device.status` event
+    of each device, which /state does not carry. Models are replaced, never changed in
+    place, so a view may keep one it was handed.
     """
 
     seq: int = 0
     business_day: str | None = None
-    centre: dict[str, Any] = field(default_factory=dict)
-    services: dict[int, dict[str, Any]] = field(default_factory=dict)
-    counters: dict[int, dict[str, Any]] = field(default_factory=dict)
-    recent_calls: list[dict[str, Any]] = field(default_factory=list)
-    boards: dict[str, Any] = field(default_factory=dict)
+    centre: Centre | None = None
+    services: dict[int, Service] = field(default_factory=dict)
+    counters: dict[int, Counter] = field(default_factory=dict)
+    recent_calls: list[RecentCall] = field(default_factory=list)
+    boards: dict[str, Board] = field(default_factory=dict)
+    rules: Rules | None = None
     other: dict[str, Any] = field(default_factory=dict)
-    device_statuses: dict[int, dict[str, Any]] = field(default_factory=dict)
+    device_statuses: dict[int, DeviceStatus] = field(default_factory=dict)
     recent_calls_kept: int = RECENT_CALLS_KEPT
-    # last status seen per ticket id: tells a waiting ticket's call from a no-show's recall by number
-    _ticket_status: dict[int, str] = field(default_factory=dict, repr=False)
-
-    _KNOWN_KEYS = ("seq", "business_day", "centre", "services", "counters", "recent_calls", "boards")
+    # last status seen per ticket id: tells a waiting ticket's call from a no-show's recall
+    _ticket_status: dict[int, TicketStatus] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_snapshot(cls, snapshot: Any, *, recent_calls_kept: int = RECENT_CALLS_KEPT) -> HubState:
-        """A state from `/state`'s JSON; a ValueError when its shape is not the contract's."""
-        if not isinstance(snapshot, dict):
-            raise ValueError("the state is not a JSON object")
-        seq = snapshot.get("seq")
-        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
-            raise ValueError(f"the state's seq is not a count: {seq!r}")
-        services = snapshot.get("services", [])
-        counters = snapshot.get("counters", [])
-        recent = snapshot.get("recent_calls", [])
-        for name, items in (("services", services), ("counters", counters)):
-            if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("id"), int) for i in items):
-                raise ValueError(f"the state's {name} are not a list of objects with ids")
-        if not isinstance(recent, list) or not all(isinstance(call, dict) for call in recent):
-            raise ValueError("the state's recent_calls are not a list of objects")
+        """A state from `/state` (a `State`, or its JSON); a ValueError when it is not the contract's."""
+        parsed = parse_state(snapshot)
         state = cls(
-            seq=seq,
-            business_day=snapshot.get("business_day"),
-            centre=dict(snapshot.get("centre") or {}),
-            services={service["id"]: dict(service) for service in services},
-            counters={counter["id"]: dict(counter) for counter in counters},
-            recent_calls=[dict(call) for call in recent],
-            boards=dict(snapshot.get("boards") or {}),
-            other={key: value for key, value in snapshot.items() if key not in cls._KNOWN_KEYS},
-            recent_calls_kept=max(recent_calls_kept, len(recent)),
+            seq=parsed.seq,
+            business_day=parsed.business_day,
+            centre=parsed.centre,
+            services={service.id: service for service in parsed.services},
+            counters={counter.id: counter for counter in parsed.counters},
+            recent_calls=list(parsed.recent_calls),
+            boards=dict(parsed.boards),
+            rules=parsed.rules,
+            other=dict(parsed.model_extra or {}),
+            recent_calls_kept=max(recent_calls_kept, len(parsed.recent_calls)),
         )
         for counter in state.counters.values():
-            ticket = counter.get("current_ticket")
-            if isinstance(ticket, dict) and isinstance(ticket.get("id"), int):
-                state._ticket_status[ticket["id"]] = str(ticket.get("status"))
+            if counter.current_ticket is not None:
+                state._ticket_status[counter.current_ticket.id] = counter.current_ticket.status
         return state
 
-    def to_snapshot(self) -> dict[str, Any]:
-        """The state in `/state`'s shape (to compare with the hub's, or to hand to a view)."""
-        snapshot: dict[str, Any] = {
-            "seq": self.seq,
-            "business_day": self.business_day,
-            "centre": self.centre,
-            "services": list(self.services.values()),
-            "counters": list(self.counters.values()),
-            "recent_calls": list(self.recent_calls),
-            "boards": self.boards,
-        }
-        snapshot.update(self.other)
-        return snapshot
+    @property
+    def loaded(self) -> bool:
+        """Whether a snapshot was adopted (an empty state has no centre)."""
+        return self.centre is not None and self.rules is not None
+
+    def to_snapshot(self) -> State:
+        """The state as `/state`'s model (to compare with the hub's, or to hand to a view)."""
+        if self.centre is None or self.rules is None or self.business_day is None:
+            raise ValueError("no snapshot was loaded yet")
+        return State(
+            seq=self.seq,
+            business_day=self.business_day,
+            centre=self.centre,
+            services=list(self.services.values()),
+            counters=list(self.counters.values()),
+            recent_calls=list(self.recent_calls),
+            boards=dict(self.boards),
+            rules=self.rules,
+            **self.other,
+        )
 
     # lookups the views need
-    def service(self, service_id: int) -> dict[str, Any] | None:
-        return self.services.get(service_id)
+    def service(self, service_id: int | None) -> Service | None:
+        return self.services.get(service_id) if service_id is not None else None
 
-    def service_by_code(self, code: str) -> dict[str, Any] | None:
-        return next((s for s in self.services.values() if s.get("code") == code), None)
+    def service_by_code(self, code: str) -> Service | None:
+        return next((s for s in self.services.values() if s.code == code), None)
 
-    def counter(self, counter_id: int) -> dict[str, Any] | None:
-        return self.counters.get(counter_id)
+    def counter(self, counter_id: int | None) -> Counter | None:
+        return self.counters.get(counter_id) if counter_id is not None else None
 
-    def counter_by_number(self, number: int) -> dict[str, Any] | None:
-        return next((c for c in self.counters.values() if c.get("number") == number), None)
+    def counter_by_number(self, number: int) -> Counter | None:
+        return next((c for c in self.counters.values() if c.number == number), None)
+
+    def time_zone(self) -> str | None:
+        return self.centre.time_zone if self.centre is not None else None
+
+    def adopt_counter(self, counter: Counter) -> None:
+        """A counter as an answer gave it (a login, a pause): newer than what the events said so far."""
+        if counter.id in self.counters:
+            self.counters[counter.id] = counter
 
     # applying events
-    def apply(self, event: Mapping[str, Any]) -> None:
-        """Apply one event (the caller has checked it is the next `seq`)."""
-        kind = event.get("type")
-        ticket = _event_ticket(event)
-        previous = self._ticket_status.get(ticket["id"]) if ticket else None
-        if kind == EventType.TICKET_ISSUED.value and ticket:
-            self._adjust_service(ticket.get("service_id"), waiting=+1, issued_today=+1)
-        elif kind == EventType.TICKET_CALLED.value and ticket:
-            if previous in (None, "waiting"):
-                self._adjust_service(ticket.get("service_id"), waiting=-1)
-            self._set_counter_ticket(ticket, event)
-            self._add_recent_call(event, ticket)
-        elif kind == EventType.TICKET_RECALLED.value and ticket:
-            self._set_counter_ticket(ticket, event)
-            self._add_recent_call(event, ticket)
-        elif kind == EventType.TICKET_STARTED.value and ticket:
-            self._set_counter_ticket(ticket, event)
-        elif kind in (EventType.TICKET_FINISHED.value, EventType.TICKET_NO_SHOW.value) and ticket:
-            self._clear_counter_ticket(ticket)
-        elif kind in (EventType.TICKET_CANCELLED.value, EventType.TICKET_EXPIRED.value) and ticket:
-            if previous in (None, "waiting"):
-                self._adjust_service(ticket.get("service_id"), waiting=-1)
-            self._clear_counter_ticket(ticket)
-        elif kind == EventType.TICKET_TRANSFERRED.value and ticket:
-            self._clear_counter_ticket(ticket)
-            new_ticket = _event_ticket(event, "new_ticket")
-            if new_ticket:
-                self._adjust_service(new_ticket.get("service_id"), waiting=+1)
-                self._ticket_status[new_ticket["id"]] = str(new_ticket.get("status"))
-        elif kind in (
-            EventType.COUNTER_OPENED.value,
-            EventType.COUNTER_PAUSED.value,
-            EventType.COUNTER_RESUMED.value,
-            EventType.COUNTER_CLOSED.value,
-        ):
-            counter = event.get("counter")
-            if isinstance(counter, dict) and counter.get("id") in self.counters:
-                self.counters[counter["id"]].update(counter)
-        elif kind == EventType.DAY_ROLLED.value:
-            if isinstance(event.get("business_day"), str):
-                self.business_day = event["business_day"]
-            for service in self.services.values():
-                service["issued_today"] = 0
+    def apply(self, event: EventBase) -> bool:
+        """Apply one event (the caller has checked it is the next `seq`).
+
+        True when the event carried what changed; False when it came from a hub that does not
+        yet send the rows of what changed (the waiting counts are then derived meanwhile, and
+        only a fresh `/state` has the estimates). A new business day or configuration
+        (`RELOAD_EVENTS`) always needs a fresh `/state`, whatever this says.
+        """
+        exact = True
+        if isinstance(event, TicketEvent):
+            exact = self._apply_ticket_event(event)
+        elif isinstance(event, CounterEvent):
+            self.counters[event.counter.id] = event.counter
+            for service in event.services:
+                self.services[service.id] = service
+            # a hub older than the rows sends none, though the counter serves some
+            exact = bool(event.services) or not event.counter.service_ids
+        elif isinstance(event, DayRolled):
+            self.business_day = event.business_day
+            self.services = {key: s.model_copy(update={"issued_today": 0}) for key, s in self.services.items()}
             self._ticket_status.clear()
-        elif kind == EventType.DEVICE_STATUS.value:
-            device = event.get("device")
-            if isinstance(device, dict) and isinstance(device.get("id"), int):
-                self.device_statuses[device["id"]] = {"device": device, "status": event.get("status"), "at": event.get("at")}
-        if ticket:
-            self._ticket_status[ticket["id"]] = str(ticket.get("status"))
-            if len(self._ticket_status) > 50_000:  # a day's worth is far less; never grow without bound
-                self._ticket_status.pop(next(iter(self._ticket_status)))
-        self.seq = int(event["seq"])
+        elif isinstance(event, DeviceStatus):
+            self.device_statuses[event.device.id] = event
+        # any other event (devices, a type this version does not know) changes nothing here
+        self.seq = event.seq
+        return exact
 
-    def _adjust_service(self, service_id: Any, **deltas: int) -> None:
-        service = self.services.get(service_id) if isinstance(service_id, int) else None
-        if service is None:
+    def _apply_ticket_event(self, event: TicketEvent) -> bool:
+        ticket = event.ticket
+        previous = self._ticket_status.get(ticket.id)
+        was_waiting = previous in (None, TicketStatus.WAITING)
+        if isinstance(event, TicketIssued):
+            self._derive_service(ticket.service_id, event.service, waiting=+1, issued_today=+1)
+        elif isinstance(event, (TicketCalled, TicketRecalled)):
+            if isinstance(event, TicketCalled) and was_waiting:
+                self._derive_service(ticket.service_id, event.service, waiting=-1)
+            else:
+                self._derive_service(ticket.service_id, event.service)
+            self._set_counter_ticket(ticket, event.counter)
+            self._add_recent_call(event.seq, event.at, ticket, event.counter)
+        elif isinstance(event, TicketStarted):
+            self._derive_service(ticket.service_id, event.service)
+            self._set_counter_ticket(ticket, None)
+        elif isinstance(event, (TicketFinished, TicketNoShow)):
+            self._derive_service(ticket.service_id, event.service)
+            self._clear_counter_ticket(ticket)
+        elif isinstance(event, (TicketCancelled, TicketExpired)):
+            self._derive_service(ticket.service_id, event.service, waiting=-1 if was_waiting else 0)
+            self._clear_counter_ticket(ticket)
+        elif isinstance(event, TicketTransferred):
+            self._derive_service(ticket.service_id, event.service)
+            self._clear_counter_ticket(ticket)
+            self._derive_service(event.new_ticket.service_id, event.new_service, waiting=+1)
+            self._note_status(event.new_ticket)
+        self._note_status(ticket)
+        exact = event.service is not None
+        if isinstance(event, TicketTransferred):
+            exact = exact and event.new_service is not None
+        return exact
+
+    def _derive_service(self, service_id: int, row: Service | None, **deltas: int) -> None:
+        """Take the event's row of the service; without one (an older hub) derive the counts."""
+        if row is not None:
+            self.services[row.id] = row
             return
-        for key, delta in deltas.items():
-            if isinstance(service.get(key), int):
-                service[key] = max(0, service[key] + delta)
+        service = self.services.get(service_id)
+        if service is None or not any(deltas.values()):
+            return
+        update = {key: max(0, getattr(service, key) + delta) for key, delta in deltas.items()}
+        self.services[service_id] = service.model_copy(update=update)
 
-    def _counter_of(self, ticket: Mapping[str, Any], event: Mapping[str, Any]) -> dict[str, Any] | None:
-        counter_id = ticket.get("counter_id")
-        if counter_id is None and isinstance(event.get("counter"), dict):
-            counter_id = event["counter"].get("id")
-        return self.counters.get(counter_id) if isinstance(counter_id, int) else None
+    def _note_status(self, ticket: Ticket) -> None:
+        self._ticket_status[ticket.id] = ticket.status
+        if len(self._ticket_status) > _TICKET_STATUSES_KEPT:
+            self._ticket_status.pop(next(iter(self._ticket_status)))
 
-    def _set_counter_ticket(self, ticket: dict[str, Any], event: Mapping[str, Any]) -> None:
-        counter = self._counter_of(ticket, event)
+    def _set_counter_ticket(self, ticket: Ticket, brief: CounterBrief | None) -> None:
+        counter_id = ticket.counter_id if ticket.counter_id is not None else (brief.id if brief else None)
+        counter = self.counters.get(counter_id) if counter_id is not None else None
         if counter is not None:
-            counter["current_ticket"] = ticket
+            self.counters[counter.id] = counter.model_copy(update={"current_ticket": ticket})
 
-    def _clear_counter_ticket(self, ticket: dict[str, Any]) -> None:
-        for counter in self.counters.values():
-            current = counter.get("current_ticket")
-            if isinstance(current, dict) and current.get("id") == ticket["id"]:
-                counter["current_ticket"] = None
+    def _clear_counter_ticket(self, ticket: Ticket) -> None:
+        for counter in list(self.counters.values()):
+            if counter.current_ticket is not None and counter.current_ticket.id == ticket.id:
+                self.counters[counter.id] = counter.model_copy(update={"current_ticket": None})
 
-    def _add_recent_call(self, event: Mapping[str, Any], ticket: dict[str, Any]) -> None:
-        counter = event.get("counter")
-        self.recent_calls.insert(
-            0, {"seq": event["seq"], "at": event.get("at"), "ticket": ticket, "counter": counter if isinstance(counter, dict) else None}
-        )
+    def _add_recent_call(self, seq: int, at: str, ticket: Ticket, counter: CounterBrief | None) -> None:
+        self.recent_calls.insert(0, RecentCall(seq=seq, at=at, ticket=ticket, counter=counter))
         del self.recent_calls[self.recent_calls_kept :]
-
-
-def check_event(event: Any) -> dict[str, Any]:
-    """A decoded frame that has the fields every event carries; a ValueError otherwise."""
-    if not isinstance(event, dict):
-        raise ValueError("an event is not a JSON object")
-    seq = event.get("seq")
-    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
-        raise ValueError(f"an event's seq is not a positive count: {seq!r}")
-    kind = event.get("type")
-    if not isinstance(kind, str) or not re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", kind) or len(kind) > 64:
-        raise ValueError(f"an event's type is not a dotted name: {str(kind)[:64]!r}")
-    return event

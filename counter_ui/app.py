@@ -411,7 +411,7 @@ class CounterWindow(QWidget):
     # ---- dialogs -------------------------------------------------------------------------
 
     def open_transfer(self) -> None:
-        if self.model.ticket is None or self.model.ticket.get("status") != "serving":
+        if self.model.ticket_status != "serving":
             return
         dialog = TransferDialog(self.model, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -16,7 +16,7 @@ or null), status, …`. A field of the wrong type is read as unknown, never trus
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from core.contract import Device, DeviceEnrolled, DeviceEvent, EventBase
 from qt_common import theme
 from qt_common.dates import parse_hub_time
 from qt_common.hub_client import HubClient, HubError
@@ -76,22 +77,18 @@ class DeviceView:
     printer: str | None
 
     @classmethod
-    def parse(cls, raw: Any) -> DeviceView | None:
-        if not isinstance(raw, Mapping):
+    def parse(cls, device: Device) -> DeviceView | None:
+        """The hub's Device as a row; None for an id no device can have."""
+        if device.id < 1:
             return None
-        device_id = raw.get("id")
-        if isinstance(device_id, bool) or not isinstance(device_id, int) or device_id < 1:
-            return None
-        kind = raw.get("kind") if raw.get("kind") in ("kiosk", "counter", "display", "admin") else "unknown"
-        printer = raw.get("printer") if raw.get("printer") in PRINTER_STATES else None
         return cls(
-            id=device_id,
-            name=_text(raw.get("name")) or f"#{device_id}",
-            kind=kind,
-            online=raw.get("online") is True,
-            last_seen_at=_time(raw.get("last_seen_at")),
-            revoked=raw.get("revoked_at") is not None,
-            printer=printer,
+            id=device.id,
+            name=_text(device.name) or f"#{device.id}",
+            kind=device.kind.value,
+            online=device.online,
+            last_seen_at=_time(device.last_seen_at),
+            revoked=device.revoked_at is not None,
+            printer=device.printer,
         )
 
 
@@ -187,9 +184,9 @@ class DeviceWatch(QObject):
         if not self._following:
             return
         generation = self._generation
-        self.client.get("/devices", lambda answer, error: self._on_loaded(answer, error, generation))
+        self.client.list_devices(lambda answer, error: self._on_loaded(answer, error, generation))
 
-    def _on_loaded(self, answer: Any, error: HubError | None, generation: int | None = None) -> None:
+    def _on_loaded(self, answer: list[Device] | None, error: HubError | None, generation: int | None = None) -> None:
         if not self._following:
             return
         if generation is not None and generation != self._generation:
@@ -203,31 +200,30 @@ class DeviceWatch(QObject):
             self.load_failed.emit(error)
             self.changed.emit()
             return
-        if not isinstance(answer, list):
-            log.warning("the hub's device list is not a list; ignored")
+        if answer is None:
+            log.warning("the hub's device list is empty; ignored")
             return
         devices = {}
-        for raw in answer[:MAX_DEVICES]:
-            device = DeviceView.parse(raw)
+        for listed in answer[:MAX_DEVICES]:
+            device = DeviceView.parse(listed)
             if device is not None:
                 devices[device.id] = device
         self.devices, self.loaded, self.error = devices, True, None
         self._recompute()
 
-    def on_event(self, event: Mapping[str, Any]) -> None:
+    def on_event(self, event: EventBase) -> None:
         """`device.*` events carry the Device after the change: take it as it is."""
-        kind = event.get("type")
-        if not self._following or not isinstance(kind, str) or not kind.startswith("device."):
+        if not self._following or not isinstance(event, DeviceEvent):
             return
-        device = DeviceView.parse(event.get("device"))
-        if device is None or "online" not in (event.get("device") or {}):
-            return  # an older hub's device.status (no Device object): the next list brings it
+        device = DeviceView.parse(event.device)
+        if device is None:
+            return
         if len(self.devices) >= MAX_DEVICES and device.id not in self.devices:
             return
         self._generation += 1
         self.devices[device.id] = device
         self._recompute()
-        if kind == "device.enrolled":
+        if isinstance(event, DeviceEnrolled):
             self._soon.start()
 
     def rows(self) -> list[DeviceView]:

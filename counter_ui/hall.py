@@ -8,6 +8,7 @@ day, fetched when the view opens, every `STATS_INTERVAL_MS`, and on demand.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.contract import Service, Stats, Ticket
+from core.models import CounterStatus
 from qt_common import theme
 from qt_common.dates import format_time
 from qt_common.hub_errors import HubError
@@ -66,6 +69,17 @@ def _cell(text: str, *, alert: bool = False, number: bool = False) -> QTableWidg
     return item
 
 
+@dataclass(frozen=True)
+class ServiceRow:
+    """One line of the live services table."""
+
+    service: Service
+    waiting: int
+    longest: float | None
+    target: int
+    breaches: int
+
+
 def _duration(seconds: Any) -> str:
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
         return "—"
@@ -84,7 +98,7 @@ class HallView(QWidget):
     def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.stats: dict[str, Any] | None = None
+        self.stats: Stats | None = None
         self.stats_error: HubError | None = None
         self.stats_at: datetime | None = None
         self.summary = QLabel()
@@ -202,23 +216,23 @@ class HallView(QWidget):
 
     # ---- live ----------------------------------------------------------------------------
 
-    def service_rows(self) -> list[dict[str, Any]]:
+    def service_rows(self) -> list[ServiceRow]:
         """Per service: waiting, longest wait, target and breaches (from the waiting list, else /state's count)."""
-        by_service: dict[int, list[dict[str, Any]]] = {}
+        by_service: dict[int, list[Ticket]] = {}
         for ticket in self.model.waiting.values():
-            by_service.setdefault(ticket.get("service_id"), []).append(ticket)
+            by_service.setdefault(ticket.service_id, []).append(ticket)
         rows = []
         for service in self.model.client.state.services.values():
-            tickets = by_service.get(service["id"], [])
+            tickets = by_service.get(service.id, [])
             waits = [self.model.waited_seconds(t) for t in tickets]
             rows.append(
-                {
-                    "service": service,
-                    "waiting": len(tickets) if tickets or self.model.waiting else int(service.get("waiting") or 0),
-                    "longest": max(waits) if waits else None,
-                    "target": service.get("target_wait_seconds"),
-                    "breaches": sum(1 for t in tickets if self.model.is_breach(t)),
-                }
+                ServiceRow(
+                    service=service,
+                    waiting=len(tickets) if tickets or self.model.waiting else service.waiting,
+                    longest=max(waits) if waits else None,
+                    target=service.target_wait_seconds,
+                    breaches=sum(1 for t in tickets if self.model.is_breach(t)),
+                )
             )
         return rows
 
@@ -226,35 +240,35 @@ class HallView(QWidget):
         rows = self.service_rows()
         self.services.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            service = row["service"]
-            self.services.setItem(index, 0, _cell(f"{service.get('code')} · {localized_name(service)}"))
-            self.services.setItem(index, 1, _cell(str(row["waiting"]), number=True))
-            self.services.setItem(index, 2, _cell(_duration(row["longest"]), alert=row["breaches"] > 0))
-            self.services.setItem(index, 3, _cell(_duration(row["target"])))
-            self.services.setItem(index, 4, _cell(str(row["breaches"]), number=True, alert=row["breaches"] > 0))
+            service = row.service
+            self.services.setItem(index, 0, _cell(f"{service.code} · {localized_name(service)}"))
+            self.services.setItem(index, 1, _cell(str(row.waiting), number=True))
+            self.services.setItem(index, 2, _cell(_duration(row.longest), alert=row.breaches > 0))
+            self.services.setItem(index, 3, _cell(_duration(row.target)))
+            self.services.setItem(index, 4, _cell(str(row.breaches), number=True, alert=row.breaches > 0))
         counters = self.model.counters()
         self.counters.setRowCount(len(counters))
         for index, counter in enumerate(counters):
-            status = str(counter.get("status"))
-            text = tr(f"counter.status.{status}") if status in ("open", "closed", "paused") else status
-            if status == "paused" and counter.get("pause_reason"):
-                text += f" · {pause_reason_text(counter.get('pause_reason'))}"
-            ticket = counter.get("current_ticket") if isinstance(counter.get("current_ticket"), dict) else None
-            self.counters.setItem(index, 0, _cell(localized_name(counter) or str(counter.get("number"))))
-            self.counters.setItem(index, 1, _cell(text, alert=status == "paused"))
-            self.counters.setItem(index, 2, _cell(str(counter.get("clerk") or "—")))
-            self.counters.setItem(index, 3, _cell(str(ticket.get("number")) if ticket else "—", number=True))
-        waiting = sum(r["waiting"] for r in rows)
-        breaches = sum(r["breaches"] for r in rows)
-        open_count = sum(1 for c in counters if c.get("status") == "open")
+            status = counter.status.value
+            text = tr(f"counter.status.{status}")
+            if counter.status is CounterStatus.PAUSED and counter.pause_reason:
+                text += f" · {pause_reason_text(counter.pause_reason)}"
+            ticket = counter.current_ticket
+            self.counters.setItem(index, 0, _cell(localized_name(counter) or str(counter.number)))
+            self.counters.setItem(index, 1, _cell(text, alert=counter.status is CounterStatus.PAUSED))
+            self.counters.setItem(index, 2, _cell(counter.clerk or "—"))
+            self.counters.setItem(index, 3, _cell(ticket.number if ticket else "—", number=True))
+        waiting = sum(r.waiting for r in rows)
+        breaches = sum(r.breaches for r in rows)
+        open_count = sum(1 for c in counters if c.status is CounterStatus.OPEN)
         self.summary.setText(tr("counter_ui.hall.summary", waiting=waiting, breaches=breaches, open=open_count))
 
     # ---- KPIs ----------------------------------------------------------------------------
 
-    def on_stats(self, answer: object) -> None:
+    def on_stats(self, answer: Stats | HubError | None) -> None:
         if isinstance(answer, HubError):
             self.stats_error = answer
-        elif isinstance(answer, dict):
+        elif answer is not None:
             self.stats, self.stats_error = answer, None
             self.stats_at = self.model.now()
         self.refresh_stats()
@@ -266,26 +280,20 @@ class HallView(QWidget):
             self.updated.setText(tr("counter_ui.hall.updated", time=format_time(self.model.centre_time(self.stats_at))))
         else:
             self.updated.setText("")
-        stats = self.stats or {}
-        services = [s for s in stats.get("by_service", []) if isinstance(s, dict)]
+        services = (self.stats.by_service if self.stats is not None else None) or []
         self.kpi_services.setRowCount(len(services))
         for index, row in enumerate(services):
-            wait = row.get("wait_seconds") or {}
-            service_time = row.get("service_seconds") or {}
-            share = row.get("within_target_share")
-            self.kpi_services.setItem(index, 0, _cell(f"{row.get('code') or '?'} · {localized_name(row)}"))
-            for column, key in ((1, "issued"), (2, "served"), (3, "no_show")):
-                self.kpi_services.setItem(index, column, _cell(str(row.get(key, 0)), number=True))
-            self.kpi_services.setItem(index, 4, _cell(_duration(wait.get("mean"))))
-            self.kpi_services.setItem(index, 5, _cell(_duration(service_time.get("mean"))))
-            self.kpi_services.setItem(
-                index, 6, _cell(_share(share), number=True, alert=isinstance(share, int | float) and share < 0.8)
-            )
-        clerks = [c for c in stats.get("by_clerk", []) if isinstance(c, dict)]
+            share = row.within_target_share
+            self.kpi_services.setItem(index, 0, _cell(f"{row.code or '?'} · {localized_name(row)}"))
+            for column, count in ((1, row.issued), (2, row.served), (3, row.no_show)):
+                self.kpi_services.setItem(index, column, _cell(str(count), number=True))
+            self.kpi_services.setItem(index, 4, _cell(_duration(row.wait_seconds.mean)))
+            self.kpi_services.setItem(index, 5, _cell(_duration(row.service_seconds.mean)))
+            self.kpi_services.setItem(index, 6, _cell(_share(share), number=True, alert=share is not None and share < 0.8))
+        clerks = (self.stats.by_clerk if self.stats is not None else None) or []
         self.kpi_clerks.setRowCount(len(clerks))
-        for index, row in enumerate(clerks):
-            service_time = row.get("service_seconds") or {}
-            self.kpi_clerks.setItem(index, 0, _cell(str(row.get("clerk") or "?")))
-            self.kpi_clerks.setItem(index, 1, _cell(str(row.get("served", 0)), number=True))
-            self.kpi_clerks.setItem(index, 2, _cell(str(row.get("no_show", 0)), number=True))
-            self.kpi_clerks.setItem(index, 3, _cell(_duration(service_time.get("mean"))))
+        for index, clerk in enumerate(clerks):
+            self.kpi_clerks.setItem(index, 0, _cell(clerk.clerk or "?"))
+            self.kpi_clerks.setItem(index, 1, _cell(str(clerk.served), number=True))
+            self.kpi_clerks.setItem(index, 2, _cell(str(clerk.no_show), number=True))
+            self.kpi_clerks.setItem(index, 3, _cell(_duration(clerk.service_seconds.mean)))

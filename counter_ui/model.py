@@ -9,12 +9,29 @@ listen to its signals.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from core.contract import (
+    ConfigChanged,
+    Counter,
+    CounterEvent,
+    DayRolled,
+    EventBase,
+    Service,
+    Session,
+    State,
+    Ticket,
+    TicketCalled,
+    TicketEvent,
+    TicketFinished,
+    TicketIssued,
+    TicketTransferred,
+)
+from core.models import CounterStatus, Priority, Role, TicketStatus
 from qt_common.dates import parse_hub_time
 from qt_common.hub_client import HubClient, HubError, TicketAction
 from qt_common.i18n import Language, Text, both
@@ -25,8 +42,8 @@ from counter_ui.strings import explain
 
 log = logging.getLogger(__name__)
 
-ACTIVE_STATUSES = ("called", "serving")
-_STATUS_RANK = {"waiting": 0, "called": 1, "serving": 2}
+ACTIVE_STATUSES = (TicketStatus.CALLED, TicketStatus.SERVING)
+_STATUS_RANK = {TicketStatus.WAITING: 0, TicketStatus.CALLED: 1, TicketStatus.SERVING: 2}
 MAX_WAITING_LISTED = 5000
 PAUSE_REASONS = ("prayer", "break", "back_office")
 
@@ -44,21 +61,21 @@ def seconds_between(start: Any, end: datetime) -> float | None:
     return max(0.0, (end - moment).total_seconds()) if moment is not None else None
 
 
-def _rank(ticket: Mapping[str, Any]) -> int:
-    return _STATUS_RANK.get(str(ticket.get("status")), 3)
+def _rank(ticket: Ticket) -> int:
+    return _STATUS_RANK.get(ticket.status, 3)
 
 
 class CounterModel(QObject):
     """One counter's session and work; `now` replaces the clock in tests."""
 
-    session_changed = Signal(object)  # the login answer (clerk, counter) or None
+    session_changed = Signal(object)  # the login answer (contract.Session) or None
     counter_changed = Signal()  # status, pause reason, name
-    ticket_changed = Signal(object)  # the ticket in hand, or None
+    ticket_changed = Signal(object)  # the ticket in hand (contract.Ticket), or None
     queue_changed = Signal()  # the waiting tickets changed (ours or any service's)
     figures_changed = Signal()
     busy_changed = Signal(bool)
     message = Signal(object, str)  # Text in both languages, "info" or "error"
-    stats_loaded = Signal(object)  # /stats answer for today, or a HubError
+    stats_loaded = Signal(object)  # /stats answer for today (contract.Stats), or a HubError
 
     def __init__(
         self,
@@ -77,12 +94,12 @@ class CounterModel(QObject):
         self.counter_number = counter_number
         self._now = now
         self.counter_id: int | None = None
-        self.session: dict[str, Any] | None = None
-        self.ticket: dict[str, Any] | None = None
-        self.waiting: dict[int, dict[str, Any]] = {}
-        self._waiting_buffer: list[dict[str, Any]] | None = None  # events seen while a list is on its way
+        self.session: Session | None = None
+        self.ticket: Ticket | None = None
+        self.waiting: dict[int, Ticket] = {}
+        self._waiting_buffer: list[EventBase] | None = None  # events seen while a list is on its way
         self._waiting_generation = 0
-        self._closed: dict[int, Any] = {}  # ticket id → called_at of a call that ended here
+        self._closed: dict[int, str | None] = {}  # ticket id → called_at of a call that ended here
         self._served: dict[int, float | None] = {}  # ticket id → service seconds, this clerk, today
         self._figures_generation = 0
         self._busy = 0
@@ -100,8 +117,8 @@ class CounterModel(QObject):
 
     def centre_time(self, moment: datetime) -> datetime:
         """`moment` on the centre's clock (its `time_zone` in /state), whatever this PC's own zone is."""
-        zone = self.client.state.centre.get("time_zone")
-        if not isinstance(zone, str) or moment.tzinfo is None:
+        zone = self.client.state.time_zone()
+        if zone is None or moment.tzinfo is None:
             return moment
         try:
             return moment.astimezone(zone_from_name(zone))
@@ -118,68 +135,71 @@ class CounterModel(QObject):
 
     @property
     def username(self) -> str | None:
-        clerk = (self.session or {}).get("clerk") or {}
-        return clerk.get("username")
+        return self.session.clerk.username if self.session is not None else None
 
     @property
     def is_supervisor(self) -> bool:
-        clerk = (self.session or {}).get("clerk") or {}
-        return clerk.get("role") in ("supervisor", "admin")
+        return self.session is not None and self.session.clerk.role in (Role.SUPERVISOR, Role.ADMIN)
 
     @property
-    def counter(self) -> dict[str, Any] | None:
-        return self.client.state.counter(self.counter_id) if self.counter_id is not None else None
+    def counter(self) -> Counter | None:
+        return self.client.state.counter(self.counter_id)
 
     @property
     def status(self) -> str:
+        """The counter's status ("open", "paused", "closed"), "closed" before it is known."""
         counter = self.counter
-        return str(counter.get("status")) if counter else "closed"
+        return (counter.status if counter else CounterStatus.CLOSED).value
 
     @property
     def pause_reason(self) -> str | None:
         counter = self.counter
-        return counter.get("pause_reason") if counter else None
+        return counter.pause_reason if counter else None
 
     @property
     def service_ids(self) -> list[int]:
         counter = self.counter
-        ids = counter.get("service_ids") if counter else None
-        return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+        return list(counter.service_ids) if counter else []
 
-    def counters(self) -> list[dict[str, Any]]:
-        return sorted(self.client.state.counters.values(), key=lambda c: (c.get("number") or 0, c["id"]))
+    def counters(self) -> list[Counter]:
+        return sorted(self.client.state.counters.values(), key=lambda c: (c.number, c.id))
 
-    def service(self, service_id: Any) -> dict[str, Any] | None:
-        return self.client.state.service(service_id) if isinstance(service_id, int) else None
+    def service(self, service_id: int | None) -> Service | None:
+        return self.client.state.service(service_id)
 
-    def queue(self) -> list[dict[str, Any]]:
+    def queue(self) -> list[Ticket]:
         """This counter's waiting visitors: priority first, then by arrival (as the hub would call them, roughly)."""
         mine = set(self.service_ids)
-        tickets = [t for t in self.waiting.values() if t.get("service_id") in mine]
-        return sorted(tickets, key=lambda t: (t.get("priority") == "normal", str(t.get("first_issued_at") or ""), t["id"]))
+        tickets = [t for t in self.waiting.values() if t.service_id in mine]
+        return sorted(tickets, key=lambda t: (t.priority is Priority.NORMAL, t.first_issued_at, t.id))
 
-    def waited_seconds(self, ticket: Mapping[str, Any]) -> float:
+    def waited_seconds(self, ticket: Ticket) -> float:
         """How long the visitor has waited in this service (since arriving in it), up to the call or now."""
-        end = parse_time(ticket.get("called_at")) if ticket.get("status") != "waiting" else None
-        waited = seconds_between(ticket.get("issued_at"), end or self.now())
+        end = parse_time(ticket.called_at) if ticket.status is not TicketStatus.WAITING else None
+        waited = seconds_between(ticket.issued_at, end or self.now())
         return waited or 0.0
 
-    def is_breach(self, ticket: Mapping[str, Any]) -> bool:
+    def is_breach(self, ticket: Ticket) -> bool:
         """A waiting visitor past the target wait of their service."""
-        service = self.service(ticket.get("service_id"))
-        target = service.get("target_wait_seconds") if service else None
-        return isinstance(target, int | float) and target > 0 and self.waited_seconds(ticket) > target
+        service = self.service(ticket.service_id)
+        target = service.target_wait_seconds if service else 0
+        return target > 0 and self.waited_seconds(ticket) > target
+
+    @property
+    def ticket_status(self) -> str | None:
+        """The status of the ticket in hand ("called", "serving"), None without one."""
+        return self.ticket.status.value if self.ticket is not None else None
 
     def service_seconds(self) -> float | None:
         """The running service time of the ticket in hand (from start), or None before the start."""
-        if self.ticket is None or self.ticket.get("status") != "serving":
+        if self.ticket is None or self.ticket.status is not TicketStatus.SERVING:
             return None
-        return seconds_between(self.ticket.get("started_at"), self.now())
+        return seconds_between(self.ticket.started_at, self.now())
 
     def since_call_seconds(self) -> float | None:
         if self.ticket is None:
             return None
-        return seconds_between(self.ticket.get("called_at"), self.now())
+        return seconds_between(self.ticket.called_at, self.now())
 
     @property
     def served_today(self) -> int:
@@ -197,7 +217,7 @@ class CounterModel(QObject):
         if self.counter_number is None:
             return None
         counter = self.client.state.counter_by_number(self.counter_number)
-        return counter["id"] if counter else None
+        return counter.id if counter else None
 
     def login(self, username: str, pin: str, counter_id: int, on_done: Callable[[HubError | None], None] | None = None) -> None:
         username = username.strip() if isinstance(username, str) else ""
@@ -208,14 +228,11 @@ class CounterModel(QObject):
                 on_done(HubError(422, "validation_error", "", ""))
             return
 
-        def done(answer: Any, error: HubError | None) -> None:
+        def done(answer: Session | None, error: HubError | None) -> None:
             self._end_busy()
-            if error is None and isinstance(answer, dict):
+            if error is None and answer is not None:
                 self.counter_id = counter_id
-                self.session = answer
-                counter = answer.get("counter")
-                if isinstance(counter, dict) and counter.get("id") in self.client.state.counters:
-                    self.client.state.counters[counter["id"]].update(counter)
+                self.session = answer  # the client has put its counter into the state already
                 self._adopt_counter_ticket()
                 self.session_changed.emit(answer)
                 self.counter_changed.emit()
@@ -262,7 +279,7 @@ class CounterModel(QObject):
         if not self._ready():
             return
 
-        def done(answer: Any, error: HubError | None) -> None:
+        def done(answer: Ticket | None, error: HubError | None) -> None:
             self._end_busy()
             if error is not None:
                 self.refuse(error)
@@ -284,11 +301,11 @@ class CounterModel(QObject):
         if not self._ready():
             return
 
-        def done(answer: Any, error: HubError | None) -> None:
+        def done(answer: Ticket | None, error: HubError | None) -> None:
             self._end_busy()
             if error is not None:
                 self.refuse(error)
-            else:
+            elif answer is not None:
                 self._take(answer)
 
         self._begin_busy()
@@ -312,26 +329,26 @@ class CounterModel(QObject):
             return
         target = self.service(service_id)
 
-        def done(answer: Any, error: HubError | None) -> None:
+        def done(answer: Ticket | None, error: HubError | None) -> None:
             self._end_busy()
             if error is not None:
                 self.refuse(error)
                 return
-            if self.ticket is not None and self.ticket.get("id") == ticket["id"]:
+            if self.ticket is not None and self.ticket.id == ticket.id:
                 self._set_ticket(None, force=True)
-            name = Text((target or {}).get("name_ar") or "?", (target or {}).get("name_en") or "?")
+            name = Text(target.name_ar, target.name_en) if target is not None else Text("?", "?")
             self.say(
                 Text(
-                    both("counter_ui.transferred", number=ticket.get("number"), service=name.ar).ar,
-                    both("counter_ui.transferred", number=ticket.get("number"), service=name.en).en,
+                    both("counter_ui.transferred", number=ticket.number, service=name.ar).ar,
+                    both("counter_ui.transferred", number=ticket.number, service=name.en).en,
                 ),
                 "info",
             )
-            if isinstance(answer, dict) and answer.get("status") == "waiting":
+            if answer is not None and answer.status is TicketStatus.WAITING:
                 self._add_waiting(answer)
 
         self._begin_busy()
-        self.client.transfer(ticket["id"], service_id, done)
+        self.client.transfer(ticket.id, service_id, done)
 
     def pause(self, reason: str) -> None:
         text = reason.strip() if isinstance(reason, str) else ""
@@ -348,14 +365,12 @@ class CounterModel(QObject):
         self._counter_step(lambda done: self.client.resume_counter(self.counter_id, done))
 
     def _counter_step(self, send: Callable[[Callable[[Any, HubError | None], None]], Any]) -> None:
-        def done(answer: Any, error: HubError | None) -> None:
+        def done(_answer: Counter | None, error: HubError | None) -> None:
             self._end_busy()
             if error is not None:
                 self.refuse(error)
                 return
-            if isinstance(answer, dict) and answer.get("id") in self.client.state.counters:
-                self.client.state.counters[answer["id"]].update(answer)
-            self.counter_changed.emit()
+            self.counter_changed.emit()  # the client has put the answer's counter into the state
 
         self._begin_busy()
         send(done)
@@ -365,26 +380,26 @@ class CounterModel(QObject):
         if ticket is None or not self._ready():
             return
 
-        def done(answer: Any, error: HubError | None) -> None:
+        def done(answer: Ticket | None, error: HubError | None) -> None:
             self._end_busy()
             if error is not None:
                 self.refuse(error)
                 return
-            if not isinstance(answer, dict):
+            if answer is None:
                 return
-            if answer.get("status") in ACTIVE_STATUSES:
+            if answer.status in ACTIVE_STATUSES:
                 self._set_ticket(answer)
             else:
                 # The event may have cleared the ticket already; the clerk still hears the outcome.
-                if self.ticket is not None and self.ticket.get("id") == answer.get("id"):
+                if self.ticket is not None and self.ticket.id == answer.id:
                     self._set_ticket(None, force=True)
-                key = "counter_ui.finished" if answer.get("status") == "done" else "counter_ui.marked_no_show"
-                self.say(both(key, number=answer.get("number")), "info")
-            if answer.get("status") == "done":
+                key = "counter_ui.finished" if answer.status is TicketStatus.DONE else "counter_ui.marked_no_show"
+                self.say(both(key, number=answer.number), "info")
+            if answer.status is TicketStatus.DONE:
                 self._count_served(answer)
 
         self._begin_busy()
-        self.client.ticket_action(ticket["id"], action, done)
+        self.client.ticket_action(ticket.id, action, done)
 
     def _ready(self) -> bool:
         if self.counter_id is None or self.session is None:
@@ -392,51 +407,46 @@ class CounterModel(QObject):
             return False
         return not self.busy
 
-    def _take(self, ticket: Any) -> None:
-        if isinstance(ticket, dict) and isinstance(ticket.get("id"), int):
-            self.waiting.pop(ticket["id"], None)
-            self._set_ticket(ticket, force=True)
-            self.queue_changed.emit()
+    def _take(self, ticket: Ticket) -> None:
+        self.waiting.pop(ticket.id, None)
+        self._set_ticket(ticket, force=True)
+        self.queue_changed.emit()
 
     # ---- the ticket in hand --------------------------------------------------------------
 
-    def _set_ticket(self, ticket: dict[str, Any] | None, *, force: bool = False) -> None:
+    def _set_ticket(self, ticket: Ticket | None, *, force: bool = False) -> None:
         """Adopt `ticket` unless it is an older picture of the one already held (an event arriving late)."""
         current = self.ticket
-        if ticket is not None and ticket.get("status") not in ACTIVE_STATUSES:
+        if ticket is not None and ticket.status not in ACTIVE_STATUSES:
             self._remember_closed(ticket)
             ticket = None
         if ticket is None and current is not None:
             self._remember_closed(current)
-        if not force and ticket is not None and current is not None and current.get("id") == ticket.get("id"):
-            if _rank(ticket) < _rank(current) or (
-                _rank(ticket) == _rank(current) and (ticket.get("recalls") or 0) < (current.get("recalls") or 0)
-            ):
+        if not force and ticket is not None and current is not None and current.id == ticket.id:
+            if _rank(ticket) < _rank(current) or (_rank(ticket) == _rank(current) and ticket.recalls < current.recalls):
                 return
         if ticket == current:
             return
         self.ticket = ticket
         self.ticket_changed.emit(ticket)
 
-    def _remember_closed(self, ticket: Mapping[str, Any]) -> None:
+    def _remember_closed(self, ticket: Ticket) -> None:
         """A ticket that left this counter: late events of that same call must not bring it back."""
-        if isinstance(ticket.get("id"), int):
-            self._closed[ticket["id"]] = ticket.get("called_at")
-            while len(self._closed) > 500:
-                self._closed.pop(next(iter(self._closed)))
+        self._closed[ticket.id] = ticket.called_at
+        while len(self._closed) > 500:
+            self._closed.pop(next(iter(self._closed)))
 
-    def _is_closed_call(self, ticket: Mapping[str, Any]) -> bool:
+    def _is_closed_call(self, ticket: Ticket) -> bool:
         # A visitor marked absent and called back later is a new call: it has a new called_at.
-        return ticket.get("id") in self._closed and self._closed[ticket["id"]] == ticket.get("called_at")
+        return ticket.id in self._closed and self._closed[ticket.id] == ticket.called_at
 
     def _adopt_counter_ticket(self) -> None:
         counter = self.counter
-        current = counter.get("current_ticket") if counter else None
-        self._set_ticket(current if isinstance(current, dict) else None, force=True)
+        self._set_ticket(counter.current_ticket if counter else None, force=True)
 
     # ---- live updates --------------------------------------------------------------------
 
-    def _on_state_loaded(self, _snapshot: Any) -> None:
+    def _on_state_loaded(self, _snapshot: State) -> None:
         """A snapshot replaced the client's state: a first load, a resync, or a periodic refresh.
 
         A refresh may be older than the answer to the clerk's last press, so it may move the
@@ -444,9 +454,9 @@ class CounterModel(QObject):
         """
         if self.counter_id is not None:
             counter = self.counter
-            current = counter.get("current_ticket") if counter else None
-            if isinstance(current, dict) and not self._is_closed_call(current):
-                if self.ticket is None or self.ticket.get("id") == current.get("id"):
+            current = counter.current_ticket if counter else None
+            if current is not None and not self._is_closed_call(current):
+                if self.ticket is None or self.ticket.id == current.id:
                     self._set_ticket(current)
         self.counter_changed.emit()
 
@@ -459,50 +469,50 @@ class CounterModel(QObject):
         self.reload_waiting()
         self.reload_figures()
 
-    def _on_event(self, event: dict[str, Any]) -> None:
-        kind = str(event.get("type"))
-        ticket = event.get("ticket") if isinstance(event.get("ticket"), dict) else None
+    def _on_event(self, event: EventBase) -> None:
         if self._waiting_buffer is not None:
             self._waiting_buffer.append(event)
         self._apply_waiting(event)
-        if ticket is not None and self.counter_id is not None and ticket.get("counter_id") == self.counter_id:
-            if ticket.get("status") in ACTIVE_STATUSES and not self._is_closed_call(ticket):
-                if self.ticket is None or self.ticket.get("id") == ticket.get("id") or kind == "ticket.called":
-                    self._set_ticket(ticket)
-            elif self.ticket is not None and self.ticket.get("id") == ticket.get("id"):
-                self._set_ticket(None, force=True)
-        if kind == "ticket.finished" and ticket is not None:
-            self._count_served(ticket)
-        if kind.startswith("counter.") and isinstance(event.get("counter"), dict):
-            if event["counter"].get("id") == self.counter_id:
+        if isinstance(event, TicketEvent):
+            self._on_ticket_event(event)
+        elif isinstance(event, CounterEvent):
+            if event.counter.id == self.counter_id:
                 self.counter_changed.emit()
-        if kind in ("day.rolled", "config.changed"):
+        elif isinstance(event, (DayRolled, ConfigChanged)):
             self.reload_figures()
 
-    def _apply_waiting(self, event: Mapping[str, Any]) -> bool:
+    def _on_ticket_event(self, event: TicketEvent) -> None:
+        ticket = event.ticket
+        if self.counter_id is not None and ticket.counter_id == self.counter_id:
+            if ticket.status in ACTIVE_STATUSES and not self._is_closed_call(ticket):
+                if self.ticket is None or self.ticket.id == ticket.id or isinstance(event, TicketCalled):
+                    self._set_ticket(ticket)
+            elif self.ticket is not None and self.ticket.id == ticket.id:
+                self._set_ticket(None, force=True)
+        if isinstance(event, TicketFinished):
+            self._count_served(ticket)
+
+    def _apply_waiting(self, event: EventBase) -> bool:
         """Keep the waiting list current from one event; idempotent, so replaying is harmless."""
-        kind = event.get("type")
-        ticket = event.get("ticket") if isinstance(event.get("ticket"), dict) else None
         changed = False
-        if kind == "ticket.issued" and ticket and ticket.get("status") == "waiting":
-            changed = self._add_waiting(ticket, emit=False)
-        elif kind == "ticket.transferred":
-            new = event.get("new_ticket")
-            if isinstance(new, dict) and isinstance(new.get("id"), int) and new.get("status") == "waiting":
-                changed = self._add_waiting(new, emit=False)
-        elif ticket and isinstance(ticket.get("id"), int) and ticket.get("status") != "waiting":
-            changed = self.waiting.pop(ticket["id"], None) is not None
-        elif kind == "day.rolled":
+        if isinstance(event, TicketIssued):
+            if event.ticket.status is TicketStatus.WAITING:
+                changed = self._add_waiting(event.ticket, emit=False)
+        elif isinstance(event, TicketTransferred):
+            changed = self.waiting.pop(event.ticket.id, None) is not None
+            if event.new_ticket.status is TicketStatus.WAITING:
+                changed = self._add_waiting(event.new_ticket, emit=False) or changed
+        elif isinstance(event, TicketEvent) and event.ticket.status is not TicketStatus.WAITING:
+            changed = self.waiting.pop(event.ticket.id, None) is not None
+        elif isinstance(event, DayRolled):
             changed = bool(self.waiting)
             self.waiting.clear()
         if changed:
             self.queue_changed.emit()
         return changed
 
-    def _add_waiting(self, ticket: dict[str, Any], *, emit: bool = True) -> bool:
-        if not isinstance(ticket.get("id"), int):
-            return False
-        self.waiting[ticket["id"]] = ticket
+    def _add_waiting(self, ticket: Ticket, *, emit: bool = True) -> bool:
+        self.waiting[ticket.id] = ticket
         if emit:
             self.queue_changed.emit()
         return True
@@ -513,19 +523,19 @@ class CounterModel(QObject):
         generation = self._waiting_generation
         self._waiting_buffer = []
 
-        def done(answer: Any, error: HubError | None) -> None:
+        def done(answer: list[Ticket] | None, error: HubError | None) -> None:
             if generation != self._waiting_generation:
                 return
             buffered, self._waiting_buffer = self._waiting_buffer or [], None
-            if error is not None or not isinstance(answer, list):
+            if error is not None or answer is None:
                 log.info("the waiting list could not be loaded: %s", error)
                 return
-            self.waiting = {t["id"]: t for t in answer if isinstance(t, dict) and isinstance(t.get("id"), int) and t.get("status") == "waiting"}
+            self.waiting = {t.id: t for t in answer if t.status is TicketStatus.WAITING}
             for event in buffered:
                 self._apply_waiting(event)
             self.queue_changed.emit()
 
-        self.client.get("/tickets", done, params={"status": "waiting", "limit": MAX_WAITING_LISTED})
+        self.client.list_tickets("waiting", on_done=done, limit=MAX_WAITING_LISTED)
 
     # ---- the clerk's figures -------------------------------------------------------------
 
@@ -537,35 +547,31 @@ class CounterModel(QObject):
         self._figures_generation += 1
         generation = self._figures_generation
 
-        def done(answer: Any, error: HubError | None) -> None:
-            if generation != self._figures_generation or error is not None or not isinstance(answer, list):
+        def done(answer: list[Ticket] | None, error: HubError | None) -> None:
+            if generation != self._figures_generation or error is not None or answer is None:
                 return
-            served: dict[int, float | None] = {}
-            for ticket in answer:
-                if isinstance(ticket, dict) and ticket.get("clerk") == username and isinstance(ticket.get("id"), int):
-                    served[ticket["id"]] = self._duration(ticket)
-            self._served = served
+            self._served = {ticket.id: self._duration(ticket) for ticket in answer if ticket.clerk == username}
             self.figures_changed.emit()
 
-        self.client.get("/tickets", done, params={"status": "done", "clerk": "me", "limit": MAX_WAITING_LISTED})
+        self.client.list_tickets("done", on_done=done, clerk="me", limit=MAX_WAITING_LISTED)
 
     @staticmethod
-    def _duration(ticket: Mapping[str, Any]) -> float | None:
-        end = parse_time(ticket.get("finished_at"))
-        return seconds_between(ticket.get("started_at"), end) if end is not None else None
+    def _duration(ticket: Ticket) -> float | None:
+        end = parse_time(ticket.finished_at)
+        return seconds_between(ticket.started_at, end) if end is not None else None
 
-    def _count_served(self, ticket: Mapping[str, Any]) -> None:
-        if ticket.get("clerk") != self.username or self.username is None or not isinstance(ticket.get("id"), int):
+    def _count_served(self, ticket: Ticket) -> None:
+        if self.username is None or ticket.clerk != self.username:
             return
-        if ticket["id"] not in self._served:
-            self._served[ticket["id"]] = self._duration(ticket)
+        if ticket.id not in self._served:
+            self._served[ticket.id] = self._duration(ticket)
             self.figures_changed.emit()
 
     # ---- supervisor ----------------------------------------------------------------------
 
     def load_stats(self) -> None:
         day = self.client.state.business_day
-        if not isinstance(day, str) or not self.is_supervisor:
+        if day is None or not self.is_supervisor:
             return
 
         def done(answer: Any, error: HubError | None) -> None:

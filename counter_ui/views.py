@@ -41,6 +41,8 @@ from qt_common.i18n import (
 )
 from qt_common.widgets import StatusBadge, TextButton, TicketNumberLabel
 
+from core.contract import Counter, Service, ServiceFigures
+from core.models import CounterStatus, TicketStatus
 from counter_ui.model import PAUSE_REASONS, CounterModel
 from counter_ui.strings import SHORTCUTS
 
@@ -48,13 +50,15 @@ QUEUE_ROWS_SHOWN = 60
 CALL_BUTTON_PX = theme.TOUCH_TARGET_PX * 3 // 2
 
 
-def localized_name(item: dict[str, Any] | None, fallback: str = "") -> str:
-    """An object's `name_ar` / `name_en` (`name` for counters' English) in the current language."""
-    if not item:
+def localized_name(item: Service | Counter | ServiceFigures | None, fallback: str = "") -> str:
+    """A contract object's `name_ar` / `name_en` (`name` is a counter's English) in the current language."""
+    if item is None:
         return fallback
+    arabic = item.name_ar
+    english = item.name if isinstance(item, Counter) else item.name_en
     if current_language() is Language.AR:
-        return str(item.get("name_ar") or item.get("name_en") or item.get("name") or fallback)
-    return str(item.get("name_en") or item.get("name") or item.get("name_ar") or fallback)
+        return str(arabic or english or fallback)
+    return str(english or arabic or fallback)
 
 
 def clock_text(seconds: float | None) -> str:
@@ -100,11 +104,11 @@ def fit_to_text(widget: QWidget) -> None:
     widget.setMinimumWidth(widget.sizeHint().width())
 
 
-def counter_label(counter: dict[str, Any] | None) -> str:
-    if not counter:
+def counter_label(counter: Counter | None) -> str:
+    if counter is None:
         return ""
     name = localized_name(counter)
-    return name or tr("counter.name", number=counter.get("number"))
+    return name or tr("counter.name", number=counter.number)
 
 
 # --- login ----------------------------------------------------------------------------------
@@ -230,14 +234,14 @@ class LoginPage(QWidget):
         self.counter_combo.blockSignals(True)
         self.counter_combo.clear()
         for counter in counters:
-            self.counter_combo.addItem(counter_label(counter), counter["id"])
+            self.counter_combo.addItem(counter_label(counter), counter.id)
         fixed = self.model.resolve_counter()
         if fixed is not None:
             chosen = fixed
         index = self.counter_combo.findData(chosen) if chosen is not None else -1
         if index < 0 and counters:
             # Prefer a closed counter: an open one has a clerk already.
-            index = next((i for i, c in enumerate(counters) if c.get("status") == "closed"), 0)
+            index = next((i for i, c in enumerate(counters) if c.status is CounterStatus.CLOSED), 0)
         self.counter_combo.setCurrentIndex(index)
         self.counter_combo.setEnabled(fixed is None and bool(counters))
         self.counter_combo.blockSignals(False)
@@ -247,7 +251,7 @@ class LoginPage(QWidget):
             self.counter_note.setText(tr("counter_ui.login.unknown_counter", number=self.model.counter_number))
         else:
             counter = self.model.client.state.counter(self.counter_combo.currentData())
-            clerk = counter.get("clerk") if counter and counter.get("status") != "closed" else None
+            clerk = counter.clerk if counter and counter.status is not CounterStatus.CLOSED else None
             self.counter_note.setText(tr("counter_ui.login.counter_busy", clerk=clerk) if clerk else "")
         self.counter_note.setVisible(bool(self.counter_note.text()))
 
@@ -351,25 +355,24 @@ class TicketCard(QFrame):
             self.empty_title.setText(tr("counter_ui.ticket.none"))
             self.empty_hint.setText(tr("counter_ui.ticket.none_hint"))
             return
-        self.number.set_number(str(ticket.get("number") or "?"))
-        status = str(ticket.get("status"))
+        self.number.set_number(ticket.number or "?")
+        status = ticket.status.value
         if has_key(f"ticket.status.{status}"):
             self.status_badge.set_ticket_status(status)
             fit_to_text(self.status_badge)
-        priority = str(ticket.get("priority") or "normal")
+        priority = ticket.priority.value
         self.priority_badge.setVisible(priority != "normal" and has_key(f"priority.{priority}"))
         if self.priority_badge.isVisible():
             self.priority_badge.setText(tr(f"priority.{priority}"))
             theme.set_status(self.priority_badge, theme.Status.PRIORITY)
             fit_to_text(self.priority_badge)
-        service = self.model.service(ticket.get("service_id"))
+        service = self.model.service(ticket.service_id)
         self.service.setText(tr("counter_ui.ticket.service", name=localized_name(service, "?")))
-        origin = self.model.service(ticket.get("transferred_from_service_id"))
+        origin = self.model.service(ticket.transferred_from_service_id)
         self.transferred.setVisible(origin is not None)
         if origin is not None:
             self.transferred.setText(tr("counter_ui.ticket.transferred_from", name=localized_name(origin)))
-        recalls = ticket.get("recalls") if isinstance(ticket.get("recalls"), int) else 0
-        self.recalls.setText(tr_plural("counter_ui.ticket.recalls", max(0, recalls)))
+        self.recalls.setText(tr_plural("counter_ui.ticket.recalls", max(0, ticket.recalls)))
         self.tick()
 
     def tick(self) -> None:
@@ -378,7 +381,7 @@ class TicketCard(QFrame):
             return
         self.waited.setText(tr("counter_ui.ticket.waited", duration=format_duration(self.model.waited_seconds(ticket))))
         serving = self.model.service_seconds()
-        if ticket.get("status") == "serving":
+        if ticket.status is TicketStatus.SERVING:
             self.timer.setText(tr("counter_ui.ticket.serving_for", clock=ltr(clock_text(serving))))
         else:
             self.timer.setText(tr("counter_ui.ticket.called_for", clock=ltr(clock_text(self.model.since_call_seconds()))))
@@ -470,7 +473,7 @@ class ActionPanel(QWidget):
         model = self.model
         idle = model.logged_in and not model.busy
         open_ = model.status == "open"
-        status = (model.ticket or {}).get("status")
+        status = model.ticket_status
         # Call-next is offered while serving too: the hub finishes the visitor first.
         self.call_next.setEnabled(idle and open_ and status != "called")
         self.recall.setEnabled(idle and status == "called")
@@ -548,18 +551,18 @@ class QueuePanel(QFrame):
             return
         late = theme.COLOURS.status_error
         for ticket in queue[:QUEUE_ROWS_SHOWN]:
-            service = self.model.service(ticket.get("service_id"))
+            service = self.model.service(ticket.service_id)
             text = tr(
                 "counter_ui.queue.item",
-                number=ticket.get("number"),
+                number=ticket.number,
                 service=localized_name(service, "?"),
                 duration=format_duration(self.model.waited_seconds(ticket)),
             )
-            priority = str(ticket.get("priority") or "normal")
+            priority = ticket.priority.value
             if priority != "normal" and has_key(f"priority.{priority}"):
                 text += f" · {tr(f'priority.{priority}')}"
             item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, ticket["id"])
+            item.setData(Qt.ItemDataRole.UserRole, ticket.id)
             if self.model.is_breach(ticket):
                 item.setText(f"{text} · ⚠ {tr('counter_ui.queue.breach')}")
                 item.setForeground(QColor(late))
@@ -691,39 +694,39 @@ class TransferDialog(QDialog):
         self.search.setFocus()
 
     def retranslate(self, *_: object) -> None:
-        ticket = self.model.ticket or {}
+        ticket = self.model.ticket
         self.setWindowTitle(tr("counter_ui.action.transfer"))
-        self.heading.setText(tr("counter_ui.transfer.title", number=ticket.get("number") or "?"))
+        self.heading.setText(tr("counter_ui.transfer.title", number=ticket.number if ticket else "?"))
         self.search.setPlaceholderText(tr("counter_ui.transfer.search"))
         self.submit.setText(tr("counter_ui.transfer.submit"))
         self.cancel.setText(tr("button.cancel"))
         self.empty.setText(tr("counter_ui.transfer.none"))
         self.filter()
 
-    def candidates(self) -> list[dict[str, Any]]:
-        current = (self.model.ticket or {}).get("service_id")
-        return [
-            s for s in self.model.client.state.services.values() if s.get("id") != current and s.get("enabled", True)
-        ]
+    def candidates(self) -> list[Service]:
+        current = self.model.ticket.service_id if self.model.ticket else None
+        return [s for s in self.model.client.state.services.values() if s.id != current and s.enabled]
 
     def filter(self, *_: object) -> None:
         words = self.search.text().strip().casefold()
         chosen = self.list.currentItem().data(Qt.ItemDataRole.UserRole) if self.list.currentItem() else None
         self.list.clear()
         for service in self.candidates():
-            haystack = " ".join(str(service.get(k) or "") for k in ("code", "name_ar", "name_en", "group_ar", "group_en")).casefold()
+            haystack = " ".join(
+                part or "" for part in (service.code, service.name_ar, service.name_en, service.group_ar, service.group_en)
+            ).casefold()
             if words and not all(word in haystack for word in words.split()):
                 continue
             text = tr(
                 "counter_ui.transfer.item",
-                code=service.get("code") or "?",
+                code=service.code or "?",
                 name=localized_name(service, "?"),
-                waiting=tr_plural("waiting.people", int(service.get("waiting") or 0)),
+                waiting=tr_plural("waiting.people", service.waiting),
             )
             item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, service["id"])
+            item.setData(Qt.ItemDataRole.UserRole, service.id)
             self.list.addItem(item)
-            if service["id"] == chosen:
+            if service.id == chosen:
                 self.list.setCurrentItem(item)
         if self.list.currentRow() < 0 and self.list.count():
             self.list.setCurrentRow(0)
@@ -857,7 +860,7 @@ class CompactBar(QWidget):
         self.waiting.setText(tr("counter_ui.compact.waiting", n=len(self.model.queue())))
 
     def _step(self) -> None:
-        status = (self.model.ticket or {}).get("status")
+        status = self.model.ticket_status
         if status == "called":
             self.model.start()
         elif status == "serving":
@@ -866,9 +869,9 @@ class CompactBar(QWidget):
     def refresh(self, *_: object) -> None:
         model = self.model
         ticket = model.ticket
-        status = (ticket or {}).get("status")
+        status = model.ticket_status
         idle = model.logged_in and not model.busy
-        self.number.set_number(str(ticket.get("number")) if ticket else "—")
+        self.number.set_number(ticket.number if ticket else "—")
         if ticket:
             self.status.setText(tr(f"ticket.status.{status}") if has_key(f"ticket.status.{status}") else "")
         elif model.status == "paused":

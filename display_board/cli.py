@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     # A name derived from --board: the same screen given another board keeps its enrollment.
     client = HubClient(
         hub_url, device_name=name, kind="display", enroll_code=enroll_code or None,
-        refresh_events=STRUCTURAL_REFRESH_EVENTS, adopt_enrolled=not args.name,
+        refresh_events=STRUCTURAL_REFRESH_EVENTS, refresh_on_missing_rows=False, adopt_enrolled=not args.name,
     )
     window = build_board_window(client, board=board, language=args.lang, announcer_settings=settings)
     app.aboutToQuit.connect(window.shutdown)

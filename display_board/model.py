@@ -32,14 +32,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from core.contract import Board, Centre, Counter, CounterBrief, DayRolled, EventBase, Service, State, Ticket, TicketCalled, TicketRecalled
 from core.errors import BilingualError
+from core.models import TicketStatus
 from display_board.announcer import Call, InvalidCallError
 from qt_common.dates import parse_hub_time
 from qt_common.i18n import strip_bidi
 
 log = logging.getLogger(__name__)
 
-CALL_EVENTS = frozenset({"ticket.called", "ticket.recalled"})
 DEFAULT_RECENT_SECONDS = 120.0
 DEFAULT_HISTORY = 12
 MAX_BOARD_NAME = 64
@@ -107,58 +108,47 @@ def _text(value: Any, limit: int = 120) -> str | None:
     return value[:limit] if value else None
 
 
-def parse_call(item: Mapping[str, Any], services: Mapping[int, Mapping[str, Any]], *, kind: str | None = None) -> BoardCall | None:
-    """A call from an event or a snapshot's `recent_calls` entry; None when it is not usable.
+def parse_call(
+    seq: int,
+    at: str | None,
+    ticket: Ticket,
+    counter: CounterBrief | Counter | None,
+    services: Mapping[int, Service],
+    *,
+    recall: bool | None = None,
+) -> BoardCall | None:
+    """A call from an event or a snapshot's recent call; None when the board cannot show it
+    (no counter, a counter number no board can draw, a ticket number that is only controls).
 
-    Snapshot entries carry no type: a ticket recalled at least once is a recall.
+    A snapshot's calls carry no type (`recall` None): a ticket recalled at least once is a recall.
     """
-    try:
-        seq = item.get("seq")
-        ticket = item.get("ticket")
-        counter = item.get("counter")
-        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
-            return None
-        if not isinstance(ticket, Mapping) or not isinstance(counter, Mapping):
-            return None
-        ticket_id = ticket.get("id")
-        number = _text(ticket.get("number"), 16)
-        counter_number = counter.get("number")
-        if isinstance(ticket_id, bool) or not isinstance(ticket_id, int) or number is None:
-            return None
-        if isinstance(counter_number, bool) or not isinstance(counter_number, int) or not 1 <= counter_number <= 9999:
-            return None
-        at: datetime | None = None
-        if isinstance(item.get("at"), str):
-            try:
-                at = parse_hub_time(item["at"])
-            except ValueError:
-                at = None
-        service_id = ticket.get("service_id") if isinstance(ticket.get("service_id"), int) else None
-        service = services.get(service_id) if service_id is not None else None
-        code = _text(service.get("code"), 8) if isinstance(service, Mapping) else None
-        if code is None:
-            match = _TICKET_LETTERS.match(number)
-            code = match.group(1) if match else None
-        if kind is not None:
-            recall = kind == "ticket.recalled"
-        else:
-            recalls = ticket.get("recalls")
-            recall = isinstance(recalls, int) and not isinstance(recalls, bool) and recalls > 0
-        return BoardCall(
-            seq=seq,
-            at=at,
-            ticket_id=ticket_id,
-            number=number,
-            service_id=service_id,
-            service_code=code,
-            business_day=_text(ticket.get("business_day"), 16),
-            counter_number=counter_number,
-            counter_name_ar=_text(counter.get("name_ar")),
-            counter_name_en=_text(counter.get("name")),
-            recall=recall,
-        )
-    except (AttributeError, TypeError):
+    number = _text(ticket.number, 16)
+    if counter is None or number is None or not 1 <= counter.number <= 9999:
         return None
+    moment: datetime | None = None
+    if at is not None:
+        try:
+            moment = parse_hub_time(at)
+        except ValueError:
+            moment = None
+    service = services.get(ticket.service_id)
+    code = _text(service.code, 8) if service is not None else None
+    if code is None:
+        match = _TICKET_LETTERS.match(number)
+        code = match.group(1) if match else None
+    return BoardCall(
+        seq=seq,
+        at=moment,
+        ticket_id=ticket.id,
+        number=number,
+        service_id=ticket.service_id,
+        service_code=code,
+        business_day=_text(ticket.business_day, 16),
+        counter_number=counter.number,
+        counter_name_ar=_text(counter.name_ar),
+        counter_name_en=_text(counter.name),
+        recall=ticket.recalls > 0 if recall is None else recall,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,17 +162,9 @@ class BoardFilter:
     name_en: str | None = None
 
     @classmethod
-    def from_config(cls, name: str, config: Any) -> BoardFilter:
-        """From `/state`'s `boards[name]` (`{counters: [numbers], services: [codes], name_ar, name_en}`)."""
-        if not isinstance(config, Mapping):
-            raise BoardError(f"board {name!r}: its configuration is not an object", "إعدادات اللوحة غير صالحة")
-        counters = config.get("counters") or []
-        services = config.get("services") or []
-        if not isinstance(counters, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in counters):
-            raise BoardError(f"board {name!r}: counters must be a list of counter numbers", "شبابيك اللوحة يجب أن تكون أرقامًا")
-        if not isinstance(services, list) or not all(isinstance(c, str) for c in services):
-            raise BoardError(f"board {name!r}: services must be a list of service codes", "خدمات اللوحة يجب أن تكون رموزًا")
-        return cls(frozenset(counters), frozenset(services), name, _text(config.get("name_ar")), _text(config.get("name_en")))
+    def from_config(cls, name: str, config: Board) -> BoardFilter:
+        """From `/state`'s `boards[name]` (counter numbers, service codes, its names)."""
+        return cls(frozenset(config.counters), frozenset(config.services), name, _text(config.name_ar), _text(config.name_en))
 
     def matches(self, call: BoardCall) -> bool:
         if self.counters and call.counter_number not in self.counters:
@@ -215,13 +197,13 @@ class BoardModel:
         self.unknown_board = False
         self.calls: deque[BoardCall] = deque(maxlen=history)
         self.business_day: str | None = None
-        self.centre: dict[str, Any] = {}
+        self.centre: Centre | None = None
         #: highest seq handled (shown or deliberately skipped); events at or below it are replays
         self.handled_seq = 0
         #: calls announced from a snapshot because the board missed their events (after a reconnect)
         self.missed_announced = 0
         self._loaded = False
-        self._services: dict[int, Mapping[str, Any]] = {}
+        self._services: dict[int, Service] = {}
         self._clock_offsets: deque[timedelta] = deque(maxlen=_CLOCK_SAMPLES)
         # tickets already put on the board (bounded: a day's calls at most)
         self._seen_tickets: deque[int] = deque(maxlen=_SEEN_TICKETS)
@@ -244,16 +226,15 @@ class BoardModel:
 
     # --- snapshots ----------------------------------------------------------------------
 
-    def apply_snapshot(self, snapshot: Mapping[str, Any]) -> list[BoardCall]:
+    def apply_snapshot(self, snapshot: State) -> list[BoardCall]:
         """Rebuild from `/state`; returns the calls to announce (oldest first)."""
-        seq = snapshot.get("seq")
-        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+        seq = snapshot.seq
+        if seq < 0:
             raise ValueError(f"the snapshot's seq is not a count: {seq!r}")
-        services = snapshot.get("services") or []
-        self._services = {s["id"]: s for s in services if isinstance(s, Mapping) and isinstance(s.get("id"), int)}
-        self.centre = dict(snapshot.get("centre") or {}) if isinstance(snapshot.get("centre"), Mapping) else {}
-        self.business_day = snapshot.get("business_day") if isinstance(snapshot.get("business_day"), str) else None
-        self._apply_boards(snapshot.get("boards"))
+        self._services = {service.id: service for service in snapshot.services}
+        self.centre = snapshot.centre
+        self.business_day = snapshot.business_day
+        self._apply_boards(snapshot.boards)
         first = not self._loaded
         if seq < self.handled_seq:
             log.warning("the hub's event log restarted (seq %d < %d); starting over", seq, self.handled_seq)
@@ -261,10 +242,9 @@ class BoardModel:
             self.handled_seq = 0
             self._seen_tickets.clear()
             self._seen_ticket_set.clear()
-        entries = snapshot.get("recent_calls") or []
-        parsed = [parse_call(item, self._services) for item in entries if isinstance(item, Mapping)]
+        parsed = [parse_call(item.seq, item.at, item.ticket, item.counter, self._services) for item in snapshot.recent_calls]
         calls = sorted((c for c in parsed if c is not None), key=lambda c: c.seq)
-        awaited = _awaited_tickets(snapshot.get("counters"))
+        awaited = _awaited_tickets(snapshot.counters)
         # A counter's awaited visitor whose call is older than the short list of recent calls.
         listed = {c.ticket_id for c in calls}
         older = [
@@ -290,29 +270,24 @@ class BoardModel:
         self.missed_announced += len(to_announce)
         return to_announce
 
-    def _call_from_counter(self, ticket: Mapping[str, Any], counter: Mapping[str, Any]) -> BoardCall | None:
+    def _call_from_counter(self, ticket: Ticket, counter: Counter) -> BoardCall | None:
         """The call behind a counter's current ticket; its seq is unknown, so it gets a negative
         placeholder (unique per ticket) that no event can ever match."""
-        call = parse_call({"seq": 1, "at": ticket.get("called_at"), "ticket": ticket, "counter": counter}, self._services)
+        call = parse_call(1, ticket.called_at, ticket, counter, self._services)
         return replace(call, seq=-call.ticket_id) if call is not None else None
 
-    def _apply_boards(self, boards: Any) -> None:
+    def _apply_boards(self, boards: Mapping[str, Board]) -> None:
         if self.board is None:
             self.filter = BoardFilter()
             self.unknown_board = False
             return
-        config = boards.get(self.board) if isinstance(boards, Mapping) else None
+        config = boards.get(self.board)
         if config is None:
             self.filter = BoardFilter(name=self.board)
             self.unknown_board = True
             return
-        try:
-            self.filter = BoardFilter.from_config(self.board, config)
-            self.unknown_board = False
-        except BoardError as error:
-            log.warning("%s", error)
-            self.filter = BoardFilter(name=self.board)
-            self.unknown_board = True
+        self.filter = BoardFilter.from_config(self.board, config)
+        self.unknown_board = False
 
     def _on_board(self, call: BoardCall) -> bool:
         if self.business_day is not None and call.business_day is not None and call.business_day != self.business_day:
@@ -321,26 +296,22 @@ class BoardModel:
 
     # --- events -------------------------------------------------------------------------
 
-    def apply_event(self, event: Mapping[str, Any]) -> BoardCall | None:
-        """A live event; returns the call to show and announce, or None."""
-        seq = event.get("seq")
-        if isinstance(seq, bool) or not isinstance(seq, int):
-            return None
-        kind = event.get("type")
+    def apply_event(self, event: EventBase) -> BoardCall | None:
+        """A live event (any type: each one's seq is handled); returns the call to show and announce, or None."""
+        seq = event.seq
         if seq <= self.handled_seq:
             return None  # a replay: already shown, already announced
         self.handled_seq = seq
-        self._note_clock(event.get("at"))
-        if kind == "day.rolled":
-            if isinstance(event.get("business_day"), str):
-                self.business_day = event["business_day"]
+        self._note_clock(event.at)
+        if isinstance(event, DayRolled):
+            self.business_day = event.business_day
             self.calls.clear()
             return None
-        if kind not in CALL_EVENTS:
+        if not isinstance(event, (TicketCalled, TicketRecalled)):
             return None
-        call = parse_call(event, self._services, kind=kind)
+        call = parse_call(seq, event.at, event.ticket, event.counter, self._services, recall=isinstance(event, TicketRecalled))
         if call is None:
-            log.warning("a %s event (seq %d) without a usable ticket or counter; not shown", kind, seq)
+            log.warning("a %s event (seq %d) without a usable ticket or counter; not shown", event.type, seq)
             return None
         if not self._on_board(call):
             return None
@@ -359,9 +330,7 @@ class BoardModel:
             self._seen_tickets.append(call.ticket_id)
             self._seen_ticket_set.add(call.ticket_id)
 
-    def _note_clock(self, at: Any) -> None:
-        if not isinstance(at, str):
-            return
+    def _note_clock(self, at: str) -> None:
         try:
             moment = parse_hub_time(at)
         except ValueError:
@@ -384,19 +353,16 @@ class BoardModel:
         return list(self.calls)[1 : 1 + max(0, count)]
 
 
-def _awaited_tickets(counters: Any) -> dict[int, tuple[Mapping[str, Any], Mapping[str, Any]]] | None:
+def _awaited_tickets(counters: list[Counter]) -> dict[int, tuple[Ticket, Counter]] | None:
     """Ticket id → (ticket, counter) for every counter whose current ticket is still being
     called (the visitor has not arrived); None when the snapshot carries no counters."""
-    if not isinstance(counters, list) or not counters:
+    if not counters:
         return None
-    awaited: dict[int, tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
-    for counter in counters:
-        if not isinstance(counter, Mapping):
-            continue
-        ticket = counter.get("current_ticket")
-        if isinstance(ticket, Mapping) and ticket.get("status") == "called" and isinstance(ticket.get("id"), int):
-            awaited[ticket["id"]] = (ticket, counter)
-    return awaited
+    return {
+        counter.current_ticket.id: (counter.current_ticket, counter)
+        for counter in counters
+        if counter.current_ticket is not None and counter.current_ticket.status is TicketStatus.CALLED
+    }
 
 
 def announcements(calls: Iterable[BoardCall]) -> list[tuple[BoardCall, Call]]:

@@ -25,6 +25,7 @@ from display_board.widgets import (
     RecentCallsList,
     Ticker,
 )
+from core.contract import DayRolled, EventBase, State, TicketCalled, TicketRecalled
 from qt_common import theme
 from qt_common.hub_client import HubClient, HubEventHandlers
 from qt_common.i18n import Language, Text, isolate, parse_language, strip_bidi, tr_in
@@ -104,7 +105,7 @@ class BoardWindow(QWidget, HubEventHandlers):
         # The banner says why the board cannot join (a refused code, not enrolled, the address).
         self.offline_banner.bind(client)
         self.connect_hub(client)
-        if client.running and (client.online or client.state.seq > 0):
+        if client.running and client.state.loaded:
             self.on_state_loaded(client.state.to_snapshot())
         if not client.running:
             client.start()
@@ -188,7 +189,7 @@ class BoardWindow(QWidget, HubEventHandlers):
 
     # --- the hub ------------------------------------------------------------------------
 
-    def on_state_loaded(self, state: dict[str, Any]) -> None:
+    def on_state_loaded(self, state: State) -> None:
         try:
             to_announce = self.model.apply_snapshot(state)
         except ValueError as error:
@@ -206,16 +207,23 @@ class BoardWindow(QWidget, HubEventHandlers):
             self.call_displayed.emit(call)
         self._announce(to_announce)
 
-    def dispatch_hub_event(self, event: dict[str, Any]) -> None:
+    def on_ticket_called(self, event: TicketCalled | TicketRecalled) -> None:
         call = self.model.apply_event(event)
-        if event.get("type") == "day.rolled":
-            self._render_calls()
         if call is None:
             return
         self._mark_fresh(call)
         self._render_calls()
         self.call_displayed.emit(call)
         self._announce([call])
+
+    on_ticket_recalled = on_ticket_called
+
+    def on_day_rolled(self, event: DayRolled) -> None:
+        self.model.apply_event(event)
+        self._render_calls()
+
+    def on_unhandled_event(self, event: EventBase) -> None:
+        self.model.apply_event(event)  # shows nothing, but its seq is handled (a replay stays silent)
 
     def _announce(self, calls: list[BoardCall]) -> None:
         if self.announcer is None or self._closed:
@@ -240,19 +248,22 @@ class BoardWindow(QWidget, HubEventHandlers):
         centre = self.model.centre
         primary = self.language.value
         secondary = self.secondary.value
-        self.centre_primary.set_text(_plain(centre.get(f"name_{primary}")) or tr_in(self.language, "app.name"))
-        self.centre_secondary.set_text(_plain(centre.get(f"name_{secondary}")) or tr_in(self.secondary, "app.name"))
+        names = {"ar": centre.name_ar, "en": centre.name_en} if centre is not None else {}
+        self.centre_primary.set_text(_plain(names.get(primary)) or tr_in(self.language, "app.name"))
+        self.centre_secondary.set_text(_plain(names.get(secondary)) or tr_in(self.secondary, "app.name"))
         board_filter = self.model.filter
         names = [getattr(board_filter, f"name_{primary}"), getattr(board_filter, f"name_{secondary}")]
         self.board_title.set_text(" · ".join(isolate(n) for n in names if n) if not self.model.unknown_board else "")
-        zone_name = centre.get("time_zone")
-        if isinstance(zone_name, str):
-            try:
-                self.clock.set_time_zone(zone_from_name(zone_name))
-            except ValueError:
-                log.warning("the centre's time zone %r is unknown; the board shows this machine's time", zone_name)
-        ticker = [(centre.get(f"ticker_{primary}"), self.language.is_rtl), (centre.get(f"ticker_{secondary}"), self.secondary.is_rtl)]
-        self.ticker.set_messages([(_plain(text, 2000), rtl) for text, rtl in ticker if isinstance(text, str)])
+        if centre is None:
+            self.ticker.set_messages([])
+            return
+        try:
+            self.clock.set_time_zone(zone_from_name(centre.time_zone))
+        except ValueError:
+            log.warning("the centre's time zone %r is unknown; the board shows this machine's time", centre.time_zone)
+        tickers = {"ar": centre.ticker_ar, "en": centre.ticker_en}
+        ticker = [(tickers[primary], self.language.is_rtl), (tickers[secondary], self.secondary.is_rtl)]
+        self.ticker.set_messages([(_plain(text, 2000), rtl) for text, rtl in ticker])
 
     def _mark_fresh(self, call: BoardCall) -> None:
         self._fresh_until[call.seq] = time.monotonic() + self.highlight_ms / 1000

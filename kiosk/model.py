@@ -1,21 +1,23 @@
-"""What the kiosk shows, read from the hub's JSON: services, groups, an issued ticket.
+"""What the kiosk shows, read from the contract's models (core/contract.py): services,
+groups, an issued ticket.
 
-The hub is trusted to be the hub, not to be well-formed: a service with a broken field is
-left off the screen (and logged) rather than crashing the kiosk, and a ticket answer that
-is not a ticket of the service asked for is refused, so nothing is ever printed that the
-hub did not issue.
+The client has parsed every answer into the contract already; what is checked here is what
+the contract cannot say: a service whose code or names cannot be drawn is left off the
+screen (and logged) rather than crashing the kiosk, and a ticket that is not a ticket of
+the service asked for is refused, so nothing is ever printed that the hub did not issue.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import kiosk.strings  # noqa: F401 — registers the texts used below
+from core.contract import Service, Ticket
+from core.models import TicketStatus
 from qt_common.i18n import Language, Text, format_duration, has_key, parse_language, text_of, tr_in, tr_plural_in
 
 log = logging.getLogger(__name__)
@@ -37,14 +39,9 @@ def _text(value: Any, limit: int = MAX_NAME) -> str | None:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _count(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int) and value >= 0:
-        return value
-    if isinstance(value, float) and math.isfinite(value) and value >= 0:
-        return int(value)
-    return None
+def _count(value: int | None) -> int | None:
+    """A count or duration from the hub, None when absent or negative."""
+    return value if value is not None and value >= 0 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,45 +84,39 @@ class ServiceView:
         return tr_in(lang, "kiosk.service.eta", duration=format_duration(self.eta_seconds, lang))
 
 
-def service_view(service: Mapping[str, Any]) -> ServiceView:
+def service_view(service: Service) -> ServiceView:
     """One `/state` service as the kiosk shows it; a ValueError when it cannot be shown."""
-    if not isinstance(service, Mapping):
-        raise ValueError("a service is not an object")
-    service_id = service.get("id")
-    if isinstance(service_id, bool) or not isinstance(service_id, int) or service_id < 1:
-        raise ValueError(f"a service id is not a positive integer: {service_id!r}")
-    code = service.get("code")
-    if not isinstance(code, str) or not _CODE.match(code):
-        raise ValueError(f"service {service_id}: code {str(code)[:10]!r} is not one or two capital letters")
-    name_ar, name_en = _text(service.get("name_ar")), _text(service.get("name_en"))
+    if service.id < 1:
+        raise ValueError(f"a service id is not a positive integer: {service.id!r}")
+    code = service.code
+    if not _CODE.match(code):
+        raise ValueError(f"service {service.id}: code {code[:10]!r} is not one or two capital letters")
+    name_ar, name_en = _text(service.name_ar), _text(service.name_en)
     if name_ar is None and name_en is None:
-        raise ValueError(f"service {service_id}: no name")
-    open_now = service.get("open_now")
-    enabled = service.get("enabled", True)
-    reason = service.get("closed_reason")
-    reason = reason if isinstance(reason, str) and re.fullmatch(r"[a-z_]{1,40}", reason) else None
-    is_open = open_now is True and enabled is not False and reason is None
+        raise ValueError(f"service {service.id}: no name")
+    reason = service.closed_reason.value if service.closed_reason is not None else None
+    is_open = service.open_now and service.enabled and reason is None
     if not is_open and reason is None:
-        reason = "disabled" if enabled is False else None
-    message_ar, message_en = _text(service.get("closed_message_ar"), 200), _text(service.get("closed_message_en"), 200)
-    eta = _count(service.get("eta_seconds"))
+        reason = "disabled" if not service.enabled else None
+    message_ar, message_en = _text(service.closed_message_ar, 200), _text(service.closed_message_en, 200)
+    eta = _count(service.eta_seconds)
     return ServiceView(
-        id=service_id,
+        id=service.id,
         code=code,
         name_ar=name_ar or name_en or code,
         name_en=name_en or name_ar or code,
-        group=_text(service.get("group"), 40),
-        group_ar=_text(service.get("group_ar")),
-        group_en=_text(service.get("group_en")),
+        group=_text(service.group, 40),
+        group_ar=_text(service.group_ar),
+        group_en=_text(service.group_en),
         open=is_open,
         closed_reason=None if is_open else reason,
         closed_message=Text(message_ar, message_en) if message_ar and message_en and not is_open else None,
-        waiting=_count(service.get("waiting")) or 0,
+        waiting=_count(service.waiting) or 0,
         eta_seconds=min(eta, 7 * 24 * 3600) if eta is not None else None,
     )
 
 
-def service_views(services: Iterable[Any]) -> list[ServiceView]:
+def service_views(services: Iterable[Service]) -> list[ServiceView]:
     """Every service that can be shown, in the hub's order; the others are logged and left off."""
     views = []
     for service in services:
@@ -203,7 +194,7 @@ class IssuedTicket:
     priority: str
     ahead: int | None
     eta_seconds: int | None
-    raw: dict[str, Any]
+    ticket: Ticket
 
     def ahead_text(self, lang: Language | str) -> str | None:
         return tr_plural_in(lang, "kiosk.ahead", self.ahead) if self.ahead is not None else None
@@ -214,29 +205,27 @@ class IssuedTicket:
         return tr_in(lang, "kiosk.eta", duration=format_duration(self.eta_seconds, lang))
 
 
-def issued_ticket(answer: Any, service_id: int, priority: str) -> IssuedTicket:
+def issued_ticket(answer: Ticket | None, service_id: int, priority: str) -> IssuedTicket:
     """The hub's answer to `POST /tickets`; a ValueError if it is not the ticket asked for."""
-    if not isinstance(answer, dict):
-        raise ValueError("the answer is not a JSON object")
-    ticket_id = answer.get("id")
-    if isinstance(ticket_id, bool) or not isinstance(ticket_id, int) or ticket_id < 1:
-        raise ValueError(f"the ticket id is not a positive integer: {ticket_id!r}")
-    number = answer.get("number")
-    if not isinstance(number, str) or not _TICKET_NUMBER.match(number):
-        raise ValueError(f"the ticket number is not like 'A-105': {str(number)[:20]!r}")
-    if answer.get("service_id") != service_id:
-        raise ValueError(f"the ticket is for service {answer.get('service_id')!r}, not {service_id}")
-    if answer.get("priority", priority) != priority:
-        raise ValueError(f"the ticket's priority is {answer.get('priority')!r}, not {priority!r}")
-    if answer.get("status", "waiting") != "waiting":
-        raise ValueError(f"a new ticket is not waiting: {answer.get('status')!r}")
-    eta = _count(answer.get("eta_seconds"))
+    if answer is None:
+        raise ValueError("the hub answered without a ticket")
+    if answer.id < 1:
+        raise ValueError(f"the ticket id is not a positive integer: {answer.id!r}")
+    if not _TICKET_NUMBER.match(answer.number):
+        raise ValueError(f"the ticket number is not like 'A-105': {answer.number[:20]!r}")
+    if answer.service_id != service_id:
+        raise ValueError(f"the ticket is for service {answer.service_id!r}, not {service_id}")
+    if answer.priority.value != priority:
+        raise ValueError(f"the ticket's priority is {answer.priority.value!r}, not {priority!r}")
+    if answer.status is not TicketStatus.WAITING:
+        raise ValueError(f"a new ticket is not waiting: {answer.status.value!r}")
+    eta = _count(answer.eta_seconds)
     return IssuedTicket(
-        id=ticket_id,
-        number=number,
+        id=answer.id,
+        number=answer.number,
         service_id=service_id,
         priority=priority,
-        ahead=_count(answer.get("ahead")),
+        ahead=_count(answer.ahead),
         eta_seconds=min(eta, 7 * 24 * 3600) if eta is not None else None,
-        raw=answer,
+        ticket=answer,
     )

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 import kiosk.strings  # noqa: F401 — registers the texts used below
+from core.contract import Centre
 from kiosk.model import PRIORITY_KINDS, GroupView, IssuedTicket, ServiceView
 from kiosk.widgets import CardButton, CodePad, DigitPad, GroupCard, KioskClock, Pictogram, ServiceCard, Spinner, label, start_alignment
 from qt_common import theme
@@ -71,7 +72,7 @@ class Header(QWidget):
         row.addWidget(self.staff_badge, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.clock, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.language_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self._centre: dict = {}
+        self._centre: Centre | None = None
 
     def set_compact(self, compact: bool) -> None:
         """A small window (the all-in-one demo): one line of name, no dates, the time and the switch."""
@@ -79,10 +80,9 @@ class Header(QWidget):
         self.clock.set_compact(compact)
         self.centre_label.setFont(theme.app_font(16 if compact else 22, bold=True))
 
-    def set_centre(self, centre: dict) -> None:
-        self._centre = centre if isinstance(centre, dict) else {}
-        zone = self._centre.get("time_zone")
-        self.clock.set_time_zone(zone if isinstance(zone, str) else None)
+    def set_centre(self, centre: Centre | None) -> None:
+        self._centre = centre
+        self.clock.set_time_zone(centre.time_zone if centre is not None else None)
 
     def set_staff_notice(self, notice: Text | None) -> None:
         """A discreet note for the staff (the printer is out of paper…); None hides it."""
@@ -102,9 +102,9 @@ class Header(QWidget):
     def retranslate(self, language: Language) -> None:
         self._language = language
         self._show_staff_notice()
-        ar, en = self._centre.get("name_ar"), self._centre.get("name_en")
-        ar = ar if isinstance(ar, str) and ar.strip() else tr_in(Language.AR, "app.name")
-        en = en if isinstance(en, str) and en.strip() else tr_in(Language.EN, "app.name")
+        centre = self._centre
+        ar = centre.name_ar if centre is not None and centre.name_ar.strip() else tr_in(Language.AR, "app.name")
+        en = centre.name_en if centre is not None and centre.name_en.strip() else tr_in(Language.EN, "app.name")
         first, second = (ar, en) if language is Language.AR else (en, ar)
         for widget in (self.centre_label, self.centre_other_label):
             widget.setAlignment(start_alignment(language))

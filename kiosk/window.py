@@ -26,6 +26,8 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QInputDevice, QKeyEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 import kiosk.strings  # noqa: F401 — registers the kiosk's texts
+from core.contract import PinCheck
+from core.models import Role
 from kiosk.model import (
     GROUPS_THRESHOLD,
     PRIORITY_KINDS,
@@ -57,8 +59,7 @@ from qt_common.tasks import TaskManager
 
 log = logging.getLogger(__name__)
 
-SUPERVISOR_PIN_PATH = "/supervisor/check-pin"
-SUPERVISOR_ROLES = ("supervisor", "admin")
+SUPERVISOR_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 HUB_TROUBLE_RETRY_MS = 30_000  # back to the services this long after a hub that answered 5xx (e.g. 507)
 
 
@@ -67,7 +68,7 @@ class KioskWindow(QWidget):
 
     exit_requested = Signal()  # a supervisor's PIN was accepted
     screen_changed = Signal(str)
-    ticket_issued = Signal(object)  # the hub's ticket dict
+    ticket_issued = Signal(object)  # the hub's ticket (contract.Ticket)
     ticket_printed = Signal(object)  # PrintResult
     language_changed = Signal(str)
 
@@ -478,7 +479,7 @@ class KioskWindow(QWidget):
         self.priority_kind = None
         self.home.set_priority(None)
         self.show_screen("issued")
-        self.ticket_issued.emit(ticket.raw)
+        self.ticket_issued.emit(ticket.ticket)
         if will_print or self.on_printed is not None:
             self._start_printing(ticket)
         if not will_print:
@@ -486,21 +487,21 @@ class KioskWindow(QWidget):
 
     def _start_printing(self, ticket: IssuedTicket) -> None:
         state = self.client.state
-        service_raw = dict(state.services.get(ticket.service_id) or {"id": ticket.service_id})
-        centre = dict(state.centre)
+        service = state.service(ticket.service_id)
+        # The printer lays out plain JSON-shaped values (printer/ticket.py takes the hub's shapes).
         job = dict(
-            service=service_raw,
-            centre=centre,
+            service=service.to_dict() if service is not None else {"id": ticket.service_id},
+            centre=state.centre.to_dict() if state.centre is not None else {},
             hub_url=self.client.hub_url,
             language=self.language.value,
             width=self.width_dots,
             want_image=self.on_printed is not None,
-            logo_url=centre.get("logo_url"),
+            logo_url=state.centre.logo_url if state.centre is not None else None,
             token=self.client.device_token,
         )
-        printer, raw = self.printer, dict(ticket.raw)
+        printer, printed = self.printer, ticket.ticket.to_dict()
         self.tasks.run(
-            lambda: print_issued(printer, raw, **job),
+            lambda: print_issued(printer, printed, **job),
             on_done=lambda result, number=ticket.number: self._on_printed(number, result),
             on_error=lambda error, number=ticket.number: self._on_printed(
                 number, PrintResult(False, "error", text_of("kiosk.print_failed"))
@@ -618,9 +619,9 @@ class KioskWindow(QWidget):
             return
         self.pin.set_working(True)
         self.pin.set_message(text_of("kiosk.supervisor.checking"), kind="info")
-        self.client.request("POST", SUPERVISOR_PIN_PATH, {"pin": pin}, self._alive(self._on_pin_checked), auth="device")
+        self.client.check_supervisor_pin(pin, self._alive(self._on_pin_checked))
 
-    def _on_pin_checked(self, answer: Any, error: HubError | None) -> None:
+    def _on_pin_checked(self, answer: PinCheck | None, error: HubError | None) -> None:
         self.pin.set_working(False)
         self.pin.field.clear()
         if error is not None:
@@ -631,12 +632,11 @@ class KioskWindow(QWidget):
             else:
                 self.pin.set_message(Text(error.message_ar, error.message_en))
             return
-        clerk = answer.get("clerk") if isinstance(answer, dict) else None
-        role = clerk.get("role") if isinstance(clerk, dict) else None
-        if role not in SUPERVISOR_ROLES:
+        clerk = answer.clerk if answer is not None else None
+        if clerk is None or clerk.role not in SUPERVISOR_ROLES:
             self.pin.set_message(text_of("kiosk.supervisor.wrong_pin"))
             return
-        self.client.report_device_status({"kiosk": "supervisor_exit", "by": str(clerk.get("username", ""))[:40]}, self._log_report_failure)
+        self.client.report_device_status({"kiosk": "supervisor_exit", "by": clerk.username[:40]}, self._log_report_failure)
         self.allow_exit()
 
     def allow_exit(self) -> None:

@@ -10,16 +10,24 @@ no blocking calls, no polling.
     client.start()
     client.issue_ticket(1, "normal", on_done=lambda ticket, error: ...)
 
-Callbacks take `(result, error)`: the decoded JSON (None for 204) and None, or None and a
-HubError. A request without a callback reports its failure on the `error` signal.
+Callbacks take `(result, error)`: the answer parsed once into its contract model
+(core/contract.py; None for 204) and None, or None and a HubError. An answer that is not the
+contract's is a `bad_response` HubError. `request()`/`get()`/`post()` without `answer=` give
+the decoded JSON (tools and tests). A request without a callback reports its failure on the
+`error` signal.
 
 The live state follows the resync rule of docs/api.md: load `GET /state`, open
 `WS /events?since=<seq>`, apply each event whose `seq` is the next one; on a gap, a
-malformed frame or a dropped socket, load `/state` again and reopen from its `seq`.
-Events update the local `HubState` as far as they can be derived (waiting counts, the
-ticket at each counter, recent calls); values that cannot be derived from one event
-(estimated waits, a service closing when its cap is reached) come from a refetch of
-`/state`, coalesced to at most one per `refresh_interval_ms`.
+malformed frame or a dropped socket, load `/state` again and reopen from its `seq`. Each
+frame is parsed once (`parse_event`) into its event model and applied to the local
+`HubState`; views get the model (`event_received`) and dispatch it by type to
+`on_<name>` handlers (`HubEventHandlers`). An event type this version does not know is
+skipped, but its `seq` counts.
+
+Events carry what changed (a ticket event its service's row, a counter event the rows of
+its services), so `/state` is fetched again only after `day.rolled`, `config.changed`, a
+gap or a reconnect, or when an event from an older hub lacks those rows (coalesced to at
+most one fetch per `refresh_interval_ms`).
 
 Three modules share the work: `core/live_state.py` is the state model (pure, no Qt),
 `qt_common/device_tokens.py` keeps the device token on disk, `qt_common/hub_errors.py` is the
@@ -61,7 +69,11 @@ from PySide6.QtNetwork import (
 )
 from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
 
-from core.live_state import RECENT_CALLS_KEPT, HubState, check_event
+from pydantic import TypeAdapter, ValidationError
+
+from core import contract
+from core.contract import EventBase, State, parse_event
+from core.live_state import RECENT_CALLS_KEPT, RELOAD_EVENTS, HubState, parse_state
 from core.models import DeviceKind, EventType, Priority
 from qt_common.device_tokens import (
     CONFIG_DIR_ENV,
@@ -91,7 +103,7 @@ __all__ = [
     "BAD_RESPONSE", "CERTIFICATE_CHANGED", "CONFIG_DIR_ENV", "MAX_NAME_LENGTH", "NOT_ENROLLED",
     "RECENT_CALLS_KEPT", "RESPONSE_TOO_LARGE", "UNREACHABLE",
     "Callback", "HubError", "HubState", "StoredDevice", "TokenStore",
-    "check_device_name", "check_event", "default_config_dir", "normalize_hub_url",
+    "check_device_name", "default_config_dir", "normalize_hub_url", "parse_event", "parse_state",
     # the client
     "API_PREFIX", "DEFAULT_REFRESH_EVENTS", "HUB_FINGERPRINT_ENV", "STRUCTURAL_REFRESH_EVENTS",
     "HubClient", "HubEventHandlers", "PendingRequest", "TicketAction",
@@ -114,28 +126,11 @@ WS_CLOSE_TOO_MANY = 4429
 
 MAX_ID = 2**53
 
-#: events after which the hub's /state holds something the event alone does not tell
-#: (estimated waits, open counters per service, a cap reached, a new day or config)
-DEFAULT_REFRESH_EVENTS = frozenset(
-    {
-        EventType.TICKET_ISSUED.value,
-        EventType.TICKET_CALLED.value,
-        EventType.TICKET_FINISHED.value,
-        EventType.TICKET_NO_SHOW.value,
-        EventType.TICKET_TRANSFERRED.value,
-        EventType.TICKET_CANCELLED.value,
-        EventType.TICKET_EXPIRED.value,
-        EventType.COUNTER_OPENED.value,
-        EventType.COUNTER_PAUSED.value,
-        EventType.COUNTER_RESUMED.value,
-        EventType.COUNTER_CLOSED.value,
-        EventType.DAY_ROLLED.value,
-        EventType.CONFIG_CHANGED.value,
-    }
-)
-#: for a client that needs no estimated waits (a display board): refetch only when the
-#: day or the configuration changes
-STRUCTURAL_REFRESH_EVENTS = frozenset({EventType.DAY_ROLLED.value, EventType.CONFIG_CHANGED.value})
+#: events after which only a fresh /state is exact: a new business day (every queue restarts)
+#: or a new configuration (services, counters, boards). Every other event carries what changed.
+STRUCTURAL_REFRESH_EVENTS = RELOAD_EVENTS
+#: kiosks, counters and boards alike: events say what changed, so nobody refetches for them
+DEFAULT_REFRESH_EVENTS = STRUCTURAL_REFRESH_EVENTS
 
 
 def certificate_fingerprint(certificate: QSslCertificate) -> str:
@@ -155,37 +150,36 @@ def backoff_delay_ms(failures: int, jitter: float = 1.0) -> int:
 
 # --- typed handlers -------------------------------------------------------------------------
 
-_HANDLER_NAMES = {member.value: member.handler_name for member in EventType}
-
 
 class HubEventHandlers:
     """Mixin for a view: `on_ticket_called(event)`, `on_counter_paused(event)`… are called per event.
 
         class Board(QWidget, HubEventHandlers):
-            def on_ticket_called(self, event): ...
+            def on_ticket_called(self, event: TicketCalled): ...
 
         board.connect_hub(client)
 
-    Only the contract's event types are dispatched by name; any other type (a newer hub)
-    goes to `on_unhandled_event`. `on_state_loaded(state_dict)` follows every snapshot.
+    Each event arrives as its contract model (core/contract.py) and goes to the handler named
+    after its type (`handler_for`); an event without a handler here, or of a type this version
+    does not know (`UnknownEvent`), goes to `on_unhandled_event`. `on_state_loaded(state)`
+    follows every snapshot, with the contract's `State`.
     """
 
     def connect_hub(self, client: HubClient) -> None:
         client.event_received.connect(self.dispatch_hub_event)
         client.state_loaded.connect(self.on_state_loaded)
 
-    def dispatch_hub_event(self, event: dict[str, Any]) -> None:
-        name = _HANDLER_NAMES.get(event.get("type", ""))
-        handler = getattr(self, name, None) if name else None
+    def dispatch_hub_event(self, event: EventBase) -> None:
+        handler = getattr(self, contract.handler_for(event), None)
         if callable(handler):
             handler(event)
         else:
             self.on_unhandled_event(event)
 
-    def on_state_loaded(self, state: dict[str, Any]) -> None:
+    def on_state_loaded(self, state: State) -> None:
         """Rebuild from a full snapshot; the default does nothing."""
 
-    def on_unhandled_event(self, event: dict[str, Any]) -> None:
+    def on_unhandled_event(self, event: EventBase) -> None:
         """An event without a handler; the default ignores it."""
 
 
@@ -222,6 +216,7 @@ class _RequestSpec:
     params: Mapping[str, Any] | None
     auth: str  # "auto" (session if logged in, else device), "device", "none"
     on_done: Callback | None
+    answer: TypeAdapter[Any] | None  # the contract's model of a 2xx answer; None: the decoded JSON
     handle: PendingRequest
     retried: bool = False
 
@@ -232,6 +227,34 @@ class _ReplyContext:
     token_kind: str | None  # "session", "device" or None
     too_large: bool = False
     refused_certificate: str | None = None  # the fingerprint of a hub certificate not pinned
+
+
+# the contract's answers, one adapter each (building a TypeAdapter is costly; validating is not)
+_ENROLLMENT = TypeAdapter(contract.Enrollment)
+_HEALTH = TypeAdapter(contract.Health)
+_STATE = TypeAdapter(contract.State)
+_SERVICES = TypeAdapter(list[contract.Service])
+_TICKET = TypeAdapter(contract.Ticket)
+_TICKET_WITH_HISTORY = TypeAdapter(contract.TicketWithHistory)
+_TICKETS = TypeAdapter(list[contract.Ticket])
+_SESSION = TypeAdapter(contract.Session)
+_COUNTER = TypeAdapter(contract.Counter)
+_PIN_CHECK = TypeAdapter(contract.PinCheck)
+_STATS = TypeAdapter(contract.Stats)
+_DEVICES = TypeAdapter(list[contract.Device])
+
+
+class _Refusal(contract.Wire):
+    """A refusal as read: the contract's `Error`, with its texts optional, since a proxy or an
+    older hub may send the code alone (the client's own words stand in)."""
+
+    error: str
+    message: str | None = None
+    message_ar: str | None = None
+    details: list[contract.ErrorDetail] | None = None
+
+
+_REFUSAL = TypeAdapter(_Refusal)
 
 
 def _check_id(value: Any, what: str) -> int:
@@ -254,13 +277,13 @@ class HubClient(QObject):
     connected = Signal()  # the event socket is open
     disconnected = Signal()  # the event socket closed (a resync reopens it)
     online_changed = Signal(bool)  # True while the live state is current
-    state_loaded = Signal(object)  # dict: a full /state replaced the local state
+    state_loaded = Signal(object)  # contract.State: a full /state replaced the local state
     state_changed = Signal()  # the local state changed (an event or a snapshot)
-    event_received = Signal(object)  # dict: one event, after it was applied to `state`
+    event_received = Signal(object)  # contract.EventBase: one event, after it was applied to `state`
     error = Signal(object)  # HubError: failures no callback took
-    enrolled = Signal(object)  # dict: the enrollment answer (token withheld)
+    enrolled = Signal(object)  # contract.Enrollment: the enrollment answer (token blanked)
     enrollment_required = Signal()  # no usable token and no enrollment code: ask for one
-    session_changed = Signal(object)  # dict (the login answer, token withheld) or None
+    session_changed = Signal(object)  # contract.Session (the login answer, token blanked) or None
     problem_changed = Signal(object)  # Refusal: why the client cannot join the hub (logged), or None once live
 
     def __init__(
@@ -273,6 +296,7 @@ class HubClient(QObject):
         config_dir: Path | str | None = None,
         timeout_ms: int = 10_000,
         refresh_events: Iterable[str] = DEFAULT_REFRESH_EVENTS,
+        refresh_on_missing_rows: bool = True,
         refresh_interval_ms: int = 250,
         ping_interval_ms: int = 15_000,
         max_response_bytes: int = 16 * 1024 * 1024,
@@ -281,7 +305,10 @@ class HubClient(QObject):
         parent: QObject | None = None,
     ) -> None:
         """`adopt_enrolled`: without a token under `device_name`, use this computer's enrollment
-        of the same kind with this hub (the name was derived from a flag that changed)."""
+        of the same kind with this hub (the name was derived from a flag that changed).
+        `refresh_events`: event types after which /state is fetched again (a new day or
+        configuration); `refresh_on_missing_rows`: also after an event from an older hub that
+        lacks the rows of what changed (a board, which shows no estimates, needs none)."""
         super().__init__(parent)
         self.hub_url = normalize_hub_url(hub_url)
         if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, int) or not 100 <= timeout_ms <= 600_000:
@@ -307,7 +334,7 @@ class HubClient(QObject):
         self.problem: Refusal | None = None
         self._socket_refusals = 0
         self._session_token: str | None = None
-        self.session: dict[str, Any] | None = None
+        self.session: contract.Session | None = None
         # HTTPS: the hub's certificate is pinned, never checked against the system's authorities
         # (a branch has none); see `_certificate_accepted`.
         self.tls = self.hub_url.startswith("https://")
@@ -331,6 +358,8 @@ class HubClient(QObject):
         # live state
         self.state = HubState()
         self.refresh_events = frozenset(refresh_events)
+        #: an event from an older hub, without the rows of what changed, is followed by a refetch
+        self.refresh_on_missing_rows = refresh_on_missing_rows
         self._refresh_interval_ms = refresh_interval_ms
         self._running = False
         self._online = False
@@ -339,8 +368,8 @@ class HubClient(QObject):
         self._socket_live = False
         self._generation = 0
         self._failures = 0
-        self._applied: deque[dict[str, Any]] = deque(maxlen=2000)
-        self._pending_snapshot: dict[str, Any] | None = None
+        self._applied: deque[EventBase] = deque(maxlen=2000)
+        self._pending_snapshot: State | None = None
         self._refresh_wanted = False
         self._refresh_in_flight = False
         self._last_refresh = QElapsedTimer()
@@ -421,27 +450,26 @@ class HubClient(QObject):
         if not code:
             raise ValueError("the enrollment code is empty")
 
-        def done(answer: Any, error: HubError | None) -> None:
-            if error is None:
-                if not isinstance(answer, dict) or not isinstance(answer.get("token"), str) or not answer["token"]:
-                    error = HubError.from_catalogue(0, BAD_RESPONSE, "error.bad_response")
-                else:
-                    self.device_name, self.kind, self.enroll_code = name, kind_value, code
-                    device_id = answer.get("device_id")
-                    self._device = StoredDevice(
-                        self.hub_url, name, kind_value, answer["token"],
-                        device_id if isinstance(device_id, int) else None, time.time(),
-                        self._first_fingerprint if self.tls else None,
-                    )
-                    self.tokens.save(self._device)
-                    public = {key: value for key, value in answer.items() if key != "token"}
-                    self.enrolled.emit(public)
-                    if resume_sync and self._running and not self._state_ready:
-                        self._begin_sync()
-                    answer = public
+        def done(answer: contract.Enrollment | None, error: HubError | None) -> None:
+            if error is None and (answer is None or not answer.token):
+                error = HubError.from_catalogue(0, BAD_RESPONSE, "error.bad_response")
+            if error is None and answer is not None:
+                self.device_name, self.kind, self.enroll_code = name, kind_value, code
+                self._device = StoredDevice(
+                    self.hub_url, name, kind_value, answer.token, answer.device_id, time.time(),
+                    self._first_fingerprint if self.tls else None,
+                )
+                self.tokens.save(self._device)
+                answer = answer.model_copy(update={"token": ""})  # the token stays in the store
+                self.enrolled.emit(answer)
+                if resume_sync and self._running and not self._state_ready:
+                    self._begin_sync()
             self._deliver(on_done, answer if error is None else None, error)
 
-        return self.request("POST", "/devices/enroll", {"name": name, "kind": kind_value, "code": code}, done, auth="none")
+        return self.request(
+            "POST", "/devices/enroll", {"name": name, "kind": kind_value, "code": code}, done, auth="none",
+            answer=_ENROLLMENT,
+        )
 
     def ensure_enrolled(self, on_done: Callable[[HubError | None], None]) -> None:
         """`on_done(None)` once a device token is known (enrolling with the known code if need be)."""
@@ -479,12 +507,19 @@ class HubClient(QObject):
     # ---- requests ------------------------------------------------------------------------
 
     def get(
-        self, path: str, on_done: Callback | None = None, *, params: Mapping[str, Any] | None = None
+        self,
+        path: str,
+        on_done: Callback | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        answer: TypeAdapter[Any] | None = None,
     ) -> PendingRequest:
-        return self.request("GET", path, None, on_done, params=params)
+        return self.request("GET", path, None, on_done, params=params, answer=answer)
 
-    def post(self, path: str, body: Any = None, on_done: Callback | None = None) -> PendingRequest:
-        return self.request("POST", path, body, on_done)
+    def post(
+        self, path: str, body: Any = None, on_done: Callback | None = None, *, answer: TypeAdapter[Any] | None = None
+    ) -> PendingRequest:
+        return self.request("POST", path, body, on_done, answer=answer)
 
     def delete(self, path: str, on_done: Callback | None = None) -> PendingRequest:
         return self.request("DELETE", path, None, on_done)
@@ -498,8 +533,13 @@ class HubClient(QObject):
         *,
         params: Mapping[str, Any] | None = None,
         auth: str = "auto",
+        answer: TypeAdapter[Any] | None = None,
     ) -> PendingRequest:
-        """Send `method path` (under /api/v1) with `body` as JSON; `on_done(result, error)` follows."""
+        """Send `method path` (under /api/v1) with `body` as JSON; `on_done(result, error)` follows.
+
+        With `answer` (a TypeAdapter of a contract model), a 2xx body is parsed into it once
+        and a body that is not one is a `bad_response` error; without it, `result` is the JSON.
+        """
         if method not in ("GET", "POST", "DELETE", "PUT", "PATCH"):
             raise ValueError(f"unsupported method {method!r}")
         if not isinstance(path, str) or not path.startswith("/") or "://" in path or len(path) > 2000:
@@ -510,7 +550,7 @@ class HubClient(QObject):
             raise ValueError(f"auth must be 'auto', 'device' or 'none', got {auth!r}")
         if body is not None:
             json.dumps(body, allow_nan=False)  # refuse NaN and unencodable values here, loudly
-        spec = _RequestSpec(method, path, body, params, auth, on_done, PendingRequest())
+        spec = _RequestSpec(method, path, body, params, auth, on_done, answer, PendingRequest())
         self._send(spec)
         return spec.handle
 
@@ -658,8 +698,13 @@ class HubClient(QObject):
         if 200 <= status < 300:
             if status == 204 or not raw.strip():
                 return None, None
+            adapter = context.spec.answer
             try:
-                return json.loads(raw), None
+                return (json.loads(raw) if adapter is None else adapter.validate_json(raw)), None
+            except ValidationError as problem:
+                log.warning("%s %s: the answer is not the contract's: %s", context.spec.method, context.spec.path,
+                            problem.errors(include_url=False)[:3])
+                return None, HubError.from_catalogue(status, BAD_RESPONSE, "error.bad_response")
             except (ValueError, RecursionError):
                 return None, HubError.from_catalogue(status, BAD_RESPONSE, "error.bad_response")
         retry_after = None
@@ -673,18 +718,18 @@ class HubClient(QObject):
             except (UnicodeDecodeError, ValueError):
                 retry_after = None
         try:
-            body = json.loads(raw) if raw.strip() else None
-        except (ValueError, RecursionError):
-            body = None
-        if isinstance(body, dict) and isinstance(body.get("error"), str):
+            refusal = _REFUSAL.validate_json(raw) if raw.strip() else None
+        except (ValidationError, ValueError, RecursionError):
+            refusal = None
+        if refusal is not None:
             fallback = text_of("error.unexpected")
             return None, HubError(
                 status,
-                body["error"],
-                str(body.get("message") or fallback.en.format(status=status)),
-                str(body.get("message_ar") or fallback.ar.format(status=status)),
+                refusal.error,
+                refusal.message or fallback.en.format(status=status),
+                refusal.message_ar or fallback.ar.format(status=status),
                 retry_after=retry_after,
-                details=body.get("details"),
+                details=refusal.details,
             )
         error = HubError.from_catalogue(status, f"http_{status}", "error.unexpected", status=status)
         error.retry_after = retry_after
@@ -705,28 +750,49 @@ class HubClient(QObject):
     # ---- the calls of docs/api.md --------------------------------------------------------
 
     def health(self, on_done: Callback | None = None) -> PendingRequest:
-        return self.request("GET", "/health", None, on_done, auth="none")
+        return self.request("GET", "/health", None, on_done, auth="none", answer=_HEALTH)
 
     def fetch_state(self, on_done: Callback | None = None) -> PendingRequest:
-        return self.get("/state", on_done)
+        return self.get("/state", on_done, answer=_STATE)
 
     def services(self, on_done: Callback | None = None) -> PendingRequest:
-        return self.get("/services", on_done)
+        return self.get("/services", on_done, answer=_SERVICES)
 
     def issue_ticket(
         self, service_id: int, priority: Priority | str = Priority.NORMAL, on_done: Callback | None = None
     ) -> PendingRequest:
         body = {"service_id": _check_id(service_id, "service_id"), "priority": Priority(priority).value}
-        return self.post("/tickets", body, on_done)
+        return self.post("/tickets", body, on_done, answer=_TICKET)
 
     def get_ticket(self, ticket_id: int, on_done: Callback | None = None) -> PendingRequest:
-        return self.get(f"/tickets/{_check_id(ticket_id, 'ticket_id')}", on_done)
+        return self.get(f"/tickets/{_check_id(ticket_id, 'ticket_id')}", on_done, answer=_TICKET_WITH_HISTORY)
 
     def list_tickets(
-        self, status: str | None = "waiting", service_id: int | None = None, on_done: Callback | None = None
+        self,
+        status: str | None = "waiting",
+        service_id: int | None = None,
+        on_done: Callback | None = None,
+        *,
+        clerk: str | None = None,
+        limit: int | None = None,
     ) -> PendingRequest:
-        params = {"status": status, "service_id": _check_id(service_id, "service_id") if service_id is not None else None}
-        return self.get("/tickets", on_done, params=params)
+        """Today's tickets, ordered by issue (`clerk="me"`: the session's own clerk)."""
+        params = {
+            "status": status,
+            "service_id": _check_id(service_id, "service_id") if service_id is not None else None,
+            "clerk": _check_text(clerk, "clerk", 40) if clerk is not None else None,
+            "limit": _check_id(limit, "limit") if limit is not None else None,
+        }
+        return self.get("/tickets", on_done, params=params, answer=_TICKETS)
+
+    def list_devices(self, on_done: Callback | None = None) -> PendingRequest:
+        """Every enrolled device (a supervisor's session or an admin device)."""
+        return self.get("/devices", on_done, answer=_DEVICES)
+
+    def check_supervisor_pin(self, pin: str, on_done: Callback | None = None) -> PendingRequest:
+        """Whose PIN it is, when a supervisor's or admin's (opens no session)."""
+        return self.request("POST", "/supervisor/check-pin", {"pin": _check_text(pin, "PIN", 12)}, on_done,
+                            auth="device", answer=_PIN_CHECK)
 
     def login(self, username: str, pin: str, counter_id: int, on_done: Callback | None = None) -> PendingRequest:
         """Clerk login at a counter; later requests carry the session token until `logout()`."""
@@ -736,18 +802,18 @@ class HubClient(QObject):
             "counter_id": _check_id(counter_id, "counter_id"),
         }
 
-        def done(answer: Any, error: HubError | None) -> None:
-            if error is None:
-                if not isinstance(answer, dict) or not isinstance(answer.get("token"), str):
-                    error = HubError.from_catalogue(0, BAD_RESPONSE, "error.bad_response")
-                else:
-                    self._session_token = answer["token"]
-                    self.session = {key: value for key, value in answer.items() if key != "token"}
-                    self.session_changed.emit(self.session)
-                    answer = self.session
+        def done(answer: contract.Session | None, error: HubError | None) -> None:
+            if error is None and (answer is None or not answer.token):
+                error = HubError.from_catalogue(0, BAD_RESPONSE, "error.bad_response")
+            if error is None and answer is not None:
+                self._session_token = answer.token
+                self.session = answer.model_copy(update={"token": ""})  # the token stays here
+                self.state.adopt_counter(answer.counter)
+                self.session_changed.emit(self.session)
+                answer = self.session
             self._deliver(on_done, answer if error is None else None, error)
 
-        return self.request("POST", "/sessions", body, done, auth="device")
+        return self.request("POST", "/sessions", body, done, auth="device", answer=_SESSION)
 
     def logout(self, on_done: Callback | None = None) -> PendingRequest:
         """End the clerk's session (the hub closes the counter).
@@ -773,35 +839,45 @@ class HubClient(QObject):
 
     def call_next(self, counter_id: int, on_done: Callback | None = None) -> PendingRequest:
         """The next ticket by the call-next rule; the result is None when nobody waits (204)."""
-        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/call-next", None, on_done)
+        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/call-next", None, on_done, answer=_TICKET)
 
     def call_number(self, counter_id: int, number: str, on_done: Callback | None = None) -> PendingRequest:
         body = {"number": _check_text(number, "ticket number", 12)}
-        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/call", body, on_done)
+        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/call", body, on_done, answer=_TICKET)
 
     def ticket_action(self, ticket_id: int, action: TicketAction | str, on_done: Callback | None = None) -> PendingRequest:
         """recall, start, finish, no-show or cancel."""
         step = TicketAction(action).value
-        return self.post(f"/tickets/{_check_id(ticket_id, 'ticket_id')}/{step}", None, on_done)
+        return self.post(f"/tickets/{_check_id(ticket_id, 'ticket_id')}/{step}", None, on_done, answer=_TICKET)
 
     def transfer(self, ticket_id: int, service_id: int, on_done: Callback | None = None) -> PendingRequest:
         body = {"service_id": _check_id(service_id, "service_id")}
-        return self.post(f"/tickets/{_check_id(ticket_id, 'ticket_id')}/transfer", body, on_done)
+        return self.post(f"/tickets/{_check_id(ticket_id, 'ticket_id')}/transfer", body, on_done, answer=_TICKET)
 
     def pause_counter(self, counter_id: int, reason: str, on_done: Callback | None = None) -> PendingRequest:
         """Pause with a reason: "prayer", "break", "back_office" or free text (the hub checks it)."""
         body = {"reason": _check_text(reason, "pause reason", 80)}
-        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/pause", body, on_done)
+        return self._counter_step(f"/counters/{_check_id(counter_id, 'counter_id')}/pause", body, on_done)
 
     def resume_counter(self, counter_id: int, on_done: Callback | None = None) -> PendingRequest:
-        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/resume", None, on_done)
+        return self._counter_step(f"/counters/{_check_id(counter_id, 'counter_id')}/resume", None, on_done)
 
     def close_counter(self, counter_id: int, on_done: Callback | None = None) -> PendingRequest:
-        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/close", None, on_done)
+        return self._counter_step(f"/counters/{_check_id(counter_id, 'counter_id')}/close", None, on_done)
 
     def open_counter(self, counter_id: int, on_done: Callback | None = None) -> PendingRequest:
         """Open a closed counter again for the clerk already logged in there."""
-        return self.post(f"/counters/{_check_id(counter_id, 'counter_id')}/open", None, on_done)
+        return self._counter_step(f"/counters/{_check_id(counter_id, 'counter_id')}/open", None, on_done)
+
+    def _counter_step(self, path: str, body: Any, on_done: Callback | None) -> PendingRequest:
+        """A counter's status step; its answer (the counter after it) goes into the state too."""
+
+        def done(answer: contract.Counter | None, error: HubError | None) -> None:
+            if error is None and answer is not None:
+                self.state.adopt_counter(answer)
+            self._deliver(on_done, answer, error)
+
+        return self.post(path, body, done, answer=_COUNTER)
 
     def report_device_status(self, status: Mapping[str, Any], on_done: Callback | None = None) -> PendingRequest:
         """E.g. `{"printer": "paper_out"}`; the hub emits it as a `device.status` event."""
@@ -814,7 +890,7 @@ class HubClient(QObject):
     ) -> PendingRequest:
         """KPIs between two business days (YYYY-MM-DD), optionally grouped (service, counter, clerk, hour)."""
         params = {"from": _check_text(date_from, "from", 32), "to": _check_text(date_to, "to", 32), "group_by": group_by}
-        return self.get("/stats", on_done, params=params)
+        return self.get("/stats", on_done, params=params, answer=_STATS)
 
     # ---- live state ----------------------------------------------------------------------
 
@@ -898,17 +974,16 @@ class HubClient(QObject):
         self._refresh_wanted = False
         self._refresh_in_flight = False
         self.state_fetch_count += 1
-        self.get("/state", lambda answer, error: self._on_sync_state(generation, answer, error))
+        self.get("/state", lambda answer, error: self._on_sync_state(generation, answer, error), answer=_STATE)
 
-    def _on_sync_state(self, generation: int, answer: Any, error: HubError | None) -> None:
+    def _on_sync_state(self, generation: int, answer: State | None, error: HubError | None) -> None:
         if generation != self._generation or not self._running:
             return
-        if error is None:
-            try:
-                self._replace_state(answer)
-            except ValueError as problem:
-                log.warning("the hub's /state is unusable: %s", problem)
-                error = HubError.from_catalogue(0, BAD_RESPONSE, "error.bad_response")
+        if error is None and answer is None:
+            log.warning("the hub's /state is empty")
+            error = HubError.from_catalogue(0, BAD_RESPONSE, "error.bad_response")
+        if error is None and answer is not None:
+            self._replace_state(answer)
         if error is not None:
             self._set_online(False)
             self._set_problem(error)
@@ -921,7 +996,7 @@ class HubClient(QObject):
         self._state_ready = True
         self._open_socket(generation)
 
-    def _replace_state(self, snapshot: Any, replay: Iterable[dict[str, Any]] = ()) -> None:
+    def _replace_state(self, snapshot: State, replay: Iterable[EventBase] = ()) -> None:
         """Adopt `snapshot` and the events after it; views hear `state_loaded` with the result."""
         state = HubState.from_snapshot(snapshot, recent_calls_kept=self.state.recent_calls_kept)
         state.device_statuses = self.state.device_statuses  # not in /state: kept from the events
@@ -1079,26 +1154,26 @@ class HubClient(QObject):
         if socket is not self._socket:
             return
         try:
-            event = check_event(json.loads(text))
-        except (ValueError, RecursionError) as problem:
-            log.warning("malformed event frame (%s); resyncing", problem)
+            event = parse_event(text)
+        except (ValidationError, ValueError, RecursionError) as problem:
+            log.warning("malformed event frame (%s); resyncing", str(problem)[:300])
             self.resync("malformed frame")
             return
-        seq = event["seq"]
+        seq = event.seq
         if seq <= self.state.seq:
             return  # already part of the snapshot
         if seq != self.state.seq + 1:
             self.resync(f"gap in seq: expected {self.state.seq + 1}, got {seq}")
             return
-        self.state.apply(event)
+        exact = self.state.apply(event)
         self._applied.append(event)
         pending = self._pending_snapshot
-        if pending is not None and pending["seq"] == self.state.seq:
+        if pending is not None and pending.seq == self.state.seq:
             self._pending_snapshot = None
             self._replace_state(pending)
         self.event_received.emit(event)
         self.state_changed.emit()
-        if event["type"] in self.refresh_events:
+        if event.type in self.refresh_events or (not exact and self.refresh_on_missing_rows):
             self.request_refresh()
 
     # refresh
@@ -1111,36 +1186,32 @@ class HubClient(QObject):
         self._last_refresh.start()
         generation = self._generation
         self.state_fetch_count += 1
-        self.get("/state", lambda answer, error: self._on_refresh(generation, answer, error))
+        self.get("/state", lambda answer, error: self._on_refresh(generation, answer, error), answer=_STATE)
 
-    def _on_refresh(self, generation: int, snapshot: Any, error: HubError | None) -> None:
+    def _on_refresh(self, generation: int, snapshot: State | None, error: HubError | None) -> None:
         if generation != self._generation:
             return
         self._refresh_in_flight = False
-        if error is None:
-            try:
-                self._merge_snapshot(snapshot)
-            except ValueError as problem:
-                log.warning("the hub's /state is unusable: %s", problem)
-        elif not error.unreachable:
+        if error is None and snapshot is not None:
+            self._merge_snapshot(snapshot)
+        elif error is not None and not error.unreachable:
             self.error.emit(error)
         if self._refresh_wanted:
             self.request_refresh()
 
-    def _merge_snapshot(self, snapshot: Any) -> None:
+    def _merge_snapshot(self, snapshot: State) -> None:
         """Adopt a refetched snapshot without losing or repeating an event.
 
         Older than the events applied: replace, then re-apply the events after it.
         Newer: keep it until the socket has delivered the events up to its seq, so that
         every event is still announced in order.
         """
-        fresh = HubState.from_snapshot(snapshot)  # validates
-        if fresh.seq > self.state.seq:
+        if snapshot.seq > self.state.seq:
             self._pending_snapshot = snapshot
             return
-        later = [event for event in self._applied if event["seq"] > fresh.seq]
-        expected_first = fresh.seq + 1
-        if (later and later[0]["seq"] != expected_first) or (not later and fresh.seq != self.state.seq):
+        later = [event for event in self._applied if event.seq > snapshot.seq]
+        expected_first = snapshot.seq + 1
+        if (later and later[0].seq != expected_first) or (not later and snapshot.seq != self.state.seq):
             self.resync("refresh older than the events kept")
             return
         self._replace_state(snapshot, later)

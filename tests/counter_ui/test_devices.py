@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from core.contract import Device, EventBase, parse_event
 from counter_ui.app import build_counter_window
 from counter_ui.devices import ALERT_SOUND, AlertSound, DeviceView, DeviceWatch, device_problem, problem_text
 from qt_common.hub_client import HubClient
@@ -28,8 +29,13 @@ def iso(moment: datetime) -> str:
 
 
 def device(device_id: int, name: str, kind: str = "kiosk", *, online: bool = True, seen: timedelta | None = timedelta(0),
-           printer: str | None = "ok", revoked: bool = False) -> dict:
+           printer: str | None = "ok", revoked: bool = False) -> Device:
     """A Device object as the contract gives it."""
+    return Device.model_validate(device_json(device_id, name, kind, online=online, seen=seen, printer=printer, revoked=revoked))
+
+
+def device_json(device_id: int, name: str, kind: str = "kiosk", *, online: bool = True, seen: timedelta | None = timedelta(0),
+                printer: str | None = "ok", revoked: bool = False) -> dict:
     return {
         "id": device_id, "name": name, "kind": kind, "enrolled_at": iso(NOW - timedelta(days=30)),
         "last_seen_at": iso(NOW - seen) if seen is not None else None, "online": online,
@@ -56,32 +62,41 @@ def watch(client, qtbot):
     return made
 
 
-def feed(watch: DeviceWatch, devices: list[dict]) -> None:
+def device_event(seq: int, kind: str, changed: Device, **fields: object) -> EventBase:
+    """A device.* event as the client hands it on: parsed from the hub's frame."""
+    if kind == "device.status":
+        fields.setdefault("status", {"printer": changed.printer})
+    return parse_event({"seq": seq, "type": kind, "at": iso(NOW), "device": changed.to_dict(), **fields})
+
+
+def feed(watch: DeviceWatch, devices: list[Device]) -> None:
     watch._on_loaded(devices, None)
 
 
 # --- reading the hub's objects ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("device_id", [0, -3])
+def test_objects_without_a_usable_id_are_left_out(device_id: int) -> None:
+    """A Device without a positive id is not a device to show."""
+    assert DeviceView.parse(device(device_id, "kiosk-x")) is None
+
+
 @pytest.mark.parametrize(
-    "raw",
-    [None, [], "kiosk", {"id": True}, {"id": 0}, {"id": -3}, {"id": "4"}, {"name": "no id"}],
+    "bad", [{"id": "four"}, {"id": None}, {"kind": "toaster"}, {"printer": "on fire"}, {"online": "perhaps"}, {"name": None}]
 )
-def test_objects_without_a_usable_id_are_left_out(raw) -> None:
-    """A Device without a positive integer id is not a device to show."""
-    assert DeviceView.parse(raw) is None
+def test_devices_off_the_contract_are_refused_when_parsed(bad: dict) -> None:
+    """Wrong-typed ids, unknown kinds and printer states never become a Device at all."""
+    with pytest.raises(ValueError):
+        Device.model_validate({**device_json(7, "kiosk-x"), **bad})
 
 
 def test_hostile_fields_are_read_as_unknown() -> None:
-    """Wrong kinds, printer states, times and huge names never reach the screen as they are."""
-    view = DeviceView.parse({
-        "id": 7, "name": "k\n" + "x" * 5000, "kind": "toaster", "online": "yes", "last_seen_at": "yesterday",
-        "revoked_at": None, "printer": "on fire",
-    })
-    assert view is not None
-    assert view.kind == "unknown" and view.printer is None and view.online is False and view.last_seen_at is None
+    """Unreadable times and huge or reordering names never reach the screen as they are."""
+    view = DeviceView.parse(Device.model_validate({**device_json(7, "k\n" + "x" * 5000), "last_seen_at": "yesterday"}))
+    assert view is not None and view.last_seen_at is None
     assert "\n" not in view.name and len(view.name) <= 80
-    reversed_name = DeviceView.parse({"id": 8, "name": "\u202ekiosk\x1b[31m\u2066"})
+    reversed_name = DeviceView.parse(device(8, "\u202ekiosk\x1b[31m\u2066"))
     assert reversed_name.name == "kiosk [31m"  # no override, isolate or escape left to reorder the cell
 
 
@@ -134,21 +149,22 @@ def test_alerts_rise_once_and_clear_on_recovery(watch, qtbot) -> None:
     feed(watch, [device(1, "kiosk-a", printer="paper_out"), device(2, "board-1", "display")])
     assert len(raised) == 1
     # Through an event, as the hub sends it: the Device object after the change.
-    watch.client.event_received.emit({"seq": 5, "type": "device.status", "device": device(1, "kiosk-a", printer="ok")})
+    watch.client.event_received.emit(device_event(5, "device.status", device(1, "kiosk-a", printer="ok")))
     assert [[p.what for p in batch] for batch in cleared] == [["paper_out"]]
     assert watch.problems == {}
     # A problem that changes (paper put in, cover left open) is a new alert.
-    watch.client.event_received.emit({"seq": 6, "type": "device.status", "device": device(1, "kiosk-a", printer="cover_open")})
-    watch.client.event_received.emit({"seq": 7, "type": "device.offline",
-                                      "device": device(2, "board-1", "display", online=False, seen=timedelta(seconds=40))})
+    watch.client.event_received.emit(device_event(6, "device.status", device(1, "kiosk-a", printer="cover_open")))
+    watch.client.event_received.emit(
+        device_event(7, "device.offline", device(2, "board-1", "display", online=False, seen=timedelta(seconds=40))))
     assert [[p.what for p in batch] for batch in raised] == [["paper_out"], ["cover_open"], ["offline"]]
 
 
 def test_an_older_hubs_status_event_is_not_taken_for_a_device(watch) -> None:
-    """A device.status without the whole Device object (an older hub) changes nothing; the next list does."""
+    """A device.status without the whole Device object (an older hub) is not the contract's: it never reaches the watch."""
     feed(watch, [device(1, "kiosk-a")])
-    watch.client.event_received.emit({"seq": 3, "type": "device.status", "device": {"id": 1, "name": "kiosk-a", "kind": "kiosk"},
-                                      "status": {"printer": "paper_out"}})
+    with pytest.raises(ValueError):
+        parse_event({"seq": 3, "type": "device.status", "at": iso(NOW), "device": {"id": 1, "name": "kiosk-a", "kind": "kiosk"},
+                     "status": {"printer": "paper_out"}})
     assert watch.problems == {} and watch.devices[1].printer == "ok"
 
 
@@ -159,7 +175,7 @@ def test_a_clerk_after_the_supervisor_gets_no_alerts(watch) -> None:
     feed(watch, [device(1, "kiosk-a", printer="paper_out")])
     watch.stop()
     assert watch.devices == {} and watch.problems == {} and len(cleared) == 1
-    watch.client.event_received.emit({"seq": 9, "type": "device.status", "device": device(1, "kiosk-a", printer="silent")})
+    watch.client.event_received.emit(device_event(9, "device.status", device(1, "kiosk-a", printer="silent")))
     assert watch.problems == {}
 
 
@@ -229,7 +245,7 @@ def test_a_list_older_than_an_event_does_not_undo_it(watch, qtbot) -> None:
     watch.alerts_raised.connect(raised.append)
     watch.alerts_cleared.connect(cleared.append)
     asked_at = watch._generation
-    watch.client.event_received.emit({"seq": 4, "type": "device.status", "device": device(1, "kiosk-a", printer="paper_out")})
+    watch.client.event_received.emit(device_event(4, "device.status", device(1, "kiosk-a", printer="paper_out")))
     watch._on_loaded([device(1, "kiosk-a", printer="ok")], None, asked_at)  # the stale answer
     assert watch.devices[1].printer == "paper_out" and cleared == [] and len(raised) == 1
     watch._on_loaded([device(1, "kiosk-a", printer="paper_out")], None, watch._generation)  # the fresh one

@@ -49,10 +49,10 @@ def test_counter_fits_every_screen_in_every_state(app, hall, qtbot, language):
     window = hall.window(qtbot, counter=8, user="super", pin="9999", language=language)
     model = window.model
     window.actions.call_next.click()
-    wait_for(qtbot, lambda: model.ticket is not None and model.ticket["status"] == "called")
+    wait_for(qtbot, lambda: model.ticket is not None and model.ticket.status == "called")
     check_at_every_size(window, "called", language, problems)
     window.actions.start.click()
-    wait_for(qtbot, lambda: model.ticket["status"] == "serving")
+    wait_for(qtbot, lambda: model.ticket.status == "serving")
     check_at_every_size(window, "serving", language, problems)
     window.offline_banner.show()  # what a dropped network adds on top
     check_at_every_size(window, "offline", language, problems)

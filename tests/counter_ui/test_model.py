@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from pydantic import BaseModel
+
+from core.contract import EventBase, Session, Ticket, parse_event
 from core.live_state import HubState
 from counter_ui.model import CounterModel, parse_time
 from qt_common.hub_client import HubClient
+from tests.contract_samples import AT, counter_brief_json, counter_json, service_json, state_json, ticket_json
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone(timedelta(hours=3)))
 
@@ -22,32 +26,36 @@ def iso(moment: datetime) -> str:
 def model(qapp, tmp_path: Path):
     """A model on a client that never connects, with one counter (id 5, services 1 and 2) and a session."""
     client = HubClient("http://127.0.0.1:9", device_name="counter-x", kind="counter", config_dir=tmp_path)
+    counter = counter_json(5, 3, service_ids=[1, 2])
     client.state = HubState.from_snapshot(
-        {
-            "seq": 10,
-            "services": [
-                {"id": 1, "code": "A", "name_ar": "أ", "name_en": "A", "target_wait_seconds": 900, "waiting": 0},
-                {"id": 2, "code": "B", "name_ar": "ب", "name_en": "B", "target_wait_seconds": 600, "waiting": 0},
-                {"id": 3, "code": "C", "name_ar": "ج", "name_en": "C", "target_wait_seconds": 600, "waiting": 0},
+        state_json(
+            10,
+            services=[
+                service_json(1, "A", name_ar="أ", name_en="A", target_wait_seconds=900),
+                service_json(2, "B", name_ar="ب", name_en="B", target_wait_seconds=600),
+                service_json(3, "C", name_ar="ج", name_en="C", target_wait_seconds=600),
             ],
-            "counters": [{"id": 5, "number": 3, "service_ids": [1, 2], "status": "open", "current_ticket": None}],
-        }
+            counters=[counter],
+        )
     )
     made = CounterModel(client, counter_number=3, now=lambda: NOW)
     made.counter_id = 5
-    made.session = {"clerk": {"username": "clerk1", "role": "clerk"}}
+    made.session = Session.model_validate({"token": "", "clerk": {"username": "clerk1", "role": "clerk"}, "counter": counter})
     yield made
     client.stop()
 
 
-def ticket(ticket_id: int, status: str, *, service_id: int = 1, called_at: str | None = "c1", recalls: int = 0, **extra):
-    return {"id": ticket_id, "number": f"A-{ticket_id:03d}", "service_id": service_id, "status": status,
-            "counter_id": 5 if status not in ("waiting",) else None, "called_at": called_at, "recalls": recalls,
-            "issued_at": iso(NOW - timedelta(minutes=5)), "first_issued_at": iso(NOW - timedelta(minutes=5)), **extra}
+def ticket(ticket_id: int, status: str, *, service_id: int = 1, called_at: str | None = "c1", recalls: int = 0, **extra) -> Ticket:
+    fields = {"status": status, "counter_id": 5 if status not in ("waiting",) else None, "called_at": called_at,
+              "recalls": recalls, "issued_at": iso(NOW - timedelta(minutes=5)), "first_issued_at": iso(NOW - timedelta(minutes=5))}
+    return Ticket.model_validate(ticket_json(ticket_id, f"A-{ticket_id:03d}", service_id, **{**fields, **extra}))
 
 
-def event(kind: str, seq: int, payload: dict, **extra) -> dict:
-    return {"seq": seq, "type": kind, "at": "x", "ticket": payload, **extra}
+def event(kind: str, seq: int, payload: Ticket, **extra: object) -> EventBase:
+    fields = {key: value.to_dict() if isinstance(value, BaseModel) else value for key, value in extra.items()}
+    if kind in ("ticket.called", "ticket.recalled"):
+        fields.setdefault("counter", counter_brief_json(payload.counter_id or 5, 3))
+    return parse_event({"seq": seq, "type": kind, "at": AT, "ticket": payload.to_dict(), **fields})
 
 
 def test_late_events_never_bring_a_finished_ticket_back(model):
@@ -66,30 +74,29 @@ def test_a_no_show_called_back_is_a_new_call(model):
     model._on_event(event("ticket.no_show", 11, ticket(8, "no_show", called_at="c1")))
     assert model.ticket is None
     model._on_event(event("ticket.called", 12, ticket(8, "called", called_at="c2")))
-    assert model.ticket is not None and model.ticket["called_at"] == "c2"
+    assert model.ticket is not None and model.ticket.called_at == "c2"
 
 
 def test_an_older_picture_never_moves_the_ticket_back(model):
     """A late `called` event after the Start answer, or a smaller recall count, is ignored."""
     model._take(ticket(9, "called", recalls=2))
     model._on_event(event("ticket.recalled", 11, ticket(9, "called", recalls=1)))
-    assert model.ticket["recalls"] == 2
+    assert model.ticket.recalls == 2
     model._set_ticket(ticket(9, "serving", recalls=2))
     model._on_event(event("ticket.called", 12, ticket(9, "called")))
-    assert model.ticket["status"] == "serving"
+    assert model.ticket.status == "serving"
 
 
 def test_a_periodic_snapshot_never_takes_the_ticket_away(model):
     """A refetched /state older than the last answer (no ticket at the counter yet) leaves the ticket shown."""
     model._take(ticket(10, "called"))
-    model._on_state_loaded({})
-    assert model.ticket is not None and model.ticket["id"] == 10
+    model._on_state_loaded(model.client.state.to_snapshot())
+    assert model.ticket is not None and model.ticket.id == 10
 
 
 def test_another_counters_events_do_not_touch_this_one(model):
     """A ticket called at another counter never appears here."""
-    other = ticket(11, "called")
-    other["counter_id"] = 6
+    other = ticket(11, "called", counter_id=6)
     model._on_event(event("ticket.called", 11, other))
     assert model.ticket is None
 
@@ -106,28 +113,29 @@ def test_waiting_list_follows_events_and_replays_safely(model):
     for item in events:
         model._on_event(item)
     assert sorted(model.waiting) == [21, 22, 31]
-    assert [t["id"] for t in model.queue()] == [22, 31]  # service 3 is not served here; priority first
+    assert [t.id for t in model.queue()] == [22, 31]  # service 3 is not served here; priority first
     for item in events:
         model._apply_waiting(item)
     assert sorted(model.waiting) == [21, 22, 31]
-    model._apply_waiting({"seq": 16, "type": "day.rolled", "at": "x"})
+    model._apply_waiting(parse_event({"seq": 16, "type": "day.rolled", "at": AT, "business_day": "2026-11-25",
+                                      "previous_business_day": "2026-11-24", "expired": 2, "closed_at_rollover": 0}))
     assert model.waiting == {}
 
 
 def test_breach_is_past_the_services_target(model):
     """A visitor is marked once their wait in this service passes its target (B: 10 min)."""
     fresh = ticket(40, "waiting", service_id=2, called_at=None)
-    old = dict(fresh, id=41, issued_at=iso(NOW - timedelta(minutes=11)))
+    old = fresh.model_copy(update={"id": 41, "issued_at": iso(NOW - timedelta(minutes=11))})
     assert not model.is_breach(fresh)
     assert model.is_breach(old)
-    assert not model.is_breach(dict(old, service_id=99))  # unknown service: no target, no warning
+    assert not model.is_breach(old.model_copy(update={"service_id": 99}))  # unknown service: no target, no warning
 
 
 def test_hostile_times_do_not_break_the_model(model):
     """Missing, malformed, naive and huge time texts read as unknown, never as an exception."""
     for text in (None, "", "yesterday", "2026-11-24T10:00:00", "9" * 10_000, 42):
         assert parse_time(text) is None
-    assert model.waited_seconds({"status": "waiting", "issued_at": "nonsense"}) == 0.0
+    assert model.waited_seconds(ticket(60, "waiting", issued_at="nonsense")) == 0.0
 
 
 def test_figures_count_only_this_clerks_finished_tickets(model):
@@ -135,7 +143,7 @@ def test_figures_count_only_this_clerks_finished_tickets(model):
     done = ticket(50, "done", clerk="clerk1", started_at=iso(NOW - timedelta(minutes=4)), finished_at=iso(NOW))
     model._on_event(event("ticket.finished", 11, done))
     model._on_event(event("ticket.finished", 11, done))
-    model._on_event(event("ticket.finished", 12, dict(done, id=51, clerk="clerk2")))
+    model._on_event(event("ticket.finished", 12, done.model_copy(update={"id": 51, "clerk": "clerk2"})))
     assert model.served_today == 1
     assert model.average_service_seconds == 240
 

@@ -84,7 +84,7 @@ def test_another_counter_number_does_not_enroll_again(app, hall, qtbot, tmp_path
     window = build_counter_window(moved, counter=5, auto_login=("clerk2", "1111"))
     qtbot.addWidget(window)
     wait_for(qtbot, lambda: window.model.logged_in)
-    assert window.model.counter["number"] == 5
+    assert window.model.counter.number == 5
     assert not window.login_page.enroll_box.isVisible()
 
 

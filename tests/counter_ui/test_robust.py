@@ -22,14 +22,14 @@ def test_two_counters_racing_for_one_ticket(app, hall, qtbot):
     holders = [w for w in (first, second) if w.model.ticket is not None]
     assert len(holders) == 1
     loser = second if holders[0] is first else first
-    assert holders[0].model.ticket["id"] == ticket["id"]
+    assert holders[0].model.ticket.id == ticket["id"]
     assert loser.model.ticket is None
     assert strip_bidi(loser.message_bar.label.text()) == tr_in(Language.AR, "counter_ui.nobody_waiting")
     state = hall.state()
     holding = [c["number"] for c in state["counters"] if (c["current_ticket"] or {}).get("id") == ticket["id"]]
-    assert holding == [holders[0].model.counter["number"]]
+    assert holding == [holders[0].model.counter.number]
     # Both counters' live views agree on who holds it.
-    wait_for(qtbot, lambda: loser.model.client.state.counter(holders[0].model.counter_id)["current_ticket"] is not None)
+    wait_for(qtbot, lambda: loser.model.client.state.counter(holders[0].model.counter_id).current_ticket is not None)
 
 
 def test_two_counters_racing_for_one_number(app, hall, qtbot, out_dir):
@@ -78,7 +78,7 @@ def test_bad_numbers_are_refused_and_lose_nothing(app, hall, qtbot):
     assert window.model.ticket is None
     window.actions.call_next.click()
     wait_for(qtbot, lambda: window.model.ticket is not None)
-    assert window.model.ticket["id"] == ticket["id"]
+    assert window.model.ticket.id == ticket["id"]
 
 
 def test_explanations_exist_for_every_refusal_code():
@@ -101,28 +101,28 @@ def test_reconnect_keeps_the_ticket(app, hall, qtbot):
     window.actions.call_next.click()
     wait_for(qtbot, lambda: window.model.ticket is not None)
     window.actions.start.click()
-    wait_for(qtbot, lambda: window.model.ticket["status"] == "serving")
+    wait_for(qtbot, lambda: window.model.ticket.status == "serving")
     hall.hub.stop()
     wait_for(qtbot, lambda: not window.client.online)
     wait_for(qtbot, lambda: window.offline_banner.isVisible(), timeout=5000)
-    assert window.model.ticket["id"] == ticket["id"]
+    assert window.model.ticket.id == ticket["id"]
     assert window.ticket_card.number.number == ticket["number"]
     window.actions.finish.click()  # refused while away: nothing is lost
     wait_for(qtbot, lambda: window.model.last_error is not None and window.model.last_error.unreachable)
-    assert window.model.ticket["id"] == ticket["id"]
+    assert window.model.ticket.id == ticket["id"]
     issued_while_away = None
     hall.hub.start()
     issued_while_away = hall.issue("A")
     wait_for(qtbot, lambda: window.client.online, timeout=20_000)
     assert not window.offline_banner.isVisible()
-    assert window.model.ticket["id"] == ticket["id"] and window.model.ticket["status"] == "serving"
+    assert window.model.ticket.id == ticket["id"] and window.model.ticket.status == "serving"
     wait_for(qtbot, lambda: issued_while_away["id"] in window.model.waiting)
     window.actions.finish.click()
     wait_for(qtbot, lambda: window.model.ticket is None)
     assert hall.ticket(ticket["id"])["status"] == "done"
     window.actions.call_next.click()
     wait_for(qtbot, lambda: window.model.ticket is not None)
-    assert window.model.ticket["id"] == issued_while_away["id"]
+    assert window.model.ticket.id == issued_while_away["id"]
 
 
 def test_a_restarted_counter_window_picks_up_its_ticket(app, hall, qtbot):
@@ -135,7 +135,7 @@ def test_a_restarted_counter_window_picks_up_its_ticket(app, hall, qtbot):
     window.close()
     again = hall.window(qtbot, counter=1)
     wait_for(qtbot, lambda: again.model.ticket is not None)
-    assert again.model.ticket["id"] == ticket["id"]
+    assert again.model.ticket.id == ticket["id"]
     assert again.actions.start.isEnabled()
     assert again.ticket_card.number.number == ticket["number"]
     assert again.layoutDirection() == Qt.LayoutDirection.RightToLeft

@@ -78,7 +78,7 @@ def test_queue_is_live_and_warns_past_the_target(app, hall, qtbot):
     a = hall.issue("A")
     d = hall.issue("D", "pregnant")
     hall.issue("C")  # not served at counter 1
-    wait_for(qtbot, lambda: [t["id"] for t in model.queue()] == [d["id"], a["id"]])
+    wait_for(qtbot, lambda: [t.id for t in model.queue()] == [d["id"], a["id"]])
     wait_for(qtbot, lambda: window.queue_panel.list.count() == 2)
     assert not window.queue_panel.breaches.isVisible()
     # Twenty minutes later by the counter's clock: A's target is 15 minutes, D's 15.
@@ -92,7 +92,7 @@ def test_queue_is_live_and_warns_past_the_target(app, hall, qtbot):
     wait_for(qtbot, lambda: len(model.queue()) == 3)
     window.actions.call_next.click()
     wait_for(qtbot, lambda: model.ticket is not None)
-    assert model.ticket["id"] == d["id"]  # priority first, as the queue showed
+    assert model.ticket.id == d["id"]  # priority first, as the queue showed
     wait_for(qtbot, lambda: len(model.queue()) == 2)
 
 
@@ -103,9 +103,9 @@ def test_own_figures_count_served_and_average(app, hall, qtbot):
     window = hall.window(qtbot, counter=1)
     for _ in range(2):
         window.actions.call_next.click()
-        wait_for(qtbot, lambda: window.model.ticket is not None and window.model.ticket["status"] == "called")
+        wait_for(qtbot, lambda: window.model.ticket is not None and window.model.ticket.status == "called")
         window.actions.start.click()
-        wait_for(qtbot, lambda: window.model.ticket["status"] == "serving")
+        wait_for(qtbot, lambda: window.model.ticket.status == "serving")
         window.actions.finish.click()
         wait_for(qtbot, lambda: window.model.ticket is None)
     wait_for(qtbot, lambda: window.model.served_today == 2)
@@ -131,8 +131,9 @@ def test_compact_mode_stays_on_top_and_calls(app, hall, qtbot, out_dir):
     window.compact_bar.call_next.click()
     wait_for(qtbot, lambda: window.model.ticket is not None)
     assert window.compact_bar.number.number == ticket["number"]
+    wait_for(qtbot, lambda: window.compact_bar.step.isEnabled())  # offered once the call's answer is in
     window.compact_bar.step.click()
-    wait_for(qtbot, lambda: window.model.ticket["status"] == "serving")
+    wait_for(qtbot, lambda: window.model.ticket.status == "serving")
     shoot(window, out_dir, "compact-ar")
     set_language(app, Language.EN)
     assert window.compact_bar.step.text() == "Finish"
@@ -152,12 +153,13 @@ def test_supervisor_sees_the_hall_and_kpis(app, hall, qtbot, out_dir):
     hall.issue("B", "elderly")
     clerk = hall.window(qtbot, counter=1)
     clerk.actions.call_next.click()
-    wait_for(qtbot, lambda: clerk.model.ticket is not None)
+    wait_for(qtbot, lambda: clerk.model.ticket is not None and clerk.actions.start.isEnabled())
     clerk.actions.start.click()
-    wait_for(qtbot, lambda: clerk.model.ticket["status"] == "serving")
+    wait_for(qtbot, lambda: clerk.model.ticket.status == "serving" and clerk.actions.finish.isEnabled())
     clerk.actions.finish.click()
     wait_for(qtbot, lambda: clerk.model.ticket is None)
     hall.issue("A")
+    wait_for(qtbot, lambda: clerk.actions.call_next.isEnabled())
     clerk.actions.call_next.click()
     wait_for(qtbot, lambda: clerk.model.ticket is not None)
     window = hall.window(qtbot, counter=8, user="super", pin="9999")
@@ -172,8 +174,8 @@ def test_supervisor_sees_the_hall_and_kpis(app, hall, qtbot, out_dir):
     clerks = {view.kpi_clerks.item(r, 0).text(): strip_bidi(view.kpi_clerks.item(r, 1).text()) for r in range(view.kpi_clerks.rowCount())}
     assert clerks.get("clerk1") == "1"
     view.refresh_live()
-    rows = {r["service"]["code"]: r for r in view.service_rows()}
-    assert rows["B"]["waiting"] == 2 and rows["A"]["waiting"] == 0
+    rows = {r.service.code: r for r in view.service_rows()}
+    assert rows["B"].waiting == 2 and rows["A"].waiting == 0
     statuses = {view.counters.item(r, 0).text(): view.counters.item(r, 1).text() for r in range(view.counters.rowCount())}
     assert "متوقف" in statuses["الشباك 8 (جميع الخدمات)"]
     assert strip_bidi(view.counters.item(0, 3).text()) != "—"  # counter 1 holds a ticket

@@ -15,17 +15,17 @@ def test_full_cycle_call_recall_start_finish(app, hall, qtbot, out_dir):
     model = window.model
     shoot(window, out_dir, "serving-empty-ar")
     qtbot.mouseClick(window.actions.call_next, Qt.MouseButton.LeftButton)
-    wait_for(qtbot, lambda: model.ticket and model.ticket["id"] == first["id"])
+    wait_for(qtbot, lambda: model.ticket and model.ticket.id == first["id"])
     assert window.ticket_card.number.number == first["number"]
     assert window.ticket_card.priority_badge.isVisible()
     assert hall.ticket(first["id"])["status"] == "called"
     window.actions.recall.click()
-    wait_for(qtbot, lambda: model.ticket["recalls"] == 1)
+    wait_for(qtbot, lambda: model.ticket.recalls == 1)
     window.actions.recall.click()
-    wait_for(qtbot, lambda: model.ticket["recalls"] == 2)
+    wait_for(qtbot, lambda: model.ticket.recalls == 2)
     assert window.ticket_card.recalls.text() == tr_plural("counter_ui.ticket.recalls", 2)
     window.actions.start.click()
-    wait_for(qtbot, lambda: model.ticket["status"] == "serving")
+    wait_for(qtbot, lambda: model.ticket.status == "serving")
     assert window.actions.finish.isEnabled() and not window.actions.start.isEnabled()
     wait_for(qtbot, lambda: "00:0" in strip_bidi(window.ticket_card.timer.text()))
     shoot(window, out_dir, "serving-ticket-ar")
@@ -47,7 +47,7 @@ def test_no_show_clears_the_counter(app, hall, qtbot):
     ticket = hall.issue("D")
     window = hall.window(qtbot, counter=2, user="clerk2")
     window.actions.call_next.click()
-    wait_for(qtbot, lambda: window.model.ticket and window.model.ticket["id"] == ticket["id"])
+    wait_for(qtbot, lambda: window.model.ticket and window.model.ticket.id == ticket["id"])
     assert window.actions.no_show.isEnabled() and not window.actions.finish.isEnabled()
     window.actions.no_show.click()
     wait_for(qtbot, lambda: window.model.ticket is None)
@@ -66,7 +66,7 @@ def test_transfer_with_search(app, hall, qtbot, out_dir):
     window.actions.call_next.click()
     wait_for(qtbot, lambda: window.model.ticket is not None)
     window.actions.start.click()
-    wait_for(qtbot, lambda: window.model.ticket["status"] == "serving")
+    wait_for(qtbot, lambda: window.model.ticket.status == "serving")
     window.open_transfer()
     dialog = window.transfer_dialog
     assert dialog is not None
@@ -87,7 +87,7 @@ def test_transfer_with_search(app, hall, qtbot, out_dir):
     wait_for(qtbot, lambda: window.model.ticket is None)
     assert hall.ticket(ticket["id"])["status"] == "transferred"
     b_id = hall.service_id("B")
-    wait_for(qtbot, lambda: any(t["number"] == ticket["number"] and t["service_id"] == b_id for t in receiving.model.queue()))
+    wait_for(qtbot, lambda: any(t.number == ticket["number"] and t.service_id == b_id for t in receiving.model.queue()))
     panel = receiving.queue_panel
     wait_for(qtbot, lambda: any(ticket["number"] in strip_bidi(panel.list.item(i).text()) for i in range(panel.list.count())))
 
@@ -131,7 +131,7 @@ def test_serve_a_specific_number(app, hall, qtbot):
     qtbot.keyClicks(window.actions.number_input, "a" + str(int(second["number"].split("-")[1])))
     window.actions.call_number.click()
     wait_for(qtbot, lambda: window.model.ticket is not None)
-    assert window.model.ticket["id"] == second["id"]
+    assert window.model.ticket.id == second["id"]
     assert window.actions.number_input.text() == ""
 
 
@@ -145,7 +145,7 @@ def test_keyboard_shortcuts_drive_the_cycle(app, hall, qtbot):
     wait_for(qtbot, lambda: window.model.ticket is not None)
     window.shortcuts["finish"].activated.emit()  # not offered while called: nothing happens
     window.shortcuts["start"].activated.emit()
-    wait_for(qtbot, lambda: window.model.ticket["status"] == "serving")
+    wait_for(qtbot, lambda: window.model.ticket.status == "serving")
     window.shortcuts["finish"].activated.emit()
     wait_for(qtbot, lambda: window.model.ticket is None)
     assert hall.ticket(ticket["id"])["status"] == "done"

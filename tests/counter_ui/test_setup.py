@@ -22,7 +22,7 @@ def test_build_counter_window_for_a_launcher(app, hall, qtbot, tmp_path):
     assert current_language() is Language.EN
     assert window.layoutDirection() == Qt.LayoutDirection.LeftToRight
     wait_for(qtbot, lambda: window.model.logged_in)
-    assert window.model.counter["number"] == 7
+    assert window.model.counter.number == 7
     assert client.token_path is not None and client.token_path.is_relative_to(tmp_path / "cfg")
     assert client.token_path.exists()
 

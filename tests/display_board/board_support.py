@@ -134,7 +134,7 @@ def make_board_factory(qtbot: QtBot, tmp_path: Path, cache_dir: Path) -> Iterato
              **window_options: Any) -> Board:
         client = HubClient(
             hub.url, device_name=name, kind="display", enroll_code=hub.enroll_code, config_dir=tmp_path / "config",
-            refresh_events=STRUCTURAL_REFRESH_EVENTS,
+            refresh_events=STRUCTURAL_REFRESH_EVENTS, refresh_on_missing_rows=False,
         )
         sink = RecordingSink()
         window = BoardWindow(

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 
+from core.contract import Board, CounterBrief, EventBase, State, Ticket, parse_event
 from display_board.model import BoardError, BoardFilter, BoardModel, announcements, check_board_name, parse_call
+from tests.contract_samples import counter_brief_json, counter_json, service_json, state_json, ticket_json
 
 RIYADH = timezone(timedelta(hours=3))
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=RIYADH)
 DAY = "2026-11-24"
-SERVICES = [{"id": 1, "code": "A"}, {"id": 2, "code": "B"}, {"id": 3, "code": "C"}]
+SERVICES = [service_json(1, "A"), service_json(2, "B"), service_json(3, "C")]
 BOARDS = {
     "hall": {"name_ar": "الصالة", "name_en": "Hall", "counters": [], "services": []},
     "floor1": {"name_ar": "الدور الأول", "name_en": "First floor", "counters": [1, 2], "services": []},
@@ -28,12 +30,22 @@ class FakeClock:
         return self.moment
 
 
+class JsonBoardModel(BoardModel):
+    """The board's model fed the hub's JSON, parsed into the contract as the client does."""
+
+    def apply_event(self, event: dict[str, Any] | EventBase):  # type: ignore[override]
+        return super().apply_event(event if isinstance(event, EventBase) else parse_event(event))
+
+    def apply_snapshot(self, snapshot: dict[str, Any] | State):  # type: ignore[override]
+        return super().apply_snapshot(snapshot if isinstance(snapshot, State) else State.model_validate(snapshot))
+
+
 def ticket(ticket_id: int, number: str, service_id: int, recalls: int = 0, day: str = DAY) -> dict[str, Any]:
-    return {"id": ticket_id, "number": number, "service_id": service_id, "business_day": day, "recalls": recalls, "status": "called"}
+    return ticket_json(ticket_id, number, service_id, business_day=day, recalls=recalls, status="called")
 
 
 def counter(number: int) -> dict[str, Any]:
-    return {"id": number + 10, "number": number, "name": f"Counter {number}", "name_ar": f"الشباك {number}"}
+    return counter_brief_json(number + 10, number)
 
 
 def call_event(seq: int, ticket_data: dict[str, Any], counter_number: int, at: datetime, kind: str = "ticket.called") -> dict[str, Any]:
@@ -42,21 +54,13 @@ def call_event(seq: int, ticket_data: dict[str, Any], counter_number: int, at: d
 
 def snapshot(seq: int, calls: list[dict[str, Any]], boards: dict[str, Any] | None = None, day: str = DAY) -> dict[str, Any]:
     recent = [{"seq": c["seq"], "at": c["at"], "ticket": c["ticket"], "counter": c["counter"]} for c in sorted(calls, key=lambda c: -c["seq"])]
-    return {
-        "seq": seq,
-        "business_day": day,
-        "centre": {"name_ar": "مركز", "name_en": "Centre", "time_zone": "Asia/Riyadh"},
-        "services": SERVICES,
-        "counters": [],
-        "recent_calls": recent,
-        "boards": BOARDS if boards is None else boards,
-    }
+    return state_json(seq, business_day=day, services=SERVICES, recent_calls=recent, boards=BOARDS if boards is None else boards)
 
 
 def test_first_snapshot_is_shown_but_not_announced() -> None:
     """Calls made before the board started are on screen, newest first, and not spoken."""
     clock = FakeClock(NOON)
-    model = BoardModel(now=clock)
+    model = JsonBoardModel(now=clock)
     calls = [call_event(5, ticket(1, "A-001", 1), 1, NOON - timedelta(seconds=10)), call_event(7, ticket(2, "B-001", 2), 3, NOON)]
     assert model.apply_snapshot(snapshot(9, calls)) == []
     assert [c.number for c in model.calls] == ["B-001", "A-001"]
@@ -65,7 +69,7 @@ def test_first_snapshot_is_shown_but_not_announced() -> None:
 
 def test_live_calls_are_announced_once_and_replays_ignored() -> None:
     """A live call is returned once; the same seq again (a replay) is ignored."""
-    model = BoardModel(now=FakeClock(NOON))
+    model = JsonBoardModel(now=FakeClock(NOON))
     model.apply_snapshot(snapshot(3, []))
     event = call_event(4, ticket(1, "A-001", 1), 1, NOON)
     first = model.apply_event(event)
@@ -78,7 +82,7 @@ def test_live_calls_are_announced_once_and_replays_ignored() -> None:
 def test_resync_announces_only_recent_unhandled_calls() -> None:
     """After a reconnect: missed calls of the last two minutes are announced, older ones only shown."""
     clock = FakeClock(NOON)
-    model = BoardModel(now=clock, recent_seconds=120)
+    model = JsonBoardModel(now=clock, recent_seconds=120)
     seen = call_event(4, ticket(1, "A-001", 1), 1, NOON)
     model.apply_snapshot(snapshot(3, []))
     model.apply_event(seen)
@@ -99,7 +103,7 @@ def test_age_is_measured_on_the_hubs_clock() -> None:
     """A board whose clock runs 10 minutes fast still announces a call missed a minute ago."""
     hub_time = NOON
     clock = FakeClock(hub_time + timedelta(minutes=10))  # this machine is 10 minutes ahead
-    model = BoardModel(now=clock, recent_seconds=120)
+    model = JsonBoardModel(now=clock, recent_seconds=120)
     model.apply_snapshot(snapshot(1, []))
     model.apply_event(call_event(2, ticket(1, "A-001", 1), 1, hub_time))  # live: teaches the offset
     assert model.hub_now() == hub_time
@@ -110,7 +114,7 @@ def test_age_is_measured_on_the_hubs_clock() -> None:
 
 def test_a_new_hub_log_starts_the_board_over() -> None:
     """A snapshot whose seq went backwards (a new database) resets the replay guard."""
-    model = BoardModel(now=FakeClock(NOON))
+    model = JsonBoardModel(now=FakeClock(NOON))
     model.apply_snapshot(snapshot(500, []))
     assert model.apply_snapshot(snapshot(2, [call_event(2, ticket(1, "A-001", 1), 1, NOON)])) == []
     assert model.handled_seq == 2
@@ -119,7 +123,7 @@ def test_a_new_hub_log_starts_the_board_over() -> None:
 
 def test_board_shows_only_its_counters() -> None:
     """Board floor1 (counters 1 and 2) keeps counter 1's call and drops counter 3's."""
-    model = BoardModel("floor1", now=FakeClock(NOON))
+    model = JsonBoardModel("floor1", now=FakeClock(NOON))
     model.apply_snapshot(snapshot(1, []))
     assert model.filter.counters == frozenset({1, 2}) and model.filter.name_en == "First floor"
     assert model.apply_event(call_event(2, ticket(1, "A-001", 1), 1, NOON)) is not None
@@ -130,7 +134,7 @@ def test_board_shows_only_its_counters() -> None:
 
 def test_board_shows_only_its_services() -> None:
     """Board licences (service B) keeps B calls at any counter."""
-    model = BoardModel("licences", now=FakeClock(NOON))
+    model = JsonBoardModel("licences", now=FakeClock(NOON))
     model.apply_snapshot(snapshot(1, []))
     assert model.apply_event(call_event(2, ticket(1, "A-001", 1), 1, NOON)) is None
     assert model.apply_event(call_event(3, ticket(2, "B-001", 2), 8, NOON)) is not None
@@ -138,7 +142,7 @@ def test_board_shows_only_its_services() -> None:
 
 def test_unknown_board_is_flagged_and_shows_everything() -> None:
     """A board name the hub does not know is reported; no call is lost meanwhile."""
-    model = BoardModel("floor9", now=FakeClock(NOON))
+    model = JsonBoardModel("floor9", now=FakeClock(NOON))
     model.apply_snapshot(snapshot(1, []))
     assert model.unknown_board
     assert model.apply_event(call_event(2, ticket(1, "A-001", 1), 5, NOON)) is not None
@@ -146,7 +150,7 @@ def test_unknown_board_is_flagged_and_shows_everything() -> None:
 
 def test_recall_moves_the_ticket_to_the_top_once() -> None:
     """A recalled ticket is marked as a recall and is listed once, at the top."""
-    model = BoardModel(now=FakeClock(NOON))
+    model = JsonBoardModel(now=FakeClock(NOON))
     model.apply_snapshot(snapshot(1, []))
     model.apply_event(call_event(2, ticket(1, "A-001", 1), 1, NOON))
     model.apply_event(call_event(3, ticket(2, "A-002", 1), 2, NOON))
@@ -158,18 +162,19 @@ def test_recall_moves_the_ticket_to_the_top_once() -> None:
 
 def test_yesterdays_calls_and_a_new_day_clear_the_board() -> None:
     """Calls of another business day are not shown; day.rolled empties the board."""
-    model = BoardModel(now=FakeClock(NOON))
+    model = JsonBoardModel(now=FakeClock(NOON))
     yesterday = call_event(2, ticket(1, "A-099", 1, day="2026-11-23"), 1, NOON - timedelta(days=1))
     today = call_event(3, ticket(2, "A-001", 1), 1, NOON)
     model.apply_snapshot(snapshot(3, [yesterday, today]))
     assert [c.number for c in model.calls] == ["A-001"]
-    model.apply_event({"seq": 4, "type": "day.rolled", "at": NOON.isoformat(), "business_day": "2026-11-25"})
+    model.apply_event({"seq": 4, "type": "day.rolled", "at": NOON.isoformat(), "business_day": "2026-11-25",
+                       "previous_business_day": DAY, "expired": 0, "closed_at_rollover": 0})
     assert list(model.calls) == [] and model.business_day == "2026-11-25"
 
 
 def test_history_is_bounded() -> None:
     """A board that runs for months keeps a fixed number of calls."""
-    model = BoardModel(now=FakeClock(NOON), history=5)
+    model = JsonBoardModel(now=FakeClock(NOON), history=5)
     model.apply_snapshot(snapshot(0, []))
     for seq in range(1, 1001):
         model.apply_event(call_event(seq, ticket(seq, f"A-{seq % 999 + 1:03d}", 1), 1, NOON))
@@ -177,27 +182,40 @@ def test_history_is_bounded() -> None:
 
 
 @pytest.mark.parametrize(
-    "item",
+    ("ticket_data", "counter_data"),
     [
-        {},
-        {"seq": "7", "ticket": ticket(1, "A-001", 1), "counter": counter(1)},
-        {"seq": 7, "ticket": None, "counter": counter(1)},
-        {"seq": 7, "ticket": ticket(1, "A-001", 1), "counter": {"number": "3"}},
-        {"seq": 7, "ticket": ticket(1, "A-001", 1), "counter": {"number": 10**9}},
-        {"seq": 7, "ticket": {"id": True, "number": "A-001"}, "counter": counter(1)},
-        {"seq": 7, "ticket": {"id": 1, "number": ""}, "counter": counter(1)},
-        {"seq": True, "ticket": ticket(1, "A-001", 1), "counter": counter(1)},
-        {"seq": 7, "ticket": ["not", "a", "dict"], "counter": counter(1)},
+        (ticket(1, "A-001", 1), None),
+        (ticket(1, "A-001", 1), counter_brief_json(3, 10**9)),
+        (ticket(1, "A-001", 1), counter_brief_json(3, 0)),
+        (ticket(1, "", 1), counter(1)),
+        (ticket(1, "\u202e\u2066 ", 1), counter(1)),
     ],
 )
-def test_malformed_calls_are_skipped(item: dict[str, Any]) -> None:
-    """A call entry with a missing, wrong-typed or absurd field is left out, not crashed on."""
-    assert parse_call(item, {}) is None
+def test_calls_the_board_cannot_draw_are_skipped(ticket_data: dict[str, Any], counter_data: dict[str, Any] | None) -> None:
+    """A call without a counter, with an absurd counter number or an empty ticket number is left out."""
+    brief = CounterBrief.model_validate(counter_data) if counter_data is not None else None
+    assert parse_call(7, NOON.isoformat(), Ticket.model_validate(ticket_data), brief, {}) is None
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"seq": "7", "type": "ticket.called", "ticket": ticket(1, "A-001", 1), "counter": counter(1)},
+        {"seq": 7, "type": "ticket.called", "at": "x", "ticket": None, "counter": counter(1)},
+        {"seq": 7, "type": "ticket.called", "at": "x", "ticket": ticket(1, "A-001", 1), "counter": {"number": "three"}},
+        {"seq": 7, "type": "ticket.called", "at": "x", "ticket": {"id": True, "number": "A-001"}, "counter": counter(1)},
+        {"seq": 7, "type": "ticket.called", "at": "x", "ticket": ["not", "a", "dict"], "counter": counter(1)},
+    ],
+)
+def test_malformed_call_frames_never_reach_the_board(frame: dict[str, Any]) -> None:
+    """Wrong-typed fields are refused by the contract's parse, before any board logic runs."""
+    with pytest.raises(ValueError):
+        parse_event(frame)
 
 
 def test_hostile_values_are_shown_but_not_spoken() -> None:
     """A number that cannot be spoken is still shown; announcements() leaves it out."""
-    model = BoardModel(now=FakeClock(NOON))
+    model = JsonBoardModel(now=FakeClock(NOON))
     model.apply_snapshot(snapshot(1, []))
     bad = model.apply_event(call_event(2, ticket(1, "A-001\u202e<script>" * 3, 1), 1, NOON))
     good = model.apply_event(call_event(3, ticket(2, "A-002", 1), 1, NOON))
@@ -208,7 +226,7 @@ def test_hostile_values_are_shown_but_not_spoken() -> None:
 
 def test_unspeakable_counter_name_falls_back_to_the_number() -> None:
     """A counter name with a symbol is not spoken; the call still is, with the counter's number."""
-    model = BoardModel(now=FakeClock(NOON))
+    model = JsonBoardModel(now=FakeClock(NOON))
     model.apply_snapshot(snapshot(1, []))
     event = call_event(2, ticket(1, "A-001", 1), 4, NOON)
     event["counter"] = dict(event["counter"], name_ar="الشباك ★ الذهبي", name="Gold ★ desk")
@@ -220,7 +238,7 @@ def test_unspeakable_counter_name_falls_back_to_the_number() -> None:
 
 def test_bad_time_is_not_recent() -> None:
     """A call whose time cannot be read is never announced on a resync."""
-    model = BoardModel(now=FakeClock(NOON))
+    model = JsonBoardModel(now=FakeClock(NOON))
     model.apply_snapshot(snapshot(1, []))
     broken = call_event(2, ticket(1, "A-001", 1), 1, NOON)
     broken["at"] = "yesterday-ish"
@@ -237,17 +255,20 @@ def test_bad_board_names_are_refused(name: object) -> None:
 
 
 def test_bad_board_config_is_refused() -> None:
-    """A boards entry whose counters are not numbers is a clear error."""
-    with pytest.raises(BoardError):
-        BoardFilter.from_config("x", {"counters": ["1"]})
-    with pytest.raises(BoardError):
-        BoardFilter.from_config("x", "floor")
+    """A boards entry whose counters are not numbers is not the contract's: the snapshot is refused whole."""
+    model = JsonBoardModel("floor1", now=FakeClock(NOON))
+    for bad in ({"counters": ["one"]}, "floor"):
+        with pytest.raises(ValueError):
+            model.apply_snapshot(snapshot(1, [], boards={"floor1": bad}))
+    assert not model.loaded
+    board = BoardFilter.from_config("floor1", Board(name_ar="الأول", name_en="First", counters=[1, 2], services=["A"]))
+    assert (board.counters, board.services, board.name_ar) == (frozenset({1, 2}), frozenset({"A"}), "الأول")
 
 
-@pytest.mark.parametrize("snapshot_value", [{"seq": -1}, {"seq": "5"}, {}])
+@pytest.mark.parametrize("snapshot_value", [{"seq": -1}, {"seq": "5"}, {}, {**state_json(), "seq": -1}])
 def test_unusable_snapshot_is_refused(snapshot_value: dict[str, Any]) -> None:
     """A snapshot without a proper seq raises ValueError and changes nothing."""
-    model = BoardModel(now=FakeClock(NOON))
+    model = JsonBoardModel(now=FakeClock(NOON))
     with pytest.raises(ValueError):
         model.apply_snapshot(snapshot_value)
     assert model.handled_seq == 0
@@ -255,13 +276,13 @@ def test_unusable_snapshot_is_refused(snapshot_value: dict[str, Any]) -> None:
 
 def counter_holding(number: int, held: dict[str, Any] | None, called_at: datetime | None = None) -> dict[str, Any]:
     current = dict(held, called_at=called_at.isoformat()) if held is not None and called_at is not None else held
-    return {**counter(number), "status": "open", "current_ticket": current}
+    return counter_json(number + 10, number, current_ticket=current)
 
 
 def test_resync_skips_visitors_already_at_the_counter() -> None:
     """After a reconnect a missed call is said only while its visitor is still awaited (status called)."""
     clock = FakeClock(NOON)
-    model = BoardModel(now=clock)
+    model = JsonBoardModel(now=clock)
     model.apply_snapshot(snapshot(1, []))
     served = ticket(1, "A-001", 1)
     awaited = ticket(2, "B-001", 2)
@@ -279,7 +300,7 @@ def test_resync_skips_visitors_already_at_the_counter() -> None:
 def test_resync_finds_an_awaited_visitor_older_than_the_recent_list() -> None:
     """A counter's called ticket that fell off the 12 recent calls is still shown and announced."""
     clock = FakeClock(NOON)
-    model = BoardModel(now=clock)
+    model = JsonBoardModel(now=clock)
     model.apply_snapshot(snapshot(1, []))
     forgotten = ticket(100, "E-001", 3)
     recent = [call_event(10 + i, ticket(i + 1, f"A-{i + 1:03d}", 1), 1, NOON + timedelta(seconds=i)) for i in range(12)]

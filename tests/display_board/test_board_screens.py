@@ -17,6 +17,7 @@ from display_board.widgets import FitText, board_font, counter_text
 from display_board.model import BoardCall
 from qt_common.hub_client import HubClient
 from qt_common.i18n import LRI, PDI, Language
+from tests.contract_samples import centre_json, counter_brief_json, event, state, ticket_json
 from tests.display_board.board_support import WAIT_MS, Board, Hall, MakeBoard, wait_caught_up
 from tests.support import free_port
 
@@ -149,13 +150,11 @@ def test_hostile_and_huge_values_are_drawn_whole(qtbot: QtBot, qapp, tmp_path: P
     try:
         window.resize(1280, 720)
         window.show()
-        centre = {"name_ar": "م" * 300, "name_en": "", "ticker_ar": "\u202e" + "تنبيه " * 200, "time_zone": "Mars/Olympus"}
-        window.on_state_loaded({"seq": 10, "business_day": "2026-11-24", "centre": centre, "services": [], "counters": [],
-                                "recent_calls": [], "boards": {}})
-        counter = {"id": 9, "number": 9, "name": "Desk \u202eevil\u202c " + "x" * 200, "name_ar": "الشباك 9 " + "ش" * 200}
-        ticket = {"id": 1, "number": "A-001\u202e", "service_id": 1, "business_day": "2026-11-24", "recalls": 0}
-        window.dispatch_hub_event({"seq": 11, "type": "ticket.called", "at": "2026-11-24T10:00:00+03:00",
-                                   "ticket": ticket, "counter": counter})
+        centre = centre_json(name_ar="م" * 300, name_en="", ticker_ar="\u202e" + "تنبيه " * 200, time_zone="Mars/Olympus")
+        window.on_state_loaded(state(10, centre=centre, services=[]))
+        counter = counter_brief_json(9, 9, name="Desk \u202eevil\u202c " + "x" * 200, name_ar="الشباك 9 " + "ش" * 200)
+        ticket = ticket_json(1, "A-001\u202e", 1, status="called", counter_id=9, counter_number=9)
+        window.dispatch_hub_event(event(11, "ticket.called", "2026-11-24T10:00:00+03:00", ticket=ticket, counter=counter))
         assert window.shown_numbers() == ["A-001"]  # direction overrides never reach the screen
         assert all("\u202e" not in text.text() for text in window.findChildren(FitText))
         assert all("\u202e" not in text for text, _ in window.ticker.messages())

@@ -10,9 +10,11 @@ from collections.abc import Callable
 
 import pytest
 
+from core.contract import Ticket
 from kiosk.model import issued_ticket
 from kiosk.window import KioskWindow
 from qt_common.i18n import Text
+from tests.contract_samples import ticket_json
 from tests.fit import OUT_DIR, SCREENS, fit_problems, settle, shoot
 from tests.support import LiveHub
 
@@ -24,7 +26,7 @@ def states(window: KioskWindow) -> list[tuple[str, Callable[[], None]]]:
     """(name, how to get there) for every screen a visitor or a supervisor can see."""
     service = window.services[4]  # the demo's longest name: "Enquiries and complaints"
     ticket = issued_ticket(
-        {"id": 1, "number": "E-105", "service_id": service.id, "priority": "elderly", "ahead": 12, "eta_seconds": 1500},
+        Ticket.model_validate(ticket_json(1, "E-105", service.id, priority="elderly", ahead=12, eta_seconds=1500)),
         service.id, "elderly",
     )
 

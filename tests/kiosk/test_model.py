@@ -1,10 +1,11 @@
-"""The kiosk's reading of the hub's JSON: services, groups, and the ticket it may print."""
+"""The kiosk's reading of the contract's models: services, groups, and the ticket it may print."""
 
 from __future__ import annotations
 
 import pytest
 
 import kiosk.strings  # noqa: F401
+from core.contract import Service, Ticket
 from kiosk.model import (
     GROUPS_THRESHOLD,
     group_services,
@@ -13,20 +14,25 @@ from kiosk.model import (
     service_views,
 )
 from qt_common.i18n import Language, strip_bidi
+from tests.contract_samples import service_json, ticket_json
 
 
-def service(**overrides):
+def service_data(**overrides):
     base = {
-        "id": 1, "code": "A", "name_ar": "السجل التجاري", "name_en": "Commercial registration",
+        "name_ar": "السجل التجاري", "name_en": "Commercial registration",
         "group": "business", "group_ar": "الأعمال", "group_en": "Business", "enabled": True,
         "open_now": True, "closed_reason": None, "waiting": 4, "eta_seconds": 480,
     }
-    return {**base, **overrides}
+    return service_json(**{"service_id": overrides.pop("id", 1), "code": overrides.pop("code", "A"), **base, **overrides})
 
 
-def ticket(**overrides):
-    base = {"id": 7, "number": "A-105", "service_id": 1, "priority": "normal", "status": "waiting", "ahead": 3, "eta_seconds": 360}
-    return {**base, **overrides}
+def service(**overrides) -> Service:
+    return Service.model_validate(service_data(**overrides))
+
+
+def ticket(**overrides) -> Ticket:
+    base = {"number": "A-105", "priority": "normal", "status": "waiting", "ahead": 3, "eta_seconds": 360}
+    return Ticket.model_validate(ticket_json(overrides.pop("id", 7), **{**base, **overrides}))
 
 
 def test_open_service_shows_waiting_and_eta_in_both_languages() -> None:
@@ -51,34 +57,37 @@ def test_closed_service_says_why(reason: str, english: str) -> None:
     assert view.closed_text(Language.AR) != english
 
 
-def test_unknown_closed_reason_falls_back_to_the_hubs_message() -> None:
-    """A reason this kiosk does not know shows the hub's own words."""
-    view = service_view(service(open_now=False, closed_reason="strike", closed_message_ar="مغلق", closed_message_en="Closed today"))
+def test_a_closed_service_without_a_known_reason_falls_back_to_the_hubs_message() -> None:
+    """A closed service whose reason carries the hub's own words shows them."""
+    view = service_view(service(open_now=False, closed_reason=None, enabled=True, closed_message_ar="مغلق", closed_message_en="Closed today"))
+    assert not view.open
     assert view.closed_text(Language.EN) == "Closed today"
     assert view.closed_text(Language.AR) == "مغلق"
 
 
-@pytest.mark.parametrize(
-    "bad",
-    [
-        {"id": "1"}, {"id": True}, {"id": -3}, {"code": "a"}, {"code": "ABC"}, {"code": None},
-        {"name_ar": None, "name_en": ""},
-    ],
-)
+@pytest.mark.parametrize("bad", [{"id": -3}, {"code": "a"}, {"code": "ABC"}, {"code": ""}, {"name_ar": " ", "name_en": ""}])
 def test_broken_services_are_left_off(bad) -> None:
-    """A service with a broken id, code or no name is refused, and the others still show."""
+    """A service with an impossible id, a code no ticket can carry or no name is refused, and the others still show."""
     with pytest.raises(ValueError):
         service_view(service(**bad))
-    views = service_views([service(**bad), service(id=2, code="B"), "not an object", None])
+    views = service_views([service(**bad), service(id=2, code="B")])
     assert [v.id for v in views] == [2]
 
 
+@pytest.mark.parametrize("bad", [{"id": "one"}, {"code": None}, {"name_ar": None}, {"closed_reason": "strike"}, {"waiting": 1.5}])
+def test_services_off_the_contract_never_reach_the_kiosk(bad) -> None:
+    """Wrong-typed fields (and a closed reason the contract does not know) are refused when parsed."""
+    with pytest.raises(ValueError):
+        service(**bad)
+
+
 def test_hostile_values_are_tamed() -> None:
-    """Huge names are cut, negative or non-finite counts ignored, open_now must be exactly true."""
-    view = service_view(service(name_ar="ب" * 5000, waiting=-5, eta_seconds=float("inf"), open_now="yes"))
+    """Huge names are cut, negative counts ignored, a service closed for its own reasons is not open."""
+    view = service_view(service(name_ar="ب" * 5000, waiting=-5, eta_seconds=-1))
     assert len(view.name_ar) <= 120
     assert view.waiting == 0 and view.eta_seconds is None
-    assert not view.open
+    assert view.open
+    assert not service_view(service(open_now=False)).open
 
 
 def test_groups_only_when_many_services() -> None:
@@ -110,7 +119,7 @@ def test_issued_ticket_is_checked_before_printing() -> None:
     assert strip_bidi(good.ahead_text(Language.AR)) == "أمامك 3 أشخاص"
     assert good.eta_text(Language.EN) == "Estimated wait: 6 min"
     for bad in (
-        None, [], "A-105", ticket(id=0), ticket(number="A105"), ticket(number="A-105\u202e"), ticket(number=105),
+        None, ticket(id=0), ticket(number="A105"), ticket(number="A-105\u202e"), ticket(number="105"),
         ticket(service_id=2), ticket(priority="elderly"), ticket(status="called"),
     ):
         with pytest.raises(ValueError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from core.contract import DeviceStatus, EventBase
 from kiosk.app import build_kiosk_window
 from qt_common.hub_client import HubClient
 from tests.kiosk.conftest import WAIT_MS
@@ -18,7 +19,7 @@ def touch(window, qtbot, code: str) -> None:
 
 def reports(window) -> list[dict]:
     """Every device.status of this kiosk the hub broadcast, oldest first (the kiosk hears its own)."""
-    return [event["status"] for event in window.seen_status_events]
+    return [event.status for event in window.seen_status_events]
 
 
 def hub_lines(hub: LiveHub, device: str) -> list[str]:
@@ -31,8 +32,8 @@ def follow_status_events(window) -> None:
     window.seen_status_events = []
     device_id = window.client.device_id
 
-    def on_event(event: dict) -> None:
-        if event.get("type") == "device.status" and (event.get("device") or {}).get("id") == device_id:
+    def on_event(event: EventBase) -> None:
+        if isinstance(event, DeviceStatus) and event.device.id == device_id:
             window.seen_status_events.append(event)
 
     window.client.event_received.connect(on_event)

@@ -19,7 +19,7 @@ def touch(window, qtbot, code: str) -> None:
 def printer_reports(window) -> list[dict]:
     device_id = window.client.device_id
     entry = window.client.state.device_statuses.get(device_id)
-    return [entry["status"]] if entry else []
+    return [entry.status] if entry else []
 
 
 def test_touch_prints_the_ticket_the_hub_issued(make_kiosk, demo_hub: LiveHub, qtbot) -> None:

@@ -7,14 +7,17 @@ from PySide6.QtCore import Qt
 
 from kiosk.model import service_views
 from kiosk.screens import HomeScreen, IssuedScreen, PinEntryScreen
+from core.contract import Service, Ticket
 from kiosk.model import issued_ticket
 from kiosk.widgets import Pictogram
 from qt_common.i18n import Language
+from tests.contract_samples import service_json, ticket_json
 
 
 def services(*codes: str, **extra):
     return service_views(
-        [{"id": i, "code": c, "name_ar": f"خدمة {c}", "name_en": f"Service {c}", "open_now": True, "waiting": i, **extra} for i, c in enumerate(codes, 1)]
+        [Service.model_validate(service_json(i, c, **{"name_ar": f"خدمة {c}", "name_en": f"Service {c}", "waiting": i, **extra}))
+         for i, c in enumerate(codes, 1)]
     )
 
 
@@ -35,7 +38,7 @@ def test_cards_are_reused_and_dropped_when_the_hub_drops_a_service(app, qtbot) -
 
 def test_hostile_names_cannot_reorder_the_card(app, qtbot) -> None:
     """A service name carrying an override mark is shown without it and cut to a sane length."""
-    views = service_views([{"id": 1, "code": "A", "name_ar": "\u202eخدمة" + "x" * 500, "name_en": "Service", "open_now": True}])
+    views = service_views([Service.model_validate(service_json(1, "A", name_ar="\u202eخدمة" + "x" * 500, name_en="Service"))])
     home = HomeScreen()
     qtbot.addWidget(home)
     home.show_services(views)
@@ -75,7 +78,8 @@ def test_issued_screen_keeps_the_number_left_to_right(app, qtbot) -> None:
     """In Arabic the number reads A-105, the people ahead and the wait sit on one line."""
     screen = IssuedScreen()
     qtbot.addWidget(screen)
-    ticket = issued_ticket({"id": 1, "number": "A-105", "service_id": 1, "priority": "elderly", "ahead": 4, "eta_seconds": 600}, 1, "elderly")
+    answer = Ticket.model_validate(ticket_json(1, "A-105", 1, priority="elderly", ahead=4, eta_seconds=600))
+    ticket = issued_ticket(answer, 1, "elderly")
     screen.show_ticket(ticket, services("A")[0], printing=True)
     screen.retranslate(Language.AR)
     assert screen.number_label.text() == "\u2066A-105\u2069"

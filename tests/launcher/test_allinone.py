@@ -34,18 +34,18 @@ def test_one_ticket_makes_the_whole_trip(qtbot, hall):
     qtbot.waitUntil(lambda: all(client.online for client in hall.clients.values()), timeout=WAIT_MS)
     counter = hall.counter
     qtbot.waitUntil(lambda: counter.model.session is not None, timeout=WAIT_MS)
-    assert counter.model.session["clerk"]["username"] == DEMO_CLERK[0]
-    assert counter.model.session["counter"]["number"] == DEMO_COUNTER
+    assert counter.model.session.clerk.username == DEMO_CLERK[0]
+    assert counter.model.session.counter.number == DEMO_COUNTER
 
     service_a = next(s.id for s in hall.hub.store.catalogue.services.values() if s.code == "A")
     with qtbot.waitSignal(hall.kiosk.ticket_issued, timeout=WAIT_MS) as issued:
         hall.kiosk.choose_service(service_a)
-    number = issued.args[0]["number"]
+    number = issued.args[0].number
     qtbot.waitUntil(lambda: hall.preview.printed == 1, timeout=WAIT_MS)
     assert hall.preview.paper.pixmap() is not None and hall.preview.paper.pixmap().height() > 200
 
     counter.model.call_next()
-    qtbot.waitUntil(lambda: counter.model.ticket is not None and counter.model.ticket["number"] == number, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: counter.model.ticket is not None and counter.model.ticket.number == number, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: number in hall.board.shown_numbers(), timeout=WAIT_MS)
     # chime, then Arabic (and English) speech, as real WAV files handed to the (recording) sound card
     qtbot.waitUntil(lambda: len(hall.sink.handed) >= 2, timeout=WAIT_MS)

@@ -21,7 +21,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from qt_common.device_tokens import CONFIG_DIR_ENV, StoredDevice, TokenStore
+from core import contract
 from qt_common.hub_client import HubClient, HubEventHandlers, backoff_delay_ms
+from tests.contract_samples import counter_brief_json, counter_json, event, frame, service_json, state, state_json, ticket_json
 from qt_common.hub_errors import HubError
 
 WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -280,6 +282,8 @@ def test_hub_error_body_becomes_a_typed_error(qapp: QApplication, qtbot, tmp_pat
     [
         (200, b"<html>proxy login</html>", "bad_response"),
         (200, b"[" * 100_000 + b"]" * 100_000, "bad_response"),
+        (200, b'{"status": "ok"}', "bad_response"),  # JSON, but not the contract's Health
+        (200, b'{"status": "ok", "version": 7, "seq": "x", "business_day": "", "central": null}', "bad_response"),
         (500, b"Internal Server Error", "http_500"),
         (502, b"", "http_502"),
         (418, b'{"message": "no code field"}', "http_418"),
@@ -350,47 +354,52 @@ class Recorder(HubEventHandlers):
     def __init__(self) -> None:
         self.seen: list[str] = []
 
-    def on_ticket_called(self, event: dict) -> None:
-        self.seen.append(f"called {event['seq']}")
+    def on_ticket_called(self, event: contract.TicketCalled) -> None:
+        self.seen.append(f"called {event.seq} {event.ticket.number} at {event.counter.number}")
 
-    def on_unhandled_event(self, event: dict) -> None:
-        self.seen.append(f"other {event['type']}")
+    def on_unhandled_event(self, event: contract.EventBase) -> None:
+        self.seen.append(f"other {event.type} ({type(event).__name__})")
 
-    def on_state_loaded(self, state: dict) -> None:
-        self.seen.append("state")
+    def on_state_loaded(self, state: contract.State) -> None:
+        self.seen.append(f"state {state.seq}")
 
 
 def test_typed_handlers_are_dispatched_by_event_type() -> None:
-    """`ticket.called` goes to `on_ticket_called`; unknown or look-alike types to `on_unhandled_event`."""
+    """`ticket.called` goes to `on_ticket_called` as a TicketCalled; others, and unknown types, to `on_unhandled_event`."""
     recorder = Recorder()
-    recorder.dispatch_hub_event({"seq": 1, "type": "ticket.called"})
-    recorder.dispatch_hub_event({"seq": 2, "type": "ticket.finished"})
-    recorder.dispatch_hub_event({"seq": 3, "type": "state.loaded"})
-    recorder.dispatch_hub_event({"seq": 4, "type": "unhandled.event"})
-    assert recorder.seen == ["called 1", "other ticket.finished", "other state.loaded", "other unhandled.event"]
+    called = ticket_json(1, status="called", counter_id=3)
+    recorder.dispatch_hub_event(event(1, "ticket.called", ticket=called, counter=counter_brief_json(3)))
+    recorder.dispatch_hub_event(event(2, "ticket.finished", ticket={**called, "status": "done"}))
+    recorder.dispatch_hub_event(event(3, "state.loaded"))
+    recorder.dispatch_hub_event(event(4, "on_ticket_called"))
+    recorder.on_state_loaded(state(4))
+    assert recorder.seen == [
+        "called 1 A-001 at 3", "other ticket.finished (TicketFinished)", "other state.loaded (UnknownEvent)",
+        "other on_ticket_called (UnknownEvent)", "state 4",
+    ]
 
 
 # --- merging a refetched snapshot with the event stream -------------------------------------
 
 
 def _snapshot(seq: int, waiting: int, eta: int) -> dict[str, Any]:
-    return {
-        "seq": seq, "business_day": "2026-11-24", "centre": {}, "boards": {}, "recent_calls": [],
-        "services": [{"id": 1, "code": "A", "waiting": waiting, "issued_today": waiting, "eta_seconds": eta}],
-        "counters": [{"id": 1, "number": 1, "status": "open", "current_ticket": None}],
-    }
+    return state_json(seq, services=[service_json(1, "A", waiting=waiting, issued_today=waiting, eta_seconds=eta)],
+                      counters=[counter_json(1)])
 
 
-def _issued(seq: int, ticket_id: int) -> str:
-    return json.dumps({"seq": seq, "type": "ticket.issued", "at": "2026-11-24T09:00:00+03:00",
-                       "ticket": {"id": ticket_id, "service_id": 1, "status": "waiting", "number": f"A-{ticket_id:03}"}})
+def _issued(seq: int, ticket_id: int, **row: Any) -> str:
+    """`ticket.issued` as an older hub sends it (no service row), or with `row` as the service's."""
+    fields: dict[str, Any] = {"ticket": ticket_json(ticket_id)}
+    if row:
+        fields["service"] = service_json(1, "A", **row)
+    return frame(seq, "ticket.issued", **fields)
 
 
 @pytest.fixture
 def streaming_client(qapp: QApplication, tmp_path: Path) -> HubClient:
     """A client whose socket handler is fed frames by the test, from a known snapshot at seq 5."""
-    client = HubClient("http://hub:8470", config_dir=tmp_path, refresh_events=frozenset())
-    client._replace_state(_snapshot(5, 0, 0))
+    client = HubClient("http://hub:8470", config_dir=tmp_path, refresh_events=frozenset(), refresh_on_missing_rows=False)
+    client._replace_state(contract.State.model_validate(_snapshot(5, 0, 0)))
     client._socket = None  # frames below are "from" the current socket, which is None
     return client
 
@@ -399,13 +408,13 @@ def test_refetch_older_than_the_stream_replays_the_events_after_it(streaming_cli
     """A snapshot at seq 6 arriving after events 6 and 7: the snapshot plus event 7, nothing announced twice."""
     client = streaming_client
     announced: list[int] = []
-    client.event_received.connect(lambda event: announced.append(event["seq"]))
+    client.event_received.connect(lambda event: announced.append(event.seq))
     client._on_socket_message(None, _issued(6, 1))
     client._on_socket_message(None, _issued(7, 2))
-    client._merge_snapshot(_snapshot(6, 1, 300))
+    client._merge_snapshot(contract.State.model_validate(_snapshot(6, 1, 300)))
     assert client.state.seq == 7
-    assert client.state.service(1)["waiting"] == 2
-    assert client.state.service(1)["eta_seconds"] == 300  # taken from the snapshot
+    assert client.state.service(1).waiting == 2
+    assert client.state.service(1).eta_seconds == 300  # taken from the snapshot
     assert announced == [6, 7]
 
 
@@ -413,16 +422,16 @@ def test_refetch_newer_than_the_stream_waits_for_the_events(streaming_client: Hu
     """A snapshot at seq 7 while the client is at 5: events 6 and 7 are still announced, then the snapshot holds."""
     client = streaming_client
     announced: list[int] = []
-    client.event_received.connect(lambda event: announced.append(event["seq"]))
-    client._merge_snapshot(_snapshot(7, 2, 600))
+    client.event_received.connect(lambda event: announced.append(event.seq))
+    client._merge_snapshot(contract.State.model_validate(_snapshot(7, 2, 600)))
     assert client.state.seq == 5 and not client.settled
     client._on_socket_message(None, _issued(6, 1))
-    assert client.state.seq == 6 and client.state.service(1)["eta_seconds"] == 0
+    assert client.state.seq == 6 and client.state.service(1).eta_seconds == 0
     client._on_socket_message(None, _issued(7, 2))
     assert announced == [6, 7]
     assert client.state.seq == 7
-    assert client.state.service(1)["eta_seconds"] == 600
-    assert client.state.to_snapshot() == _snapshot(7, 2, 600)
+    assert client.state.service(1).eta_seconds == 600
+    assert client.state.to_snapshot().to_dict() == _snapshot(7, 2, 600)
 
 
 def test_events_already_in_the_snapshot_are_skipped(streaming_client: HubClient) -> None:
@@ -430,7 +439,82 @@ def test_events_already_in_the_snapshot_are_skipped(streaming_client: HubClient)
     client = streaming_client
     client._on_socket_message(None, _issued(4, 9))
     client._on_socket_message(None, _issued(5, 9))
-    assert client.state.seq == 5 and client.state.service(1)["waiting"] == 0
+    assert client.state.seq == 5 and client.state.service(1).waiting == 0
+
+
+def test_an_unknown_event_type_is_skipped_but_counts(streaming_client: HubClient) -> None:
+    """A newer hub's event type is announced as UnknownEvent, changes nothing, and is no gap."""
+    client = streaming_client
+    heard: list[contract.EventBase] = []
+    client.event_received.connect(heard.append)
+    client._on_socket_message(None, frame(6, "visit.rated", stars=5))
+    client._on_socket_message(None, _issued(7, 1, waiting=1, eta_seconds=300))
+    assert [type(e).__name__ for e in heard] == ["UnknownEvent", "TicketIssued"]
+    assert client.state.seq == 7 and client.resync_count == 0
+    assert client.state.service(1).eta_seconds == 300
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["not json", "[]", frame(6, "ticket.called"), frame(6, "ticket.issued", ticket={"id": "x"}), "{" * 10_000,
+     frame(6, "counter.paused", counter=counter_json(1, status="asleep"))],
+)
+def test_a_malformed_frame_resyncs(streaming_client: HubClient, text: str) -> None:
+    """A frame that is not an event of the contract is not applied; the client starts over from /state."""
+    client = streaming_client
+    client._running = True
+    heard: list[Any] = []
+    client.event_received.connect(heard.append)
+    client._on_socket_message(None, text)
+    assert heard == [] and client.state.seq == 5 and client.resync_count == 1
+    client.stop()
+
+
+@pytest.mark.parametrize(
+    "reload",
+    [
+        {"kind": "day.rolled", "business_day": "2026-11-25", "previous_business_day": "2026-11-24", "expired": 0,
+         "closed_at_rollover": 0},
+        {"kind": "config.changed"},
+    ],
+)
+def test_a_new_day_or_configuration_reads_the_snapshot_once(qapp, qtbot, tmp_path: Path, odd_hub, reload) -> None:
+    """day.rolled and config.changed each cost exactly one GET /state; ticket and counter events with rows cost none."""
+    url, answers = odd_hub
+    answers.by_path["/api/v1/state"] = _state_answer(5)
+    TokenStore(tmp_path).save(StoredDevice(url, "kiosk-reload", "kiosk", "t"))
+    client = HubClient(url, device_name="kiosk-reload", kind="kiosk", config_dir=tmp_path)
+    with qtbot.waitSignal(client.connected, timeout=10_000):
+        client.start()
+    qtbot.waitUntil(lambda: client.settled, timeout=10_000)
+
+    def state_reads() -> int:
+        return sum(1 for method, path, _, _ in answers.requests if (method, path) == ("GET", "/api/v1/state"))
+
+    assert state_reads() == 1
+    client._on_socket_message(client._socket, _issued(6, 1, waiting=1, eta_seconds=300))
+    paused = counter_json(1, status="paused", pause_reason="prayer")
+    client._on_socket_message(client._socket, frame(7, "counter.paused", counter=paused,
+                                                   services=[service_json(1, "A", waiting=1, eta_seconds=None, open_counters=0)]))
+    assert client.settled and client.state.service(1).open_counters == 0
+    fields = dict(reload)
+    with qtbot.waitSignal(client.state_loaded, timeout=10_000):
+        client._on_socket_message(client._socket, frame(8, fields.pop("kind"), **fields))
+    qtbot.waitUntil(lambda: client.settled, timeout=10_000)
+    assert state_reads() == 2 and client.state.seq == 8
+    client.stop()
+
+
+def test_ticket_events_with_rows_need_no_refetch(qapp: QApplication, tmp_path: Path) -> None:
+    """With the service's row in the event no /state is asked for; without it (an older hub), one is."""
+    client = HubClient("http://hub:8470", config_dir=tmp_path)
+    client._replace_state(contract.State.model_validate(_snapshot(5, 0, 0)))
+    client._state_ready, client._socket = True, None
+    client._on_socket_message(None, _issued(6, 1, waiting=1, eta_seconds=300))
+    assert not client._refresh_wanted and not client._refresh_timer.isActive()
+    client._on_socket_message(None, _issued(7, 2))
+    assert client._refresh_wanted or client._refresh_timer.isActive()
+    client.stop()
 
 
 # --- a hub that hangs -------------------------------------------------------------------------

@@ -19,6 +19,8 @@ import pytest
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
+from core import contract
+from core.models import CounterStatus, TicketStatus
 from qt_common.device_tokens import StoredDevice, TokenStore
 from qt_common.hub_client import HubClient, HubError, HubEventHandlers
 from tests.support import LiveHub, bearer
@@ -44,8 +46,10 @@ def hub_state(hub: LiveHub, token: str) -> dict[str, Any]:
     return answer.json()
 
 
-def service_id(state: dict[str, Any], code: str) -> int:
-    return next(service["id"] for service in state["services"] if service["code"] == code)
+def service_id(state: contract.State | dict[str, Any], code: str) -> int:
+    """The id of service `code` in a parsed state or in the hub's JSON."""
+    parsed = state if isinstance(state, contract.State) else contract.State.model_validate(state)
+    return next(service.id for service in parsed.services if service.code == code)
 
 
 def issue(hub: LiveHub, kiosk_token: str, service: int, priority: str = "normal") -> dict[str, Any]:
@@ -61,7 +65,7 @@ def wait_caught_up(qtbot, client: HubClient, hub: LiveHub) -> None:
 
 
 def assert_same_as_hub(client: HubClient, hub: LiveHub, token: str) -> None:
-    assert client.state.to_snapshot() == hub_state(hub, token)
+    assert client.state.to_snapshot() == contract.State.model_validate(hub_state(hub, token))
 
 
 def call_back(qtbot, send: Callable[[Callable[[Any, HubError | None], None]], object]) -> tuple[Any, HubError | None]:
@@ -182,12 +186,12 @@ def test_revoked_board_stops_and_does_not_enroll_again_by_itself(qtbot, live_hub
 def test_start_loads_the_hubs_state(qtbot, live_hub: LiveHub, clients) -> None:
     """After start the client is online and holds exactly what GET /state says."""
     client = clients(live_hub, "board-start")
-    loaded: list[dict] = []
+    loaded: list[contract.State] = []
     client.state_loaded.connect(loaded.append)
     with qtbot.waitSignal(client.connected, timeout=WAIT_MS):
         start_live(qtbot, client)
     wait_caught_up(qtbot, client, live_hub)
-    assert loaded and loaded[0]["seq"] <= client.state.seq
+    assert loaded and loaded[0].seq <= client.state.seq
     assert_same_as_hub(client, live_hub, client.device_token)
     assert client.state.business_day == hub_state(live_hub, client.device_token)["business_day"]
 
@@ -198,22 +202,22 @@ def test_tickets_issued_elsewhere_arrive_as_events(qtbot, live_hub: LiveHub, cli
     wait_caught_up(qtbot, client, live_hub)
     kiosk = live_hub.enroll("kiosk", "kiosk-events")
     service = service_id(client.state.to_snapshot(), "C")
-    waiting_before = client.state.service(service)["waiting"]
-    events: list[dict] = []
+    waiting_before = client.state.service(service).waiting
+    events: list[contract.EventBase] = []
     client.event_received.connect(events.append)
     issued = [issue(live_hub, kiosk, service) for _ in range(3)]
-    qtbot.waitUntil(lambda: {e["ticket"]["id"] for e in events if e["type"] == "ticket.issued"} >= {t["id"] for t in issued},
+    qtbot.waitUntil(lambda: {e.ticket.id for e in events if isinstance(e, contract.TicketIssued)} >= {t["id"] for t in issued},
                     timeout=WAIT_MS)
-    seqs = [event["seq"] for event in events]
+    seqs = [event.seq for event in events]
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
-    assert client.state.service(service)["waiting"] == waiting_before + 3
+    assert client.state.service(service).waiting == waiting_before + 3
     wait_caught_up(qtbot, client, live_hub)
     assert_same_as_hub(client, live_hub, client.device_token)
 
 
 def test_events_alone_derive_the_state(qtbot, fresh_hub: LiveHub, clients) -> None:
     """With no refetching, events keep waiting counts, counters and recent calls exactly right."""
-    client = start_live(qtbot, clients(fresh_hub, "board-derive", refresh_events=frozenset()))
+    client = start_live(qtbot, clients(fresh_hub, "board-derive", refresh_events=frozenset(), refresh_on_missing_rows=False))
     kiosk = fresh_hub.enroll("kiosk", "kiosk-derive")
     state = hub_state(fresh_hub, kiosk)
     a, b = service_id(state, "A"), service_id(state, "B")
@@ -255,11 +259,12 @@ def test_events_alone_derive_the_state(qtbot, fresh_hub: LiveHub, clients) -> No
             service.pop("eta_seconds")  # needs the hub's averages: refetched when wanted
         return copy
 
-    assert without_estimates(client.state.to_snapshot()) == without_estimates(hub_state(fresh_hub, kiosk))
-    assert client.state.service(a)["waiting"] == 1
+    hub_now = contract.State.model_validate(hub_state(fresh_hub, kiosk)).to_dict()
+    assert without_estimates(client.state.to_snapshot().to_dict()) == without_estimates(hub_now)
+    assert client.state.service(a).waiting == 1
     kiosk_status = next(iter(client.state.device_statuses.values()))
-    assert kiosk_status["status"] == {"printer": "paper_out"} and kiosk_status["device"]["kind"] == "kiosk"
-    assert [call["ticket"]["number"] for call in client.state.recent_calls][:2] == [third["number"], first["number"]]
+    assert kiosk_status.status == {"printer": "paper_out"} and kiosk_status.device.kind == "kiosk"
+    assert [call.ticket.number for call in client.state.recent_calls][:2] == [third["number"], first["number"]]
 
 
 def test_gap_in_seq_triggers_a_resync(qtbot, live_hub: LiveHub, clients) -> None:
@@ -298,13 +303,13 @@ def test_dropped_socket_resyncs_without_losing_events(qtbot, live_hub: LiveHub, 
     wait_caught_up(qtbot, client, live_hub)
     kiosk = live_hub.enroll("kiosk", "kiosk-drop")
     service = service_id(client.state.to_snapshot(), "D")
-    before = client.state.service(service)["issued_today"]
+    before = client.state.service(service).issued_today
     with qtbot.waitSignal(client.disconnected, timeout=WAIT_MS):
         client._socket.abort()  # the connection is cut under the client
     issued = [issue(live_hub, kiosk, service) for _ in range(4)]
     qtbot.waitUntil(lambda: client.online, timeout=WAIT_MS)
     wait_caught_up(qtbot, client, live_hub)
-    assert client.state.service(service)["issued_today"] >= before + len(issued)
+    assert client.state.service(service).issued_today >= before + len(issued)
     assert_same_as_hub(client, live_hub, client.device_token)
 
 
@@ -329,7 +334,7 @@ def test_hub_killed_and_restarted(qtbot, fresh_hub: LiveHub, clients) -> None:
     wait_caught_up(qtbot, client, fresh_hub)
     assert changes[0] is False and changes[-1] is True
     assert_same_as_hub(client, fresh_hub, client.device_token)
-    assert client.state.service(service)["issued_today"] == 2
+    assert client.state.service(service).issued_today == 2
 
 
 def test_refetches_are_coalesced(qtbot, live_hub: LiveHub, clients) -> None:
@@ -348,11 +353,11 @@ def test_bursts_with_refetching_lose_and_repeat_nothing(qtbot, live_hub: LiveHub
     watcher = start_live(qtbot, clients(live_hub, "board-burst"))
     wait_caught_up(qtbot, watcher, live_hub)
     kiosk = clients(live_hub, "kiosk-burst", "kiosk")
-    services = [service["id"] for service in watcher.state.to_snapshot()["services"]]
+    services = list(watcher.state.services)
     seqs: list[int] = []
     issued: list[int] = []
-    watcher.event_received.connect(lambda event: seqs.append(event["seq"]))
-    watcher.event_received.connect(lambda event: event["type"] == "ticket.issued" and issued.append(event["seq"]))
+    watcher.event_received.connect(lambda event: seqs.append(event.seq))
+    watcher.event_received.connect(lambda event: isinstance(event, contract.TicketIssued) and issued.append(event.seq))
     first, resyncs, fetches = hub_seq(live_hub) + 1, watcher.resync_count, watcher.state_fetch_count
     answers: list[HubError | None] = []
     for round_number in range(4):
@@ -379,10 +384,10 @@ def test_typed_handlers_hear_live_events(qtbot, live_hub: LiveHub, clients) -> N
             self.issued: list[str] = []
             self.snapshots = 0
 
-        def on_ticket_issued(self, event: dict) -> None:
-            self.issued.append(event["ticket"]["number"])
+        def on_ticket_issued(self, event: contract.TicketIssued) -> None:
+            self.issued.append(event.ticket.number)
 
-        def on_state_loaded(self, state: dict) -> None:
+        def on_state_loaded(self, state: contract.State) -> None:
             self.snapshots += 1
 
     client = clients(live_hub, "board-typed")
@@ -418,10 +423,11 @@ def test_clerk_flow_through_the_client(qtbot, fresh_hub: LiveHub, clients) -> No
     state, error = call_back(qtbot, lambda done: counter.fetch_state(done))
     assert error is None
     a, b = service_id(state, "A"), service_id(state, "B")
-    counter_1 = next(c["id"] for c in state["counters"] if c["number"] == 1)
+    counter_1 = next(c.id for c in state.counters if c.number == 1)
 
     first, error = call_back(qtbot, lambda done: kiosk.issue_ticket(a, "normal", done))
-    assert error is None and first["number"] == "A-001" and first["status"] == "waiting"
+    assert error is None and isinstance(first, contract.Ticket)
+    assert first.number == "A-001" and first.status is TicketStatus.WAITING
     second, _ = call_back(qtbot, lambda done: kiosk.issue_ticket(a, "normal", done))
 
     _, error = call_back(qtbot, lambda done: counter.login("clerk1", "0000", counter_1, done))
@@ -430,36 +436,36 @@ def test_clerk_flow_through_the_client(qtbot, fresh_hub: LiveHub, clients) -> No
 
     with qtbot.waitSignal(counter.session_changed, timeout=WAIT_MS):
         session, error = call_back(qtbot, lambda done: counter.login("clerk1", "1111", counter_1, done))
-    assert error is None and "token" not in session and session["counter"]["status"] == "open"
+    assert error is None and session.token == "" and session.counter.status is CounterStatus.OPEN
 
     called, error = call_back(qtbot, lambda done: counter.call_next(counter_1, done))
-    assert error is None and called["id"] == first["id"] and called["status"] == "called"
-    for action, status in (("start", "serving"), ("finish", "done")):
-        ticket, error = call_back(qtbot, lambda done, action=action: counter.ticket_action(called["id"], action, done))
-        assert error is None and ticket["status"] == status
+    assert error is None and called.id == first.id and called.status is TicketStatus.CALLED
+    for action, status in (("start", TicketStatus.SERVING), ("finish", TicketStatus.DONE)):
+        ticket, error = call_back(qtbot, lambda done, action=action: counter.ticket_action(called.id, action, done))
+        assert error is None and ticket.status is status
 
     called, _ = call_back(qtbot, lambda done: counter.call_next(counter_1, done))
-    ticket, error = call_back(qtbot, lambda done: counter.ticket_action(called["id"], "no-show", done))
-    assert error is None and ticket["status"] == "no_show"
-    again, error = call_back(qtbot, lambda done: counter.call_number(counter_1, second["number"], done))
-    assert error is None and again["status"] == "called"
-    call_back(qtbot, lambda done: counter.ticket_action(again["id"], "start", done))
-    moved, error = call_back(qtbot, lambda done: counter.transfer(again["id"], b, done))
-    assert error is None and moved["service_id"] == b and moved["number"] == second["number"]
+    ticket, error = call_back(qtbot, lambda done: counter.ticket_action(called.id, "no-show", done))
+    assert error is None and ticket.status is TicketStatus.NO_SHOW
+    again, error = call_back(qtbot, lambda done: counter.call_number(counter_1, second.number, done))
+    assert error is None and again.status is TicketStatus.CALLED
+    call_back(qtbot, lambda done: counter.ticket_action(again.id, "start", done))
+    moved, error = call_back(qtbot, lambda done: counter.transfer(again.id, b, done))
+    assert error is None and moved.service_id == b and moved.number == second.number
 
     nobody, error = call_back(qtbot, lambda done: counter.call_next(counter_1, done))
     assert (nobody, error) == (None, None)  # 204: nobody waits for A or D
 
-    _, error = call_back(qtbot, lambda done: counter.ticket_action(first["id"], "finish", done))
+    _, error = call_back(qtbot, lambda done: counter.ticket_action(first.id, "finish", done))
     assert error is not None and error.status == 409 and error.message_ar
 
     _, error = call_back(qtbot, lambda done: counter.ticket_action(999_999, "finish", done))
     assert error is not None and (error.status, error.code) == (404, "not_found") and error.message_ar
 
     paused, error = call_back(qtbot, lambda done: counter.pause_counter(counter_1, "prayer", done))
-    assert error is None and (paused["status"], paused["pause_reason"]) == ("paused", "prayer")
+    assert error is None and (paused.status, paused.pause_reason) == (CounterStatus.PAUSED, "prayer")
     resumed, error = call_back(qtbot, lambda done: counter.resume_counter(counter_1, done))
-    assert error is None and resumed["status"] == "open"
+    assert error is None and resumed.status is CounterStatus.OPEN
 
     with qtbot.waitSignal(counter.session_changed, timeout=WAIT_MS) as ended:
         result, error = call_back(qtbot, lambda done: counter.logout(done))
@@ -473,16 +479,16 @@ def test_refused_logout_keeps_the_session(qtbot, fresh_hub: LiveHub, clients) ->
     kiosk = clients(fresh_hub, "kiosk-logout", "kiosk")
     counter = clients(fresh_hub, "counter-logout", "counter")
     state, _ = call_back(qtbot, lambda done: counter.fetch_state(done))
-    counter_1 = next(c["id"] for c in state["counters"] if c["number"] == 1)
+    counter_1 = next(c.id for c in state.counters if c.number == 1)
     ticket, _ = call_back(qtbot, lambda done: kiosk.issue_ticket(service_id(state, "A"), "normal", done))
     call_back(qtbot, lambda done: counter.login("clerk1", "1111", counter_1, done))
     called, error = call_back(qtbot, lambda done: counter.call_next(counter_1, done))
-    assert error is None and called["id"] == ticket["id"]
+    assert error is None and called.id == ticket.id
     _, error = call_back(qtbot, lambda done: counter.logout(done))
     assert error is not None and (error.status, error.code) == (409, "ticket_in_hand")
     assert counter.session is not None
-    done_ticket, error = call_back(qtbot, lambda done: counter.ticket_action(called["id"], "no-show", done))
-    assert error is None and done_ticket["status"] == "no_show"
+    done_ticket, error = call_back(qtbot, lambda done: counter.ticket_action(called.id, "no-show", done))
+    assert error is None and done_ticket.status is TicketStatus.NO_SHOW
     _, error = call_back(qtbot, lambda done: counter.logout(done))
     assert error is None and counter.session is None
 
@@ -491,14 +497,14 @@ def test_supervisor_reads_statistics(qtbot, live_hub: LiveHub, clients) -> None:
     """A supervisor session gets the KPIs; a plain device is refused."""
     counter = clients(live_hub, "counter-stats", "counter")
     state, _ = call_back(qtbot, lambda done: counter.fetch_state(done))
-    counter_8 = next(c["id"] for c in state["counters"] if c["number"] == 8)
-    today = state["business_day"]
+    counter_8 = next(c.id for c in state.counters if c.number == 8)
+    today = state.business_day
     _, error = call_back(qtbot, lambda done: counter.stats(today, today, on_done=done))
     assert error is not None and error.status == 403
     _, error = call_back(qtbot, lambda done: counter.login("super", "9999", counter_8, done))
     assert error is None
     kpis, error = call_back(qtbot, lambda done: counter.stats(today, today, on_done=done))
-    assert error is None and isinstance(kpis, dict)
+    assert error is None and isinstance(kpis, contract.Stats) and kpis.from_ == today
     call_back(qtbot, lambda done: counter.logout(done))
 
 
@@ -510,7 +516,7 @@ def test_device_status_reaches_other_devices(qtbot, live_hub: LiveHub, clients) 
     result, error = call_back(qtbot, lambda done: kiosk.report_device_status({"printer": "paper_out"}, done))
     assert (result, error) == (None, None)
     qtbot.waitUntil(lambda: kiosk.device_id in board.state.device_statuses, timeout=WAIT_MS)
-    assert board.state.device_statuses[kiosk.device_id]["status"] == {"printer": "paper_out"}
+    assert board.state.device_statuses[kiosk.device_id].status == {"printer": "paper_out"}
 
 
 def test_hub_validation_errors_arrive_typed(qtbot, live_hub: LiveHub, clients) -> None:
