@@ -5,6 +5,12 @@ that has waited past its service's max wait is promoted to their rank. A counter
 more than `priority_streak_limit` priority tickets in a row while normal ones wait. Within a
 rank, `fifo` takes the earliest first-issued ticket across the counter's services; `ordered`
 takes the first service in the counter's list that has anyone in that rank.
+
+The rule only ever takes the earliest ticket of a service within a rank, and a service's
+most overdue normal ticket is its earliest one, so it needs no more than the front of each
+queue: per service, the earliest waiting normal ticket and the earliest waiting priority one
+(`queue_fronts`). The store asks the database for just those, with indexed `ORDER BY … LIMIT 1`
+queries, so a call costs the same with 20 or 2,000 people waiting.
 """
 
 from __future__ import annotations
@@ -35,6 +41,18 @@ def _pick(pool: Sequence[Candidate], services: Sequence[ServiceId], mode: CallMo
         rank = {service_id: index for index, service_id in enumerate(services)}
         return min(pool, key=lambda c: (rank.get(c.service_id, len(rank)), c.queued_at, c.ticket_id))
     return min(pool, key=lambda c: (c.queued_at, c.ticket_id))
+
+
+def queue_fronts(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Per service, its earliest normal and its earliest priority candidate: all `choose_next`
+    needs to choose as it would from every waiting ticket (what the store's queries return)."""
+    fronts: dict[tuple[ServiceId, bool], Candidate] = {}
+    for candidate in candidates:
+        key = (candidate.service_id, candidate.priority.is_priority)
+        best = fronts.get(key)
+        if best is None or (candidate.queued_at, candidate.ticket_id) < (best.queued_at, best.ticket_id):
+            fronts[key] = candidate
+    return list(fronts.values())
 
 
 def choose_next(

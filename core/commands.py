@@ -666,6 +666,28 @@ def _finish_serving_current(tx: Tx, counter) -> None:
         )
 
 
+# The front of one queue: the earliest waiting ticket of a service, normal (1) or priority (0).
+# One step in the index `tickets_call_order` (migration 0006), however many wait behind it.
+_QUEUE_FRONT = (
+    "SELECT id, service_id, priority, first_issued_at FROM tickets "
+    "WHERE status = 'waiting' AND service_id = ? AND (priority = 'normal') = ? "
+    "ORDER BY first_issued_at, id LIMIT 1"
+)
+
+
+def queue_fronts_of(tx: Tx, service_ids: list[ServiceId]) -> list[Candidate]:
+    """What `choose_next` needs from the database: `core.callnext.queue_fronts` of the waiting
+    tickets of `service_ids`, found by the index rather than by reading every waiting ticket."""
+    fronts = []
+    for service_id in service_ids:
+        max_wait = tx.catalogue.services[service_id].max_wait_seconds
+        for normal in (1, 0):
+            row = tx.one(_QUEUE_FRONT, (service_id, normal))
+            if row is not None:
+                fronts.append(Candidate(row["id"], row["service_id"], Priority(row["priority"]), row["first_issued_at"], max_wait))
+    return fronts
+
+
 def call_next(tx: Tx, counter_id: int, clerk_id: int | None) -> dict[str, Any] | None:
     counter = _counter_row(tx, counter_id)
     _require_open(counter)
@@ -674,24 +696,8 @@ def call_next(tx: Tx, counter_id: int, clerk_id: int | None) -> dict[str, Any] |
     info = tx.catalogue.counters[CounterId(counter_id)]
     if not info.service_ids:
         return None
-    placeholders = ",".join("?" * len(info.service_ids))
-    rows = tx.all(
-        f"SELECT id, service_id, priority, first_issued_at FROM tickets WHERE status = 'waiting' "
-        f"AND service_id IN ({placeholders})",
-        tuple(info.service_ids),
-    )
-    candidates = [
-        Candidate(
-            ticket_id=r["id"],
-            service_id=r["service_id"],
-            priority=Priority(r["priority"]),
-            queued_at=r["first_issued_at"],
-            max_wait_seconds=tx.catalogue.services[r["service_id"]].max_wait_seconds,
-        )
-        for r in rows
-    ]
     choice = choose_next(
-        candidates,
+        queue_fronts_of(tx, info.service_ids),
         info.service_ids,
         CallMode(counter["mode"]),
         counter["priority_streak"],

@@ -253,12 +253,26 @@ def _audit_log(db: sqlite_utils.Database) -> None:
     )
 
 
+def _call_order(db: sqlite_utils.Database) -> None:
+    """Call-next asks, for each of the counter's services, only for the earliest waiting normal
+    ticket and the earliest waiting priority one (`core.callnext.queue_fronts`): one index
+    step each, however long the queue (docs/decisions/call-next-queue-fronts.md)."""
+    _run_script(
+        db,
+        """
+        CREATE INDEX tickets_call_order ON tickets(service_id, (priority = 'normal'), first_issued_at, id)
+            WHERE status = 'waiting';
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
     ("0002_day_summaries", _day_summaries),
     ("0003_device_presence", _device_presence),
     ("0004_simulated", _simulated),
     ("0005_audit_log", _audit_log),
+    ("0006_call_order", _call_order),
 ]
 
 

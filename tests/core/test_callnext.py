@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.callnext import choose_next
+from core import commands
+from core.callnext import choose_next, queue_fronts
+from core.commands import open_store
 from core.models import CallMode, Candidate, Priority, ServiceId, TicketId
+from core.store import Tx
+from tests.support import Clock, demo_config
 
 A, B, C = ServiceId(1), ServiceId(2), ServiceId(3)
 NOW = 10_000.0
@@ -126,3 +131,96 @@ def test_rule_invariants(candidates, services, mode, streak, limit):
         same_rank = [c for c in mine if c.priority.is_priority == chosen.priority.is_priority and not choice.promoted]
         if same_rank and not any(c.max_wait_seconds is not None and NOW - c.queued_at >= c.max_wait_seconds for c in normals):
             assert chosen.queued_at == min(c.queued_at for c in same_rank)
+
+
+def _same(first, second) -> bool:
+    if first is None or second is None:
+        return first is second
+    return (first.candidate, first.priority_streak, first.promoted) == (second.candidate, second.priority_streak, second.promoted)
+
+
+queues = st.tuples(
+    st.fixed_dictionaries({A: st.one_of(st.none(), st.integers(60, 7200)), B: st.one_of(st.none(), st.integers(60, 7200)),
+                           C: st.one_of(st.none(), st.integers(60, 7200))}),
+    st.lists(st.tuples(st.sampled_from([A, B, C]), st.sampled_from(list(Priority)), st.sampled_from([0.0, 30.0, 61.0, 600.0, 5000.0, NOW])),
+             max_size=60),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(queue=queues, services=st.lists(st.sampled_from([A, B, C]), min_size=1, max_size=3, unique=True),
+       mode=st.sampled_from(list(CallMode)), streak=st.integers(0, 5), limit=st.integers(0, 4))
+def test_the_front_of_each_queue_is_all_the_rule_needs(queue, services, mode, streak, limit):
+    """Per service, the earliest normal and the earliest priority ticket give the very choice
+    that every waiting ticket gives (the max wait is the service's, as in the store)."""
+    max_wait, tickets = queue
+    candidates = [Candidate(TicketId(n + 1), service, priority, NOW - waited, max_wait[service])
+                  for n, (service, priority, waited) in enumerate(tickets)]
+    fronts = queue_fronts([c for c in candidates if c.service_id in services])
+    assert len(fronts) <= 2 * len(services)
+    assert _same(choose_next(fronts, services, mode, streak, limit, NOW), choose_next(candidates, services, mode, streak, limit, NOW))
+
+
+@pytest.fixture(scope="module")
+def queue_store(tmp_path_factory):
+    with open_store(tmp_path_factory.mktemp("queues") / "db.sqlite", demo_config(), clock=Clock(1_795_500_000.0)) as store:
+        yield store
+
+
+def _full_scan(tx: Tx, service_ids: list) -> list[Candidate]:
+    """The candidates as call-next read them before: every waiting ticket of the services."""
+    placeholders = ",".join("?" * len(service_ids))
+    rows = tx.all(
+        f"SELECT id, service_id, priority, first_issued_at FROM tickets WHERE status = 'waiting' AND service_id IN ({placeholders})",
+        tuple(service_ids),
+    )
+    return [Candidate(r["id"], r["service_id"], Priority(r["priority"]), r["first_issued_at"], tx.catalogue.services[r["service_id"]].max_wait_seconds)
+            for r in rows]
+
+
+def _both_choices(tx: Tx, tickets, services, mode, streak, limit):
+    """Replace the queue with `tickets`, then choose from the indexed fronts and from a full scan."""
+    tx.conn.execute("UPDATE tickets SET status = 'expired' WHERE status = 'waiting'")
+    day = tx.business_day
+    for n, (service, priority, waited, status) in enumerate(tickets):
+        tx.conn.execute(
+            "INSERT INTO tickets (service_id, business_day, number, label, priority, status, code, issued_at, first_issued_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (service, day, n + 1, f"Q-{n + 1}", priority.value, status, f"code-{tx.now}-{n}", tx.now, tx.now - waited),
+        )
+    fronts = commands.queue_fronts_of(tx, services)
+    everyone = _full_scan(tx, services)
+    return (choose_next(fronts, services, mode, streak, limit, tx.now),
+            choose_next(everyone, services, mode, streak, limit, tx.now), len(fronts))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_indexed_queries_choose_as_the_full_scan_did(queue_store, data):
+    """On random queues in a real SQLite file, the candidates found by the index give the same
+    choice as reading every waiting ticket, and there are at most two per service."""
+    ids = sorted(queue_store.catalogue.services)
+    services = data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
+    tickets = data.draw(st.lists(
+        st.tuples(st.sampled_from(ids), st.sampled_from(list(Priority)), st.sampled_from([0.0, 5.0, 5.0, 900.0, 1800.0, 3600.0, 20_000.0]),
+                  st.sampled_from(["waiting", "waiting", "waiting", "called", "done"])),
+        max_size=80,
+    ))
+    mode = data.draw(st.sampled_from(list(CallMode)))
+    streak, limit = data.draw(st.integers(0, 4)), data.draw(st.integers(0, 3))
+    indexed, scanned, fronts = queue_store.call(_both_choices, tickets, services, mode, streak, limit)
+    assert fronts <= 2 * len(services)
+    assert _same(indexed, scanned)
+
+
+def test_the_queue_front_query_walks_the_index():
+    """SQLite answers each front with one step in `tickets_call_order`: no scan, no sort."""
+    import sqlite3
+
+    from core.migrations import migrate
+    import sqlite_utils
+
+    db = sqlite_utils.Database(sqlite3.connect(":memory:", isolation_level=None))
+    migrate(db)
+    plan = " ".join(row[3] for row in db.conn.execute("EXPLAIN QUERY PLAN " + commands._QUEUE_FRONT, (1, 1)))
+    assert "USING INDEX tickets_call_order" in plan and "TEMP B-TREE" not in plan
