@@ -47,6 +47,7 @@ class TicketSnapshot(msgspec.Struct):
     priority: str | None = None
     transferred_from_service_id: int | None = None
     issued_at: str | None = None
+    simulated: bool = False
 
 
 class TicketPayload(msgspec.Struct):
@@ -117,6 +118,7 @@ class _Entry:
     started_at: float | None = None
     finished_at: float | None = None
     last_seq: int = 0
+    simulated: bool = False
 
 
 _ENDING = {"ticket.finished", "ticket.no_show", "ticket.cancelled", "ticket.expired", "ticket.transferred"}
@@ -194,6 +196,7 @@ def fold_entries(events: list[ShippedEvent]) -> dict[tuple[date, int], _Entry]:
         entry.issued = snapshot.transferred_from_service_id is None
         entry.status = snapshot.status
         entry.priority = snapshot.priority
+        entry.simulated = snapshot.simulated
         entry.last_seq = event.seq
         if creates:
             entry.issued_at = event.at
@@ -221,10 +224,11 @@ def fold_entries(events: list[ShippedEvent]) -> dict[tuple[date, int], _Entry]:
 
 _UPSERT_ENTRIES = """
 INSERT INTO entries AS e (branch_id, business_day, ticket_id, service_id, counter_id, clerk, issued, status, priority,
-                          issued_at, first_called_at, started_at, finished_at, last_seq)
+                          issued_at, first_called_at, started_at, finished_at, last_seq, simulated)
 SELECT %s, * FROM jsonb_to_recordset(%s::jsonb) AS x(
     business_day date, ticket_id bigint, service_id bigint, counter_id bigint, clerk text, issued boolean, status text,
-    priority text, issued_at float8, first_called_at float8, started_at float8, finished_at float8, last_seq bigint)
+    priority text, issued_at float8, first_called_at float8, started_at float8, finished_at float8, last_seq bigint,
+    simulated boolean)
 ON CONFLICT (branch_id, business_day, ticket_id) DO UPDATE SET
     service_id = excluded.service_id, counter_id = excluded.counter_id, clerk = excluded.clerk,
     issued = excluded.issued, status = excluded.status, priority = excluded.priority,
@@ -232,7 +236,7 @@ ON CONFLICT (branch_id, business_day, ticket_id) DO UPDATE SET
     first_called_at = COALESCE(e.first_called_at, excluded.first_called_at),
     started_at = COALESCE(excluded.started_at, e.started_at),
     finished_at = COALESCE(excluded.finished_at, e.finished_at),
-    last_seq = excluded.last_seq
+    last_seq = excluded.last_seq, simulated = excluded.simulated
 WHERE e.last_seq < excluded.last_seq
 """
 
@@ -344,7 +348,8 @@ def ingest(conn: psycopg.Connection, partitions: Partitions, branch_id: int, bod
                     {"business_day": v.business_day.isoformat(), "ticket_id": v.ticket_id, "service_id": v.service_id,
                      "counter_id": v.counter_id, "clerk": v.clerk, "issued": v.issued, "status": v.status,
                      "priority": v.priority, "issued_at": v.issued_at, "first_called_at": v.first_called_at,
-                     "started_at": v.started_at, "finished_at": v.finished_at, "last_seq": v.last_seq}
+                     "started_at": v.started_at, "finished_at": v.finished_at, "last_seq": v.last_seq,
+                     "simulated": v.simulated}
                     for v in values
                 ]).decode()
                 cursor.execute(_UPSERT_ENTRIES, (branch_id, records))

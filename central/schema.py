@@ -175,8 +175,15 @@ def _initial(conn: psycopg.Connection) -> None:
     conn.execute(_INITIAL)
 
 
+def _simulated_entries(conn: psycopg.Connection) -> None:
+    # A branch's day simulator marks its tickets (the hub leaves them out of its own figures);
+    # the central keeps them, marked, and leaves them out of every figure likewise.
+    conn.execute("ALTER TABLE entries ADD COLUMN simulated boolean NOT NULL DEFAULT false")
+
+
 MIGRATIONS: list[tuple[str, Callable[[psycopg.Connection], None]]] = [
     ("0001_initial", _initial),
+    ("0002_simulated_entries", _simulated_entries),
 ]
 
 

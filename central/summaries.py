@@ -64,7 +64,7 @@ WITH e AS MATERIALIZED (
            s.target_wait_seconds AS target
     FROM entries en
     LEFT JOIN branch_services s ON s.branch_id = en.branch_id AND s.service_id = en.service_id
-    WHERE en.branch_id = %(branch)s AND en.business_day = %(day)s
+    WHERE en.branch_id = %(branch)s AND en.business_day = %(day)s AND NOT en.simulated
 ),
 b AS MATERIALIZED (
     SELECT service_id, counter_id, clerk, slot, issued, status, wait, service, wait <= target AS within,
@@ -361,6 +361,7 @@ def branch_stats(
         ordered = sorted(buckets, key=lambda key: labels.order(grouping, key))
         answer[f"by_{grouping}"] = [{**labels.describe(grouping, key), **buckets[key].view()} for key in ordered]
     answer["precision"] = PRECISION
+    answer["include_simulated"] = False  # as the hub's default: the day simulator's tickets are never counted here
     return answer
 
 

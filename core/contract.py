@@ -124,6 +124,7 @@ class Ticket(Wire):
     transferred_from_service_id: int | None
     ahead: int | None = Field(description="waiting entries called before it; non-null only while waiting")
     eta_seconds: Seconds | None = Field(description="non-null only while waiting and a counter serves it")
+    simulated: bool = Field(False, description="issued by the day simulator: left out of every figure, here and at the central")
 
 
 class HistoryEntry(Wire):

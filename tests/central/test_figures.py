@@ -132,3 +132,28 @@ def test_an_unknown_branch_is_404(central, pg):
     """Asking for a branch code that does not exist: 404 not_found."""
     staff = staff_token(pg)
     assert central.get("/api/v1/branches/NOPE/stats", headers=bearer(staff)).status_code == 404
+
+
+def test_the_day_simulators_tickets_are_kept_but_never_counted(central, pg, store, clerks, clock):
+    """Tickets a simulated kiosk issued reach the central marked, and its figures leave them out as the hub's do."""
+    from core import commands
+
+    token = add_branch(pg)
+    play_day(store, clock, random.Random(11), 8)
+    device = store.call(commands.enroll_device, "sim-kiosk", commands.DeviceKind.KIOSK, simulated=True, into_real_database=True)
+    service = next(s.id for s in store.catalogue.services.values() if s.code == "A")
+    for _ in range(3):
+        store.call(commands.issue_ticket, service, device_id=device["device_id"])
+    shipper = ship_all(central, store, token)
+    try:
+        day = store.today()
+        hub = stats.compute(store, day, day, stats.parse_group_by(GROUP_BY))
+        with_simulated = stats.compute(store, day, day, [], include_simulated=True)
+        assert with_simulated["totals"]["issued"] == hub["totals"]["issued"] + 3
+        staff = staff_token(pg)
+        ours = central.get("/api/v1/branches/RUH-01/stats", params={"from": day.isoformat(), "group_by": GROUP_BY},
+                           headers=bearer(staff)).json()
+        assert comparable(ours) == comparable(hub)
+        assert pg.execute("SELECT count(*) FROM entries WHERE simulated").fetchone()[0] == 3
+    finally:
+        shipper.stop()
