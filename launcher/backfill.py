@@ -59,6 +59,7 @@ RIYADH = (24.7136, 46.6753)  # where the prayer times are computed: a Riyadh-typ
 WORKING_WEEK = (6, 0, 1, 2, 3)  # Sunday to Thursday (date.weekday())
 DEFAULT_OPENING = clock_time(7, 30)
 MAX_DAYS = 366
+MAX_TICKETS = 300_000  # about half an hour of writing on a branch PC (bench/simulate_backfill.py)
 PRAYER_DIP = (-10 * 60, 30 * 60)  # around the call to prayer, seconds
 PRAYER_FACTOR = 0.25
 LUNCH = (clock_time(12, 30), clock_time(13, 15))
@@ -444,6 +445,14 @@ def run_backfill(
 
     if not 1 <= days <= MAX_DAYS:
         raise SimulationError(f"--days must be between 1 and {MAX_DAYS}", f"يجب أن يكون \u2066--days\u2069 بين 1 و{MAX_DAYS}")
+    expected = plan.visitors_per_hour * plan.hours * days
+    if expected > MAX_TICKETS:
+        raise SimulationError(
+            f"--days {days} at --visitors-per-hour {plan.visitors_per_hour:g} is about {expected:,.0f} tickets; a "
+            f"backfill writes at most {MAX_TICKETS:,} (about half an hour). Give fewer days or visitors.",
+            f"\u2066--days {days}\u2069 مع \u2066--visitors-per-hour {plan.visitors_per_hour:g}\u2069 تعني نحو "
+            f"\u2066{expected:,.0f}\u2069 تذكرة، والحد \u2066{MAX_TICKETS:,}\u2069. قلّل الأيام أو عدد الزوار.",
+        )
     began = time.monotonic()
     stopped = False
     now = time.time() if now is None else now

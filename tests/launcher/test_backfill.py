@@ -182,6 +182,9 @@ def test_databases_that_must_not_be_backfilled_are_refused(month: Path, tmp_path
     for days in (0, -1, 367, 10**9):
         with pytest.raises(SimulationError, match="--days"):
             run_backfill(tmp_path / "none.sqlite", load_config(DEMO_CONFIG), plan, days, now=NOW)
+    with pytest.raises(SimulationError, match="fewer days") as huge:
+        run_backfill(tmp_path / "none.sqlite", load_config(DEMO_CONFIG), Plan(visitors_per_hour=5000, counters=2), 366, now=NOW)
+    assert "300,000" in huge.value.message_ar
     assert not (tmp_path / "none.sqlite").exists()
     from hub.writer_lock import WriterLock
 
