@@ -207,7 +207,9 @@ def counter_brief(store: "Store", counter_id: int) -> dict[str, Any]:
 def counter_view(store: "Store", conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
     info = store.catalogue.counters.get(row["id"])
     clerk = None
-    if row["clerk_id"] is not None:
+    # A closed counter has nobody at it for the hall, the boards and /state, even while the
+    # clerk who closed it stays logged in there (and may reopen it without a new login).
+    if row["clerk_id"] is not None and row["status"] != "closed":
         found = conn.execute("SELECT username FROM clerks WHERE id = ?", (row["clerk_id"],)).fetchone()
         clerk = found[0] if found else None
     current = load_ticket(store, conn, row["current_ticket_id"]) if row["current_ticket_id"] is not None else None

@@ -95,11 +95,16 @@ class _Bucket:
 
 
 class RateLimiter:
-    """A token bucket per key: `per_minute` sustained, bursts up to `burst`."""
+    """A token bucket per key: `per_minute` sustained, bursts up to `burst`.
+
+    Without `burst` the bucket holds a whole minute's worth, so "30 per minute" (the kiosk's
+    issuing limit in the config) lets 30 through in a row and then one every two seconds. It held
+    a sixth of that, and a kiosk set to 30 a minute refused its 6th ticket within seconds.
+    """
 
     def __init__(self, per_minute: float, burst: float | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.rate = per_minute / 60.0
-        self.burst = burst if burst is not None else max(1.0, per_minute / 6)
+        self.burst = burst if burst is not None else max(1.0, per_minute)
         self.clock = clock
         self._buckets: dict[object, _Bucket] = {}
 

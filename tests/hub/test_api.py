@@ -170,12 +170,18 @@ def test_pause_resume_close_over_http(hall):
     assert paused.json()["status"] == "paused" and paused.json()["pause_reason"] == "prayer"
     assert hall.client.post(f"/api/v1/counters/{counter}/call-next", headers=clerk).status_code == 409
     assert hall.client.post(f"/api/v1/counters/{counter}/resume", headers=clerk).json()["status"] == "open"
-    assert hall.client.post(f"/api/v1/counters/{counter}/close", headers=clerk).json()["status"] == "closed"
-    assert hall.client.post(f"/api/v1/counters/{counter}/open", headers=clerk).json()["status"] == "open"
+    closed = hall.client.post(f"/api/v1/counters/{counter}/close", headers=clerk).json()
+    assert closed["status"] == "closed" and closed["clerk"] is None
+    # Nobody stands at a closed counter as far as the hall and the boards are told.
+    shown = next(c for c in hall.client.get("/api/v1/state", headers=clerk).json()["counters"] if c["id"] == counter)
+    assert shown["status"] == "closed" and shown["clerk"] is None
+    reopened = hall.client.post(f"/api/v1/counters/{counter}/open", headers=clerk).json()
+    assert reopened["status"] == "open" and reopened["clerk"] == "clerk1"
 
 
 def test_kiosk_rate_limit(store, clerks):
-    """A kiosk issuing faster than its limit gets 429 with Retry-After; another kiosk is unaffected."""
+    """A kiosk issues as many tickets a minute as the config says, then gets 429 with Retry-After;
+    another kiosk is unaffected."""
     from fastapi.testclient import TestClient
 
     from hub.app import HubSettings, create_app
@@ -188,8 +194,9 @@ def test_kiosk_rate_limit(store, clerks):
         hall = Hall(client, store)
         greedy, other = hall.enroll("kiosk", "k1"), hall.enroll("kiosk", "k2")
         body = {"service_id": hall.service_id("A")}
-        codes = [client.post("/api/v1/tickets", json=body, headers=greedy).status_code for _ in range(3)]
-        assert codes[0] == 201 and codes[-1] == 429
+        # "6 per minute" means six tickets in a row from rest (it refused the 2nd), then a refusal.
+        codes = [client.post("/api/v1/tickets", json=body, headers=greedy).status_code for _ in range(7)]
+        assert codes == [201] * 6 + [429]
         limited = client.post("/api/v1/tickets", json=body, headers=greedy)
         assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
         assert client.post("/api/v1/tickets", json=body, headers=other).status_code == 201
