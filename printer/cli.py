@@ -2,7 +2,7 @@
 
 It talks to whoever is setting the printer up: what was printed, what to look at on the paper,
 and what to check when nothing came out (never the visitor's "note your number"). With --hub or
---config the sample carries the centre's own name and footer, as visitors' tickets will.
+--config the sample carries the centre's own name (with --config its footer too), as visitors' tickets will.
 
 Prints a sample ticket (or writes its image) and exits 0, or explains in both languages why it
 could not and exits non-zero: 2 for a wrong command line or printer address, 3 when the printer
@@ -32,7 +32,7 @@ def register(subparsers: "argparse._SubParsersAction") -> argparse.ArgumentParse
     parser.add_argument("--lang", "--language", dest="lang", choices=("ar", "en"), default="ar", help="which language leads on the ticket (default ar)")
     parser.add_argument("--width", type=int, choices=(576, 384), default=None, help="dot width: 576 for 80 mm paper, 384 for 58 mm (default: from the printer profile, else 576)")
     centre = parser.add_mutually_exclusive_group()
-    centre.add_argument("--hub", metavar="URL", help="print the centre's name and footer as this hub has them, e.g. 192.168.1.10:8470")
+    centre.add_argument("--hub", metavar="URL", help="print the centre's name as this hub has it, e.g. 192.168.1.10:8470")
     centre.add_argument("--config", metavar="FILE", type=Path, help="print the centre's name and footer from this centre configuration (TOML)")
     parser.add_argument("--timeout", type=float, default=2.0, help="seconds to wait for the printer's answers (default 2)")
     parser.add_argument("--text-layout", choices=("auto", "raqm", "basic"), default="auto", help=argparse.SUPPRESS)

@@ -85,8 +85,7 @@ def facts(hub: Hub) -> dict[str, Any]:
     return {
         "service": "tabour-hub",
         "version": core.__version__,
-        # What a ticket prints of the centre (print-test --hub shows it on its sample).
-        "centre": {"name_ar": centre.name_ar, "name_en": centre.name_en, "footer_ar": centre.footer_ar, "footer_en": centre.footer_en},
+        "centre": {"name_ar": centre.name_ar, "name_en": centre.name_en},  # print-test --hub prints it
         "phone_address": public_url,
         "phone_address_problem": phone_address_problem(public_url),
         "api": "/api/v1",
