@@ -229,7 +229,10 @@ class BoundedHttpProtocol(HttpToolsProtocol):
                 self._refused = True  # whatever it was, it goes no further
                 self._refuse_too_many(client, wait)
                 return
-        if self.parser.should_upgrade() and UPGRADE_GATE.is_closed(_upgrade_token(self.url, self.headers), self.loop.time()):
+        counted = client is not None and client not in UNCOUNTED_ADDRESSES
+        if counted and self._gated_pin_check():
+            return
+        if self.parser.should_upgrade() and self._upgrade_refused(counted):
             self._refused = True
             refusal = _answer(
                 429, "Too Many Requests", "too_many_sockets",
@@ -239,6 +242,24 @@ class BoundedHttpProtocol(HttpToolsProtocol):
             self._refuse_later(lambda: self._write_and_close(refusal))
             return
         super().on_headers_complete()
+
+    def _upgrade_refused(self, counted: bool) -> bool:
+        token = _upgrade_token(self.url, self.headers)
+        if UPGRADE_GATE.is_closed(token, self.loop.time()):
+            return True
+        return counted and token is not None and UPGRADE_RATE.take(token) > 0
+
+    def _gated_pin_check(self) -> bool:
+        """A PIN check from a device the application has just refused 429: the same refusal, from here (held)."""
+        path = self.url.partition(b"?")[0]
+        if path not in PIN_PATHS or self.parser.get_method() != b"POST":
+            return False
+        refusal = PIN_GATE.answer_for(pin_gate_key(path, _upgrade_token(b"", self.headers)), self.loop.time())
+        if refusal is None:
+            return False
+        self._refused = True
+        self._refuse_later(lambda: self._write_and_close(refusal))
+        return True
 
     def _refuse_too_many(self, client: str, wait: float) -> None:
         now = self.loop.time()
@@ -356,6 +377,60 @@ class UpgradeGate:
 
 
 UPGRADE_GATE = UpgradeGate()
+# Event sockets one device token may ask for: a board or counter opens one, again after each
+# hub restart or network cut; ten at once and one a second after that cover any reconnect
+# storm. Past it the server answers 429 `too_many_sockets` itself: a thousand upgrades sent
+# together by one token would otherwise all pass the gate above before the first refusals
+# close it, and each costs a handshake and a closing handshake.
+UPGRADE_RATE = RateLimiter(per_minute=60, burst=10)
+# PIN checks the application has just refused 429 (a lockout or a throttle) for one device:
+# for `PIN_GATE_SECONDS` its next tries on the same path are given the same refusal by the
+# server, before routing, instead of by the application again (~1.5 ms each; a login flood
+# kept at the request limit cost the hub 50 of them a second). Short, so a clerk at the same
+# counter after someone else's guesses waits moments, not the lockout's minutes.
+PIN_GATE_SECONDS = 2.0
+PIN_PATHS = frozenset({b"/api/v1/sessions", b"/api/v1/supervisor/check-pin"})
+
+
+class AnswerGate:
+    """Keys (a device's PIN path) answered by the server with a stored refusal until a time."""
+
+    def __init__(self) -> None:
+        self._until: dict[str, tuple[float, bytes]] = {}
+
+    def close_for(self, key: str, seconds: float, now: float, answer: bytes) -> None:
+        if len(self._until) > 10_000:
+            self._until = {k: held for k, held in self._until.items() if held[0] > now}
+        self._until[key] = (now + seconds, answer)
+
+    def answer_for(self, key: str | None, now: float) -> bytes | None:
+        held = self._until.get(key) if key else None
+        if held is None:
+            return None
+        if held[0] <= now:
+            del self._until[key]
+            return None
+        return held[1]
+
+
+PIN_GATE = AnswerGate()
+
+
+def pin_gate_key(path: bytes, token: str | None) -> str | None:
+    return f"{path.decode('latin-1')} {token}" if token else None
+
+
+def close_pin_gate(
+    client: str | None, path: str, token: str | None, now: float, *,
+    code: str, message_en: str, message_ar: str, retry_after: int,
+) -> None:
+    """The application refused a PIN check 429: the server gives this device's next ones the same answer for a while."""
+    key = pin_gate_key(path.encode("latin-1"), token)
+    if key is None or client is None or client in UNCOUNTED_ADDRESSES:
+        return
+    answer = _answer(429, "Too Many Requests", code, message_en, message_ar)
+    head, _, rest = answer.partition(b"\r\n")
+    PIN_GATE.close_for(key, PIN_GATE_SECONDS, now, head + f"\r\nretry-after: {retry_after}".encode() + b"\r\n" + rest)
 
 
 def _upgrade_token(url: bytes, headers: list[tuple[bytes, bytes]]) -> str | None:

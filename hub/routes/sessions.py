@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Annotated
 
@@ -15,7 +16,10 @@ from core.errors import Forbidden, RateLimited, TabourError, Unauthorized
 from core.models import DeviceKind
 from core.security import verify_pin
 from hub.logs import log_event
-from hub.routes.common import Body, Hub, IdValue, Who, address_of, answer, place_of, require_kind, require_session
+from hub.routes.common import (
+    Body, Hub, IdValue, Who, address_of, answer, place_of, require_kind, require_session, token_from,
+)
+from hub.server import close_pin_gate
 
 log = logging.getLogger("tabour.hub.sessions")
 
@@ -40,9 +44,26 @@ class PinCheckBody(Body):
     pin: Pin
 
 
+def _gate_after_refusal(request: Request, refused: RateLimited) -> None:
+    """This device's PIN checks were refused 429: the server gives its next ones the same answer for a moment."""
+    close_pin_gate(
+        request.client.host if request.client else None, request.url.path,
+        token_from(request.headers.get("authorization")), asyncio.get_running_loop().time(),
+        code=refused.code, message_en=refused.message_en, message_ar=refused.message_ar, retry_after=refused.retry_after,
+    )
+
+
 @router.post("/sessions", status_code=201, response_model=contract.Session)
 async def login(body: LoginBody, request: Request, who: Who, hub: Hub) -> Response:
     """A clerk's login at a counter; unknown names are answered exactly like known ones (hub/pins.py)."""
+    try:
+        return await _login(body, request, who, hub)
+    except RateLimited as refused:
+        _gate_after_refusal(request, refused)
+        raise
+
+
+async def _login(body: LoginBody, request: Request, who: Who, hub: Hub) -> Response:
     require_kind(who, DeviceKind.COUNTER, DeviceKind.ADMIN)
     place = place_of(who)
     refused = hub.pins.refusal(body.username, place)
@@ -75,6 +96,14 @@ async def check_supervisor_pin(body: PinCheckBody, request: Request, who: Who, h
     A wrong PIN counts, at this device, against every supervisor and admin it could have been
     (the per-name lockouts logins use): guesses at one kiosk lock them out of that kiosk only.
     """
+    try:
+        return await _check_supervisor_pin(body, request, who, hub)
+    except RateLimited as refused:
+        _gate_after_refusal(request, refused)
+        raise
+
+
+async def _check_supervisor_pin(body: PinCheckBody, request: Request, who: Who, hub: Hub) -> Response:
     if who.device_id is None:
         raise Forbidden("Only an enrolled device can check a PIN.", "التحقق من الرقم السري للأجهزة المسجلة فقط.")
     place = place_of(who)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -119,6 +121,7 @@ def test_a_login_flood_from_one_device_is_throttled_before_hashing(hub: LiveHub)
         with client("127.0.7.1") as http:
             return http.post(f"{hub.url}/api/v1/sessions", json=body, headers=bearer(flooder)).status_code
 
+    started = time.monotonic()
     with ThreadPoolExecutor(8) as pool:
         flood = pool.map(attempt, range(50))
         issued = [
@@ -126,8 +129,13 @@ def test_a_login_flood_from_one_device_is_throttled_before_hashing(hub: LiveHub)
             for _ in range(5)
         ]
         statuses = list(flood)
+    elapsed = time.monotonic() - started
     assert issued == [201] * 5
-    assert statuses.count(429) >= 35 and statuses.count(401) <= 12 and set(statuses) <= {401, 429}
+    # The device's throttle: a burst of pin_attempts × 2 (10), then 20 a minute; the server holds
+    # refusals from another address, which stretches the flood, so the bound follows its length.
+    hashed_at_most = 10 + elapsed * 20 / 60 + 2
+    assert statuses.count(401) <= hashed_at_most, (statuses.count(401), elapsed)
+    assert statuses.count(429) >= 50 - hashed_at_most and set(statuses) <= {401, 429}
 
 
 def test_login_bodies_are_checked_before_anything(hub: LiveHub):

@@ -25,7 +25,7 @@ from hub.server import (
     Tarpit,
     server_config,
 )
-from tests.support import LiveHub
+from tests.support import LiveHub, run_async
 
 
 @pytest.fixture(scope="module")
@@ -247,3 +247,62 @@ def test_held_refusals_are_capped_per_address_and_in_all():
     for client in ("10.0.0.9", "10.0.0.7", "10.0.0.8"):
         tarpit.give_back(client)
     assert tarpit.count == 0 and tarpit.held == {}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="binds another loopback address (127.0.0.3)")
+def test_a_device_refused_pin_checks_is_answered_by_the_server_for_a_moment(hub: LiveHub):
+    """After the application's 429 for a device's PIN guesses, the server repeats it to the next try (held); another device is not gated."""
+    guesser = hub.enroll("counter", "counter-guesser")
+    transport = httpx.HTTPTransport(local_address="127.0.0.3")
+    body = {"username": "super", "pin": "4826", "counter_id": 1}
+    with httpx.Client(base_url=hub.url, transport=transport, timeout=TARPIT_SECONDS * 4) as client:
+        answers = []
+        while not answers or answers[-1].status_code != 429:
+            assert len(answers) < 30, [a.status_code for a in answers]
+            answers.append(client.post("/api/v1/sessions", json=body, headers={"Authorization": f"Bearer {guesser}"}))
+        assert answers[-1].json()["error"] in ("locked_out", "rate_limited"), "the application's refusal"
+        sent = time.monotonic()
+        gated = client.post("/api/v1/sessions", json=body, headers={"Authorization": f"Bearer {guesser}"})
+        held_for = time.monotonic() - sent
+        assert gated.status_code == 429 and gated.json() == answers[-1].json(), "the application's own refusal, repeated"
+        assert int(gated.headers["retry-after"]) >= 1
+        assert held_for >= TARPIT_SECONDS, "answered by the server and held, not by the application again"
+        other = hub.enroll("counter", "counter-honest")
+        honest = client.post(
+            "/api/v1/sessions", json={"username": "clerk1", "pin": "1111", "counter_id": 2}, headers={"Authorization": f"Bearer {other}"}
+        )
+        assert honest.status_code == 201, honest.text
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="binds another loopback address (127.0.0.4)")
+def test_one_token_asking_for_many_sockets_at_once_gets_few_handshakes(hub: LiveHub):
+    """Forty upgrades sent together by one display token: the server answers most itself (429), so few cost a handshake."""
+    import asyncio
+
+    import websockets
+
+    token = hub.enroll("display", "board-storm")
+    seq = httpx.get(f"{hub.url}/api/v1/health", timeout=10).json()["seq"]
+    url = f"{hub.ws_url}/api/v1/events?since={seq}&token={token}"
+
+    async def storm() -> tuple[list[object], float]:
+        async def one() -> object:
+            try:
+                async with websockets.connect(url, open_timeout=TARPIT_SECONDS * 4, local_addr=("127.0.0.4", 0)) as ws:
+                    try:
+                        await asyncio.wait_for(ws.recv(), 2)
+                    except (asyncio.TimeoutError, websockets.exceptions.ConnectionClosed):
+                        pass
+                    return "handshake"
+            except websockets.exceptions.InvalidStatus as refused:
+                return refused.response.status_code
+
+        started = time.monotonic()
+        outcomes = await asyncio.gather(*(one() for _ in range(40)))
+        return outcomes, time.monotonic() - started
+
+    outcomes, elapsed = run_async(storm())
+    handshakes = outcomes.count("handshake")
+    assert set(outcomes) <= {"handshake", 429}, outcomes
+    assert 1 <= handshakes <= 10 + elapsed + 1, (handshakes, elapsed)
+    assert outcomes.count(429) >= 40 - (10 + elapsed + 1)
