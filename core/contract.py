@@ -326,6 +326,9 @@ class Health(Wire):
     seq: int
     business_day: Day | Literal[""]
     central: CentralLag | None
+    snapshot_reads: int | None = Field(
+        None, description="`GET /state` answers since the hub started: clients that follow the events read it only to resync"
+    )
 
 
 class HomeCentre(Wire):

@@ -10,6 +10,12 @@ database read per phone or per event: the database is read once at start and aga
 `day.rolled` or `config.changed` (a whole new catalogue), with the events that arrive meanwhile
 applied on top.
 
+Phones whose own ticket changed (called, say) are woken first, and streams are woken
+`WAKE_SLICE` per turn of the loop, so a batch that moves a thousand phones does not hold the
+boards' next event behind all their sends. A change of the estimate alone (a visit finished, a
+counter opened or closed) goes out after `ESTIMATE_DELAY`, the estimates of many finishes
+together; a phone whose place moves meanwhile gets the new estimate with it.
+
 The place is the rank in the line, as `core.views.ahead_of` counts it: priority tickets first,
 then first issue, then id. First issue times come from events to the millisecond; two entries
 issued in the same millisecond are ordered by id.
@@ -24,14 +30,15 @@ when the next is due has stopped reading, and its connection is aborted.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from bisect import bisect_left, insort
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from fastapi.concurrency import run_in_threadpool
 
 from core.eta import estimate_wait_seconds
@@ -53,6 +60,12 @@ MAX_STREAMS_PER_TICKET = 8
 # A hall's 1,000 phones following their turn, and headroom.
 MAX_STREAMS = 2000
 KEEP_ALIVE_SECONDS = 25.0
+# Streams woken per turn of the event loop: a batch that moves a thousand phones must not hold
+# back the boards' next call behind all of their sends.
+WAKE_SLICE = 32
+# A change of the estimate alone (a visit finished, a counter opened or closed) waits this long,
+# so the estimates of many finishes go out together, and mostly with the next call anyway.
+ESTIMATE_DELAY = 2.0
 PHONE_BYTE_BUDGET = 16 * 1024
 # Sent with a stream's last frame: the browser's EventSource reconnects by itself when a stream
 # ends; a visit that is over need not be asked about again every three seconds.
@@ -117,20 +130,19 @@ class PhoneStream:
     dropped: bool = False
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def push(self, text: str, final: bool = False) -> None:
+    def push(self, text: str, final: bool = False) -> bool:
+        """Make `text` the next frame; True when the stream's sender must be woken for it."""
         if self.dropped or self.finished:
-            return
+            return False
         if final:
             self.finished = True
         if text == (self.latest if self.latest is not None else self.sent):
-            if final:
-                self.wake.set()
-            return
+            return final
         if self.sending:
             self.drop("not_reading")
-            return
+            return False
         self.latest = text
-        self.wake.set()
+        return True
 
     def end(self) -> None:
         """End the stream without another frame (the page reconnects and reloads the ticket)."""
@@ -205,6 +217,11 @@ class PhoneWatch:
         self._pending: list[tuple[int, str, dict]] = []
         self._reload_again = False
         self._task: asyncio.Task | None = None
+        self._urgent: deque[PhoneStream] = deque()  # streams whose own ticket changed: woken first
+        self._others: deque[PhoneStream] = deque()
+        self._waking = False
+        self._estimates: set[int] = set()  # services whose estimates changed, pushed after ESTIMATE_DELAY
+        self._estimate_timer: asyncio.TimerHandle | None = None
 
     # ── loading ─────────────────────────────────────────────────────────────────────────
 
@@ -259,7 +276,11 @@ class PhoneWatch:
     # ── events ──────────────────────────────────────────────────────────────────────────
 
     def on_events(self, batch: list[tuple[int, str, dict]]) -> None:
-        """The broadcaster's watcher: runs on the loop once per committed batch."""
+        """The broadcaster's watcher, on the loop once per committed batch. The phones' work waits
+        its turn behind the event sockets' sends the same batch just woke: boards go first."""
+        asyncio.get_running_loop().call_soon(self._receive, batch)
+
+    def _receive(self, batch: list[tuple[int, str, dict]]) -> None:
         if self._loading:
             self._pending.extend(batch)
             if any(kind in RELOAD_EVENTS for _, kind, _ in batch):
@@ -269,6 +290,7 @@ class PhoneWatch:
 
     def _apply(self, batch: list[tuple[int, str, dict]], after_reload: bool = False) -> None:
         dirty_services: set[int] = set()
+        estimates: set[int] = set()
         dirty_codes: set[str] = set()
         finals: dict[str, dict[str, Any]] = {}
         reload = False
@@ -279,14 +301,14 @@ class PhoneWatch:
             if kind in RELOAD_EVENTS:
                 reload = True
             elif kind.startswith("ticket."):
-                self._ticket_event(kind, payload, dirty_services, dirty_codes, finals)
+                self._ticket_event(kind, payload, dirty_services, estimates, dirty_codes, finals)
             elif kind.startswith("counter."):
                 counter = payload.get("counter") or {}
                 before = self.counters.get(counter.get("id"), ("closed", frozenset()))
                 after = (counter.get("status", "closed"), frozenset(counter.get("service_ids") or ()))
                 if counter.get("id") is not None:
                     self.counters[counter["id"]] = after
-                dirty_services |= before[1] | after[1]
+                estimates |= before[1] | after[1]
         if reload:
             self._reload()
         if after_reload:
@@ -295,9 +317,21 @@ class PhoneWatch:
                 for phone in list(self.phones[code]):
                     phone.end()  # its visit ended before the reload; the page reloads its ticket
         self._push(dirty_services, dirty_codes, finals)
+        estimates -= dirty_services  # those phones have just been sent their estimate with their place
+        if estimates:
+            self._estimates |= estimates
+            if self._estimate_timer is None:
+                self._estimate_timer = asyncio.get_running_loop().call_later(ESTIMATE_DELAY, self._push_estimates)
+
+    def _push_estimates(self) -> None:
+        self._estimate_timer = None
+        services, self._estimates = self._estimates, set()
+        if not self._loading:  # else the reload recomputes every phone
+            self._push(services, set(), {})
 
     def _ticket_event(
-        self, kind: str, payload: dict, dirty_services: set[int], dirty_codes: set[str], finals: dict[str, dict[str, Any]]
+        self, kind: str, payload: dict, dirty_services: set[int], estimates: set[int], dirty_codes: set[str],
+        finals: dict[str, dict[str, Any]],
     ) -> None:
         ticket = payload.get("ticket")
         if not isinstance(ticket, dict) or not ticket.get("code"):
@@ -306,7 +340,7 @@ class PhoneWatch:
         if self._line(ticket["service_id"]).remove(ticket["id"]):
             dirty_services.add(ticket["service_id"])
         if kind == "ticket.finished":
-            dirty_services.add(ticket["service_id"])  # its recent service time, so every estimate, moved
+            estimates.add(ticket["service_id"])  # its recent service time, so every estimate, moved
         new = payload.get("new_ticket") if kind == "ticket.transferred" else None
         if isinstance(new, dict):
             ticket = new  # the visit goes on in the other service, under the same code
@@ -333,20 +367,20 @@ class PhoneWatch:
     def open_counters(self, service_id: int) -> int:
         return sum(1 for status, services in self.counters.values() if status == "open" and service_id in services)
 
-    def view(self, ticket: dict[str, Any], open_counters: dict[int, int] | None = None) -> dict[str, Any]:
-        """The phone's view of a ticket view, its place worked out from the line in memory."""
+    def view(self, ticket: dict[str, Any], figures: dict[int, tuple[float, int]] | None = None) -> dict[str, Any]:
+        """The phone's view of a ticket view, its place worked out from the line in memory;
+        `figures` keeps each service's (average service time, open counters) for one batch."""
         ahead = eta = None
         if ticket["status"] == "waiting":
             service_id = ticket["service_id"]
             ahead = self._line(service_id).ahead(ticket["id"])
             if ahead is not None:
-                if open_counters is None or service_id not in open_counters:
-                    counted = self.open_counters(service_id)
-                    if open_counters is not None:
-                        open_counters[service_id] = counted
-                else:
-                    counted = open_counters[service_id]
-                eta = estimate_wait_seconds(ahead, average_service_seconds(self.store, service_id), counted)
+                known = figures.get(service_id) if figures is not None else None
+                if known is None:
+                    known = (average_service_seconds(self.store, service_id), self.open_counters(service_id))
+                    if figures is not None:
+                        figures[service_id] = known
+                eta = estimate_wait_seconds(ahead, *known)
         return public_ticket_view(self.store.catalogue, {**ticket, "ahead": ahead, "eta_seconds": eta})
 
     def live_view(self, code: str) -> dict[str, Any] | None:
@@ -354,9 +388,12 @@ class PhoneWatch:
         return None if ticket is None else self.view(ticket)
 
     def _push(self, dirty_services: Iterable[int], dirty_codes: set[str], finals: dict[str, dict[str, Any]]) -> None:
+        """New frames for the phones of `dirty_codes` (their tickets changed: woken first) and of
+        `dirty_services` (their places or estimates moved)."""
+        urgent = set(dirty_codes)
         for service_id in dirty_services:
             dirty_codes |= self.watched.get(service_id, set())
-        counted: dict[int, int] = {}
+        figures: dict[int, tuple[float, int]] = {}
         for code in dirty_codes:
             phones = self.phones.get(code)
             if not phones:
@@ -366,11 +403,29 @@ class PhoneWatch:
             if ticket is None:
                 continue
             try:
-                text = frame(self.view(ticket, counted))
+                text = frame(self.view(ticket, figures))
             except KeyError:  # a service or counter the catalogue no longer has: the reload follows
                 continue
-            for phone in list(phones):
-                phone.push(text, final)
+            queue = self._urgent if code in urgent else self._others
+            for phone in phones:
+                if phone.push(text, final):
+                    queue.append(phone)
+        if (self._urgent or self._others) and not self._waking:
+            self._waking = True
+            asyncio.get_running_loop().call_soon(self._wake_some)
+
+    def _wake_some(self) -> None:
+        """Wake the next `WAKE_SLICE` streams; the rest wait a turn of the loop, behind whatever
+        (a board's next event) arrived meanwhile. A stream woken late sends its newest frame."""
+        for _ in range(WAKE_SLICE):
+            queue = self._urgent or self._others
+            if not queue:
+                break
+            queue.popleft().wake.set()
+        if self._urgent or self._others:
+            asyncio.get_running_loop().call_soon(self._wake_some)
+        else:
+            self._waking = False
 
     # ── streams ─────────────────────────────────────────────────────────────────────────
 
@@ -392,6 +447,7 @@ class PhoneWatch:
             phone.push(frame(self.view(ticket)))
         else:
             phone.push(frame(first), final=first["status"] not in MOVING)
+        phone.wake.set()
         return phone
 
     def leave(self, phone: PhoneStream) -> None:
@@ -429,10 +485,17 @@ class PhoneWatch:
     def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
+        if self._estimate_timer is not None:
+            self._estimate_timer.cancel()
         for phones in self.phones.values():
             for phone in phones:
                 phone.end()
 
 
+_encode = msgspec.json.Encoder().encode
+
+
 def frame(view: dict[str, Any]) -> str:
-    return json.dumps(view, ensure_ascii=False)
+    """The view as one line of JSON (msgspec: a tenth of json.dumps's time, which a hall's
+    phones make a hub's main cost per event)."""
+    return _encode(view).decode()

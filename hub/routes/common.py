@@ -108,6 +108,7 @@ class HubContext:
     pins: PinGuard
     broadcaster: Broadcaster | None = None  # set while the app runs (it needs the running loop)
     phones: "PhoneWatch | None" = None  # the visitors' phone streams, set with the broadcaster
+    snapshot_reads: int = 0  # `GET /state` answered: steady-state clients never need one
     shipper: "Shipper | None" = None  # ships the event log to the ministry's central, when configured
     loop: asyncio.AbstractEventLoop | None = None
     # Every open event socket and the token it was opened with, so a revocation closes it at once.

@@ -29,12 +29,13 @@ async def health(hub: Hub) -> Response:
     store = hub.store
     return answer({
         "status": "ok", "version": core.__version__, "seq": store.last_seq, "business_day": store.current_business_day,
-        "central": hub.shipper.lag() if hub.shipper is not None else None,
+        "central": hub.shipper.lag() if hub.shipper is not None else None, "snapshot_reads": hub.snapshot_reads,
     }, contract.Health)
 
 
 @router.get("/state", response_model=contract.State)
 async def state(who: Who, hub: Hub) -> Response:
+    hub.snapshot_reads += 1
     return await read_answer(contract.State, queries.state_snapshot, hub.store)
 
 

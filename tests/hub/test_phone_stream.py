@@ -302,3 +302,28 @@ def test_a_stream_that_never_reads_is_dropped_and_the_others_keep_up(hall: dict,
     count, frame, dropped = run_async(scenario())
     assert dropped, f"the silent stream was not dropped after {count} changes"
     assert frame["ahead"] == count
+
+
+def test_the_hub_counts_its_snapshot_reads_and_phones_cost_none(hall: dict):
+    """`/health` counts `GET /state` answers; a phone following its ticket through a call reads none."""
+    url = hall["hub"].url
+
+    async def scenario() -> tuple[int, int, int]:
+        async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+            await empty_queue(client, hall)
+            start = (await client.get("/api/v1/health")).json()["snapshot_reads"]
+            assert (await client.get("/api/v1/state", headers=bearer(hall["kiosk"]))).status_code == 200
+            after_one = (await client.get("/api/v1/health")).json()["snapshot_reads"]
+            ticket = await issued(client, hall)
+            async with Phone(client, ticket["code"]) as phone:
+                await phone.next()
+                await clerk(client, hall, f"/api/v1/counters/{hall['counter_id']}/call-next")
+                assert (await phone.next())["status"] == "called"
+                await clerk(client, hall, f"/api/v1/tickets/{ticket['id']}/no-show")
+                await phone.next()
+            end = (await client.get("/api/v1/health")).json()["snapshot_reads"]
+            return start, after_one, end
+
+    start, after_one, end = run_async(scenario())
+    assert after_one == start + 1
+    assert end == after_one
