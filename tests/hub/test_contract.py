@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import TypeAdapter
+import pytest
+from pydantic import TypeAdapter, ValidationError
 
 from core import audit, commands, contract
 from tests.support import STAFF_FOR_ADMIN, Clock, demo_config
@@ -207,3 +208,19 @@ def test_every_json_answer_is_described_in_the_schema(hall):
     assert undescribed == []
     for name in ("State", "Ticket", "Service", "Counter", "Stats", "PublicTicket", "Error"):
         assert components[name]["properties"], name
+
+
+def test_an_answer_is_checked_against_its_model_before_it_is_sent(hall):
+    """What the hub sends passes through its model unchanged; a wrong or incomplete shape is
+    refused (the request then ends as the logged 500 `internal`, never a half-right body)."""
+    from hub.routes.common import encode
+
+    kiosk = hall.enroll("kiosk")
+    ticket = hall.issue(kiosk)
+    assert json.loads(encode(contract.Ticket, ticket)) == ticket
+    with pytest.raises(ValidationError):
+        encode(contract.Ticket, {**ticket, "status": "lost"})
+    with pytest.raises(ValidationError):
+        encode(contract.Ticket, {key: value for key, value in ticket.items() if key != "number"})
+    with pytest.raises(ValidationError):
+        encode(contract.Stats, {"from": "2026-01-01", "to": "2026-01-01"})  # totals, days, precision missing
