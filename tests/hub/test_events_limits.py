@@ -104,11 +104,20 @@ def test_one_device_gets_a_few_sockets_and_then_4429(hub: LiveHub):
             async with websockets.connect(f"{hub.ws_url}/api/v1/events?since={since}&token={other}") as fine:
                 other_ok = fine.close_code is None
             await held[0].close()
-            await asyncio.sleep(0.5)
-            async with websockets.connect(f"{hub.ws_url}/api/v1/events?since={since}&token={greedy}") as again:
-                with pytest.raises(asyncio.TimeoutError):
-                    await asyncio.wait_for(again.recv(), 1)  # open and quiet: accepted
-                freed_ok = again.close_code is None
+            freed_ok = False
+            for _ in range(2):  # one retry: a third refusal in a row would close the gate
+                # A round trip through the hub's event loop: by its answer the closed socket's
+                # handler has, all but always, ended and given its place back.
+                await asyncio.to_thread(httpx.get, f"{hub.url}/api/v1/health", timeout=10)
+                async with websockets.connect(f"{hub.ws_url}/api/v1/events?since={since}&token={greedy}") as again:
+                    try:
+                        await asyncio.wait_for(again.recv(), 1)
+                    except asyncio.TimeoutError:
+                        freed_ok = again.close_code is None  # open and quiet: accepted
+                    except ConnectionClosed:
+                        assert again.close_code == 4429, again.close_code
+                if freed_ok:
+                    break
         finally:
             for ws in held:
                 await ws.close()

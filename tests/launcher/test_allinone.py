@@ -107,10 +107,31 @@ def _wait_for_line(process: subprocess.Popen, marker: str, timeout: float = 60) 
     raise AssertionError("".join(lines))
 
 
+def _wait_for_event_sockets(port: int, count: int, timeout: float = 60) -> None:
+    """Until `count` connections to the hub's port are established (Linux: /proc/net/tcp), i.e. the windows are connected."""
+    import time
+
+    tables = [Path("/proc/net/tcp"), Path("/proc/net/tcp6")]
+    if not tables[0].exists():
+        return
+    local = f":{port:04X}"
+    deadline = time.monotonic() + timeout
+    while True:
+        established = sum(
+            1
+            for table in tables if table.exists()
+            for row in table.read_text().splitlines()[1:]
+            if row.split()[1].endswith(local) and row.split()[3] == "01"
+        )
+        if established >= count:
+            return
+        assert time.monotonic() < deadline, f"only {established} of {count} connections to the hub"
+        time.sleep(0.05)
+
+
 def test_demo_stops_on_ctrl_c_and_restarts_on_the_same_port(tmp_path: Path):
     """Ctrl+C ends the demo with 0; started again at once it gets the same port, and a taken port is refused."""
     import signal
-    import time
 
     from tests.support import free_port
 
@@ -120,7 +141,7 @@ def test_demo_stops_on_ctrl_c_and_restarts_on_the_same_port(tmp_path: Path):
         try:
             lines = _wait_for_line(process, "try: python main.py simulate")
             assert f"http://127.0.0.1:{port}" in "".join(lines)
-            time.sleep(2)  # the windows connect
+            _wait_for_event_sockets(port, 3)  # the kiosk's, the counter's and the board's
             process.send_signal(signal.SIGINT)
             assert process.wait(timeout=20) == 0
         finally:
