@@ -27,6 +27,7 @@ from core.logs import log_event
 from core.enrollment import kept_enroll_code
 from core.security import check_pin_strength, enroll_code_problem, hash_pin, new_enroll_code
 from core.store import Store, backup_to
+from core.centre_edits import forget_edits, start_config
 from core.commands import open_store
 from hub.tls import CERT_NAME, KEY_NAME
 from hub.writer_lock import DatabaseBusy, ForeignHolder, Holder, WriterLock
@@ -290,6 +291,8 @@ def run_hub(args: argparse.Namespace) -> int:
         print(f"took over the database from {lock.took_over.describe()}, which stopped without releasing it", flush=True)
     try:
         try:
+            # The centre as the console last left it, when the file is the one it was edited on.
+            config, config_from = start_config(db_path, config)
             store = open_store(db_path, config, synchronous=args.synchronous)
         except sqlite3.DatabaseError as error:
             print(f"error: {db_path} is not a Tabour database ({error})", file=sys.stderr)
@@ -297,6 +300,14 @@ def run_hub(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"error: cannot open the database {db_path}: {error.strerror or error}", file=sys.stderr)
             return 2
+        if config_from == "console":
+            log_event(log, "config.console_edits_kept", config=str(args.config))
+            print("centre: as last edited in the console (the file is unchanged since)", flush=True)
+        elif config_from == "file-changed":
+            store.call(forget_edits)
+            log_event(log, "config.console_edits_replaced", logging.WARNING, config=str(args.config))
+            print(f"warning: {args.config} changed since the console's last edit; the file's settings apply",
+                  file=sys.stderr, flush=True)
         shipper = None
         if shipper_settings is not None:
             from hub.shipper import Shipper

@@ -28,7 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import StreamingResponse
 
-from core import audit, commands, hall, queries, stats
+from core import audit, centre_edits, commands, hall, queries, stats
 from core.audit import Actor
 from core.enrollment import keep_enroll_code, kept_enroll_code
 from core.errors import BadInput, BilingualError, Forbidden, ImpossibleStep, NotFound, TabourError
@@ -629,3 +629,51 @@ async def report_download(request: Request, kind: str) -> Response:
     return Response(content, media_type=today.MEDIA[kind], headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
     })
+
+
+# ── the centre (admins) ──────────────────────────────────────────────────────────────────
+
+
+@router.get("/centre")
+async def centre_page(request: Request) -> Response:
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    if not session.is_admin:
+        return error_page(request, session, admin_only())
+    config = request.app.state.hub.store.catalogue.config
+    return page(request, "centre.html", session, services=config.services, done=request.query_params.get("done"))
+
+
+def _minutes(fields: dict[str, str], name: str, *, optional: bool = False) -> float | None:
+    value = fields.get(name, "").strip()
+    if optional and not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise BadInput(f"'{name}' must be a number of minutes.", f"الحقل '{name}' عدد دقائق.") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise BadInput(f"'{name}' must be a number of minutes.", f"الحقل '{name}' عدد دقائق.")
+    return number
+
+
+@router.post("/services/{code}")
+async def edit_service(request: Request) -> Response:
+    async def action(hub: HubContext, session: ConsoleSession, fields: dict[str, str]) -> str:
+        code = request.path_params["code"][:4]
+        cap = fields.get("daily_cap", "").strip()
+        if not cap.isascii() or not cap.isdigit() or len(cap) > 7:
+            raise BadInput("The daily cap is a whole number of tickets.", "الحد اليومي عدد صحيح من التذاكر.")
+        changes = {
+            "enabled": fields.get("enabled") == "on",
+            "target_wait_minutes": _minutes(fields, "target_wait_minutes"),
+            "max_wait_minutes": _minutes(fields, "max_wait_minutes", optional=True),
+            "average_service_minutes": _minutes(fields, "average_service_minutes"),
+            "daily_cap": int(cap),
+        }
+        await hub.run(audit.audited, actor_of(session), "service.edit", code,
+                      lambda tx: centre_edits.service_settings(tx.catalogue.config, code), centre_edits.edit_service, code, changes)
+        return "service.edit"
+
+    return await _act(request, "/console/centre", action, admin=True)

@@ -8,7 +8,10 @@ from typing import Any
 TEXT: dict[str, dict[str, Any]] = {
     "ar": {
         "product": "طابور", "console": "وحدة تحكم المركز", "skip": "انتقل إلى المحتوى", "switch": "English",
-        "hall": "الصالة", "audit": "سجل التغييرات", "people": "الموظفون والأجهزة", "today": "اليوم والتقارير",
+        "hall": "الصالة", "audit": "سجل التغييرات", "people": "الموظفون والأجهزة", "centre": "المركز",
+        "centre_intro": "تسري التعديلات فوراً على كل الأجهزة، وتبقى بعد إعادة تشغيل الخادم ما دام ملف الإعداد لم يتغير؛ إن تغيّر الملف بعدها فإعداداته هي التي تسري.",
+        "enabled_now": "متاحة الآن", "target_min": "المستهدف (دقيقة)", "max_min": "أقصى انتظار (دقيقة)", "cap": "الحد اليومي",
+        "avg_min": "متوسط الخدمة (دقيقة)", "today": "اليوم والتقارير",
         "login": "تسجيل الدخول", "logout": "تسجيل الخروج", "username": "اسم المستخدم", "pin": "الرقم السري",
         "wrong_login": "اسم المستخدم أو الرقم السري غير صحيح.",
         "login_intro": "للمشرفين ومديري المركز فقط. استخدم اسمك ورقمك السري كما على الشباك.",
@@ -60,12 +63,15 @@ TEXT: dict[str, dict[str, Any]] = {
             "ticket.move": "نقل تذكرة", "ticket.cancel": "إلغاء تذكرة", "ticker.set": "رسالة الشاشات",
             "clerk.add": "إضافة موظف", "clerk.role": "تغيير الدور", "clerk.reset_pin": "رقم سري جديد",
             "clerk.disable": "إيقاف موظف", "clerk.enable": "إعادة تفعيل موظف", "device.rename": "تسمية جهاز",
-            "device.revoke": "إلغاء جهاز", "enroll_code.rotate": "رمز تسجيل جديد",
+            "device.revoke": "إلغاء جهاز", "service.edit": "تعديل خدمة", "enroll_code.rotate": "رمز تسجيل جديد",
         },
     },
     "en": {
         "product": "Tabour", "console": "Centre console", "skip": "Skip to the content", "switch": "العربية",
-        "hall": "Hall", "audit": "Audit log", "people": "People and devices", "today": "Today and reports",
+        "hall": "Hall", "audit": "Audit log", "people": "People and devices", "centre": "Centre",
+        "centre_intro": "Changes apply at once on every device and stay after a hub restart while the configuration file is unchanged; if the file is changed afterwards, its settings apply.",
+        "enabled_now": "Open now", "target_min": "Target (min)", "max_min": "Max wait (min)", "cap": "Daily cap",
+        "avg_min": "Mean service (min)", "today": "Today and reports",
         "login": "Log in", "logout": "Log out", "username": "User name", "pin": "PIN", "wrong_login": "Wrong user name or PIN.",
         "login_intro": "For supervisors and centre admins only. Use your name and PIN, as at a counter.",
         "clerk_refused": "The console is for supervisors and admins; clerks work from the counter app.",
@@ -116,7 +122,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "ticket.move": "move a ticket", "ticket.cancel": "cancel a ticket", "ticker.set": "boards' message",
             "clerk.add": "add a clerk", "clerk.role": "change a role", "clerk.reset_pin": "new PIN",
             "clerk.disable": "disable a clerk", "clerk.enable": "re-enable a clerk", "device.rename": "rename a device",
-            "device.revoke": "revoke a device", "enroll_code.rotate": "new enrollment code",
+            "device.revoke": "revoke a device", "service.edit": "edit a service", "enroll_code.rotate": "new enrollment code",
         },
     },
 }

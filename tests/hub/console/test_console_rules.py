@@ -247,3 +247,48 @@ def test_bad_periods_are_refused_plainly(console, query: str):
 def test_an_unknown_report_format_is_refused(console):
     answer = console.client.get("/console/report.exe")
     assert answer.status_code == 422 and "csv" in answer.text
+
+
+def service_form(token: str, **changes) -> dict:
+    return {"csrf": token, "enabled": "on", "target_wait_minutes": "15", "max_wait_minutes": "30", "daily_cap": "400",
+            "average_service_minutes": "6", **changes}
+
+
+def test_an_admin_closes_a_service_and_every_device_is_told(admin_console):
+    kiosk = admin_console.enroll("kiosk", "kiosk")
+    token = csrf_of(admin_console.client.get("/console/centre").text)
+    form = service_form(token)
+    del form["enabled"]  # the box unticked
+    answer = admin_console.client.post("/console/services/A", data=form, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    service = next(s for s in admin_console.client.get("/api/v1/services", headers=kiosk).json() if s["code"] == "A")
+    assert service["open_now"] is False and service["closed_reason"] == "disabled" and service["daily_cap"] == 400
+    with admin_console.store.read() as conn:
+        types = [row[0] for row in conn.execute("SELECT type FROM events ORDER BY seq DESC LIMIT 2")]
+    assert types == ["audit.recorded", "config.changed"]
+    entry = audit.recent(admin_console.store)[0]
+    assert entry["action"] == "service.edit" and entry["before"]["enabled"] is True and entry["after"]["enabled"] is False
+    assert admin_console.client.post("/console/services/A", data=service_form(token), follow_redirects=False).status_code == 303
+    assert next(s for s in admin_console.client.get("/api/v1/services", headers=kiosk).json() if s["code"] == "A")["open_now"]
+
+
+@pytest.mark.parametrize("changes", [
+    {"target_wait_minutes": "abc"}, {"target_wait_minutes": "-5"}, {"target_wait_minutes": "inf"},
+    {"target_wait_minutes": "nan"}, {"target_wait_minutes": "99999"}, {"daily_cap": "x"}, {"daily_cap": "0"},
+    {"daily_cap": "9" * 8}, {"average_service_minutes": ""}, {"max_wait_minutes": "0"},
+])
+def test_bad_service_settings_are_refused_by_the_files_rules(admin_console, changes: dict):
+    token = csrf_of(admin_console.client.get("/console/centre").text)
+    answer = admin_console.client.post("/console/services/A", data=service_form(token, **changes))
+    assert answer.status_code == 422, (changes, answer.status_code)
+    assert 'role="alert"' in answer.text and audit.recent(admin_console.store) == []
+
+
+def test_an_unknown_service_and_a_supervisor_are_refused(admin_console, hall):
+    token = csrf_of(admin_console.client.get("/console/centre").text)
+    assert admin_console.client.post("/console/services/ZZ", data=service_form(token)).status_code == 422
+    other = admin_console.client.__class__(admin_console.client.app)
+    assert log_in(other).status_code == 303
+    assert other.get("/console/centre").status_code == 403
+    token = csrf_of(other.get("/console/hall").text)
+    assert other.post("/console/services/A", data=service_form(token)).status_code == 403

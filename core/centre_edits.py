@@ -1,0 +1,105 @@
+"""Changes to the centre made from the console, and how they survive a restart.
+
+The `--config` TOML file is read at every start. A console edit is applied at once
+(`apply_config`: the same validation as the file, `config.changed` to every device) and kept
+in `meta` with the fingerprint of the file it was made on. At the next start, if the file is
+still that file, the hub starts from the edited configuration, so a restart never undoes a
+console change; if the file was changed since, the file wins and the hub logs that it replaced
+the console's edits (docs/decisions/console-config-source.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from core.commands import apply_config
+from core.config import CentreFile, _describe
+from core.errors import BadInput
+from core.store import Tx
+
+EDITED_KEY = "console_config"
+BASE_KEY = "console_config_base"
+# What the console may change of a service now; the rest stays the file's.
+SERVICE_FIELDS = ("enabled", "target_wait_minutes", "max_wait_minutes", "daily_cap", "average_service_minutes")
+
+
+def fingerprint(config: CentreFile) -> str:
+    return hashlib.sha256(config.model_dump_json().encode()).hexdigest()
+
+
+def edited_service(config: CentreFile, code: str, changes: dict[str, Any]) -> CentreFile:
+    """`config` with one service's fields changed, validated by the centre file's own rules."""
+    data = config.model_dump(mode="json")
+    index = next((i for i, s in enumerate(data["services"]) if s["code"] == code), None)
+    if index is None:
+        raise BadInput(f"No service with the code {code!r}.", "لا توجد خدمة بهذا الرمز.", code="unknown_service")
+    unknown = set(changes) - set(SERVICE_FIELDS)
+    if unknown:
+        raise BadInput(f"These cannot be changed here: {', '.join(sorted(unknown))}.", "لا يمكن تعديل هذه الحقول هنا.")
+    data["services"][index].update(changes)
+    try:
+        return CentreFile.model_validate(data)
+    except ValidationError as error:
+        message = _describe("centre", error)
+        raise BadInput(message, f"قيمة غير مقبولة: \u2066{message}\u2069", code="invalid_config") from None
+
+
+def apply_edit(tx: Tx, config: CentreFile, base: str) -> dict[str, int]:
+    """Apply an edited configuration now and keep it for the next start on the same file."""
+    result = apply_config(tx, config)
+    tx.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (EDITED_KEY, config.model_dump_json()))
+    tx.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (BASE_KEY, base))
+    return result
+
+
+def start_config(db_path: str | Path, file_config: CentreFile) -> tuple[CentreFile, str]:
+    """The configuration a hub starts with, and why: "file", "console" (edits kept) or
+    "file-changed" (the file changed since the console's edits, which it replaces)."""
+    path = Path(db_path)
+    if not path.exists():
+        return file_config, "file"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)", (EDITED_KEY, BASE_KEY)).fetchall())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return file_config, "file"
+    if EDITED_KEY not in rows:
+        return file_config, "file"
+    if rows.get(BASE_KEY) != fingerprint(file_config):
+        return file_config, "file-changed"
+    try:
+        edited = CentreFile.model_validate(json.loads(rows[EDITED_KEY]))
+    except (ValidationError, ValueError):
+        return file_config, "file-changed"
+    return edited.model_copy(update={"hub": file_config.hub}), "console"
+
+
+def forget_edits(tx: Tx) -> None:
+    """The file changed since the console's edits: they are dropped (the file applies)."""
+    tx.conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (EDITED_KEY, BASE_KEY))
+
+
+def edit_base(tx_or_conn: Any, current: CentreFile) -> str:
+    """The fingerprint of the file the running configuration comes from."""
+    row = tx_or_conn.execute("SELECT value FROM meta WHERE key = ?", (BASE_KEY,)).fetchone()
+    return row[0] if row else fingerprint(current)
+
+
+def service_settings(config: CentreFile, code: str) -> dict[str, Any] | None:
+    service = next((s for s in config.services if s.code == code), None)
+    return None if service is None else {name: getattr(service, name) for name in SERVICE_FIELDS}
+
+
+def edit_service(tx: Tx, code: str, changes: dict[str, Any]) -> dict[str, int]:
+    """One service's settings changed now (on every device: `config.changed`) and kept."""
+    current = tx.catalogue.config
+    return apply_edit(tx, edited_service(current, code, changes), edit_base(tx.conn, current))
