@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import Enum
 
-from hijridate import Gregorian, Hijri
+from core.hijri import HijriDateError, from_gregorian
+from core.hijri import to_gregorian as hijri_to_gregorian
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
 
@@ -53,8 +54,7 @@ def _parse_clock(value: str, whole: str) -> time:
 def parse_day(text: str, calendar: Calendar) -> date:
     """A `YYYY-MM-DD` date in either calendar, as a Gregorian date.
 
-    A Hijri day 30 in a month of 29 days means the month's last day: people write Ramadan as
-    1–30 before the moon decides.
+    Hijri dates follow core.hijri's rules (day 30 of a 29-day month is its last day).
     """
     try:
         year, month, day = (int(p) for p in text.split("-"))
@@ -66,11 +66,8 @@ def parse_day(text: str, calendar: Calendar) -> date:
         except ValueError as error:
             raise ValueError(f"'{text}' is not a valid Gregorian date: {error}") from None
     try:
-        if day == 30:
-            probe = Hijri(year, month, 1)
-            day = min(day, probe.month_length())
-        return date(*Hijri(year, month, day).to_gregorian().datetuple())
-    except (ValueError, OverflowError) as error:
+        return hijri_to_gregorian(year, month, day)
+    except HijriDateError as error:
         raise ValueError(f"'{text}' is not a valid Hijri (Umm al-Qura) date: {error}") from None
 
 
@@ -109,5 +106,4 @@ class OpeningHours:
 
 def hijri_of(day: date) -> tuple[int, int, int]:
     """(year, month, day) of a Gregorian date in the Umm al-Qura calendar."""
-    hijri = Gregorian(day.year, day.month, day.day).to_hijri()
-    return hijri.year, hijri.month, hijri.day
+    return from_gregorian(day)

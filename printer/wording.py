@@ -11,21 +11,12 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from hijridate import Gregorian
-
 from core.bidi import ltr
+from core.hijri import HIJRI_MONTHS_AR, HIJRI_MONTHS_EN, HijriDateError, from_gregorian
 from core.plural import minutes_parts
 
 GREGORIAN_MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
 GREGORIAN_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-HIJRI_MONTHS_AR = (
-    "محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
-    "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
-)
-HIJRI_MONTHS_EN = (
-    "Muharram", "Safar", "Rabi' al-Awwal", "Rabi' al-Akhir", "Jumada al-Ula", "Jumada al-Akhirah",
-    "Rajab", "Sha'ban", "Ramadan", "Shawwal", "Dhu al-Qi'dah", "Dhu al-Hijjah",
-)
 WEEKDAYS_AR = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")  # datetime.weekday() order
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -99,11 +90,11 @@ def gregorian_text(moment: datetime) -> tuple[str, str]:
 def hijri_text(moment: datetime) -> tuple[str, str] | None:
     """The Umm al-Qura date, or None outside the table's range (about 1924–2077)."""
     try:
-        hijri = Gregorian(moment.year, moment.month, moment.day).to_hijri()
-    except (OverflowError, ValueError):
+        year, month, day = from_gregorian(moment.date())
+    except HijriDateError:
         return None
-    ar = f"{ltr(hijri.day)} {HIJRI_MONTHS_AR[hijri.month - 1]} {ltr(hijri.year)} هـ"
-    en = f"{hijri.day} {HIJRI_MONTHS_EN[hijri.month - 1]} {hijri.year} AH"
+    ar = f"{ltr(day)} {HIJRI_MONTHS_AR[month - 1]} {ltr(year)} هـ"
+    en = f"{day} {HIJRI_MONTHS_EN[month - 1]} {year} AH"
     return ar, en
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from hijridate import Gregorian
+from core.hijri import HijriDateError, from_gregorian
 
 from qt_common.i18n import Language, current_language, parse_language, text_of
 
@@ -49,10 +49,9 @@ def hijri_date(day: date) -> tuple[int, int, int]:
     """(year, month, day) in the Umm al-Qura calendar."""
     day = _as_date(day)
     try:
-        hijri = Gregorian(day.year, day.month, day.day).to_hijri()
-    except OverflowError as error:
+        return from_gregorian(day)
+    except HijriDateError as error:
         raise HijriRangeError(str(error)) from None
-    return hijri.year, hijri.month, hijri.day
 
 
 def format_hijri(day: date, lang: str | Language | None = None) -> str:

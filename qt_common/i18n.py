@@ -33,6 +33,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QGuiApplication
 
+from core.hijri import HIJRI_MONTHS_AR, HIJRI_MONTHS_EN
 from core.plural import arabic_plural_category
 
 log = logging.getLogger(__name__)
@@ -477,20 +478,11 @@ _SHARED: dict[str, tuple[str, str]] = {
     "date.gregorian_month.10": ("أكتوبر", "October"),
     "date.gregorian_month.11": ("نوفمبر", "November"),
     "date.gregorian_month.12": ("ديسمبر", "December"),
-    "date.hijri_month.1": ("محرم", "Muharram"),
-    "date.hijri_month.2": ("صفر", "Safar"),
-    "date.hijri_month.3": ("ربيع الأول", "Rabi' al-Awwal"),
-    "date.hijri_month.4": ("ربيع الآخر", "Rabi' al-Akhir"),
-    "date.hijri_month.5": ("جمادى الأولى", "Jumada al-Ula"),
-    "date.hijri_month.6": ("جمادى الآخرة", "Jumada al-Akhirah"),
-    "date.hijri_month.7": ("رجب", "Rajab"),
-    "date.hijri_month.8": ("شعبان", "Sha'ban"),
-    "date.hijri_month.9": ("رمضان", "Ramadan"),
-    "date.hijri_month.10": ("شوال", "Shawwal"),
-    "date.hijri_month.11": ("ذو القعدة", "Dhu al-Qa'dah"),
-    "date.hijri_month.12": ("ذو الحجة", "Dhu al-Hijjah"),
     "date.gregorian": ("{weekday} {day} {month} {year}", "{weekday} {day} {month} {year}"),
     "date.hijri": ("{day} {month} {year}هـ", "{day} {month} {year} AH"),
 }
+
+# Hijri month names: core.hijri's, the one list every surface uses.
+_SHARED.update({f"date.hijri_month.{n}": (ar, en) for n, (ar, en) in enumerate(zip(HIJRI_MONTHS_AR, HIJRI_MONTHS_EN), start=1)})
 
 register_catalogue(_SHARED)

@@ -14,9 +14,9 @@ import re
 from calendar import monthrange
 from datetime import date
 
-from hijridate import Gregorian, Hijri
-
 from core.errors import BadInput
+from core.hijri import FIRST_YEAR, HIJRI_MONTHS_AR, HIJRI_MONTHS_EN, LAST_YEAR, HijriDateError, from_gregorian, month_length
+from core.hijri import to_gregorian as hijri_to_gregorian
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _SHAPE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -71,44 +71,30 @@ def parse_report_date(text: str, *, end: bool = False) -> date:
 
 
 def _hijri_day(text: str, year: int, month: int, day: int | None, end: bool) -> date:
+    """A Hijri day by core.hijri's rules (day 30 of a 29-day month is its last day)."""
     try:
-        length = Hijri(year, month, 1).month_length()
-    except (ValueError, OverflowError):
+        length = month_length(year, month)
+        return hijri_to_gregorian(year, month, day if day is not None else (length if end else 1))
+    except HijriDateError as error:
+        if error.reason == "day":
+            raise _refuse(
+                text,
+                f"Hijri month {year}-{month:02d} has {error.length} days",
+                f"الشهر الهجري \u2066{year}-{month:02d}\u2069 فيه \u2066{error.length}\u2069 يوماً.",
+            ) from None
         raise _refuse(
             text,
-            f"Hijri year {year} is outside the Umm al-Qura calendar (1343-1500)",
-            f"السنة الهجرية \u2066{year}\u2069 خارج تقويم أم القرى (\u20661343-1500\u2069).",
+            f"Hijri year {year} is outside the Umm al-Qura calendar ({FIRST_YEAR}-{LAST_YEAR})",
+            f"السنة الهجرية \u2066{year}\u2069 خارج تقويم أم القرى (\u2066{FIRST_YEAR}-{LAST_YEAR}\u2069).",
         ) from None
-    day_number = day if day is not None else (length if end else 1)
-    if not 1 <= day_number <= length:
-        raise _refuse(
-            text,
-            f"Hijri month {year}-{month:02d} has {length} days",
-            f"الشهر الهجري \u2066{year}-{month:02d}\u2069 فيه \u2066{length}\u2069 يوماً.",
-        )
-    try:
-        gregorian = Hijri(year, month, day_number).to_gregorian()
-        return date(gregorian.year, gregorian.month, gregorian.day)
-    except (ValueError, OverflowError):
-        raise _refuse(text, "Outside the Umm al-Qura calendar", "خارج تقويم أم القرى.") from None
-
-
-HIJRI_MONTHS_AR = (
-    "محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
-    "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
-)
-HIJRI_MONTHS_EN = (
-    "Muharram", "Safar", "Rabi al-Awwal", "Rabi al-Akhir", "Jumada al-Ula", "Jumada al-Akhirah",
-    "Rajab", "Shaban", "Ramadan", "Shawwal", "Dhu al-Qadah", "Dhu al-Hijjah",
-)
 
 
 def hijri_text(day: date, lang: str) -> str:
     """'14 جمادى الآخرة 1448هـ' / '14 Jumada al-Akhirah 1448 AH' (empty outside the table)."""
     try:
-        hijri = Gregorian(day.year, day.month, day.day).to_hijri()
-    except (ValueError, OverflowError):
+        year, month, day_number = from_gregorian(day)
+    except HijriDateError:
         return ""
     if lang == "ar":
-        return f"\u2066{hijri.day}\u2069 {HIJRI_MONTHS_AR[hijri.month - 1]} \u2066{hijri.year}\u2069هـ"
-    return f"{hijri.day} {HIJRI_MONTHS_EN[hijri.month - 1]} {hijri.year} AH"
+        return f"\u2066{day_number}\u2069 {HIJRI_MONTHS_AR[month - 1]} \u2066{year}\u2069هـ"
+    return f"{day_number} {HIJRI_MONTHS_EN[month - 1]} {year} AH"
