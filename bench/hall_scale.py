@@ -63,6 +63,18 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def machine_ticks() -> list[int]:
+    """The machine's CPU time so far: user, nice, system, idle, iowait, … (/proc/stat)."""
+    return [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+
+
+def machine_share(before: list[int], after: list[int]) -> str:
+    spent = [b - a for a, b in zip(before, after)]
+    total = sum(spent) or 1
+    busy = total - spent[3] - spent[4]
+    return f"busy {busy / total:.0%}, waiting on the disk {spent[4] / total:.0%} (all cores, every process)"
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -302,7 +314,7 @@ def run_phase(name: str, folder: Path, hub, hall, boards: list[str], phone_codes
         phone_worker = Worker(folder, "phones", name, {"url": hub.url, "codes": phone_codes, "reserve": reserve})
         phone_worker.wait_ready()
     start = health(hub.url)
-    cpu_before, wall_before = cpu_seconds(hub.process.pid), time.monotonic()
+    cpu_before, wall_before, ticks_before = cpu_seconds(hub.process.pid), time.monotonic(), machine_ticks()
     counter_worker = Worker(folder, "counters", name, {
         "url": hub.url, "seconds": seconds, "seed": seed, "services": hall.services,
         "sessions": hall.sessions, "kiosks": hall.kiosk_tokens,
@@ -313,7 +325,7 @@ def run_phase(name: str, folder: Path, hub, hall, boards: list[str], phone_codes
         time.sleep(0.5)
     counters = counter_worker.finish()
     end = health(hub.url)
-    cpu_after, wall_after = cpu_seconds(hub.process.pid), time.monotonic()
+    cpu_after, wall_after, ticks_after = cpu_seconds(hub.process.pid), time.monotonic(), machine_ticks()
     deadline = time.monotonic() + GRACE
     while time.monotonic() < deadline:
         rss_peak = max(rss_peak, rss_mib(hub.process.pid))
@@ -351,7 +363,7 @@ def run_phase(name: str, folder: Path, hub, hall, boards: list[str], phone_codes
     print(f"  load processes' CPU: counters+kiosks {counters['cpu_seconds']:.1f} s, boards {board_result['cpu_seconds']:.1f} s, "
           f"phones {phone_result['cpu_seconds']:.1f} s over {wall_after - wall_before:.0f} s")
     print(f"  errors: {sum(errors.values())} {errors or ''}")
-    print(f"  machine load after: {load_average()}")
+    print(f"  machine during the phase: {machine_share(ticks_before, ticks_after)}; load after: {load_average()}")
     return {"board": at_boards, "phone": at_phones, "errors": sum(errors.values()), "reads_per_event": reads / max(events, 1)}
 
 
@@ -370,14 +382,14 @@ def main() -> int:
     from core.config import parse_config
     from core.models import Role
     from core.security import hash_pin
-    from core.store import Store
+    from core.commands import open_store
     from tests.support import LiveHub
 
     config_text = centre_with_counters(COUNTERS)
     with tempfile.TemporaryDirectory(prefix="tabour-hall-") as name:
         folder = Path(name)
         hub = LiveHub(folder / "hub", config_text=config_text)
-        with Store(hub.db_path, parse_config(config_text)) as store:
+        with open_store(hub.db_path, parse_config(config_text)) as store:
             pin = hash_pin("1111")
             for number in range(1, COUNTERS + 1):
                 store.call(commands.add_clerk, f"c{number}", Role.CLERK, pin)
