@@ -19,10 +19,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from core.commands import apply_config
-from core.config import CentreFile, _describe
-from core.errors import BadInput
+from core.config import CentreFile, _describe, parse_config
+from core.errors import BadInput, ConfigError
 from core.store import Tx
 
+MAX_IMPORT_BYTES = 60 * 1024  # a centre file is a few KiB; the hub refuses bodies over [hub] max_body_bytes
 EDITED_KEY = "console_config"
 BASE_KEY = "console_config_base"
 # What the console may change of a service now; the rest stays the file's.
@@ -103,3 +104,27 @@ def edit_service(tx: Tx, code: str, changes: dict[str, Any]) -> dict[str, int]:
     """One service's settings changed now (on every device: `config.changed`) and kept."""
     current = tx.catalogue.config
     return apply_edit(tx, edited_service(current, code, changes), edit_base(tx.conn, current))
+
+
+def as_toml(config: CentreFile) -> str:
+    """The configuration as a centre file that `parse_config` reads back to the same thing."""
+    import tomli_w
+
+    return tomli_w.dumps(config.model_dump(mode="json", exclude_none=True))
+
+
+def parse_import(raw: bytes, current: CentreFile) -> CentreFile:
+    """An uploaded centre file, checked by the loader; the running `[hub]` settings stay."""
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise BadInput(f"The file is larger than {MAX_IMPORT_BYTES // 1024} KiB; is it a centre file?",
+                       "الملف أكبر من المسموح؛ هل هو ملف إعداد المركز؟", code="invalid_config")
+    logo = current.centre.logo
+    try:
+        config = parse_config(raw, "uploaded file", base_dir=Path(logo).parent if logo else None)
+    except ConfigError as error:
+        raise BadInput(str(error), f"لم يُقبل الملف: \u2066{error}\u2069", code="invalid_config") from None
+    return config.model_copy(update={"hub": current.hub})
+
+
+def import_config(tx: Tx, config: CentreFile) -> dict[str, int]:
+    return apply_edit(tx, config, edit_base(tx.conn, tx.catalogue.config))

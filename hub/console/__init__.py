@@ -645,10 +645,8 @@ async def centre_page(request: Request) -> Response:
     return page(request, "centre.html", session, services=config.services, done=request.query_params.get("done"))
 
 
-def _minutes(fields: dict[str, str], name: str, *, optional: bool = False) -> float | None:
+def _minutes(fields: dict[str, str], name: str) -> float:
     value = fields.get(name, "").strip()
-    if optional and not value:
-        return None
     try:
         number = float(value)
     except ValueError:
@@ -668,7 +666,7 @@ async def edit_service(request: Request) -> Response:
         changes = {
             "enabled": fields.get("enabled") == "on",
             "target_wait_minutes": _minutes(fields, "target_wait_minutes"),
-            "max_wait_minutes": _minutes(fields, "max_wait_minutes", optional=True),
+            "max_wait_minutes": _minutes(fields, "max_wait_minutes"),
             "average_service_minutes": _minutes(fields, "average_service_minutes"),
             "daily_cap": int(cap),
         }
@@ -677,3 +675,44 @@ async def edit_service(request: Request) -> Response:
         return "service.edit"
 
     return await _act(request, "/console/centre", action, admin=True)
+
+
+@router.get("/centre/export.toml")
+async def export_centre(request: Request) -> Response:
+    """The running configuration as a centre file, to keep, compare or load elsewhere."""
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    if not session.is_admin:
+        return error_page(request, session, admin_only())
+    text = centre_edits.as_toml(request.app.state.hub.store.catalogue.config)
+    return Response(text, media_type="application/toml; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="centre.toml"', "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+    })
+
+
+@router.post("/centre/import")
+async def import_centre(request: Request) -> Response:
+    """A centre file uploaded: checked by the loader's rules, applied at once, kept like an edit."""
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    try:
+        async with request.form() as form:  # the upload's temporary file is closed on leaving
+            check_csrf(session.csrf, form.get("csrf") if isinstance(form.get("csrf"), str) else None)
+            if not session.is_admin:
+                raise admin_only()
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise BadInput("Choose a centre file (.toml) to load.", "اختر ملف إعداد المركز (\u2066.toml\u2069).")
+            raw = await upload.read(centre_edits.MAX_IMPORT_BYTES + 1)
+            name = getattr(upload, "filename", None) or "centre.toml"
+        hub: HubContext = request.app.state.hub
+        config = centre_edits.parse_import(raw, hub.store.catalogue.config)
+        await hub.run(audit.audited, actor_of(session), "centre.import", name[:80],
+                      lambda tx: {"fingerprint": centre_edits.fingerprint(tx.catalogue.config)[:12]},
+                      centre_edits.import_config, config)
+    except TabourError as error:
+        log_event(log, "console.refused", logging.WARNING, username=session.username, path=request.url.path, error=error.code)
+        return error_page(request, session, error)
+    return done("/console/centre", "centre.import")

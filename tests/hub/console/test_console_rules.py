@@ -292,3 +292,49 @@ def test_an_unknown_service_and_a_supervisor_are_refused(admin_console, hall):
     assert other.get("/console/centre").status_code == 403
     token = csrf_of(other.get("/console/hall").text)
     assert other.post("/console/services/A", data=service_form(token)).status_code == 403
+
+
+def test_the_centre_exports_as_toml_that_loads_back_the_same(admin_console):
+    from core.config import parse_config
+
+    answer = admin_console.client.get("/console/centre/export.toml")
+    assert answer.status_code == 200 and answer.headers["content-disposition"].endswith('"centre.toml"')
+    assert parse_config(answer.text, "export.toml") == admin_console.store.catalogue.config
+
+
+def test_an_imported_centre_file_applies_at_once(admin_console):
+    kiosk = admin_console.enroll("kiosk", "kiosk")
+    text = admin_console.client.get("/console/centre/export.toml").text
+    edited = text.replace("daily_cap = 900", "daily_cap = 321", 1)
+    assert edited != text
+    token = csrf_of(admin_console.client.get("/console/centre").text)
+    answer = admin_console.client.post("/console/centre/import", data={"csrf": token},
+                                       files={"file": ("centre.toml", edited.encode(), "application/toml")}, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    caps = [s["daily_cap"] for s in admin_console.client.get("/api/v1/services", headers=kiosk).json()]
+    assert 321 in caps
+    assert audit.recent(admin_console.store)[0]["action"] == "centre.import"
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"not = [toml", "not valid TOML"),
+    (b"\xff\xfe", "not UTF-8"),
+    (b'[centre]\nname_ar = "x"\n', "is required but missing"),
+    (b"#" * (61 * 1024), "larger than"),
+])
+def test_a_bad_centre_file_is_refused_with_the_loaders_words(admin_console, content: bytes, expected: str):
+    token = csrf_of(admin_console.client.get("/console/centre").text)
+    answer = admin_console.client.post("/console/centre/import?lang=en", data={"csrf": token},
+                                       files={"file": ("centre.toml", content, "application/toml")})
+    assert answer.status_code == 422 and expected in answer.text
+    assert audit.recent(admin_console.store) == []
+
+
+def test_importing_needs_the_token_and_an_admin(admin_console):
+    files = {"file": ("centre.toml", b"", "application/toml")}
+    assert admin_console.client.post("/console/centre/import", files=files).status_code == 403
+    other = admin_console.client.__class__(admin_console.client.app)
+    assert log_in(other).status_code == 303
+    token = csrf_of(other.get("/console/hall").text)
+    assert other.post("/console/centre/import", data={"csrf": token}, files=files).status_code == 403
+    assert other.get("/console/centre/export.toml").status_code == 403
