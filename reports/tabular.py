@@ -159,4 +159,48 @@ def write_xlsx(data: ReportData, out: Path) -> None:
         Column("count", "عدد الزوار", "Visitors", "count", lambda r: r["count"]),
     )
     table(bands, list(band_columns), data.kpis["totals"].get("wait_distribution", []), 1)
+    add_charts(summary, book[SHEET_NAMES["by_hour"]], bands, len(data.kpis.get("by_hour", [])),
+               len(data.kpis["totals"].get("wait_distribution", [])))
     book.save(out)
+
+
+#: where the two charts stand on the summary sheet (right of the figures), as on the PDF's first page
+CHART_ANCHORS = ("E2", "E22")
+
+
+def add_charts(summary, hours, bands, hour_rows: int, band_rows: int) -> None:
+    """The PDF's two charts as Excel's own charts, drawn from the Hours and Waits sheets (so they
+    follow any change to the numbers): tickets issued per hour as bars with the mean and median
+    wait as lines on a second axis, and the visitors per band of waiting time."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    columns = [column.key for column in (*next(g for g in GROUPINGS if g.key == "by_hour").label_columns, *KPI_COLUMNS)]
+    if hour_rows:
+        position = {key: index for index, key in enumerate(columns, start=1)}
+        hour_labels = Reference(hours, min_col=position["hour"], min_row=2, max_row=hour_rows + 1)
+        arrivals = BarChart()
+        arrivals.title = "الوصول والانتظار حسب الساعة — Arrivals and waits by hour"
+        arrivals.y_axis.title = "تذاكر Tickets"
+        arrivals.x_axis.title = "الساعة Hour of day"
+        arrivals.add_data(Reference(hours, min_col=position["issued"], min_row=1, max_row=hour_rows + 1), titles_from_data=True)
+        arrivals.set_categories(hour_labels)
+        arrivals.series[0].graphicalProperties.solidFill = "1F5C4A"
+        waits = LineChart()
+        for key in ("wait_mean", "wait_median"):
+            waits.add_data(Reference(hours, min_col=position[key], min_row=1, max_row=hour_rows + 1), titles_from_data=True)
+        waits.y_axis.axId = 200
+        waits.y_axis.title = "دقائق الانتظار Wait (minutes)"
+        waits.y_axis.crosses = "max"
+        arrivals += waits
+        arrivals.width, arrivals.height = 22, 9
+        summary.add_chart(arrivals, CHART_ANCHORS[0])
+    if band_rows:
+        distribution = BarChart()
+        distribution.title = "توزيع مدة الانتظار — Wait-time distribution"
+        distribution.y_axis.title = "زوار Visitors"
+        distribution.x_axis.title = "دقائق الانتظار (من) Wait from (minutes)"
+        distribution.add_data(Reference(bands, min_col=3, min_row=1, max_row=band_rows + 1), titles_from_data=True)
+        distribution.set_categories(Reference(bands, min_col=1, min_row=2, max_row=band_rows + 1))
+        distribution.series[0].graphicalProperties.solidFill = "1F5C4A"
+        distribution.width, distribution.height = 22, 8
+        summary.add_chart(distribution, CHART_ANCHORS[1])

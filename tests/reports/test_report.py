@@ -224,3 +224,26 @@ def test_names_that_look_like_formulas_stay_text(store, clock, tmp_path: Path):
     assert [row["key"] for row in clerk_rows] == ["'" + name]
     cell = load_workbook(tmp_path / "r.xlsx")["الموظفون Clerks"]["A2"]
     assert cell.value == "'" + name and cell.data_type == "s"
+
+
+def test_xlsx_carries_the_pdfs_two_charts_drawn_from_its_own_sheets(known_day: KnownDay, tmp_path: Path):
+    """Arrivals with the mean and median wait by hour, and the wait distribution, as Excel charts."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    out = tmp_path / "day.xlsx"
+    assert run("--db", str(known_day.db), "--from", "2026-11-24", "--out", str(out)) == 0
+    with zipfile.ZipFile(out) as archive:
+        charts = sorted(name for name in archive.namelist() if name.startswith("xl/charts/chart"))
+        xml = [archive.read(name).decode("utf-8") for name in charts]
+    assert len(charts) == 2
+    arrivals = next(text for text in xml if "Arrivals and waits by hour" in text)
+    assert "<barChart>" in arrivals and "<lineChart>" in arrivals
+    for sheet_ref in ("'الساعات Hours'!B1", "'الساعات Hours'!J1", "'الساعات Hours'!K1"):  # issued, wait mean, median
+        assert sheet_ref in arrivals, sheet_ref
+    distribution = next(text for text in xml if "Wait-time distribution" in text)
+    assert "'توزيع الانتظار Waits'!$C$2:$C$" in distribution
+    book = load_workbook(out)
+    hours = book["الساعات Hours"]
+    assert hours.cell(row=1, column=2).value.endswith("Issued") and "Wait mean" in hours.cell(row=1, column=10).value
