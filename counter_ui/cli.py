@@ -8,6 +8,8 @@ import os
 import socket
 import sys
 
+from qt_common.looks import LARGE_TEXT_SCALE, THEME_NAMES
+
 DEFAULT_HUB = "http://127.0.0.1:8470"
 log = logging.getLogger("tabour.counter")
 
@@ -51,6 +53,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--lang", "--language", dest="lang", choices=["ar", "en"], default="ar", help="Language to start in: ar (default) or en.")
     parser.add_argument("--windowed", action="store_true", help="A normal window instead of one filling the screen (for setup and testing).")
+    parser.add_argument(
+        "--theme", choices=sorted(THEME_NAMES), default="standard",
+        help="Colours: standard, or high-contrast (black text on white, 7:1 and more) for visitors who see poorly.",
+    )
+    parser.add_argument(
+        "--large-text", action="store_true",
+        help=f"Every text {round((LARGE_TEXT_SCALE - 1) * 100)} %% larger, for clerks who see poorly.",
+    )
     parser.add_argument("--compact", action="store_true", help="Start in the small always-on-top mode once logged in.")
     parser.set_defaults(func=run)
 
@@ -88,7 +98,12 @@ def run(args: argparse.Namespace) -> int:
     from counter_ui.app import build_counter_window
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(sys.argv[:1], lang=args.lang)
+    from qt_common.theme import colours_named
+
+    app = create_app(
+        sys.argv[:1], lang=args.lang, colours=colours_named(args.theme),
+        text_scale=LARGE_TEXT_SCALE if args.large_text else 1.0,
+    )
     client = make_client(args)
     window = build_counter_window(client, counter=args.counter, language=args.lang)
     if args.compact:

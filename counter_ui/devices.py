@@ -356,6 +356,14 @@ class DevicesPanel(QWidget):
         self.note.setVisible(error is not None or (self.watch.loaded and not rows))
 
 
+def device_alert_stylesheet(colours: theme.Colours = theme.COLOURS) -> str:
+    """The alert band's look: white text on the "called" amber of the screen's colour set."""
+    return (
+        f"QFrame#DeviceAlertBar {{ background: {colours.status_called}; border-radius: 8px; }}"
+        f"QFrame#DeviceAlertBar QLabel {{ color: {colours.on_primary}; background: transparent; }}"
+    )
+
+
 class DeviceAlertBar(QFrame):
     """"Devices need attention" with one line per problem, above every tab, while there is one."""
 
@@ -382,10 +390,7 @@ class DeviceAlertBar(QFrame):
         row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
         watch.changed.connect(self.refresh)
         language_notifier().language_changed.connect(self.refresh)
-        self.setStyleSheet(
-            f"QFrame#DeviceAlertBar {{ background: {theme.COLOURS.status_called}; border-radius: 8px; }}"
-            f"QFrame#DeviceAlertBar QLabel {{ color: {theme.COLOURS.on_primary}; background: transparent; }}"
-        )
+        self.setStyleSheet(device_alert_stylesheet(theme.applied_colours()))
         self.suppressed = False
         self.hide()
         self.refresh()

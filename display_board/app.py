@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QWidget
 from display_board.announcer import AnnouncerSettings, AudioSink
 from display_board.window import BoardWindow
 from qt_common.hub_client import HubClient
+from qt_common.theme import COLOURS, Colours
 
 
 def build_board_window(
@@ -17,13 +18,14 @@ def build_board_window(
     sink: AudioSink | None = None,
     announce: bool = True,
     announcer_settings: AnnouncerSettings | None = None,
+    colours: Colours = COLOURS,
 ) -> QWidget:
     """The display board for `client`'s hub, not yet shown.
 
     It starts `client` if it is not running, shows only the counters and services of
     `board` (a `[boards]` key; None: every call), is laid out in `language` ("ar": right to
     left, Arabic first; "en": English first) and announces calls through `sink` (None: the
-    sound card) unless `announce` is False. It never creates the QApplication nor runs its
+    sound card) unless `announce` is False, in `colours` (`theme.HIGH_CONTRAST` for high contrast). It never creates the QApplication nor runs its
     event loop; call `window.shutdown()` (or close it) to stop the announcer.
     """
     return BoardWindow(
@@ -33,4 +35,5 @@ def build_board_window(
         sink=sink,
         announce=announce,
         announcer_settings=announcer_settings,
+        colours=colours,
     )

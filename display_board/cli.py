@@ -13,6 +13,8 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from qt_common.looks import THEME_NAMES
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
@@ -73,6 +75,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--lang", "--language", dest="lang", choices=["ar", "en"], default="ar",
         help="The board's first language and direction: ar (default, right to left) or en.",
     )
+    display.add_argument(
+        "--theme", choices=sorted(THEME_NAMES), default="standard",
+        help="Colours: standard, or high-contrast (black text on white, 7:1 and more) for visitors who see poorly.",
+    )
     display.add_argument("--name", default=None, help="This screen's device name at the hub (default: display-BOARD-HOST).")
     display.set_defaults(func=run)
 
@@ -111,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
     from display_board.app import build_board_window
     from display_board.model import BoardError, check_board_name
     from qt_common.app import create_app
+    from qt_common.theme import colours_named
     from qt_common.hub_client import STRUCTURAL_REFRESH_EVENTS, HubClient, check_device_name, normalize_hub_url
 
     if not args.hub:
@@ -135,13 +142,15 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(error))
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(lang=args.lang)
+    app = create_app(lang=args.lang, colours=colours_named(args.theme))
     # A name derived from --board: the same screen given another board keeps its enrollment.
     client = HubClient(
         hub_url, device_name=name, kind="display", enroll_code=enroll_code or None,
         refresh_events=STRUCTURAL_REFRESH_EVENTS, refresh_on_missing_rows=False, adopt_enrolled=not args.name,
     )
-    window = build_board_window(client, board=board, language=args.lang, announcer_settings=settings)
+    window = build_board_window(
+        client, board=board, language=args.lang, announcer_settings=settings, colours=colours_named(args.theme)
+    )
     app.aboutToQuit.connect(window.shutdown)
     app.aboutToQuit.connect(client.stop)
     QShortcut(QKeySequence("Ctrl+Q"), window, activated=app.quit)

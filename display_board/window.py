@@ -19,6 +19,7 @@ from display_board.model import DEFAULT_RECENT_SECONDS, BoardCall, BoardModel, a
 from display_board.widgets import (
     HIGHLIGHT,
     HIGHLIGHT_TEXT,
+    ON_DARK,
     BoardClock,
     FitText,
     LatestCallPanel,
@@ -38,8 +39,19 @@ LANDSCAPE_ROWS = 6
 PORTRAIT_ROWS = 7
 
 
-def _stylesheet() -> str:
-    c = theme.COLOURS
+def colour_pairs(colours: theme.Colours = theme.COLOURS) -> list[tuple[str, str, str]]:
+    """(what, text, background) for every text the board draws itself rather than by style sheet."""
+    c = colours
+    return [
+        ("header and latest call", ON_DARK, c.primary),
+        ("recent calls header and ticker", ON_DARK, c.primary_pressed),
+        ("fresh call", HIGHLIGHT_TEXT, HIGHLIGHT),
+        ("call rows", c.text, c.surface),
+    ]
+
+
+def _stylesheet(colours: theme.Colours = theme.COLOURS) -> str:
+    c = colours
     return f"""
 #BoardWindow {{ background: {c.window}; }}
 #BoardHeader {{ background: {c.primary}; }}
@@ -78,10 +90,12 @@ class BoardWindow(QWidget, HubEventHandlers):
         recent_seconds: float = DEFAULT_RECENT_SECONDS,
         highlight_ms: int = HIGHLIGHT_MS,
         now: Callable[[], datetime] = utc_now,
+        colours: theme.Colours = theme.COLOURS,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("BoardWindow")
+        self.colours = colours
         self.client = client
         self.language = parse_language(language)
         self.secondary = Language.EN if self.language is Language.AR else Language.AR
@@ -93,7 +107,7 @@ class BoardWindow(QWidget, HubEventHandlers):
         # The board keeps its own direction whatever language another window of the app switches to.
         self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if self.language.is_rtl else Qt.LayoutDirection.LeftToRight)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setStyleSheet(_stylesheet())
+        self.setStyleSheet(_stylesheet(colours))
         self.announcer: Announcer | None = None
         if announce:
             self.announcer = Announcer(announcer_settings, sink, parent=self)
@@ -156,6 +170,7 @@ class BoardWindow(QWidget, HubEventHandlers):
         root.addWidget(self.body, 1)
 
         self.ticker = Ticker(self)
+        self.ticker.background = self.colours.primary_pressed
         self.ticker.hide()
         root.addWidget(self.ticker, 0)
         self._apply_centre()

@@ -124,6 +124,7 @@ class HomeScreen(QWidget):
     back_clicked = Signal()
     priority_clicked = Signal()
     priority_cancelled = Signal()
+    look_clicked = Signal()  # the visitor's switch for larger text in high contrast
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,9 +138,14 @@ class HomeScreen(QWidget):
         title_row = QHBoxLayout()
         title_row.addWidget(self.back_button, 0)
         title_row.addWidget(self.title_label, 1)
-        self._title_spacer = QWidget(self)
-        self._title_spacer.setFixedWidth(200)
-        title_row.addWidget(self._title_spacer, 0)
+        # Opposite the back button, as wide, so the title stays in the middle.
+        self.look_button = TextButton(self)
+        self.look_button.setObjectName("LookButton")
+        self.look_button.setFont(theme.app_font(16, bold=True))
+        self.look_button.setCheckable(True)
+        self.look_button.setFixedWidth(200)
+        self.look_button.clicked.connect(self.look_clicked.emit)
+        title_row.addWidget(self.look_button, 0)
 
         self.priority_banner = QFrame(self)
         self.priority_banner.setObjectName("PriorityBanner")
@@ -278,7 +284,8 @@ class HomeScreen(QWidget):
         card_width = (inner - (columns - 1) * spacing) // columns
         card_height = max((card.minimum_height_at(card_width) for card in cards), default=0)
         title = self.title_label.heightForWidth(max(1, inner - (400 if self._mode == "group" else 0)))
-        parts = [max(title, self.back_button.sizeHint().height() if self._mode == "group" else 0)]
+        parts = [max(title, self.back_button.sizeHint().height() if self._mode == "group" else 0,
+                     self.look_button.sizeHint().height())]
         parts.append((self.priority_banner if self._priority_kind else self.priority_button).sizeHint().height())
         if self._notice is not None:
             parts.append(self.notice_label.heightForWidth(inner))
@@ -375,6 +382,13 @@ class HomeScreen(QWidget):
             self._layout_key = ()
             self._rebuild_if_needed(items)
 
+    def set_look(self, larger: bool) -> None:
+        """The switch names what a touch does: clearer text, or back to the usual text."""
+        self.look_button.setChecked(larger)
+        text = tr_in(self._language, "kiosk.look.usual" if larger else "kiosk.look.larger")
+        self.look_button.setText(text)
+        self.look_button.setAccessibleName(text)
+
     def retranslate(self, language: Language) -> None:
         self._language = language
         grouped = self._mode == "groups"
@@ -383,8 +397,8 @@ class HomeScreen(QWidget):
         else:
             self.title_label.setText(tr_in(language, "kiosk.choose_group" if grouped else "kiosk.choose_service"))
         self.back_button.setText(tr_in(language, "kiosk.back"))
+        self.set_look(self.look_button.isChecked())
         self.back_button.setVisible(self._mode == "group")
-        self._title_spacer.setVisible(self._mode == "group")
         self.priority_button.setText(tr_in(language, "kiosk.priority.button"))
         self.priority_button.setAccessibleName(tr_in(language, "kiosk.priority.button"))
         self.priority_cancel_button.setText(tr_in(language, "kiosk.priority.cancel"))

@@ -26,6 +26,9 @@ KIOSK_STRINGS: dict[str, tuple[str, str]] = {
     "kiosk.priority.cancel": ("إلغاء الأولوية", "Cancel priority"),
     "kiosk.priority.badge": ("أولوية: {kind}", "Priority: {kind}"),
     "kiosk.back": ("رجوع", "Back"),
+    # One switch for both: larger words in black on white (the header has room for two words).
+    "kiosk.look.larger": ("خط أوضح", "Clearer text"),
+    "kiosk.look.usual": ("خط عادي", "Usual text"),
     "kiosk.issuing": ("جارٍ إصدار التذكرة…", "Issuing your ticket…"),
     "kiosk.your_number": ("رقمك", "Your number"),
     "kiosk.ahead.zero": ("لا أحد قبلك", "No one ahead of you"),

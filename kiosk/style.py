@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from qt_common.theme import COLOURS as C
+from qt_common.theme import COLOURS, Colours
 
 
-def kiosk_stylesheet() -> str:
+def kiosk_stylesheet(colours: Colours = COLOURS) -> str:
+    C = colours  # noqa: N806 — reads like the rules below
     return f"""
 QWidget#KioskWindow {{ background: {C.window}; }}
 QLabel#CentreName {{ color: {C.primary}; }}
@@ -41,6 +42,8 @@ QFrame#PriorityBanner QLabel {{ color: {C.on_primary}; }}
 QPushButton#BigButton {{ min-width: 120px; min-height: 64px; }}
 QPushButton#BannerButton {{ background: {C.surface}; color: {C.status_priority}; border-color: {C.surface}; }}
 QPushButton#LanguageButton {{ font-weight: bold; border-color: {C.primary}; color: {C.primary}; }}
+QPushButton#LookButton {{ font-weight: bold; border-color: {C.text}; color: {C.text}; }}
+QPushButton#LookButton:checked {{ background: {C.text}; color: {C.surface}; border-color: {C.text}; }}
 QLabel#BigNumber {{ color: {C.primary}; }}
 QFrame#NumberCard {{ background: {C.surface}; border: 3px solid {C.primary}; border-radius: 24px; }}
 QLabel#PrintStatus[kind="working"] {{ color: {C.text}; }}

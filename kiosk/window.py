@@ -50,6 +50,7 @@ from kiosk.screens import (
 from kiosk.settings import PRINTER_RECHECK_SECONDS
 from kiosk.style import kiosk_stylesheet
 from kiosk.widgets import HotCorner
+from qt_common import theme
 from qt_common.widgets import refresh_size_hints
 from qt_common.app import show_full_screen
 from qt_common.hub_client import HubClient, HubError
@@ -71,6 +72,7 @@ class KioskWindow(QWidget):
     ticket_issued = Signal(object)  # the hub's ticket (contract.Ticket)
     ticket_printed = Signal(object)  # PrintResult
     language_changed = Signal(str)
+    look_changed = Signal(bool)  # True: this visitor's large text and high contrast
 
     def __init__(
         self,
@@ -111,6 +113,7 @@ class KioskWindow(QWidget):
 
         self.header = Header(self)
         self.header.language_clicked.connect(self.toggle_language)
+        self.larger_look = False
         self.stack = QStackedWidget(self)
         self.home = HomeScreen(self)
         self.priority = PriorityScreen(self)
@@ -145,6 +148,7 @@ class KioskWindow(QWidget):
         self.home.back_clicked.connect(self.go_home)
         self.home.priority_clicked.connect(lambda: self.show_screen("priority"))
         self.home.priority_cancelled.connect(lambda: self.set_priority(None))
+        self.home.look_clicked.connect(self.toggle_look)
         self.priority.kind_chosen.connect(self.set_priority)
         self.priority.back_clicked.connect(self.go_home)
         self.issued.touched.connect(self._issued_touched)
@@ -219,6 +223,7 @@ class KioskWindow(QWidget):
         self.home.set_compact(compact)
         for screen in (self.pin, self.enroll):
             screen.set_compact(compact)
+        self._scale_text()
         # The screens out of sight keep their old minimum until told: the window could not shrink.
         refresh_size_hints(self)
 
@@ -268,9 +273,11 @@ class KioskWindow(QWidget):
         if name != self.screen_name:
             self.screen_name = name
             self.unavailable.set_active(name == "unavailable")
-            if name in ("priority", "pin") or (name == "home" and (self.open_group_key or self.priority_kind)):
+            if name in ("priority", "pin") or (
+                name == "home" and (self.open_group_key or self.priority_kind or self.larger_look)
+            ):
                 self._idle_timer.start()
-            elif name != "home" or self.language is self.default_language:
+            elif name != "home" or (self.language is self.default_language and not self.larger_look):
                 self._idle_timer.stop()
             self.screen_changed.emit(name)
 
@@ -279,6 +286,7 @@ class KioskWindow(QWidget):
         self.header.retranslate(self.language)
         for screen in self.screens.values():
             screen.retranslate(self.language)  # type: ignore[attr-defined]
+        self._scale_text()
 
     def set_language(self, language: str | Language) -> None:
         """The kiosk's own language; other windows in the same application keep theirs."""
@@ -295,6 +303,32 @@ class KioskWindow(QWidget):
         self.set_language(Language.EN if self.language is Language.AR else Language.AR)
         if self.screen_name in ("home", "priority"):
             self._idle_timer.start()
+
+    def set_larger_look(self, larger: bool) -> None:
+        """Large text and high contrast for this visitor; the next one finds the usual display."""
+        larger = bool(larger)
+        self.home.set_look(larger)
+        if larger == self.larger_look:
+            return
+        self.larger_look = larger
+        colours = theme.HIGH_CONTRAST if larger else theme.COLOURS
+        # The window's own sheet is preferred to the application's: the other windows of a
+        # launcher (a counter, a board) keep their look.
+        self.setStyleSheet((theme.stylesheet(colours) if larger else "") + kiosk_stylesheet(colours))
+        self._scale_text()
+        if larger or self.screen_name in ("home", "priority"):
+            self._idle_timer.start()
+        self.look_changed.emit(larger)
+
+    def toggle_look(self) -> None:
+        self.set_larger_look(not self.larger_look)
+
+    def _scale_text(self) -> None:
+        larger = getattr(self, "larger_look", False)
+        # Larger words need the height: the header keeps one line of name and the time only.
+        self.header.set_compact(bool(larger or self._compact))
+        theme.scale_fonts(self, theme.LARGE_TEXT_SCALE if larger else 1.0)
+        refresh_size_hints(self)
 
     # ---- the hub's state -----------------------------------------------------------------
 
@@ -322,6 +356,7 @@ class KioskWindow(QWidget):
         else:
             group = next(g for g in self.groups if g.key == self.open_group_key)
             self.home.show_services(list(group.services), group=group)
+        self._scale_text()
 
     def service(self, service_id: int) -> ServiceView | None:
         return next((s for s in self.services if s.id == service_id), None)
@@ -421,6 +456,7 @@ class KioskWindow(QWidget):
             return
         self.set_priority(None)
         self.set_language(self.default_language)
+        self.set_larger_look(False)
         self.go_home()
 
     # ---- issuing -------------------------------------------------------------------------
@@ -598,6 +634,7 @@ class KioskWindow(QWidget):
             return
         if self.language is not self.default_language:
             self.set_language(self.default_language)
+        self.set_larger_look(False)
         self.go_home()
 
     # ---- supervisor exit -----------------------------------------------------------------

@@ -12,11 +12,18 @@ from qt_common import theme
 from qt_common.i18n import Language, parse_language, set_language
 
 
-def create_app(argv: Sequence[str] | None = None, lang: str | Language = Language.AR) -> QApplication:
+def create_app(
+    argv: Sequence[str] | None = None,
+    lang: str | Language = Language.AR,
+    *,
+    colours: theme.Colours = theme.COLOURS,
+    text_scale: float = 1.0,
+) -> QApplication:
     """The application (reused if one exists, as under pytest-qt), themed and in `lang`.
 
     `QT_QPA_PLATFORM` is left as the environment says: offscreen in tests, the desktop
-    platform otherwise.
+    platform otherwise. `colours` and `text_scale` are the screen's contrast and text-size
+    settings (`--theme high-contrast`, `--large-text`).
     """
     language = parse_language(lang)
     app = QApplication.instance()
@@ -27,7 +34,7 @@ def create_app(argv: Sequence[str] | None = None, lang: str | Language = Languag
     app.setApplicationName("Tabour")
     app.setOrganizationName("Tabour")
     app.setApplicationDisplayName("طابور · Tabour")
-    theme.apply_theme(app)
+    theme.apply_theme(app, colours, text_scale)
     set_language(app, language)
     return app
 

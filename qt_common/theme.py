@@ -3,7 +3,10 @@
 Calm and high-contrast: white and very light grey surfaces, the Saudi flag green
 (#006C35) as the primary colour, one clear colour per status, touch targets of at least
 56 px, and a visible focus ring for keyboard users. Every text/background pair used
-here meets WCAG AA (4.5:1); tests/qt_common/test_theme.py proves it.
+here meets WCAG 2.2 AA: 4.5:1 for text, 3:1 for control borders and the focus ring against
+the surfaces they sit on; tests/qt_common/test_theme.py computes it from the style sheets
+themselves. A second set of colours, HIGH_CONTRAST, goes further (7:1 text, black borders) for
+visitors who ask for it at the kiosk and for boards and counters configured so.
 
 A button's min-height is of its contents, inside the padding and the border: it is set so
 the whole button is a touch target of TOUCH_TARGET_PX, no taller. There is no min-width: a
@@ -25,6 +28,8 @@ from enum import StrEnum
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+from qt_common.looks import LARGE_TEXT_SCALE, THEME_NAMES  # noqa: F401 — LARGE_TEXT_SCALE is read from here too
+
 log = logging.getLogger(__name__)
 
 TOUCH_TARGET_PX = 56
@@ -36,14 +41,14 @@ class Colours:
     window: str = "#F4F6F5"  # very light grey, a hint of green
     surface: str = "#FFFFFF"
     surface_alt: str = "#EAEFEC"
-    border: str = "#B8C4BE"
+    border: str = "#7A8580"  # 3:1 on every surface: a control's edge must be seen (WCAG 1.4.11)
     text: str = "#1B1F1D"
     text_muted: str = "#4B5551"
     primary: str = "#006C35"  # the Saudi flag green
     primary_hover: str = "#005A2C"
     primary_pressed: str = "#004822"
     on_primary: str = "#FFFFFF"
-    focus: str = "#C98A00"  # gold ring, visible on white and on green
+    focus: str = "#8A5C00"  # dark gold ring, 3:1 or more on every surface
     disabled_text: str = "#59625E"
     disabled_surface: str = "#E3E7E5"
     # statuses: each is a background for white text
@@ -61,6 +66,44 @@ class Colours:
 
 COLOURS = Colours()
 
+#: black on white, darker fills for white text: 7:1 and more for every text (WCAG AAA)
+HIGH_CONTRAST = Colours(
+    window="#FFFFFF",
+    surface="#FFFFFF",
+    surface_alt="#F0F0F0",
+    border="#000000",
+    text="#000000",
+    text_muted="#333333",
+    primary="#00401F",
+    primary_hover="#003519",
+    primary_pressed="#002A14",
+    on_primary="#FFFFFF",
+    focus="#8A5C00",
+    disabled_text="#333333",
+    disabled_surface="#DDDDDD",
+    status_open="#00401F",
+    status_serving="#00401F",
+    status_waiting="#0B3D91",
+    status_called="#6B3A00",
+    status_paused="#5C3700",
+    status_closed="#333333",
+    status_done="#333333",
+    status_error="#7A1A12",
+    status_priority="#4A1F7A",
+    banner_offline="#7A1A12",
+)
+
+#: the colour sets a board, a counter or a visitor can choose, by setting name
+THEMES: dict[str, Colours] = dict(zip(THEME_NAMES, (COLOURS, HIGH_CONTRAST), strict=True))
+
+
+
+def colours_named(name: str) -> Colours:
+    """The colour set of a setting's value ("standard", "high-contrast"); ValueError otherwise."""
+    if not isinstance(name, str) or name.strip().lower() not in THEMES:
+        raise ValueError(f"theme must be one of {sorted(THEMES)}, not {name!r}")
+    return THEMES[name.strip().lower()]
+
 
 class Status(StrEnum):
     """The status styles a badge or banner can take (ticket and counter statuses map onto them)."""
@@ -76,17 +119,12 @@ class Status(StrEnum):
     PRIORITY = "priority"
 
 
-STATUS_COLOURS: dict[Status, str] = {
-    Status.OPEN: COLOURS.status_open,
-    Status.SERVING: COLOURS.status_serving,
-    Status.WAITING: COLOURS.status_waiting,
-    Status.CALLED: COLOURS.status_called,
-    Status.PAUSED: COLOURS.status_paused,
-    Status.CLOSED: COLOURS.status_closed,
-    Status.DONE: COLOURS.status_done,
-    Status.ERROR: COLOURS.status_error,
-    Status.PRIORITY: COLOURS.status_priority,
-}
+def status_colours(colours: Colours = COLOURS) -> dict[Status, str]:
+    """Each status style's background (white text on it) in `colours`."""
+    return {status: getattr(colours, f"status_{status.value}") for status in Status}
+
+
+STATUS_COLOURS: dict[Status, str] = status_colours(COLOURS)
 
 #: hub statuses (ticket and counter) → the style that shows them
 STATUS_OF_HUB_VALUE: dict[str, Status] = {
@@ -133,9 +171,9 @@ def contrast_ratio(foreground: str, background: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def text_pairs() -> list[tuple[str, str, str]]:
+def text_pairs(colours: Colours = COLOURS) -> list[tuple[str, str, str]]:
     """(what, foreground, background) for every text colour this theme puts on a background."""
-    c = COLOURS
+    c = colours
     pairs = [
         ("text on window", c.text, c.window),
         ("text on surface", c.text, c.surface),
@@ -150,7 +188,19 @@ def text_pairs() -> list[tuple[str, str, str]]:
         ("danger button", c.on_primary, c.status_error),
         ("offline banner", c.on_primary, c.banner_offline),
     ]
-    pairs += [(f"badge {status.value}", c.on_primary, colour) for status, colour in STATUS_COLOURS.items()]
+    pairs += [(f"badge {status.value}", c.on_primary, colour) for status, colour in status_colours(c).items()]
+    return pairs
+
+
+def control_pairs(colours: Colours = COLOURS) -> list[tuple[str, str, str]]:
+    """(what, edge, surface) for every control edge and focus ring: each needs 3:1 (WCAG 1.4.11)."""
+    c = colours
+    pairs = []
+    for surface_name in ("window", "surface", "surface_alt"):
+        surface = getattr(c, surface_name)
+        pairs.append((f"control border on {surface_name}", c.border, surface))
+        pairs.append((f"focus ring on {surface_name}", c.focus, surface))
+        pairs.append((f"primary button on {surface_name}", c.primary, surface))
     return pairs
 
 
@@ -235,8 +285,8 @@ def app_font(size_pt: float = BASE_FONT_PT, bold: bool = False) -> QFont:
 # --- palette and stylesheet -----------------------------------------------------------------
 
 
-def palette() -> QPalette:
-    c = COLOURS
+def palette(colours: Colours = COLOURS) -> QPalette:
+    c = colours
     pal = QPalette()
     roles = {
         QPalette.ColorRole.Window: c.window,
@@ -262,12 +312,12 @@ def palette() -> QPalette:
     return pal
 
 
-def stylesheet() -> str:
-    c = COLOURS
+def stylesheet(colours: Colours = COLOURS) -> str:
+    c = colours
     status_rules = "\n".join(
         f'QLabel[status="{status.value}"], QFrame[status="{status.value}"] '
         f"{{ background: {colour}; color: {c.on_primary}; border-radius: 6px; padding: 4px 12px; }}"
-        for status, colour in STATUS_COLOURS.items()
+        for status, colour in status_colours(c).items()
     )
     return f"""
 QWidget {{ color: {c.text}; }}
@@ -309,12 +359,52 @@ QToolTip {{ background: {c.surface}; color: {c.text}; border: 1px solid {c.borde
 """
 
 
-def apply_theme(app: QApplication) -> None:
+def apply_theme(app: QApplication, colours: Colours = COLOURS, text_scale: float = 1.0) -> None:
     """Fusion style (the same on every platform), the palette, the stylesheet and the font."""
+    global _applied_colours
+    _applied_colours = colours
     app.setStyle("Fusion")
-    app.setPalette(palette())
-    app.setFont(app_font(BASE_FONT_PT))
-    app.setStyleSheet(stylesheet())
+    app.setPalette(palette(colours))
+    app.setFont(app_font(BASE_FONT_PT * text_scale))
+    app.setStyleSheet(stylesheet(colours))
+
+
+_applied_colours = COLOURS
+
+
+def applied_colours() -> Colours:
+    """The colour set `apply_theme` last gave the application (a window's own additions follow it)."""
+    return _applied_colours
+
+
+_BASE_PT = "textScaleBasePt"
+_SHOWN_PT = "textScaleShownPt"
+
+
+def scale_fonts(root: QWidget, factor: float) -> None:
+    """Draw every font under `root` `factor` times its own size (1.0: back to normal).
+
+    Widgets set their own fonts (and change them when a layout turns compact), so each one's
+    size is remembered the first time; a size changed since is taken as the widget's new own one.
+    """
+    if isinstance(factor, bool) or not isinstance(factor, int | float) or not 0.5 <= factor <= 3:
+        raise ValueError(f"text scale must be 0.5–3, got {factor!r}")
+    # Children before their parents: a font set on a child first is its own, so the parent's
+    # new font cannot reach it and scale it a second time.
+    for widget in reversed((root, *root.findChildren(QWidget))):
+        font = widget.font()
+        size = font.pointSizeF()
+        if size <= 0:
+            continue
+        base, shown = widget.property(_BASE_PT), widget.property(_SHOWN_PT)
+        if base is None or shown is None or abs(float(shown) - size) > 0.01:
+            base = size
+        wanted = round(float(base) * factor, 2)
+        widget.setProperty(_BASE_PT, float(base))
+        widget.setProperty(_SHOWN_PT, wanted)
+        if abs(wanted - size) > 0.01:
+            font.setPointSizeF(wanted)
+            widget.setFont(font)
 
 
 def _repolish(widget: QWidget) -> None:

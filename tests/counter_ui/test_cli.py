@@ -32,6 +32,14 @@ def test_options_and_defaults():
     assert plain.lang == "ar" and plain.counter is None and plain.compact is False
 
 
+def test_contrast_and_text_size_are_settings_of_each_counter():
+    """--theme high-contrast and --large-text choose the counter's look; standard and normal size by default."""
+    args = parser().parse_args(["counter", "--theme", "high-contrast", "--large-text"])
+    assert (args.theme, args.large_text) == ("high-contrast", True)
+    plain = parser().parse_args(["counter"])
+    assert (plain.theme, plain.large_text) == ("standard", False)
+
+
 def test_every_option_has_help():
     """Each option of the sub-command explains itself."""
     top = parser()
@@ -51,6 +59,8 @@ def test_every_option_has_help():
         ["counter", "--hub", ""],
         ["counter", "--hub", "http://user:pw@host:1"],
         ["counter", "--lang", "fr"],
+        ["counter", "--theme", "dark"],
+        ["counter", "--theme", ""],
     ],
 )
 def test_bad_values_are_refused(argv, capsys):

@@ -19,7 +19,7 @@ from qt_common.device_tokens import TokenStore
 from tests.display_board.board_support import WAIT_MS, Hall, MakeBoard
 from tests.support import ROOT
 
-OPTIONS = ["--hub", "--board", "--enroll-code", "--windowed", "--volume", "--no-english", "--clips"]
+OPTIONS = ["--hub", "--board", "--enroll-code", "--windowed", "--volume", "--no-english", "--clips", "--theme"]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -42,6 +42,17 @@ def test_display_role_has_every_option_with_help() -> None:
     args = parser().parse_args(["display", "--hub", "http://10.0.0.2:8470", "--board", "floor1", "--volume", "80%", "--no-english"])
     assert args.func is cli.run
     assert (args.hub, args.board, args.volume, args.no_english, args.windowed) == ("http://10.0.0.2:8470", "floor1", 0.8, True, False)
+
+
+def test_contrast_is_a_setting_of_each_board(capsys: pytest.CaptureFixture[str]) -> None:
+    """--theme high-contrast chooses the board's colours; an unknown name stops with the choices."""
+    assert parser().parse_args(["display", "--theme", "high-contrast"]).theme == "high-contrast"
+    assert parser().parse_args(["display"]).theme == "standard"
+    for bad in ("dark", "", "x" * 5000):
+        with pytest.raises(SystemExit) as stopped:
+            parser().parse_args(["display", "--theme", bad])
+        assert stopped.value.code == 2
+    assert "high-contrast" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("volume", ["abc", "-0.1", "1.5", "150%", "nan", "", "%", "1e999"])

@@ -117,3 +117,17 @@ def test_screenshots_of_issuing_and_printing(make_kiosk, demo_hub: LiveHub, qtbo
         qtbot.mouseClick(window.home.service_cards[view.id], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.screen_name == "issued", timeout=WAIT_MS)
         shoot(window, qtbot, out_dir, "no-printer")
+
+
+def test_screenshots_in_large_text_and_high_contrast(make_kiosk, demo_hub: LiveHub, qtbot, out_dir: Path) -> None:
+    """Home and the number screen with the visitor's large text and high contrast, both languages."""
+    window = make_kiosk(demo_hub, printer=None, touch_guard_ms=0)
+    window.return_after_ms = 60_000
+    qtbot.waitUntil(lambda: window.client.settled, timeout=WAIT_MS)
+    window.set_larger_look(True)
+    shoot(window, qtbot, out_dir, "large-home")
+    card = next(card for card in window.home.service_cards.values() if card.isEnabled())
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.screen_name == "issued", timeout=WAIT_MS)
+    shoot(window, qtbot, out_dir, "large-issued")
+    assert window.larger_look

@@ -177,6 +177,44 @@ def test_idle_kiosk_returns_to_its_language(make_kiosk, demo_hub: LiveHub, qtbot
     qtbot.waitUntil(lambda: window.language.value == "ar", timeout=5000)
 
 
+def test_large_text_and_high_contrast_last_until_the_ticket(make_kiosk, demo_hub: LiveHub, qtbot) -> None:
+    """The visitor's switch enlarges every text and turns the colours to high contrast; the next
+    visitor, after the ticket, finds the usual display."""
+    from qt_common import theme
+
+    window = make_kiosk(demo_hub, touch_guard_ms=0)
+    card = card_for(window, "A")
+    usual_pt = card.name_label.font().pointSizeF()
+    assert window.home.look_button.accessibleName() == "خط أوضح"
+    with qtbot.waitSignal(window.look_changed) as changed:
+        qtbot.mouseClick(window.home.look_button, Qt.MouseButton.LeftButton)
+    assert changed.args == [True] and window.larger_look
+    assert card.name_label.font().pointSizeF() == pytest.approx(usual_pt * theme.LARGE_TEXT_SCALE)
+    assert f"color: {theme.HIGH_CONTRAST.text}" in window.styleSheet()
+    assert window.home.look_button.accessibleName() == "خط عادي"
+    window.toggle_language()  # still large in the other language
+    assert card.name_label.font().pointSizeF() == pytest.approx(usual_pt * theme.LARGE_TEXT_SCALE)
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.screen_name == "issued", timeout=WAIT_MS)
+    assert window.larger_look  # the visitor reads the number large
+    with qtbot.waitSignal(window.look_changed, timeout=WAIT_MS) as changed:
+        window._return_home_after_ticket()
+    assert changed.args == [False] and not window.larger_look
+    assert card_for(window, "A").name_label.font().pointSizeF() == pytest.approx(usual_pt)
+    assert f"color: {theme.HIGH_CONTRAST.text}" not in window.styleSheet()
+
+
+def test_large_text_ends_when_the_kiosk_is_left_idle(make_kiosk, demo_hub: LiveHub, qtbot) -> None:
+    """A visitor who switched to large text and walked away: the idle timer brings the usual display back."""
+    window = make_kiosk(demo_hub)
+    window._idle_timer.setInterval(200)
+    window.set_larger_look(True)
+    assert window._idle_timer.isActive()
+    with qtbot.waitSignal(window.look_changed, timeout=5000) as changed:
+        pass
+    assert changed.args == [False] and not window.home.look_button.isChecked()
+
+
 def test_hub_down_shows_unavailable_and_comes_back(make_kiosk, fresh_hub: LiveHub, qtbot) -> None:
     """Killing the hub shows the bilingual unavailable screen; touches issue nothing; it recovers alone."""
     window = make_kiosk(fresh_hub)

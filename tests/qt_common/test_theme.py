@@ -9,13 +9,95 @@ from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from qt_common import theme
+from tests import contrast
 
 
-def test_every_text_colour_meets_wcag_aa() -> None:
-    """Every text/background pair of the theme has a contrast of at least 4.5:1."""
-    failing = [(what, round(theme.contrast_ratio(fg, bg), 2)) for what, fg, bg in theme.text_pairs()
-               if theme.contrast_ratio(fg, bg) < 4.5]
+@pytest.mark.parametrize("name", theme.THEME_NAMES)
+def test_every_text_colour_meets_wcag_aa(name: str) -> None:
+    """Every text/background pair of each colour set has a contrast of at least 4.5:1 (7:1 in high contrast)."""
+    colours = theme.colours_named(name)
+    minimum = 7.0 if colours is theme.HIGH_CONTRAST else 4.5
+    failing = [(what, round(theme.contrast_ratio(fg, bg), 2)) for what, fg, bg in theme.text_pairs(colours)
+               if theme.contrast_ratio(fg, bg) < minimum]
     assert failing == []
+
+
+@pytest.mark.parametrize("name", theme.THEME_NAMES)
+def test_control_edges_and_focus_ring_meet_3_to_1(name: str) -> None:
+    """Control borders, the focus ring and primary fills stand out 3:1 from every surface (WCAG 1.4.11)."""
+    colours = theme.colours_named(name)
+    failing = [(what, round(theme.contrast_ratio(edge, bg), 2)) for what, edge, bg in theme.control_pairs(colours)
+               if theme.contrast_ratio(edge, bg) < 3.0]
+    assert failing == []
+
+
+@pytest.mark.parametrize("name", theme.THEME_NAMES)
+def test_every_rule_of_every_screen_sheet_meets_wcag_aa(name: str) -> None:
+    """Each text colour the kiosk, counter and board sheets set, on what it sits on, is 4.5:1 or more."""
+    from counter_ui.devices import device_alert_stylesheet
+    from display_board.window import _stylesheet as board_stylesheet
+    from display_board.window import colour_pairs as board_pairs
+    from kiosk.style import kiosk_stylesheet
+
+    colours = theme.colours_named(name)
+    sheets = {
+        "theme": theme.stylesheet(colours),
+        "kiosk": theme.stylesheet(colours) + kiosk_stylesheet(colours),
+        "board": board_stylesheet(colours),
+        "counter alerts": theme.stylesheet(colours) + device_alert_stylesheet(colours),
+    }
+    pairs = [pair for what, sheet in sheets.items() for pair in contrast.pairs_of(sheet, what)]
+    pairs += [contrast.Pair(f"board: {what}", fg, bg) for what, fg, bg in board_pairs(colours)]
+    assert len(pairs) > 100
+    assert contrast.failing(pairs) == []
+
+
+def test_the_sheet_check_finds_a_pale_text() -> None:
+    """The checker fails a pale grey on white, an inherited white text on a pale fill, and a hover state."""
+    sheet = """
+    QLabel#Faint { color: #999999; background: #FFFFFF; }
+    QFrame#Bar { background: #F0E68C; }
+    QFrame#Bar QLabel { color: #FFFFFF; }
+    QPushButton#Go { background: #006C35; color: #FFFFFF; }
+    QPushButton#Go:hover { background: #8FD19E; }
+    """
+    found = contrast.failing(contrast.pairs_of(sheet, "sample"))
+    assert len(found) == 3
+    assert any("QLabel#Faint" in line for line in found)
+    assert any("QFrame#Bar QLabel" in line for line in found)
+    assert any("QPushButton#Go:hover" in line for line in found)
+
+
+def test_colours_named_refuses_an_unknown_theme() -> None:
+    """A setting naming no colour set is refused with the names that exist."""
+    assert theme.colours_named(" High-Contrast ") is theme.HIGH_CONTRAST
+    for bad in ("", "dark", None, "x" * 10_000):
+        with pytest.raises(ValueError, match="high-contrast"):
+            theme.colours_named(bad)  # type: ignore[arg-type]
+
+
+def test_scale_fonts_scales_once_and_comes_back(app: QApplication) -> None:
+    """Large text scales every own font by the factor, never twice, and 1.0 restores each size."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    root = QWidget()
+    own, inherited = QLabel("own", root), QLabel("inherited", root)
+    own.setFont(theme.app_font(20))
+    QVBoxLayout(root).addWidget(own)
+    base_inherited = inherited.font().pointSizeF()
+    theme.scale_fonts(root, 1.25)
+    theme.scale_fonts(root, 1.25)
+    assert own.font().pointSizeF() == pytest.approx(25)
+    assert inherited.font().pointSizeF() == pytest.approx(base_inherited * 1.25, abs=0.05)
+    own.setFont(theme.app_font(16))  # a layout turning compact sets its own new size
+    theme.scale_fonts(root, 1.25)
+    assert own.font().pointSizeF() == pytest.approx(20)
+    theme.scale_fonts(root, 1.0)
+    assert own.font().pointSizeF() == pytest.approx(16)
+    assert inherited.font().pointSizeF() == pytest.approx(base_inherited, abs=0.05)
+    for bad in (0, 10, True, "2"):
+        with pytest.raises(ValueError):
+            theme.scale_fonts(root, bad)  # type: ignore[arg-type]
 
 
 def test_contrast_ratio_known_values() -> None:
