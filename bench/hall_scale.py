@@ -342,6 +342,8 @@ def run_phase(name: str, folder: Path, hub, hall, boards: list[str], phone_codes
                 at_boards.append(seen[code] - at)
             else:
                 missing_board += 1
+    first_board = [min(seen[code] for seen in board_result["seen"] if code in seen) - at
+                   for code, at in answered.items() if any(code in seen for seen in board_result["seen"])]
     watched = set(phone_codes) | set(reserve)
     at_phones = [phone_result["called"][code] - at for code, at in answered.items() if code in phone_result["called"]]
     errors = {**{f"counters: {k}": v for k, v in counters["errors"].items()},
@@ -354,6 +356,8 @@ def run_phase(name: str, folder: Path, hub, hall, boards: list[str], phone_codes
     hub_cpu = (cpu_after - cpu_before) / (wall_after - wall_before)
     print(f"  calls {len(answered)}, tickets issued by kiosks {counters['issued']}, events {events}")
     print(f"  call-next answer → ticket.called at every board   {ms(at_boards)}")
+    if len(boards) > 1:
+        print(f"  call-next answer → ticket.called at its first board {ms(first_board)}")
     if phone_codes:
         followed = len([code for code in answered if code in watched])
         print(f"  call → the called visitor's phone shows it         {ms(at_phones)}  ({followed} calls had a phone open)")
