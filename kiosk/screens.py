@@ -25,7 +25,7 @@ from core.contract import Centre
 from kiosk.model import PRIORITY_KINDS, GroupView, IssuedTicket, ServiceView
 from kiosk.widgets import CardButton, CodePad, DigitPad, GroupCard, KioskClock, Pictogram, ServiceCard, Spinner, label, start_alignment
 from qt_common import theme
-from qt_common.i18n import Language, Text, ltr, tr_in
+from qt_common.i18n import Language, Text, ltr, rtl, tr_in
 from qt_common.widgets import TextButton, TicketNumberLabel
 
 CARD_MIN_WIDTH = 300  # a service card's name at 20 pt, its other name and its wait
@@ -651,7 +651,9 @@ class UnavailableScreen(QWidget):
 
     def set_active(self, active: bool) -> None:
         self.spinner.set_running(active)
-        text = f"{tr_in(Language.AR, 'kiosk.unavailable.connecting')}   {tr_in(Language.EN, 'kiosk.unavailable.connecting')}"
+        # Each language isolated in its own direction: without it the English "…" went to the
+        # wrong side ("…Connecting") in the right-to-left line.
+        text = f"{rtl(tr_in(Language.AR, 'kiosk.unavailable.connecting'))}   {ltr(tr_in(Language.EN, 'kiosk.unavailable.connecting'))}"
         self.status_label.setText(text)
 
     def set_problem(self, problem: object) -> None:
@@ -682,6 +684,7 @@ class PinEntryScreen(QWidget):
     ) -> None:
         super().__init__(parent)
         self._keys = (title_key, prompt_key, submit_key)
+        self._default_prompt = prompt_key
         self._letters = letters
         self.title_label = label(pt=26, bold=True)
         self.prompt_label = label(pt=17)
@@ -782,6 +785,12 @@ class PinEntryScreen(QWidget):
         self.submit_button.setEnabled(not working)
         self.pad.setEnabled(not working)
         self.field.setReadOnly(working)
+
+    def set_prompt(self, prompt_key: str | None) -> None:
+        """Another prompt above the field (None: the one the screen was made with)."""
+        title_key, _prompt_key, submit_key = self._keys
+        self._keys = (title_key, prompt_key or self._default_prompt, submit_key)
+        self.retranslate(self._language)
 
     def set_message(self, message: Text | None, *, kind: str = "error") -> None:
         self._message = message

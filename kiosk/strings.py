@@ -77,6 +77,10 @@ KIOSK_STRINGS: dict[str, tuple[str, str]] = {
         "هذا الجهاز غير مسجّل لدى الخادم. أدخل رمز التسجيل الذي يظهر لدى مسؤول النظام (أرقام وأحرف).",
         "This kiosk is not enrolled with the hub yet. Enter the hub's enrollment code (digits and letters).",
     ),
+    "kiosk.enroll.prompt_revoked": (
+        "ألغى مسؤول النظام تسجيل هذا الجهاز لدى الخادم. إن كان يجب أن يعود، يُدخل المسؤول رمز التسجيل من جديد (أرقام وأحرف).",
+        "This kiosk was revoked at the hub. If it should come back, an administrator enters the enrollment code again (digits and letters).",
+    ),
     "kiosk.enroll.submit": ("تسجيل", "Enroll"),
     "kiosk.enroll.working": ("جارٍ التسجيل…", "Enrolling…"),
     "kiosk.enroll.done": ("تم تسجيل الجهاز.", "This kiosk is enrolled."),

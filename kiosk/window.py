@@ -55,7 +55,7 @@ from qt_common.widgets import refresh_size_hints
 from qt_common.app import show_full_screen
 from qt_common.hub_client import HubClient, HubError
 from qt_common.i18n import Language, Text, parse_language, text_of
-from qt_common.refusals import explain as explain_refusal
+from qt_common.refusals import REVOKED_CODES, explain as explain_refusal
 from qt_common.tasks import TaskManager
 
 log = logging.getLogger(__name__)
@@ -393,6 +393,8 @@ class KioskWindow(QWidget):
     def _show_problem_on_enroll(self) -> None:
         """A refused code or a revoked kiosk says so above the code entry (not for a first enrollment)."""
         problem = self.client.problem
+        revoked = problem is not None and problem.code in REVOKED_CODES
+        self.enroll.set_prompt("kiosk.enroll.prompt_revoked" if revoked else None)
         if problem is not None and problem.code != "not_enrolled" and not self.enroll.working:
             self.enroll.set_message(Text(problem.text(Language.AR), problem.text(Language.EN)))
 

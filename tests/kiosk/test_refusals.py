@@ -120,11 +120,16 @@ def test_a_revoked_kiosk_says_so_and_waits_for_a_new_code(make_kiosk, demo_hub: 
     qtbot.waitUntil(lambda: window.screen_name == "enroll" and window.enroll.message_label.isVisible(), timeout=WAIT_MS)
     window.set_language("en")
     assert window.enroll.message_label.text().startswith("The hub's administrator revoked this device.")
+    # The prompt above the field says revoked too, never "not enrolled yet".
+    assert window.enroll.prompt_label.text().startswith("This kiosk was revoked at the hub.")
+    assert "not enrolled" not in window.enroll.prompt_label.text()
     window.resize(1366, 768)
     qtbot.wait(50)
     assert window.grab().save(str(out_dir / "enroll-revoked-1366x768-en.png"))
     window.set_language("ar")
     assert strip_bidi(window.enroll.message_label.text()).startswith("ألغى مسؤول النظام تسجيل هذا الجهاز")
+    assert "غير مسجّل" not in window.enroll.prompt_label.text()
+    assert window.grab().save(str(out_dir / "enroll-revoked-1366x768-ar.png"))
     assert not window.client.is_enrolled and window.client.enroll_code is None
 
 
@@ -140,3 +145,16 @@ def test_a_token_of_another_kind_is_explained_on_touch(make_kiosk, demo_hub: Liv
     assert window.home.notice_label.isVisible()
     assert window.screen_name == "home" and window.current_ticket is None
     assert strip_bidi(window.home.notice_label.text()).startswith("الخادم لا يقبل هذا الجهاز ككشك تذاكر")
+
+
+def test_the_connecting_line_keeps_each_ellipsis_on_its_own_side(qapp) -> None:
+    """Arabic then English on one right-to-left line: "Connecting…" must not read "…Connecting"."""
+    from bidi import get_display
+
+    from kiosk.screens import UnavailableScreen
+
+    screen = UnavailableScreen()
+    screen.set_active(True)
+    shown = strip_bidi(get_display(screen.status_label.text(), base_dir="R"))
+    assert "Connecting…" in shown and "…Connecting" not in shown
+    screen.set_active(False)
