@@ -55,24 +55,14 @@ class CountingProxy:
         """Cut every open connection (both sides), without a closing handshake."""
         with self._lock:
             sockets, self._open = list(self._open), set()
-        for sock in sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
+        _cut(sockets)
 
     def drop_event_sockets(self) -> None:
         """Cut the WebSocket connections only; plain HTTP keep-alive connections stay."""
         with self._lock:
             sockets, self._event_sockets = list(self._event_sockets), set()
             self._open.difference_update(sockets)
-        for sock in sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
+        _cut(sockets)
 
     def stop(self) -> None:
         self._stopped.set()
@@ -168,3 +158,13 @@ class CountingProxy:
                 sock.close()
             except OSError:
                 pass
+
+
+def _cut(sockets: list[socket.socket]) -> None:
+    """Close at once, both ways, without a closing handshake."""
+    for sock in sockets:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        sock.close()

@@ -480,12 +480,8 @@ def test_a_malformed_frame_resyncs(streaming_client: HubClient, text: str) -> No
 )
 def test_a_new_day_or_configuration_reads_the_snapshot_once(qapp, qtbot, tmp_path: Path, odd_hub, reload) -> None:
     """day.rolled and config.changed each cost exactly one GET /state; ticket and counter events with rows cost none."""
-    url, answers = odd_hub
-    answers.by_path["/api/v1/state"] = _state_answer(5)
-    TokenStore(tmp_path).save(StoredDevice(url, "kiosk-reload", "kiosk", "t"))
-    client = HubClient(url, device_name="kiosk-reload", kind="kiosk", config_dir=tmp_path)
-    with qtbot.waitSignal(client.connected, timeout=10_000):
-        client.start()
+    _, answers = odd_hub
+    client = connected_client(qtbot, tmp_path, odd_hub, "kiosk-reload", "kiosk", "t", 5)
     qtbot.waitUntil(lambda: client.settled, timeout=10_000)
 
     def state_reads() -> int:
@@ -524,6 +520,17 @@ def _state_answer(seq: int = 0) -> tuple[int, dict[str, str], bytes]:
     return 200, {"Content-Type": "application/json"}, json.dumps(_snapshot(seq, 0, 0)).encode()
 
 
+def connected_client(qtbot, tmp_path: Path, odd_hub, name: str, kind: str, token: str, seq: int) -> HubClient:
+    """A client enrolled as `name` on the stand-in hub, whose /state is at `seq`, with its socket open."""
+    url, answers = odd_hub
+    answers.by_path["/api/v1/state"] = _state_answer(seq)
+    TokenStore(tmp_path).save(StoredDevice(url, name, kind, token))
+    client = HubClient(url, device_name=name, kind=kind, config_dir=tmp_path)
+    with qtbot.waitSignal(client.connected, timeout=10_000):
+        client.start()
+    return client
+
+
 def test_unanswered_pings_drop_a_dead_socket(qapp: QApplication, qtbot, tmp_path: Path, odd_hub) -> None:
     """A hub that stops answering (power cut, pulled cable) is noticed by ping and the client resyncs."""
     url, answers = odd_hub
@@ -556,12 +563,8 @@ def test_event_socket_that_never_opens_is_given_up(qapp: QApplication, qtbot, tm
 
 def test_the_token_travels_in_the_header_not_the_url(qapp: QApplication, qtbot, tmp_path: Path, odd_hub) -> None:
     """The event socket sends the token as a Bearer header, so it stays out of the hub's access log."""
-    url, answers = odd_hub
-    answers.by_path["/api/v1/state"] = _state_answer(41)
-    TokenStore(tmp_path).save(StoredDevice(url, "board", "display", "secret-t"))
-    client = HubClient(url, device_name="board", kind="display", config_dir=tmp_path)
-    with qtbot.waitSignal(client.connected, timeout=10_000):
-        client.start()
+    _, answers = odd_hub
+    client = connected_client(qtbot, tmp_path, odd_hub, "board", "display", "secret-t", 41)
     _, path, headers, _ = next(request for request in answers.requests if request[1].startswith("/api/v1/events"))
     assert path == "/api/v1/events?since=41"
     assert headers["authorization"] == "Bearer secret-t"
