@@ -338,3 +338,17 @@ def test_importing_needs_the_token_and_an_admin(admin_console):
     token = csrf_of(other.get("/console/hall").text)
     assert other.post("/console/centre/import", data={"csrf": token}, files=files).status_code == 403
     assert other.get("/console/centre/export.toml").status_code == 403
+
+
+def test_a_device_offline_is_an_alert_until_it_is_back_or_revoked(console):
+    store = console.store
+    console.enroll("display", "board-lobby")
+    device = next(d for d in hall_view.hall_view(store)["devices"] if d["name"] == "board-lobby")
+    keys = lambda: {alert["key"] for alert in hall_view.hall_view(store)["alerts"]}  # noqa: E731
+    assert f"offline-{device['id']}" in keys()  # enrolled, never connected
+    store.call(commands.announce_presence, device["id"], True)
+    store.presence.socket_opened(device["id"], store.clock())
+    assert f"offline-{device['id']}" not in keys()
+    store.presence.forget(device["id"])
+    store.call(commands.revoke_device, device["id"])
+    assert f"offline-{device['id']}" not in keys() and all(d["id"] != device["id"] for d in hall_view.hall_view(store)["devices"])
