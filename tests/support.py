@@ -260,11 +260,11 @@ class SmallDisk:
 
     def fill(self) -> None:
         """Write a file until the filesystem has not one byte left."""
-        with open(self.inside / "filler", "wb") as handle:
+        # Unbuffered: a buffered file would keep what did not fit and fail again when it is closed.
+        with open(self.inside / "filler", "wb", buffering=0) as handle:
             try:
                 while True:
                     handle.write(b"\0" * 65536)
-                    handle.flush()
             except OSError:
                 pass
 
