@@ -102,3 +102,10 @@ def shoot(widget, out_dir: Path, name: str) -> Path:
 
 def wait_for(qtbot, condition: Callable[[], Any], timeout: int = WAIT_MS) -> None:
     qtbot.waitUntil(lambda: bool(condition()), timeout=timeout)
+
+
+def press(qtbot, button) -> None:
+    """Click `button` once it is offered: the clerk's previous press may still be on its way (the
+    event can show its outcome before the hub's answer re-enables the buttons)."""
+    qtbot.waitUntil(button.isEnabled, timeout=WAIT_MS)
+    button.click()

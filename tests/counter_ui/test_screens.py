@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from counter_ui.app import CounterWindow
 from qt_common.i18n import Language, set_language, strip_bidi, tr_in
-from tests.counter_ui.conftest import shoot, wait_for
+from tests.counter_ui.conftest import press, shoot, wait_for
 
 
 def test_login_opens_and_logout_closes_the_counter(app, hall, qtbot, out_dir):
@@ -102,11 +102,11 @@ def test_own_figures_count_served_and_average(app, hall, qtbot):
         hall.issue("A")
     window = hall.window(qtbot, counter=1)
     for _ in range(2):
-        window.actions.call_next.click()
+        press(qtbot, window.actions.call_next)
         wait_for(qtbot, lambda: window.model.ticket is not None and window.model.ticket.status == "called")
-        window.actions.start.click()
+        press(qtbot, window.actions.start)
         wait_for(qtbot, lambda: window.model.ticket.status == "serving")
-        window.actions.finish.click()
+        press(qtbot, window.actions.finish)
         wait_for(qtbot, lambda: window.model.ticket is None)
     wait_for(qtbot, lambda: window.model.served_today == 2)
     other = hall.window(qtbot, counter=2, user="clerk2")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from qt_common.i18n import Language, set_language, strip_bidi, tr_plural
-from tests.counter_ui.conftest import shoot, wait_for
+from tests.counter_ui.conftest import press, shoot, wait_for
 
 
 def test_full_cycle_call_recall_start_finish(app, hall, qtbot, out_dir):
@@ -19,12 +19,12 @@ def test_full_cycle_call_recall_start_finish(app, hall, qtbot, out_dir):
     assert window.ticket_card.number.number == first["number"]
     assert window.ticket_card.priority_badge.isVisible()
     assert hall.ticket(first["id"])["status"] == "called"
-    window.actions.recall.click()
+    press(qtbot, window.actions.recall)
     wait_for(qtbot, lambda: model.ticket.recalls == 1)
-    window.actions.recall.click()
+    press(qtbot, window.actions.recall)
     wait_for(qtbot, lambda: model.ticket.recalls == 2)
     assert window.ticket_card.recalls.text() == tr_plural("counter_ui.ticket.recalls", 2)
-    window.actions.start.click()
+    press(qtbot, window.actions.start)
     wait_for(qtbot, lambda: model.ticket.status == "serving")
     assert window.actions.finish.isEnabled() and not window.actions.start.isEnabled()
     wait_for(qtbot, lambda: "00:0" in strip_bidi(window.ticket_card.timer.text()))
@@ -34,7 +34,7 @@ def test_full_cycle_call_recall_start_finish(app, hall, qtbot, out_dir):
     assert "Service time" in window.ticket_card.timer.text()
     shoot(window, out_dir, "serving-ticket-en")
     set_language(app, Language.AR)
-    window.actions.finish.click()
+    press(qtbot, window.actions.finish)
     wait_for(qtbot, lambda: model.ticket is None)
     assert hall.ticket(first["id"])["status"] == "done"
     wait_for(qtbot, lambda: model.served_today == 1)
