@@ -275,6 +275,8 @@ def enroll_device(
         "INSERT INTO devices (name, kind, token_hash, enrolled_at, certificate_fingerprint, simulated) VALUES (?, ?, ?, ?, ?, ?)",
         (name, kind.value, token_hash(token), tx.now, certificate_fingerprint, int(simulated)),
     )
+    # Enrolling is the device talking to the hub: it is here, and device.enrolled says so.
+    tx.store.presence.seen(cursor.lastrowid, tx.now)
     device = _device(tx, cursor.lastrowid)
     tx.emit(EventType.DEVICE_ENROLLED, device=device)
     return {"token": token, "device_id": device["id"], "kind": kind.value, "device": device}

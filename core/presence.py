@@ -42,23 +42,27 @@ class Presence:
         self._unflushed: dict[int, float] = {}
 
     def seen(self, device_id: int, now: float) -> bool:
-        """Note a request; True when the device had been announced offline (it is back)."""
+        """Note a request; True when the device had been announced offline (it is back), or on its
+        first contact with this hub since it started (nothing has said it is here yet)."""
         with self._lock:
+            first = device_id not in self._devices
             entry = self._devices.setdefault(device_id, _Seen())
             entry.last_seen = now
             self._unflushed[device_id] = now
-            back = entry.offline_since is not None
+            back = first or entry.offline_since is not None
             entry.offline_since = None
             return back
 
     def socket_opened(self, device_id: int, now: float) -> bool:
-        """Note an open event socket; True when the device had been announced offline."""
+        """Note an open event socket; True when the device had been announced offline, or on its
+        first contact since the hub started."""
         with self._lock:
+            first = device_id not in self._devices
             entry = self._devices.setdefault(device_id, _Seen())
             entry.sockets += 1
             entry.last_seen = now
             self._unflushed[device_id] = now
-            back = entry.offline_since is not None
+            back = first or entry.offline_since is not None
             entry.offline_since = None
             return back
 

@@ -283,3 +283,24 @@ def test_a_device_that_does_not_come_back_after_a_restart_is_announced_offline(t
         assert offline_names == ["board-gone"]
     finally:
         hub.stop()
+
+
+def test_an_enrolled_device_is_online_and_a_first_contact_is_announced(store, clerks):
+    """device.enrolled says the new device is here; a device the hub had not seen since it started
+    is announced device.online at its first request, not left "offline" until it drops once."""
+    from fastapi.testclient import TestClient
+
+    from core.presence import Presence
+    from hub.app import HubSettings, create_app
+    from tests.hub.conftest import Hall
+
+    with TestClient(create_app(store, HubSettings(enroll_code="4711"))) as client:
+        Hall(client, store).enroll("kiosk", "kiosk-new")
+        enrolled = next(e for e in reversed(store.events_after(0)) if e.type == "device.enrolled")
+        assert enrolled.payload["device"]["name"] == "kiosk-new" and enrolled.payload["device"]["online"] is True
+    presence = Presence()
+    assert presence.seen(7, 100.0) is True  # first contact since the hub started: announce it
+    assert presence.seen(7, 101.0) is False
+    assert presence.socket_opened(8, 100.0) is True and presence.socket_opened(8, 101.0) is False
+    presence.expect_back([9])  # here when the hub stopped: its return is not news
+    assert presence.seen(9, 100.0) is False
