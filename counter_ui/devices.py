@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -184,7 +185,13 @@ class DeviceWatch(QObject):
         if not self._following:
             return
         generation = self._generation
-        self.client.list_devices(lambda answer, error: self._on_loaded(answer, error, generation))
+
+        def loaded(answer: list[Device] | None, error: HubError | None) -> None:
+            # A list that arrives after its window closed (a clerk logged out) has nobody to tell.
+            if shiboken6.isValid(self):
+                self._on_loaded(answer, error, generation)
+
+        self.client.list_devices(loaded)
 
     def _on_loaded(self, answer: list[Device] | None, error: HubError | None, generation: int | None = None) -> None:
         if not self._following:
