@@ -7,12 +7,15 @@ board, and a visitor switching the kiosk to English must not switch the clerk's 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -420,8 +423,19 @@ class Spinner(QWidget):
         painter.end()
 
 
+PICTOGRAM_DIR = Path(__file__).resolve().parent.parent / "assets" / "pictograms"
+
+
+@functools.cache
+def pictogram_svg(kind: str) -> str:
+    """The SVG source of a priority kind's figure (assets/pictograms/KIND.svg), drawn in currentColor."""
+    if kind not in Pictogram.KINDS:
+        raise ValueError(f"no pictogram for {kind!r}")
+    return (PICTOGRAM_DIR / f"{kind}.svg").read_text(encoding="utf-8")
+
+
 class Pictogram(QWidget):
-    """A plain figure for a priority kind, drawn with lines so it needs no emoji font."""
+    """A plain figure for a priority kind, from an SVG asset, so it needs no emoji font."""
 
     KINDS = ("elderly", "disabled", "pregnant")
 
@@ -432,48 +446,24 @@ class Pictogram(QWidget):
         self.kind = kind
         self.setFixedSize(size_px, size_px)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._renderers: dict[str, QSvgRenderer] = {}
+
+    def renderer(self, colour: str) -> QSvgRenderer:
+        """The figure in `colour` (the SVG draws in currentColor, which Qt's renderer leaves black)."""
+        renderer = self._renderers.get(colour)
+        if renderer is None:
+            source = pictogram_svg(self.kind).replace("currentColor", colour)
+            renderer = self._renderers[colour] = QSvgRenderer(QByteArray(source.encode("utf-8")), self)
+            if not renderer.isValid():
+                raise ValueError(f"pictogram {self.kind!r} is not a valid SVG")
+        return renderer
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 — Qt's name
-        from PySide6.QtCore import QPointF, QRectF
-        from PySide6.QtGui import QPainterPath, QPen
-
+        colours = theme.applied_colours()
+        colour = colours.status_priority if self.isEnabled() else colours.disabled_text
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        scale = self.width() / 100.0
-        painter.scale(scale, scale)
-        colour = QColorCache.get(theme.COLOURS.status_priority if self.isEnabled() else theme.COLOURS.disabled_text)
-        pen = QPen(colour, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if self.kind == "elderly":
-            painter.setBrush(colour)
-            painter.drawEllipse(QPointF(44, 16), 9, 9)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPolyline([QPointF(44, 30), QPointF(40, 58), QPointF(48, 92)])  # bent back, leg
-            painter.drawLine(QPointF(40, 58), QPointF(30, 92))
-            painter.drawPolyline([QPointF(43, 38), QPointF(58, 50), QPointF(66, 50)])  # arm to the cane
-            painter.drawLine(QPointF(68, 48), QPointF(68, 94))
-            path = QPainterPath(QPointF(68, 48))
-            path.arcTo(QRectF(60, 40, 16, 16), 180, -180)
-            painter.drawPath(path)
-        elif self.kind == "pregnant":
-            painter.setBrush(colour)
-            painter.drawEllipse(QPointF(48, 16), 9, 9)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawLine(QPointF(46, 30), QPointF(44, 60))
-            belly = QPainterPath(QPointF(48, 38))
-            belly.cubicTo(QPointF(74, 44), QPointF(72, 66), QPointF(46, 66))
-            painter.drawPath(belly)
-            painter.drawLine(QPointF(44, 64), QPointF(40, 94))
-            painter.drawLine(QPointF(48, 66), QPointF(54, 94))
-            painter.drawLine(QPointF(45, 38), QPointF(34, 56))
-        else:
-            painter.setBrush(colour)
-            painter.drawEllipse(QPointF(40, 14), 9, 9)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPolyline([QPointF(40, 28), QPointF(40, 56), QPointF(64, 56), QPointF(74, 86)])  # back, seat, leg
-            painter.drawLine(QPointF(40, 40), QPointF(58, 40))  # arm
-            painter.drawArc(QRectF(16, 46, 46, 46), 110 * 16, 250 * 16)  # the wheel
+        self.renderer(colour).render(painter, QRectF(self.rect()))
         painter.end()
 
 

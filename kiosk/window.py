@@ -51,7 +51,7 @@ from kiosk.settings import PRINTER_RECHECK_SECONDS
 from kiosk.style import kiosk_stylesheet
 from kiosk.widgets import HotCorner
 from qt_common import theme
-from qt_common.widgets import refresh_size_hints
+from qt_common.widgets import name_buttons, refresh_size_hints
 from qt_common.app import show_full_screen
 from qt_common.hub_client import HubClient, HubError
 from qt_common.i18n import Language, Text, parse_language, text_of
@@ -286,6 +286,7 @@ class KioskWindow(QWidget):
         self.header.retranslate(self.language)
         for screen in self.screens.values():
             screen.retranslate(self.language)  # type: ignore[attr-defined]
+        name_buttons(self)
         self._scale_text()
 
     def set_language(self, language: str | Language) -> None:
@@ -356,6 +357,7 @@ class KioskWindow(QWidget):
         else:
             group = next(g for g in self.groups if g.key == self.open_group_key)
             self.home.show_services(list(group.services), group=group)
+        name_buttons(self.home)
         self._scale_text()
 
     def service(self, service_id: int) -> ServiceView | None:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -282,6 +283,27 @@ def refresh_size_hints(root: QWidget) -> None:
         widget.updateGeometry()
     for layout in root.findChildren(QLayout):
         layout.invalidate()
+
+
+_NAMED_FROM_TEXT = "accessibleNameFromText"
+
+
+def name_buttons(root: QWidget) -> None:
+    """Give every button under `root` its visible words as its accessible name, in the current language.
+
+    Qt reads a button's text to a screen reader but leaves `accessibleName()` empty, and
+    the kiosk's own speech and the tests read that property. A name set on purpose (a card
+    naming its service and wait, a switch naming its language) is kept; one taken from the
+    text follows the text when the language changes.
+    """
+    for button in root.findChildren(QAbstractButton):
+        text = " ".join(button.text().replace("&&", "\0").replace("&", "").replace("\0", "&").split())
+        name = button.accessibleName()
+        if not text or (name and not button.property(_NAMED_FROM_TEXT)):
+            continue
+        if name != text:
+            button.setAccessibleName(text)
+        button.setProperty(_NAMED_FROM_TEXT, True)
 
 
 class TextButton(QPushButton):

@@ -10,6 +10,7 @@ from kiosk.screens import HomeScreen, IssuedScreen, PinEntryScreen
 from core.contract import Service, Ticket
 from kiosk.model import issued_ticket
 from kiosk.widgets import Pictogram
+from qt_common import theme
 from qt_common.i18n import Language
 from tests.contract_samples import service_json, ticket_json
 
@@ -99,3 +100,18 @@ def test_pictograms_draw_something(app, kind: str) -> None:
     assert painted > 20
     with pytest.raises(ValueError):
         Pictogram("vip")
+
+
+@pytest.mark.parametrize("kind", Pictogram.KINDS)
+def test_pictograms_come_from_svg_assets_and_take_the_colour(app, kind: str) -> None:
+    """Each figure is an SVG under assets/pictograms drawn in currentColor, rendered in the colour asked."""
+    from kiosk.widgets import PICTOGRAM_DIR, pictogram_svg
+
+    assert (PICTOGRAM_DIR / f"{kind}.svg").is_file()
+    assert "currentColor" in pictogram_svg(kind) and "<title>" in pictogram_svg(kind)
+    picture = Pictogram(kind, size_px=96)
+    image = picture.grab().toImage()
+    purple = theme.applied_colours().status_priority.lower()
+    colours = {image.pixelColor(x, y).name() for x in range(96) for y in range(96) if image.pixelColor(x, y).alpha() == 255}
+    assert purple in colours
+    assert picture.renderer("#000000").isValid()
