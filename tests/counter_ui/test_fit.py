@@ -11,7 +11,7 @@ import pytest
 
 from counter_ui.app import HALL_TAB, QUEUE_TAB, CounterWindow
 from qt_common.i18n import Language, Text, set_language
-from tests.counter_ui.conftest import wait_for
+from tests.counter_ui.conftest import press, wait_for
 from tests.fit import OUT_DIR, SCREENS, fit_problems, settle, shoot, window_size
 
 SHOTS = OUT_DIR / "counter"
@@ -51,7 +51,7 @@ def test_counter_fits_every_screen_in_every_state(app, hall, qtbot, language):
     window.actions.call_next.click()
     wait_for(qtbot, lambda: model.ticket is not None and model.ticket.status == "called")
     check_at_every_size(window, "called", language, problems)
-    window.actions.start.click()
+    press(qtbot, window.actions.start)
     wait_for(qtbot, lambda: model.ticket.status == "serving")
     check_at_every_size(window, "serving", language, problems)
     window.offline_banner.show()  # what a dropped network adds on top
@@ -78,7 +78,7 @@ def test_counter_fits_every_screen_in_every_state(app, hall, qtbot, language):
     assert window.width() <= SCREENS[0][0], "the compact strip is wider than the smallest screen"
     window.set_compact(False)
 
-    window.actions.finish.click()
+    press(qtbot, window.actions.finish)
     wait_for(qtbot, lambda: model.ticket is None)
     window.open_pause()
     wait_for(qtbot, lambda: window.pause_dialog is not None and window.pause_dialog.isVisible())

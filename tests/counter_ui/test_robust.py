@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from counter_ui.strings import explain
 from qt_common.hub_errors import HubError
 from qt_common.i18n import Language, set_language, strip_bidi, tr_in
-from tests.counter_ui.conftest import shoot, wait_for
+from tests.counter_ui.conftest import press, shoot, wait_for
 
 
 def test_two_counters_racing_for_one_ticket(app, hall, qtbot):
@@ -100,7 +100,7 @@ def test_reconnect_keeps_the_ticket(app, hall, qtbot):
     window = hall.window(qtbot, counter=1)
     window.actions.call_next.click()
     wait_for(qtbot, lambda: window.model.ticket is not None)
-    window.actions.start.click()
+    press(qtbot, window.actions.start)
     wait_for(qtbot, lambda: window.model.ticket.status == "serving")
     hall.hub.stop()
     wait_for(qtbot, lambda: not window.client.online)
@@ -117,10 +117,10 @@ def test_reconnect_keeps_the_ticket(app, hall, qtbot):
     assert not window.offline_banner.isVisible()
     assert window.model.ticket.id == ticket["id"] and window.model.ticket.status == "serving"
     wait_for(qtbot, lambda: issued_while_away["id"] in window.model.waiting)
-    window.actions.finish.click()
+    press(qtbot, window.actions.finish)
     wait_for(qtbot, lambda: window.model.ticket is None)
     assert hall.ticket(ticket["id"])["status"] == "done"
-    window.actions.call_next.click()
+    press(qtbot, window.actions.call_next)
     wait_for(qtbot, lambda: window.model.ticket is not None)
     assert window.model.ticket.id == issued_while_away["id"]
 

@@ -49,7 +49,7 @@ def test_no_show_clears_the_counter(app, hall, qtbot):
     window.actions.call_next.click()
     wait_for(qtbot, lambda: window.model.ticket and window.model.ticket.id == ticket["id"])
     assert window.actions.no_show.isEnabled() and not window.actions.finish.isEnabled()
-    window.actions.no_show.click()
+    press(qtbot, window.actions.no_show)
     wait_for(qtbot, lambda: window.model.ticket is None)
     assert hall.ticket(ticket["id"])["status"] == "no_show"
     # The live event can clear the ticket before the hub's answer to the click brings the message.
@@ -65,7 +65,7 @@ def test_transfer_with_search(app, hall, qtbot, out_dir):
     window.activateWindow()
     window.actions.call_next.click()
     wait_for(qtbot, lambda: window.model.ticket is not None)
-    window.actions.start.click()
+    press(qtbot, window.actions.start)
     wait_for(qtbot, lambda: window.model.ticket.status == "serving")
     window.open_transfer()
     dialog = window.transfer_dialog
