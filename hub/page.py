@@ -144,14 +144,16 @@ def ticket_page(code: str, ticket: dict[str, Any] | None, lang: str, nonce: str 
         script = ""
     else:
         body = f"""
+<div role="alert" aria-atomic="true">
 <div class="card called{'' if ticket['status'] == 'called' else ' hidden'}" id="called">
   {escape(text['called'])} <span id="counter"></span>
+</div>
 </div>
 <div class="card">
   <div class="note">{escape(text['number'])}</div>
   <div class="number">{_ltr(ticket['number'])}</div>
 </div>
-<div class="card">
+<div class="card" role="status" aria-live="polite" aria-atomic="true" id="progress">
   <div class="row"><span>{escape(text['service'])}</span><span id="service"></span></div>
   <div class="row"><span>{escape(text['status'])}</span><span id="status"></span></div>
   <div class="row" id="ahead-row"><span>{escape(text['ahead'])}</span><span id="ahead"></span></div>

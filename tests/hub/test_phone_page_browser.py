@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from playwright.sync_api import expect
@@ -80,6 +82,23 @@ def test_phone_page_follows_the_call_live(live_hub: LiveHub, waiting_ticket: dic
         # The hub is the session's: leave counter 5 holding nobody for the tests after this one.
         for step in ("start", "finish"):
             httpx.post(f"{live_hub.url}/api/v1/tickets/{waiting_ticket['id']}/{step}", headers=bearer(session), timeout=10)
+
+
+def test_phone_page_speaks_its_changes_and_follows_the_phones_text_size(live_hub: LiveHub, waiting_ticket: dict, open_page):
+    """A screen reader hears the ticket's progress (a polite live status) and the call (an alert);
+    the text grows with the phone's own text size, since no font is sized in pixels."""
+    from hub import page as phone_page
+
+    assert not re.search(r"font-size\s*:\s*[\d.]+px", phone_page._STYLE)
+    page = open_page(f"{live_hub.url}/t/{waiting_ticket['code']}", mobile=True, **PHONE)
+    expect(page.locator("#progress")).to_have_attribute("aria-live", "polite")
+    expect(page.locator("#progress")).to_have_attribute("role", "status")
+    assert page.locator("[role=alert] #called").count() == 1
+    number_px = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.number')).fontSize)")
+    page.evaluate("() => { document.documentElement.style.fontSize = '24px'; }")  # the phone's "larger text"
+    larger_px = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.number')).fontSize)")
+    assert larger_px == pytest.approx(number_px * 1.5, rel=0.01)
+    check_accessibility(page)
 
 
 def test_the_page_counts_minutes_with_the_same_arabic_plural_rule_as_the_hub(live_hub: LiveHub, waiting_ticket: dict, open_page):
