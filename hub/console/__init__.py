@@ -266,6 +266,11 @@ def _counters_for_forms(hub: HubContext) -> list[Any]:
     return sorted(hub.store.catalogue.counters.values(), key=lambda c: c.number)
 
 
+def _central(hub: HubContext) -> dict[str, Any] | None:
+    """How far behind the central is, when this hub ships to one (as /health says it)."""
+    return hub.shipper.lag() if hub.shipper is not None else None
+
+
 @router.get("/hall")
 async def hall_page(request: Request) -> Response:
     session = await current(request)
@@ -275,7 +280,7 @@ async def hall_page(request: Request) -> Response:
     view = await run_in_threadpool(hall.hall_view, hub.store)
     return page(
         request, "hall.html", session, view=view, services=_services_for_forms(hub), counters=_counters_for_forms(hub),
-        done=request.query_params.get("done"),
+        done=request.query_params.get("done"), central=_central(hub),
     )
 
 
@@ -286,7 +291,7 @@ async def hall_fragment(request: Request) -> Response:
     if session is None:
         return Response(status_code=401)
     view = await run_in_threadpool(hall.hall_view, request.app.state.hub.store)
-    return HTMLResponse(fragment(request, "hall_live.html", view=view), headers=SECURITY_HEADERS)
+    return HTMLResponse(fragment(request, "hall_live.html", view=view, central=_central(request.app.state.hub)), headers=SECURITY_HEADERS)
 
 
 def _sse(event: str, html: str) -> str:
@@ -318,7 +323,7 @@ async def hall_stream(request: Request) -> Response:
                     break
                 changed.clear()
                 view = await run_in_threadpool(hall.hall_view, hub.store)
-                yield _sse("hall", fragment(request, "hall_live.html", view=view))
+                yield _sse("hall", fragment(request, "hall_live.html", view=view, central=_central(hub)))
                 try:
                     await asyncio.wait_for(changed.wait(), timeout=LIVE_REFRESH_SECONDS)
                 except asyncio.TimeoutError:
