@@ -340,12 +340,16 @@ def test_importing_needs_the_token_and_an_admin(admin_console):
     assert other.get("/console/centre/export.toml").status_code == 403
 
 
-def test_a_device_offline_is_an_alert_until_it_is_back_or_revoked(console):
+def test_a_device_offline_is_an_alert_until_it_is_back_or_revoked(console, clock: Clock):
+    from core.presence import ONLINE_SECONDS
+
     store = console.store
     console.enroll("display", "board-lobby")
     device = next(d for d in hall_view.hall_view(store)["devices"] if d["name"] == "board-lobby")
     keys = lambda: {alert["key"] for alert in hall_view.hall_view(store)["alerts"]}  # noqa: E731
-    assert f"offline-{device['id']}" in keys()  # enrolled, never connected
+    assert f"offline-{device['id']}" not in keys()  # its enrollment was its first contact
+    clock.advance(ONLINE_SECONDS + 1)
+    assert f"offline-{device['id']}" in keys()  # and nothing since
     store.call(commands.announce_presence, device["id"], True)
     store.presence.socket_opened(device["id"], store.clock())
     assert f"offline-{device['id']}" not in keys()
