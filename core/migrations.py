@@ -266,6 +266,103 @@ def _call_order(db: sqlite_utils.Database) -> None:
     )
 
 
+def _visitor_voice(db: sqlite_utils.Database) -> None:
+    """The visitor's voice: one rating per ticket, and the complaints and suggestions box.
+    Comments, complaint texts and mobile numbers are personal data, removed after the centre's
+    retention period; the figures (scores, kinds, statuses, times) stay."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE ratings (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL UNIQUE REFERENCES tickets(id),  -- one per ticket: the first wins
+            business_day TEXT NOT NULL,       -- the visit's day
+            service_id INTEGER NOT NULL REFERENCES services(id),
+            counter_id INTEGER REFERENCES counters(id),
+            clerk_id INTEGER REFERENCES clerks(id),
+            score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+            comment TEXT,                     -- personal data: NULL once the retention period is over
+            source TEXT NOT NULL,             -- 'phone' or 'feedback' (the counter-top screen)
+            device_id INTEGER REFERENCES devices(id),
+            at REAL NOT NULL,
+            redacted_at REAL,                 -- when retention removed the comment
+            simulated INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX ratings_day ON ratings(business_day, service_id);
+        CREATE INDEX ratings_clerk ON ratings(clerk_id, business_day);
+        CREATE INDEX ratings_at ON ratings(at);
+
+        CREATE TABLE visitor_feedback (
+            id INTEGER PRIMARY KEY,
+            reference TEXT NOT NULL UNIQUE,   -- given to the visitor to follow it
+            kind TEXT NOT NULL CHECK (kind IN ('complaint', 'suggestion', 'thanks')),
+            text TEXT,                        -- personal data: NULL once the retention period is over
+            mobile TEXT,                      -- personal data, for a reply; optional
+            ticket_id INTEGER REFERENCES tickets(id),  -- the visit it is about, when filed from one
+            business_day TEXT NOT NULL,       -- the visit's day, or the day it was filed
+            service_id INTEGER REFERENCES services(id),
+            counter_id INTEGER REFERENCES counters(id),
+            clerk_id INTEGER REFERENCES clerks(id),
+            source TEXT NOT NULL,             -- 'phone', 'kiosk' or 'api'
+            status TEXT NOT NULL DEFAULT 'new'
+                CHECK (status IN ('new', 'in_progress', 'answered', 'closed')),
+            assignee TEXT,                    -- the supervisor's user name
+            answer TEXT,                      -- the centre's answer, shown to the visitor
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            answered_at REAL,
+            closed_at REAL,
+            redacted_at REAL,                 -- when retention removed text and mobile
+            simulated INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX visitor_feedback_day ON visitor_feedback(business_day);
+        CREATE INDEX visitor_feedback_status ON visitor_feedback(status, created_at);
+        CREATE INDEX visitor_feedback_ticket ON visitor_feedback(ticket_id);
+        CREATE INDEX visitor_feedback_created ON visitor_feedback(created_at);
+        """,
+    )
+
+
+def _appointments(db: sqlite_utils.Database) -> None:
+    """Appointments (a booking per slot, checked in at the kiosk into a ticket) and the remote
+    queue (a walk-in ticket taken from a phone, confirmed at the kiosk on arrival)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE bookings (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,        -- the visitor's booking code (also in its QR code)
+            service_id INTEGER NOT NULL REFERENCES services(id),
+            slot_day TEXT NOT NULL,           -- the business day, YYYY-MM-DD
+            slot_start REAL NOT NULL,         -- epoch seconds of the slot's start
+            slot_minutes INTEGER NOT NULL,
+            mobile TEXT NOT NULL,             -- personal data
+            status TEXT NOT NULL DEFAULT 'booked'
+                CHECK (status IN ('booked', 'checked_in', 'cancelled', 'no_show')),
+            source TEXT NOT NULL,             -- 'web', 'portal' (an integration token) or 'console'
+            device_id INTEGER REFERENCES devices(id),
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            rescheduled_at REAL,
+            cancelled_at REAL,
+            checked_in_at REAL,
+            ticket_id INTEGER REFERENCES tickets(id),  -- the ticket printed at check-in
+            simulated INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX bookings_slot ON bookings(service_id, slot_start)
+            WHERE status IN ('booked', 'checked_in');
+        CREATE INDEX bookings_mobile ON bookings(mobile, slot_start);
+        CREATE INDEX bookings_day ON bookings(slot_day, service_id);
+
+        ALTER TABLE tickets ADD COLUMN booking_id INTEGER REFERENCES bookings(id);
+        ALTER TABLE tickets ADD COLUMN slot_start REAL;        -- appointment tickets: the slot's start
+        ALTER TABLE tickets ADD COLUMN remote INTEGER NOT NULL DEFAULT 0;  -- taken from a phone
+        ALTER TABLE tickets ADD COLUMN arrived_at REAL;        -- remote tickets: confirmed at the kiosk
+        ALTER TABLE tickets ADD COLUMN remote_skips INTEGER NOT NULL DEFAULT 0;
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
     ("0002_day_summaries", _day_summaries),
@@ -273,6 +370,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0004_simulated", _simulated),
     ("0005_audit_log", _audit_log),
     ("0006_call_order", _call_order),
+    ("0007_visitor_voice", _visitor_voice),
+    ("0008_appointments", _appointments),
 ]
 
 

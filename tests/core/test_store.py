@@ -437,4 +437,27 @@ def test_migrations_are_recorded(store: Store):
     """The schema version is a named, recorded migration."""
     with store.read() as conn:
         names = [row[0] for row in conn.execute("SELECT name FROM migrations")]
-    assert names == ["0001_initial", "0002_day_summaries", "0003_device_presence", "0004_simulated", "0005_audit_log", "0006_call_order"]
+    assert names == ["0001_initial", "0002_day_summaries", "0003_device_presence", "0004_simulated", "0005_audit_log", "0006_call_order", "0007_visitor_voice", "0008_appointments"]
+
+
+
+def test_one_rating_per_ticket_and_scores_in_range(store: Store):
+    """The schema itself refuses a second rating of a ticket and a score outside 1..5."""
+    sid = service_id(store, "A")
+    ticket, other = store.call(commands.issue_ticket, sid), store.call(commands.issue_ticket, sid)
+    insert = (
+        "INSERT INTO ratings (ticket_id, business_day, service_id, score, source, at)"
+        " VALUES (?, '2026-12-01', ?, ?, 'phone', 0)"
+    )
+    with sqlite3.connect(store.path) as conn:
+        conn.execute(insert, (ticket["id"], sid, 5))
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(insert, (ticket["id"], sid, 4))
+        for score in (0, 6):
+            with pytest.raises(sqlite3.IntegrityError):
+                conn.execute(insert, (other["id"], sid, score))
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                "INSERT INTO visitor_feedback (reference, kind, business_day, source, created_at, updated_at)"
+                " VALUES ('R1', 'praise', '2026-12-01', 'phone', 0, 0)"
+            )
