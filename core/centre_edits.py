@@ -14,12 +14,13 @@ import hashlib
 import json
 import sqlite3
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
 
 from core.commands import apply_config
-from core.config import CentreFile, _describe, parse_config
+from core.config import CentreFile, _describe, describe_items, parse_config
 from core.errors import BadInput, ConfigError
 from core.store import Tx
 
@@ -28,6 +29,38 @@ EDITED_KEY = "console_config"
 BASE_KEY = "console_config_base"
 # What the console may change of a service now; the rest stays the file's.
 SERVICE_FIELDS = ("enabled", "target_wait_minutes", "max_wait_minutes", "daily_cap", "average_service_minutes")
+
+
+class InvalidEdit(BadInput):
+    """An edit the centre file's rules refuse. `fields` maps each faulty key of the edited part
+    (e.g. "range", "name_ar"; "" when the fault is not one key's) to its (English, Arabic) message."""
+
+    code = "invalid_config"
+
+    def __init__(self, fields: dict[str, tuple[str, str]]) -> None:
+        super().__init__("; ".join(en for en, _ in fields.values()), "؛ ".join(ar for _, ar in fields.values()))
+        self.fields = fields
+
+
+def refused(key: str, message_en: str, message_ar: str) -> InvalidEdit:
+    return InvalidEdit({key: (message_en, message_ar)})
+
+
+def edited(config: CentreFile, change: Callable[[dict[str, Any]], None], part: tuple = ()) -> CentreFile:
+    """`config` with `change(data)` applied to its plain data, validated whole by the centre file's
+    own model; a fault under `part` (e.g. ("services", 3)) is named by its key there."""
+    data = config.model_dump(mode="json")
+    change(data)
+    try:
+        return CentreFile.model_validate(data)
+    except ValidationError as error:
+        fields: dict[str, tuple[str, str]] = {}
+        for loc, key, message in describe_items(error):
+            inside = loc[: len(part)] == part and len(loc) > len(part)
+            name = str(loc[len(part)]) if inside else ""
+            shown = message if inside else f"{key}: {message}"
+            fields.setdefault(name, (shown, f"قيمة غير مقبولة: \u2066{shown}\u2069"))
+        raise InvalidEdit(fields) from None
 
 
 def fingerprint(config: CentreFile) -> str:
@@ -128,3 +161,47 @@ def parse_import(raw: bytes, current: CentreFile) -> CentreFile:
 
 def import_config(tx: Tx, config: CentreFile) -> dict[str, int]:
     return apply_edit(tx, config, edit_base(tx.conn, tx.catalogue.config))
+
+
+def service_index(config: CentreFile, code: str) -> int:
+    index = next((i for i, s in enumerate(config.services) if s.code == code), None)
+    if index is None:
+        raise BadInput(f"No service with the code {code!r}.", "لا توجد خدمة بهذا الرمز.", code="unknown_service")
+    return index
+
+
+def service_snapshot(code: str) -> Callable[[Tx], dict[str, Any] | None]:
+    """A service's whole settings as the file holds them (what the audit log shows before → after)."""
+
+    def snapshot(tx: Tx) -> dict[str, Any] | None:
+        service = next((s for s in tx.catalogue.config.services if s.code == code), None)
+        return None if service is None else service.model_dump(mode="json", exclude_none=True)
+
+    return snapshot
+
+
+def with_service(config: CentreFile, code: str, values: dict[str, Any]) -> CentreFile:
+    """`config` with the service `code` changed (its letter stays: tickets and history hang on it)."""
+    index = service_index(config, code)
+    values = {key: value for key, value in values.items() if key != "code"}
+    return edited(config, lambda data: data["services"][index].update(values), ("services", index))
+
+
+def with_new_service(config: CentreFile, values: dict[str, Any]) -> CentreFile:
+    """`config` with a new service last in the list."""
+    code = values.get("code")
+    if any(s.code == code for s in config.services):
+        raise refused("code", f"The letter {code} is already used by another service.",
+                      f"الرمز \u2066{code}\u2069 مستخدم لخدمة أخرى.")
+    index = len(config.services)
+    return edited(config, lambda data: data["services"].append(dict(values)), ("services", index))
+
+
+def save_service(tx: Tx, code: str, values: dict[str, Any]) -> dict[str, int]:
+    current = tx.catalogue.config
+    return apply_edit(tx, with_service(current, code, values), edit_base(tx.conn, current))
+
+
+def add_service(tx: Tx, values: dict[str, Any]) -> dict[str, int]:
+    current = tx.catalogue.config
+    return apply_edit(tx, with_new_service(current, values), edit_base(tx.conn, current))

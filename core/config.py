@@ -313,8 +313,9 @@ def parse_config(raw: bytes | str, source: str = "<config>", *, base_dir: Path |
     return resolve_logo(config, source, base_dir or Path.cwd())
 
 
-def _describe(source: str, error: ValidationError) -> str:
-    lines = []
+def describe_items(error: ValidationError) -> list[tuple[tuple, str, str]]:
+    """Each fault as (location, key as the file spells it, message): the loader's own words."""
+    items = []
     for item in error.errors():
         key = ""
         for part in item["loc"]:
@@ -324,5 +325,9 @@ def _describe(source: str, error: ValidationError) -> str:
             message = "unknown key (check its spelling)"
         elif item["type"] == "missing":
             message = "is required but missing"
-        lines.append(f"{source}: {key or '(top level)'}: {message}")
-    return "\n".join(lines)
+        items.append((tuple(item["loc"]), key or "(top level)", message))
+    return items
+
+
+def _describe(source: str, error: ValidationError) -> str:
+    return "\n".join(f"{source}: {key}: {message}" for _, key, message in describe_items(error))

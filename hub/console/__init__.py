@@ -42,7 +42,7 @@ from hub.console.auth import (
     ConsoleSessions,
     check_csrf,
 )
-from hub.console import today
+from hub.console import centre_forms, today
 from hub.console.text import PAUSE_REASONS, TEXT, alert_text, clock, duration, when
 from hub.logs import log_event
 from hub.routes.common import HubContext, address_of
@@ -650,36 +650,98 @@ async def centre_page(request: Request) -> Response:
     return page(request, "centre.html", session, services=config.services, done=request.query_params.get("done"))
 
 
-def _minutes(fields: dict[str, str], name: str) -> float:
-    value = fields.get(name, "").strip()
+def _service_page(request: Request, session: ConsoleSession, service: Any | None, *, values: dict[str, str] | None = None,
+                  errors: dict[str, tuple[str, str]] | None = None, status: int = 200) -> HTMLResponse:
+    config = request.app.state.hub.store.catalogue.config
+    lang = language(request)
+    shown = {name: (en if lang == "en" else ar) for name, (en, ar) in (errors or {}).items()}
+    return page(request, "service.html", session, status=status, service=service, groups=config.groups,
+                fields=centre_forms.SERVICE_FIELDS, values=values or centre_forms.service_form_values(service), errors=shown,
+                waiting=_waiting_of(request.app.state.hub, service.code) if service is not None else 0)
+
+
+def _waiting_of(hub: HubContext, code: str) -> int:
+    info = hub.store.catalogue.services_by_code.get(code)
+    if info is None:
+        return 0
+    with hub.store.read() as conn:
+        return conn.execute("SELECT COUNT(*) FROM tickets WHERE service_id = ? AND status = 'waiting'", (info.id,)).fetchone()[0]
+
+
+def _service_of(request: Request, code: str) -> Any:
+    config = request.app.state.hub.store.catalogue.config
+    return config.services[centre_edits.service_index(config, code[:4])]
+
+
+@router.get("/centre/services/new")
+async def new_service_page(request: Request) -> Response:
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    if not session.is_admin:
+        return error_page(request, session, admin_only())
+    return _service_page(request, session, None)
+
+
+@router.get("/centre/services/{code}")
+async def service_page(request: Request, code: str) -> Response:
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    if not session.is_admin:
+        return error_page(request, session, admin_only())
     try:
-        number = float(value)
-    except ValueError:
-        raise BadInput(f"'{name}' must be a number of minutes.", f"الحقل '{name}' عدد دقائق.") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise BadInput(f"'{name}' must be a number of minutes.", f"الحقل '{name}' عدد دقائق.")
-    return number
+        service = _service_of(request, code)
+    except TabourError as error:
+        return error_page(request, session, error)
+    return _service_page(request, session, service)
+
+
+async def _service_change(request: Request, code: str | None) -> Response:
+    """Add (`code` None) or change a service from its form; faults are shown beside their fields."""
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    hub: HubContext = request.app.state.hub
+    service = None
+    fields: dict[str, str] = {}
+    try:
+        fields = await form_of(request, session)
+        if not session.is_admin:
+            raise admin_only()
+        config = hub.store.catalogue.config
+        if code is None:
+            values = centre_forms.service_values(fields, config, None)
+            target = values["code"]
+            await hub.run(audit.audited, actor_of(session), "service.add", target, centre_edits.service_snapshot(target),
+                          centre_edits.add_service, values)
+        else:
+            service = _service_of(request, code)
+            current_values = service.model_dump(mode="json")
+            values = centre_forms.service_values(fields, config, current_values)
+            await hub.run(audit.audited, actor_of(session), "service.edit", service.code,
+                          centre_edits.service_snapshot(service.code), centre_edits.save_service, service.code, values)
+    except centre_edits.InvalidEdit as error:
+        log_event(log, "console.refused", logging.WARNING, username=session.username, path=request.url.path, error=error.code)
+        shown = {**centre_forms.service_form_values(service), **{k: v[:centre_forms.MAX_TEXT] for k, v in fields.items()}}
+        if "enabled" not in fields:
+            shown["enabled"] = ""
+        return _service_page(request, session, service, values=shown, errors=centre_forms.field_errors(error), status=422)
+    except TabourError as error:
+        log_event(log, "console.refused", logging.WARNING, username=session.username, path=request.url.path, error=error.code)
+        return error_page(request, session, error)
+    log_event(log, "console.change", username=session.username, path=request.url.path)
+    return done("/console/centre", "service.add" if code is None else "service.edit")
+
+
+@router.post("/services/add")
+async def add_service(request: Request) -> Response:
+    return await _service_change(request, None)
 
 
 @router.post("/services/{code}")
-async def edit_service(request: Request) -> Response:
-    async def action(hub: HubContext, session: ConsoleSession, fields: dict[str, str]) -> str:
-        code = request.path_params["code"][:4]
-        cap = fields.get("daily_cap", "").strip()
-        if not cap.isascii() or not cap.isdigit() or len(cap) > 7:
-            raise BadInput("The daily cap is a whole number of tickets.", "الحد اليومي عدد صحيح من التذاكر.")
-        changes = {
-            "enabled": fields.get("enabled") == "on",
-            "target_wait_minutes": _minutes(fields, "target_wait_minutes"),
-            "max_wait_minutes": _minutes(fields, "max_wait_minutes"),
-            "average_service_minutes": _minutes(fields, "average_service_minutes"),
-            "daily_cap": int(cap),
-        }
-        await hub.run(audit.audited, actor_of(session), "service.edit", code,
-                      lambda tx: centre_edits.service_settings(tx.catalogue.config, code), centre_edits.edit_service, code, changes)
-        return "service.edit"
-
-    return await _act(request, "/console/centre", action, admin=True)
+async def edit_service(request: Request, code: str) -> Response:
+    return await _service_change(request, code)
 
 
 @router.get("/centre/export.toml")

@@ -61,3 +61,45 @@ def test_a_closed_service_reaches_the_kiosk_and_survives_a_restart(own_hub: Live
     assert service_a(own_hub, kiosk)["open_now"] is True
     assert "changed since the console's last edit" in own_hub.log_path.read_text()
 
+
+
+def kiosk_service(hub: LiveHub, token: str, code: str) -> dict | None:
+    return next((s for s in httpx.get(f"{hub.url}/api/v1/services", headers=bearer(token), timeout=10).json()
+                 if s["code"] == code), None)
+
+
+def wait_for(condition, seconds: float = 2.0) -> None:
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < seconds
+
+
+def test_a_service_added_in_the_browser_reaches_the_kiosk_and_closes_there(own_hub: LiveHub, open_page):
+    kiosk = own_hub.enroll("kiosk", "kiosk-new-service")
+    for lang in ("ar", "en"):
+        page = log_in(open_page, own_hub, ADMIN, lang=lang)
+        page.goto(f"{own_hub.url}/console/centre/services/new")
+        check_accessibility(page)
+        save_screenshot(page, f"console-service-new-{lang}", full_page=False)
+    page.fill("#field-code", "q")
+    page.fill("#field-name_ar", "تصديق الوثائق")
+    page.fill("#field-name_en", "Document attestation")
+    page.fill("#field-range_start", "9")
+    page.fill("#field-range_end", "3")
+    page.click("form.service-form button[type=submit]")
+    expect(page.locator("#field-range_end-error")).to_contain_text("below its start")
+    check_accessibility(page)
+    save_screenshot(page, "console-service-error-en", full_page=False)
+    page.fill("#field-range_start", "100")
+    page.fill("#field-range_end", "299")
+    page.click("form.service-form button[type=submit]")
+    expect(page.locator(".flash")).to_contain_text("add a service")
+    wait_for(lambda: (kiosk_service(own_hub, kiosk, "Q") or {}).get("open_now") is True)
+    page.goto(f"{own_hub.url}/console/centre/services/Q")
+    save_screenshot(page, "console-service-edit-en", full_page=False)
+    page.locator("#field-enabled").uncheck()
+    page.click("form.service-form button[type=submit]")
+    expect(page.locator(".flash")).to_contain_text("edit a service")
+    wait_for(lambda: kiosk_service(own_hub, kiosk, "Q")["closed_reason"] == "disabled")
+    page.goto(f"{own_hub.url}/console/audit")
+    expect(page.locator("body")).to_contain_text("Document attestation")

@@ -1,0 +1,156 @@
+"""The centre's forms: which fields each has, and how a posted form becomes centre-file values.
+
+A form only turns text into typed values (a number is a number, a box is ticked or not); what
+is allowed is decided by the centre file's own model (`core.config.CentreFile`) when the whole
+edited configuration is validated, so the console and the TOML loader refuse the same things
+with the same words. Each fault is shown next to its field.
+
+`SERVICE_FIELDS` is the one list of a service's fields: the form, its parsing and its labels
+all come from it, so a new service setting is one entry here (and one in `TEXT`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from core.centre_edits import InvalidEdit
+from core.config import CentreFile
+
+MAX_TEXT = 500  # longer than any field the file allows; longer posts are refused before parsing
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str  # the form's field, and the service's key in the centre file unless `key` says
+    kind: str  # text, letter, whole, minutes, optional_minutes, flag, group
+    label: str  # key into TEXT[lang]["fields"]
+    key: str | None = None
+    max_length: int = 120
+    new_only: bool = False  # only when the service is added (its letter is its identity)
+    direction: str = "auto"
+
+    @property
+    def file_key(self) -> str:
+        return self.key or self.name
+
+
+SERVICE_FIELDS: tuple[FormField, ...] = (
+    FormField("code", "letter", "code", max_length=2, new_only=True, direction="ltr"),
+    FormField("name_ar", "text", "name_ar", direction="rtl"),
+    FormField("name_en", "text", "name_en", direction="ltr"),
+    FormField("group", "group", "group"),
+    FormField("range_start", "whole", "range_start", key="range", max_length=5, direction="ltr"),
+    FormField("range_end", "whole", "range_end", key="range", max_length=5, direction="ltr"),
+    FormField("daily_cap", "whole", "daily_cap", max_length=7, direction="ltr"),
+    FormField("target_wait_minutes", "minutes", "target_wait_minutes", max_length=8, direction="ltr"),
+    FormField("max_wait_minutes", "optional_minutes", "max_wait_minutes", max_length=8, direction="ltr"),
+    FormField("average_service_minutes", "minutes", "average_service_minutes", max_length=8, direction="ltr"),
+    FormField("enabled", "flag", "enabled"),
+)
+
+_WORDS = {
+    "whole": ("Write a whole number (digits only).", "اكتب عدداً صحيحاً (أرقام فقط)."),
+    "minutes": ("Write a number of minutes, e.g. 12 or 7.5.", "اكتب عدد الدقائق، مثل \u206612\u2069 أو \u20667.5\u2069."),
+    "letter": ("One or two capital Latin letters, e.g. A or BC.", "حرف أو حرفان لاتينيان كبيران، مثل \u2066A\u2069 أو \u2066BC\u2069."),
+    "long": ("This is longer than {n} characters.", "النص أطول من \u2066{n}\u2069 حرفاً."),
+    "group": ("Choose a group from the list.", "اختر مجموعة من القائمة."),
+}
+
+
+def _refuse(errors: dict[str, tuple[str, str]], name: str, word: str, **values: Any) -> None:
+    en, ar = _WORDS[word]
+    errors.setdefault(name, (en.format(**values), ar.format(**values)))
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def service_values(fields: dict[str, str], config: CentreFile, current: dict[str, Any] | None) -> dict[str, Any]:
+    """A posted service form as centre-file values. With `current` (an edit), a field the form did
+    not send keeps its value, except the `enabled` box (a box left unticked is not sent)."""
+    values: dict[str, Any] = {} if current is None else dict(current)
+    errors: dict[str, tuple[str, str]] = {}
+    groups = {g.key for g in config.groups}
+    range_start, range_end = (values.get("range") or (1, 999)) if current is not None else (1, 999)
+    for spec in SERVICE_FIELDS:
+        if spec.new_only and current is not None:
+            continue
+        if spec.kind == "flag":
+            values[spec.name] = fields.get(spec.name) == "on"
+            continue
+        if spec.name not in fields and current is not None:
+            continue
+        text = fields.get(spec.name, "").strip()
+        if len(text) > max(spec.max_length, MAX_TEXT if spec.kind == "text" else spec.max_length):
+            _refuse(errors, spec.name, "long", n=spec.max_length)
+            continue
+        if spec.kind == "text":
+            values[spec.name] = text  # empty or too long: the file's model says so
+        elif spec.kind == "letter":
+            if not (text.isascii() and text.isalpha() and 1 <= len(text) <= 2):
+                _refuse(errors, spec.name, "letter")
+            values[spec.name] = text.upper()
+        elif spec.kind == "group":
+            if text and text not in groups:
+                _refuse(errors, spec.name, "group")
+            values[spec.name] = text or None
+        elif spec.kind == "whole":
+            if not (text.isascii() and text.isdigit()):
+                _refuse(errors, spec.name, "whole")
+                continue
+            number = int(text)
+            if spec.name == "range_start":
+                range_start = number
+            elif spec.name == "range_end":
+                range_end = number
+            else:
+                values[spec.name] = number
+        else:  # minutes
+            if spec.kind == "optional_minutes" and not text:
+                values[spec.name] = None
+                continue
+            number = _number(text)
+            if number is None:
+                _refuse(errors, spec.name, "minutes")
+                continue
+            values[spec.name] = number
+    values["range"] = [range_start, range_end]
+    if errors:
+        raise InvalidEdit(errors)
+    return values
+
+
+def field_errors(error: InvalidEdit) -> dict[str, tuple[str, str]]:
+    """The centre file's keys turned into the form's field names (the range is two fields)."""
+    shown: dict[str, tuple[str, str]] = {}
+    for key, message in error.fields.items():
+        name = "range_end" if key == "range" else key
+        if name not in {spec.name for spec in SERVICE_FIELDS}:
+            name = ""
+        shown.setdefault(name, message)
+    return shown
+
+
+def service_form_values(service: Any | None) -> dict[str, str]:
+    """What the form shows for a service (or the defaults of a new one)."""
+    if service is None:
+        return {"code": "", "name_ar": "", "name_en": "", "group": "", "range_start": "1", "range_end": "999",
+                "daily_cap": "999", "target_wait_minutes": "15", "max_wait_minutes": "30",
+                "average_service_minutes": "5", "enabled": "on"}
+
+    def minutes(value: float | None) -> str:
+        return "" if value is None else (str(int(value)) if float(value).is_integer() else str(value))
+
+    return {
+        "code": service.code, "name_ar": service.name_ar, "name_en": service.name_en, "group": service.group or "",
+        "range_start": str(service.range[0]), "range_end": str(service.range[1]), "daily_cap": str(service.daily_cap),
+        "target_wait_minutes": minutes(service.target_wait_minutes), "max_wait_minutes": minutes(service.max_wait_minutes),
+        "average_service_minutes": minutes(service.average_service_minutes), "enabled": "on" if service.enabled else "",
+    }
