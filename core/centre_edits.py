@@ -205,3 +205,65 @@ def save_service(tx: Tx, code: str, values: dict[str, Any]) -> dict[str, int]:
 def add_service(tx: Tx, values: dict[str, Any]) -> dict[str, int]:
     current = tx.catalogue.config
     return apply_edit(tx, with_new_service(current, values), edit_base(tx.conn, current))
+
+
+def apply_built(tx: Tx, build: Callable[[CentreFile], CentreFile]) -> dict[str, int]:
+    """Apply `build(running configuration)` (one of the `with_…` below) now, and keep it."""
+    current = tx.catalogue.config
+    return apply_edit(tx, build(current), edit_base(tx.conn, current))
+
+
+def with_centre(config: CentreFile, values: dict[str, Any]) -> CentreFile:
+    """`config` with some `[centre]` keys changed: hours, special days, ticker and footer texts."""
+    return edited(config, lambda data: data["centre"].update(values), ("centre",))
+
+
+def with_special_day(config: CentreFile, special: dict[str, Any]) -> CentreFile:
+    """`config` with one more special period (Ramadan hours, an Eid closure) for the whole centre."""
+    index = len(config.centre.special_days)
+    return edited(config, lambda data: data["centre"]["special_days"].append(special), ("centre", "special_days", index))
+
+
+def without_special_day(config: CentreFile, index: int, name: str) -> CentreFile:
+    days = config.centre.special_days
+    if not 0 <= index < len(days) or days[index].name != name:
+        raise BadInput("That special period is no longer in the list; reload the page.",
+                       "هذه الفترة لم تعد في القائمة؛ أعد تحميل الصفحة.", code="unknown_special_days")
+    return edited(config, lambda data: data["centre"]["special_days"].pop(index), ("centre",))
+
+
+def with_counter(config: CentreFile, number: int, values: dict[str, Any]) -> CentreFile:
+    index = next((i for i, c in enumerate(config.counters) if c.number == number), None)
+    if index is None:
+        raise BadInput(f"No counter numbered {number}.", f"لا يوجد شباك رقمه \u2066{number}\u2069.", code="unknown_counter")
+    return edited(config, lambda data: data["counters"][index].update(values), ("counters", index))
+
+
+def with_board(config: CentreFile, name: str, values: dict[str, Any]) -> CentreFile:
+    if name not in config.boards:
+        raise BadInput(f"No board named {name!r}.", "لا توجد شاشة بهذا الاسم.", code="unknown_board")
+    return edited(config, lambda data: data["boards"][name].update(values), ("boards", name))
+
+
+def centre_snapshot(*keys: str) -> Callable[[Tx], dict[str, Any]]:
+    def snapshot(tx: Tx) -> dict[str, Any]:
+        data = tx.catalogue.config.centre.model_dump(mode="json", by_alias=True)
+        return {key: data[key] for key in keys}
+
+    return snapshot
+
+
+def counter_snapshot(number: int) -> Callable[[Tx], dict[str, Any] | None]:
+    def snapshot(tx: Tx) -> dict[str, Any] | None:
+        counter = next((c for c in tx.catalogue.config.counters if c.number == number), None)
+        return None if counter is None else {"services": counter.services, "mode": str(counter.mode.value)}
+
+    return snapshot
+
+
+def board_snapshot(name: str) -> Callable[[Tx], dict[str, Any] | None]:
+    def snapshot(tx: Tx) -> dict[str, Any] | None:
+        board = tx.catalogue.config.boards.get(name)
+        return None if board is None else {"counters": board.counters}
+
+    return snapshot

@@ -783,3 +783,139 @@ async def import_centre(request: Request) -> Response:
         log_event(log, "console.refused", logging.WARNING, username=session.username, path=request.url.path, error=error.code)
         return error_page(request, session, error)
     return done("/console/centre", "centre.import")
+
+
+# ── hours, special days, counters, boards and texts (admins) ─────────────────────────────
+
+SETTINGS_PAGES = {"hours": "hours.html", "layout": "layout.html", "texts": "texts.html"}
+
+
+def _settings_page(request: Request, session: ConsoleSession, name: str, *, form: str = "", posted: dict[str, str] | None = None,
+                   errors: dict[str, tuple[str, str]] | None = None, status: int = 200) -> HTMLResponse:
+    config = request.app.state.hub.store.catalogue.config
+    lang = language(request)
+    shown = {key: (en if lang == "en" else ar) for key, (en, ar) in (errors or {}).items()}
+    return page(request, SETTINGS_PAGES[name], session, status=status, config=config, week=centre_forms.WEEK,
+                form=form, posted=posted or {}, errors=shown, done=request.query_params.get("done"),
+                hijri_day=_hijri_text)
+
+
+def _hijri_text(special: Any) -> str:
+    """A special period's dates as written, and in the other calendar (to check a Hijri date)."""
+    from core.hijri import from_gregorian
+    from core.hours import Calendar, parse_day
+
+    first, last = parse_day(special.start, special.calendar), parse_day(special.end, special.calendar)
+    if special.calendar is Calendar.HIJRI:
+        return f"{first.isoformat()} – {last.isoformat()}"
+    try:
+        return " – ".join("{:04d}-{:02d}-{:02d}".format(*from_gregorian(day)) for day in (first, last))
+    except ValueError:  # outside the Umm al-Qura table
+        return "—"
+
+
+@router.get("/centre/{name}")
+async def settings_page(request: Request, name: str) -> Response:
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    if not session.is_admin:
+        return error_page(request, session, admin_only())
+    if name not in SETTINGS_PAGES:
+        return error_page(request, session, NotFound("No such page.", "لا توجد صفحة بهذا الاسم."))
+    return _settings_page(request, session, name)
+
+
+async def _settings_change(request: Request, name: str, form: str, action: str, target: str, snapshot, make_build) -> Response:
+    """One settings form: CSRF, admin, the form parsed to values, the whole configuration rebuilt
+    and checked by the file's rules, applied and audited; faults shown beside their fields."""
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    hub: HubContext = request.app.state.hub
+    fields: dict[str, str] = {}
+    try:
+        fields = await form_of(request, session)
+        if not session.is_admin:
+            raise admin_only()
+        build = make_build(fields)
+        build(hub.store.catalogue.config)  # refused here with the fields named, before the writer
+        await hub.run(audit.audited, actor_of(session), action, target, snapshot, centre_edits.apply_built, build)
+    except centre_edits.InvalidEdit as error:
+        log_event(log, "console.refused", logging.WARNING, username=session.username, path=request.url.path, error=error.code)
+        posted = {key: value[:centre_forms.MAX_LIST] for key, value in fields.items() if key != "csrf"}
+        return _settings_page(request, session, name, form=form, posted=posted, errors=error.fields, status=422)
+    except TabourError as error:
+        log_event(log, "console.refused", logging.WARNING, username=session.username, path=request.url.path, error=error.code)
+        return error_page(request, session, error)
+    log_event(log, "console.change", username=session.username, path=request.url.path)
+    return done(f"/console/centre/{name}", action)
+
+
+@router.post("/centre/hours")
+async def save_hours(request: Request) -> Response:
+    def make(fields):
+        values = centre_forms.hours_values(fields)
+        return lambda config: centre_edits.with_centre(config, values)
+
+    return await _settings_change(request, "hours", "hours", "hours.edit", "centre",
+                                  centre_edits.centre_snapshot("hours"), make)
+
+
+@router.post("/centre/special-days/add")
+async def add_special_days(request: Request) -> Response:
+    def make(fields):
+        values = centre_forms.special_day_values(fields)
+        return lambda config: centre_edits.with_special_day(config, values)
+
+    return await _settings_change(request, "hours", "special", "special_days.add", "centre",
+                                  centre_edits.centre_snapshot("special_days"), make)
+
+
+@router.post("/centre/special-days/remove")
+async def remove_special_days(request: Request) -> Response:
+    def make(fields):
+        index = fields.get("index", "")
+        if not index.isascii() or not index.isdigit() or len(index) > 4:
+            raise BadInput("That special period is no longer in the list; reload the page.",
+                           "هذه الفترة لم تعد في القائمة؛ أعد تحميل الصفحة.")
+        name = fields.get("name", "")
+        return lambda config: centre_edits.without_special_day(config, int(index), name)
+
+    return await _settings_change(request, "hours", "special", "special_days.remove", "centre",
+                                  centre_edits.centre_snapshot("special_days"), make)
+
+
+@router.post("/centre/texts")
+async def save_texts(request: Request) -> Response:
+    def make(fields):
+        values = centre_forms.text_values(fields)
+        return lambda config: centre_edits.with_centre(config, values)
+
+    return await _settings_change(request, "texts", "texts", "texts.edit", "centre",
+                                  centre_edits.centre_snapshot(*centre_forms.TEXT_FIELDS), make)
+
+
+@router.post("/centre/counters/{number}")
+async def save_counter(request: Request, number: str) -> Response:
+    if not number.isascii() or not number.isdigit() or len(number) > 5:
+        return error_page(request, await current(request), NotFound("No such counter.", "لا يوجد شباك بهذا الرقم."))
+
+    def make(fields):
+        values = centre_forms.counter_values(fields)
+        return lambda config: centre_edits.with_counter(config, int(number), values)
+
+    return await _settings_change(request, "layout", f"counter-{int(number)}", "counter.edit", f"counter {int(number)}",
+                                  centre_edits.counter_snapshot(int(number)), make)
+
+
+@router.post("/centre/boards/{board}")
+async def save_board(request: Request, board: str) -> Response:
+    board = board[:80]
+
+    def make(fields):
+        values = centre_forms.board_values(fields)
+        return lambda config: centre_edits.with_board(config, board, values)
+
+    return await _settings_change(request, "layout", f"board-{board}", "board.edit", f"board {board}",
+                                  centre_edits.board_snapshot(board), make)

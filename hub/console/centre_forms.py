@@ -154,3 +154,121 @@ def service_form_values(service: Any | None) -> dict[str, str]:
         "target_wait_minutes": minutes(service.target_wait_minutes), "max_wait_minutes": minutes(service.max_wait_minutes),
         "average_service_minutes": minutes(service.average_service_minutes), "enabled": "on" if service.enabled else "",
     }
+
+
+# ── hours, special days, texts, counters and boards ──────────────────────────────────────
+
+WEEK = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # the Saudi week starts on Sunday
+TEXT_FIELDS = ("ticker_ar", "ticker_en", "footer_ar", "footer_en")
+MAX_LIST = 400  # a list of spans, codes or numbers; the file's rules judge what is in it
+
+
+def _bilingual(message: str) -> tuple[str, str]:
+    return message, f"قيمة غير مقبولة: \u2066{message}\u2069"
+
+
+def _items(text: str) -> list[str]:
+    """"07:30-14:30, 16:00-20:00" (an Arabic comma or spaces too) → its items."""
+    return [item for item in text.replace("،", ",").replace(" ", ",").split(",") if item]
+
+
+def _spans(text: str) -> list[str]:
+    from core.hours import parse_span
+
+    spans = _items(text)
+    for span in spans:
+        parse_span(span)  # the loader's rule and words (ValueError)
+    return spans
+
+
+def hours_values(fields: dict[str, str]) -> dict[str, Any]:
+    """The weekly hours form: "always" ticked, or each weekday's spans (empty: closed that day)."""
+    if fields.get("always") == "on":
+        return {"hours": "always"}
+    weekly: dict[str, list[str]] = {}
+    errors: dict[str, tuple[str, str]] = {}
+    for day in WEEK:
+        text = fields.get(f"day_{day}", "").strip()
+        try:
+            if len(text) > MAX_LIST:
+                raise ValueError(f"more than {MAX_LIST} characters")
+            spans = _spans(text)
+        except ValueError as error:
+            errors[f"day_{day}"] = _bilingual(str(error))
+            continue
+        if spans:
+            weekly[day] = spans
+    if not errors and not weekly:
+        errors["always"] = ("Give the hours of at least one day, or tick open at all hours.",
+                            "اكتب ساعات يوم واحد على الأقل، أو اختر مفتوح طوال الوقت.")
+    if errors:
+        raise InvalidEdit(errors)
+    return {"hours": weekly}
+
+
+def special_day_values(fields: dict[str, str]) -> dict[str, Any]:
+    errors: dict[str, tuple[str, str]] = {}
+    values: dict[str, Any] = {}
+    for name in ("name", "from", "to"):
+        text = fields.get(name, "").strip()
+        if len(text) > 120:
+            _refuse(errors, name, "long", n=120)
+        values[name] = text
+    calendar = fields.get("calendar", "")
+    if calendar not in ("gregorian", "hijri"):
+        errors["calendar"] = ("Choose Gregorian or Hijri.", "اختر ميلادي أو هجري.")
+    values["calendar"] = calendar
+    values["closed"] = fields.get("closed") == "on"
+    try:
+        text = fields.get("hours", "").strip()
+        if len(text) > MAX_LIST:
+            raise ValueError(f"more than {MAX_LIST} characters")
+        values["hours"] = _spans(text)
+    except ValueError as error:
+        errors["hours"] = _bilingual(str(error))
+    if errors:
+        raise InvalidEdit(errors)
+    return values
+
+
+def text_values(fields: dict[str, str]) -> dict[str, str]:
+    errors: dict[str, tuple[str, str]] = {}
+    values = {}
+    for name in TEXT_FIELDS:
+        values[name] = fields.get(name, "").strip()
+        if len(values[name]) > 500:
+            _refuse(errors, name, "long", n=500)
+    if errors:
+        raise InvalidEdit(errors)
+    return values
+
+
+def counter_values(fields: dict[str, str]) -> dict[str, Any]:
+    text = fields.get("services", "").strip()
+    errors: dict[str, tuple[str, str]] = {}
+    if len(text) > MAX_LIST:
+        _refuse(errors, "services", "long", n=MAX_LIST)
+    codes = ["*"] if text == "*" else [code.upper() for code in _items(text)]
+    mode = fields.get("mode", "")
+    if mode not in ("fifo", "ordered"):
+        errors["mode"] = ("Choose earliest first (fifo) or in the listed order (ordered).",
+                          "اختر الأقدم أولاً (\u2066fifo\u2069) أو بترتيب القائمة (\u2066ordered\u2069).")
+    if errors:
+        raise InvalidEdit(errors)
+    return {"services": codes, "mode": mode}
+
+
+def board_values(fields: dict[str, str]) -> dict[str, Any]:
+    text = fields.get("counters", "").strip()
+    errors: dict[str, tuple[str, str]] = {}
+    numbers = []
+    if len(text) > MAX_LIST:
+        _refuse(errors, "counters", "long", n=MAX_LIST)
+    for item in _items(text):
+        if not (item.isascii() and item.isdigit()) or len(item) > 5:
+            _refuse(errors, "counters", "whole")
+            break
+        numbers.append(int(item))
+    if errors:
+        raise InvalidEdit(errors)
+    return {"counters": numbers}

@@ -103,3 +103,35 @@ def test_a_service_added_in_the_browser_reaches_the_kiosk_and_closes_there(own_h
     wait_for(lambda: kiosk_service(own_hub, kiosk, "Q")["closed_reason"] == "disabled")
     page.goto(f"{own_hub.url}/console/audit")
     expect(page.locator("body")).to_contain_text("Document attestation")
+
+
+def test_opening_hours_changed_in_the_browser_close_the_kiosks_services(own_hub: LiveHub, open_page):
+    kiosk = own_hub.enroll("kiosk", "kiosk-hours")
+    for lang in ("ar", "en"):
+        page = log_in(open_page, own_hub, ADMIN, lang=lang)
+        for name in ("hours", "layout", "texts"):
+            page.goto(f"{own_hub.url}/console/centre/{name}")
+            check_accessibility(page)
+            save_screenshot(page, f"console-{name}-{lang}", full_page=False)
+    page.goto(f"{own_hub.url}/console/centre/hours")
+    page.uncheck("#always")
+    page.fill("#day-sun", "25:00-26:00")
+    page.click("#hours-form button[type=submit]")
+    expect(page.locator("#hours-day_sun-error")).to_contain_text("not a time of day")
+    check_accessibility(page)
+    # a span that has already ended today, on every day: every service is closed now
+    for day in ("sun", "mon", "tue", "wed", "thu", "fri", "sat"):
+        page.fill(f"#day-{day}", "00:00-00:01")
+    page.click("#hours-form button[type=submit]")
+    expect(page.locator(".flash")).to_contain_text("opening hours")
+    wait_for(lambda: kiosk_service(own_hub, kiosk, "A")["closed_reason"] == "outside_hours")
+    page.fill("#special-name", "Ramadan")
+    page.fill("#special-from", "1448-09-01")
+    page.fill("#special-to", "1448-09-30")
+    page.fill("#special-hours", "10:00-15:00")
+    page.click("#special-form button[type=submit]")
+    expect(page.locator("#special-days")).to_contain_text("1448-09-01")
+    save_screenshot(page, "console-hours-special-en", full_page=True)
+    page.check("#always")
+    page.click("#hours-form button[type=submit]")
+    wait_for(lambda: kiosk_service(own_hub, kiosk, "A")["open_now"] is True)
