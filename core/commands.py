@@ -213,6 +213,11 @@ def roll_day_if_due(tx: Tx) -> bool:
     store = tx.store
     if store.current_business_day == today:
         return False
+    # At start-up (no day held yet) and at each rollover: what visitors wrote past the
+    # centre's retention period goes (core/voice.py).
+    from core.voice import apply_retention
+
+    apply_retention(tx)
     stored = tx.one("SELECT value FROM meta WHERE key = 'business_day'")
     if stored is not None and stored[0] == today:
         tx.set_business_day(today)

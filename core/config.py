@@ -200,6 +200,18 @@ class HubConfig(_Strict):
     )
 
 
+class FeedbackConfig(_Strict):
+    """The visitor's voice: how long what visitors wrote is kept, and how soon the centre answers."""
+
+    retention_days: int = Field(
+        90, ge=1, le=3650,
+        description="Days a rating's comment, a complaint's text and a mobile number are kept; the figures stay.",
+    )
+    answer_target_working_days: int = Field(
+        3, ge=1, le=60, description="Working days (the centre's opening weekdays) the centre gives itself to answer.",
+    )
+
+
 class CentreFile(_Strict):
     centre: CentreConfig
     groups: list[GroupConfig] = Field(default_factory=list)
@@ -208,6 +220,7 @@ class CentreFile(_Strict):
     boards: dict[str, BoardConfig] = Field(default_factory=dict)
     rules: RulesConfig = RulesConfig()
     hub: HubConfig = HubConfig()
+    feedback: FeedbackConfig = FeedbackConfig()
 
     @model_validator(mode="after")
     def _cross_check(self) -> "CentreFile":

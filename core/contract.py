@@ -702,4 +702,109 @@ Event = Annotated[  # type: ignore[misc]
 _EVENT = TypeAdapter(Event)
 
 
+
+# ── the visitor's voice (core/voice.py): ratings, complaints and suggestions ─────────────
+
+FeedbackKind = Literal["complaint", "suggestion", "thanks"]
+FeedbackStatus = Literal["new", "in_progress", "answered", "closed"]
+
+
+class Rating(Wire):
+    """A visitor's rating of one finished visit (one per ticket; the first wins)."""
+
+    number: str = Field(description="the ticket's number, e.g. A-105")
+    score: int = Field(ge=1, le=5, description="1 (very unhappy) to 5 (very happy)")
+    comment: str | None = Field(description="up to 500 characters; null when none, or once the retention period is over")
+    source: Literal["phone", "feedback"]
+    at: IsoTime
+
+
+class RatingState(Wire):
+    """Under a visit on the phone page: may it be rated now, and the rating once given."""
+
+    number: str
+    can_rate: bool = Field(description="the visit ended with a service less than 24 h ago and has no rating yet")
+    closes_at: IsoTime | None = Field(description="24 h after the visit ended; null while it has not ended with a service")
+    rating: Rating | None
+
+
+class PublicFeedback(Wire):
+    """What a visitor following a reference sees: the state and the centre's answer."""
+
+    reference: str = Field(description="ten letters and digits the visitor keeps to follow it")
+    kind: FeedbackKind
+    status: FeedbackStatus
+    created_at: IsoTime
+    answered_at: IsoTime | None
+    answer: str | None
+
+
+class FeedbackSummary(Wire):
+    """A complaint, suggestion or thanks without what the visitor wrote (events, shared screens)."""
+
+    reference: str
+    kind: FeedbackKind
+    status: FeedbackStatus
+    source: Literal["phone", "kiosk", "api"]
+    business_day: Day
+    created_at: IsoTime
+    updated_at: IsoTime
+    answered_at: IsoTime | None
+    closed_at: IsoTime | None
+    assignee: str | None = Field(description="the supervisor it is assigned to")
+    answer: str | None
+    redacted: bool = Field(description="the text and mobile number were removed (retention or the visitor's request)")
+
+
+class Feedback(FeedbackSummary):
+    """The whole entry, for supervisors (the console's inbox, the export of one visitor's feedback)."""
+
+    text: str | None = Field(description="null once removed")
+    mobile: str | None = Field(description="for a reply; null when not given or once removed")
+
+
+class RatingRecord(Wire):
+    ticket_id: int
+    number: str
+    service_id: int
+    counter_id: int | None
+    score: int = Field(ge=1, le=5)
+    source: Literal["phone", "feedback"]
+    business_day: Day
+
+
+class RatingRecorded(EventBase):
+    """A visit was rated (the comment is not in the event: it is personal and removed in time)."""
+
+    event_type: ClassVar = EventType.RATING_RECORDED
+    type: Literal["rating.recorded"]
+    rating: RatingRecord
+
+
+class FeedbackFiled(EventBase):
+    """A visitor filed a complaint, suggestion or thanks (without its text or number)."""
+
+    event_type: ClassVar = EventType.FEEDBACK_FILED
+    type: Literal["feedback.filed"]
+    feedback: FeedbackSummary
+
+
+class FeedbackChanged(EventBase):
+    """A supervisor assigned, answered or moved an entry, or its personal data was removed."""
+
+    event_type: ClassVar = EventType.FEEDBACK_CHANGED
+    type: Literal["feedback.changed"]
+    feedback: FeedbackSummary
+
+
+for _model in (RatingRecorded, FeedbackFiled, FeedbackChanged):
+    EVENT_MODELS[_model.type_name] = _model
+EVENT_TYPES = tuple(EVENT_MODELS)
+Event = Annotated[  # type: ignore[misc]
+    Union[tuple(Annotated[model, Tag(name)] for name, model in EVENT_MODELS.items()) + (Annotated[UnknownEvent, Tag(UNKNOWN_TAG)],)],  # type: ignore[valid-type]
+    Discriminator(_event_tag),
+]
+_EVENT = TypeAdapter(Event)
+
+
 assert set(EVENT_TYPES) == {kind.value for kind in EventType}, "every EventType has its model"

@@ -64,6 +64,7 @@ class DeviceKind(str, Enum):
     COUNTER = "counter"
     DISPLAY = "display"
     ADMIN = "admin"
+    FEEDBACK = "feedback"  # the counter-top screen facing the visitor, for the rating after a visit
 
 
 class EventType(str, Enum):
@@ -89,6 +90,9 @@ class EventType(str, Enum):
     DEVICE_ONLINE = "device.online"
     DEVICE_OFFLINE = "device.offline"
     AUDIT_RECORDED = "audit.recorded"
+    RATING_RECORDED = "rating.recorded"
+    FEEDBACK_FILED = "feedback.filed"
+    FEEDBACK_CHANGED = "feedback.changed"
 
     @property
     def handler_name(self) -> str:

@@ -113,6 +113,8 @@ class HubContext:
     loop: asyncio.AbstractEventLoop | None = None
     # Every open event socket and the token it was opened with, so a revocation closes it at once.
     sockets: dict[Subscriber, str] = field(default_factory=dict)
+    # Complaints and suggestions filed from phones, per address (hub/routes/voice.py).
+    feedback_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=5))
     _timers: set[asyncio.TimerHandle] = field(default_factory=set)
     _tasks: set[asyncio.Task] = field(default_factory=set)
 

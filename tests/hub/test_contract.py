@@ -114,6 +114,20 @@ def test_every_answer_and_every_event_matches_the_contract(hall, clock: Clock):
         check("post", "/api/v1/counters/{counter_id}/call", contract.Ticket, clerk, counter_id=counter, json={"number": first.number})
         check("post", "/api/v1/tickets/{ticket_id}/start", contract.Ticket, clerk, ticket_id=first.id)
         check("post", "/api/v1/tickets/{ticket_id}/finish", contract.Ticket, clerk, ticket_id=first.id)
+        # the visitor's voice: a rating from the phone and one from the counter-top screen, a complaint
+        check("get", "/api/v1/public/tickets/{code}/rating", contract.RatingState, code=first.code)
+        check("post", "/api/v1/public/tickets/{code}/rating", contract.Rating, None, 201, code=first.code,
+              json={"score": 4, "comment": "سريع"})
+        filed = check("post", "/api/v1/public/feedback", contract.PublicFeedback, None, 201,
+                      json={"kind": "complaint", "text": "long wait", "mobile": "0501234567", "ticket_code": first.code})
+        check("get", "/api/v1/public/feedback/{reference}", contract.PublicFeedback, reference=filed.reference)
+        check("get", "/api/v1/public/tickets/{code}/feedback", list[contract.PublicFeedback], code=first.code)
+        rated = check("post", "/api/v1/tickets", contract.Ticket, kiosk, 201, json={"service_id": a})
+        assert check("post", "/api/v1/counters/{counter_id}/call-next", contract.Ticket, clerk, counter_id=counter).id == rated.id
+        check("post", "/api/v1/tickets/{ticket_id}/start", contract.Ticket, clerk, ticket_id=rated.id)
+        check("post", "/api/v1/tickets/{ticket_id}/finish", contract.Ticket, clerk, ticket_id=rated.id)
+        screen = hall.enroll("feedback", "feedback-1")
+        check("post", "/api/v1/tickets/{ticket_id}/rating", contract.Rating, screen, 201, ticket_id=rated.id, json={"score": 5})
         check("post", "/api/v1/counters/{counter_id}/call-next", None, clerk, 204, counter_id=counter)  # A and D are empty
         check("post", "/api/v1/counters/{counter_id}/pause", contract.Counter, clerk, counter_id=counter, json={"reason": "prayer"})
         check("post", "/api/v1/counters/{counter_id}/resume", contract.Counter, clerk, counter_id=counter)
@@ -142,6 +156,11 @@ def test_every_answer_and_every_event_matches_the_contract(hall, clock: Clock):
         check("post", "/api/v1/clerks/{clerk_id}/reset-pin", contract.Clerk, admin, clerk_id=noura.id, json={"pin": "7306"})
         check("post", "/api/v1/clerks/{clerk_id}/remove", contract.Clerk, admin, clerk_id=noura.id)
         check("get", "/api/v1/stats", contract.Stats, admin)
+        check("get", "/api/v1/feedback", list[contract.Feedback], admin)
+        check("patch", "/api/v1/feedback/{reference}", contract.Feedback, admin, reference=filed.reference,
+              json={"answer": "We opened a second counter."})
+        check("get", "/api/v1/feedback/{reference}", contract.Feedback, admin, reference=filed.reference)
+        check("delete", "/api/v1/feedback/{reference}/personal", contract.Feedback, admin, reference=filed.reference)
         stats = client.get("/api/v1/stats?group_by=", headers=admin).json()
         assert "by_service" not in stats
         exact(TypeAdapter(contract.Stats), stats)
