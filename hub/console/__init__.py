@@ -919,3 +919,66 @@ async def save_board(request: Request, board: str) -> Response:
 
     return await _settings_change(request, "layout", f"board-{board}", "board.edit", f"board {board}",
                                   centre_edits.board_snapshot(board), make)
+
+
+@router.get("/logo.img")
+async def current_logo(request: Request) -> Response:
+    """The ticket logo now in use, for the admin to see what the tickets print."""
+    session = await current(request)
+    if session is None or not session.is_admin:
+        return Response(status_code=403)
+    logo = request.app.state.hub.store.catalogue.config.centre.logo
+    if not logo:
+        return Response(status_code=404)
+    try:
+        data = await run_in_threadpool(Path(logo).read_bytes)
+    except OSError:
+        return Response(status_code=404)
+    from core.images import media_type
+
+    return Response(data, media_type=media_type(data), headers={**SECURITY_HEADERS, "Cache-Control": "private, max-age=60"})
+
+
+@router.post("/centre/logo")
+async def upload_logo(request: Request) -> Response:
+    """A new ticket logo: checked like the config's logo (and decoded safely), kept, set at once."""
+    from core.config import MAX_LOGO_BYTES, resolve_logo
+    from core.errors import ConfigError
+    from hub.console import logo as logos
+
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    hub: HubContext = request.app.state.hub
+    try:
+        async with request.form() as form:
+            check_csrf(session.csrf, form.get("csrf") if isinstance(form.get("csrf"), str) else None)
+            if not session.is_admin:
+                raise admin_only()
+            upload = form.get("logo")
+            if upload is None or isinstance(upload, str):
+                raise logos.refuse("Choose an image file for the logo.", "اختر ملف صورة للشعار.")
+            raw = await upload.read(MAX_LOGO_BYTES + 1)
+        kind = await run_in_threadpool(logos.check_logo, raw)
+        path = await run_in_threadpool(logos.keep_logo, raw, kind, Path(hub.store.path).resolve().parent / "logos")
+
+        def build(config):
+            changed = centre_edits.with_centre(config, {"logo": str(path)})
+            try:
+                return resolve_logo(changed, "logo", path.parent)
+            except ConfigError as error:
+                raise logos.refuse(str(error), f"لم يُقبل الشعار: \u2066{error}\u2069") from None
+
+        build(hub.store.catalogue.config)
+        await hub.run(audit.audited, actor_of(session), "logo.set", "ticket logo", centre_edits.centre_snapshot("logo"),
+                      centre_edits.apply_built, build)
+    except centre_edits.InvalidEdit as error:
+        return _settings_page(request, session, "texts", form="logo", errors=error.fields, status=422)
+    except TabourError as error:
+        log_event(log, "console.refused", logging.WARNING, username=session.username, path=request.url.path, error=error.code)
+        if isinstance(error, BadInput):
+            return _settings_page(request, session, "texts", form="logo",
+                                  errors={"logo": (error.message_en, error.message_ar)}, status=error.status)
+        return error_page(request, session, error)
+    log_event(log, "console.change", username=session.username, path=request.url.path)
+    return done("/console/centre/texts", "logo.set")
