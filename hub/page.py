@@ -54,6 +54,23 @@ TEXT = {
         "offline": "انقطع الاتصال، جارٍ إعادة المحاولة…",
         "over": "انتهت هذه التذكرة، ولن تتحدث الصفحة بعد الآن.",
         "switch": "English",
+        "rate_question": "كيف كانت خدمتك اليوم؟",
+        "faces": ["سيئة جداً", "سيئة", "مقبولة", "جيدة", "ممتازة"],
+        "comment": "تعليق (اختياري، حتى ٥٠٠ حرف)",
+        "send_rating": "إرسال التقييم",
+        "pick_face": "اختر وجهاً أولاً.",
+        "thanks_rating": "شكراً لك! وصلنا تقييمك.",
+        "voice_title": "شكوى أو اقتراح أو شكر",
+        "kind": "النوع",
+        "kinds": {"complaint": "شكوى", "suggestion": "اقتراح", "thanks": "شكر"},
+        "text": "رسالتك",
+        "mobile": "رقم الجوال للرد (اختياري)",
+        "send_feedback": "إرسال",
+        "filed": "وصلتنا رسالتك. رقمها المرجعي:",
+        "your_messages": "رسائلك",
+        "answer": "رد المركز",
+        "feedback_statuses": {"new": "جديدة", "in_progress": "قيد المعالجة", "answered": "تم الرد", "closed": "مغلقة"},
+        "failed": "تعذّر الإرسال، حاول مرة أخرى.",
         "statuses": {
             "waiting": "في الانتظار",
             "called": "تم النداء",
@@ -81,6 +98,23 @@ TEXT = {
         "offline": "Connection lost, retrying…",
         "over": "This ticket is over: the page no longer updates.",
         "switch": "العربية",
+        "rate_question": "How was your service today?",
+        "faces": ["Very bad", "Bad", "Okay", "Good", "Excellent"],
+        "comment": "Comment (optional, up to 500 characters)",
+        "send_rating": "Send rating",
+        "pick_face": "Choose a face first.",
+        "thanks_rating": "Thank you! We received your rating.",
+        "voice_title": "A complaint, a suggestion or thanks",
+        "kind": "Kind",
+        "kinds": {"complaint": "Complaint", "suggestion": "Suggestion", "thanks": "Thanks"},
+        "text": "Your message",
+        "mobile": "Mobile number for a reply (optional)",
+        "send_feedback": "Send",
+        "filed": "We received your message. Its reference:",
+        "your_messages": "Your messages",
+        "answer": "The centre's answer",
+        "feedback_statuses": {"new": "New", "in_progress": "In progress", "answered": "Answered", "closed": "Closed"},
+        "failed": "Could not send; please try again.",
         "statuses": {
             "waiting": "Waiting",
             "called": "Called",
@@ -107,6 +141,19 @@ main{max-width:480px;margin:0 auto;padding:18px}
 .called{background:#006c35;color:#fff;text-align:center;font-size:1.6rem;font-weight:700}
 .note{text-align:center;color:#5b635f;font-size:.9rem}
 .hidden{display:none}
+h2{font-size:1.2rem;margin:0 0 12px}
+.faces{display:flex;justify-content:space-between;gap:6px;margin-bottom:12px}
+.face{flex:1;min-height:64px;border:2px solid #c9d1cc;border-radius:12px;background:#fff;font-size:2rem;cursor:pointer;color:#1b1f1d}
+.face span{display:block;font-size:.75rem}
+.face[aria-pressed="true"]{border-color:#006c35;background:#e3f2e9}
+label{display:block;margin:8px 0 4px}
+textarea,input,select{width:100%;box-sizing:border-box;font:inherit;padding:8px;border:1px solid #8a948f;border-radius:8px}
+button.send{margin-top:10px;width:100%;min-height:48px;background:#006c35;color:#fff;border:none;border-radius:10px;font:inherit;font-size:1.1rem}
+fieldset{border:none;padding:0;margin:0}
+.kinds label{display:inline-block;margin-inline-end:14px}
+.kinds input{width:auto}
+.error{color:#a11a1a}
+.entry{border-top:1px solid #eef1ef;padding:8px 0}
 """
 
 
@@ -129,6 +176,128 @@ def eta_html(eta_seconds: int | None, lang: str) -> str:
         return escape(text["less_than_minute"])
     number, words = minutes_parts(math.floor(eta_seconds / 60 + 0.5), lang)
     return escape(words) if number is None else f"{_ltr(number)} {escape(words)}"
+
+
+# Faces every Arabic-capable font set draws (DejaVu Sans has these, not U+1F641/1F642).
+FACES = ("😣", "😞", "😐", "😊", "😄")
+
+
+def _voice_html(text: dict[str, Any]) -> str:
+    """The rating (shown once the visit ends) and the complaints and suggestions box."""
+    faces = "".join(
+        f'<button type="button" class="face" data-score="{score}" aria-pressed="false" '
+        f'aria-label="{escape(text["faces"][score - 1])}">{face}<span aria-hidden="true">{escape(text["faces"][score - 1])}</span></button>'
+        for score, face in enumerate(FACES, start=1)
+    )
+    kinds = "".join(
+        f'<label><input type="radio" name="kind" value="{kind}"{" checked" if kind == "complaint" else ""}> {escape(name)}</label>'
+        for kind, name in text["kinds"].items()
+    )
+    return f"""
+<section class="card hidden" id="rating" aria-labelledby="rating-title">
+  <h2 id="rating-title">{escape(text['rate_question'])}</h2>
+  <form id="rating-form">
+  <div class="faces" role="group" aria-labelledby="rating-title">{faces}</div>
+  <label for="rating-comment">{escape(text['comment'])}</label>
+  <textarea id="rating-comment" maxlength="500" rows="3"></textarea>
+  <p class="error" id="rating-error" role="alert"></p>
+  <button type="submit" class="send">{escape(text['send_rating'])}</button>
+  </form>
+</section>
+<section class="card hidden" id="rating-thanks" role="status"><h2>{escape(text['thanks_rating'])}</h2></section>
+<section class="card" id="voice" aria-labelledby="voice-title">
+  <h2 id="voice-title">{escape(text['voice_title'])}</h2>
+  <form id="voice-form">
+  <fieldset class="kinds"><legend>{escape(text['kind'])}</legend>{kinds}</fieldset>
+  <label for="voice-text">{escape(text['text'])}</label>
+  <textarea id="voice-text" maxlength="2000" rows="4" required></textarea>
+  <label for="voice-mobile">{escape(text['mobile'])}</label>
+  <input id="voice-mobile" type="tel" inputmode="tel" maxlength="40" dir="ltr" autocomplete="tel">
+  <p class="error" id="voice-error" role="alert"></p>
+  <button type="submit" class="send">{escape(text['send_feedback'])}</button>
+  </form>
+  <p id="voice-filed" class="hidden" role="status"></p>
+  <div id="voice-list" class="hidden"><h2>{escape(text['your_messages'])}</h2><div id="voice-entries"></div></div>
+</section>"""
+
+
+#: the rating and the box on the phone page: plain fetches to the public API (same origin)
+VOICE_SCRIPT = """
+const API = '/api/v1/public/tickets/' + CODE;
+let score = null;
+function message(answer, body) { return (body && (LANG === 'ar' ? body.message_ar : body.message)) || T.failed; }
+async function loadRating() {
+  try {
+    const r = await fetch(API + '/rating');
+    if (!r.ok) return;
+    const state = await r.json();
+    document.getElementById('rating').classList.toggle('hidden', !state.can_rate);
+    document.getElementById('rating-thanks').classList.toggle('hidden', !state.rating);
+  } catch (e) {}
+}
+document.querySelectorAll('.face').forEach((b) => b.addEventListener('click', () => {
+  score = Number(b.dataset.score);
+  document.querySelectorAll('.face').forEach((o) => o.setAttribute('aria-pressed', String(o === b)));
+}));
+document.getElementById('rating-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const error = document.getElementById('rating-error');
+  if (score === null) { error.textContent = T.pick_face; return; }
+  const comment = document.getElementById('rating-comment').value.trim();
+  const body = comment ? { score, comment } : { score };
+  try {
+    const r = await fetch(API + '/rating', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = await r.json().catch(() => null);
+    if (r.status === 201 || (answer && answer.error === 'already_rated')) {
+      document.getElementById('rating').classList.add('hidden');
+      document.getElementById('rating-thanks').classList.remove('hidden');
+    } else error.textContent = message(r, answer);
+  } catch (err) { error.textContent = T.failed; }
+});
+function entryNode(f) {
+  const d = document.createElement('div'); d.className = 'entry';
+  const head = document.createElement('div');
+  head.append(T.kinds[f.kind] + ' · ', ltr(f.reference), ' · ' + (T.feedback_statuses[f.status] || f.status));
+  d.append(head);
+  if (f.answer) {
+    const label = document.createElement('div'); label.className = 'note'; label.textContent = T.answer;
+    const a = document.createElement('p'); a.dir = 'auto'; a.textContent = f.answer;
+    d.append(label, a);
+  }
+  return d;
+}
+async function loadFeedback() {
+  try {
+    const r = await fetch(API + '/feedback');
+    if (!r.ok) return;
+    const entries = await r.json();
+    document.getElementById('voice-list').classList.toggle('hidden', entries.length === 0);
+    document.getElementById('voice-entries').replaceChildren(...entries.map(entryNode));
+  } catch (e) {}
+}
+document.getElementById('voice-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const error = document.getElementById('voice-error');
+  error.textContent = '';
+  const kind = document.querySelector('input[name=kind]:checked').value;
+  const text = document.getElementById('voice-text').value;
+  const mobile = document.getElementById('voice-mobile').value.trim();
+  const body = { kind, text, ticket_code: CODE };
+  if (mobile) body.mobile = mobile;
+  try {
+    const r = await fetch('/api/v1/public/feedback', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = await r.json().catch(() => null);
+    if (r.status !== 201) { error.textContent = message(r, answer); return; }
+    const filed = document.getElementById('voice-filed');
+    filed.replaceChildren(T.filed + ' ', ltr(answer.reference));
+    filed.classList.remove('hidden');
+    document.getElementById('voice-text').value = '';
+    loadFeedback();
+  } catch (err) { error.textContent = T.failed; }
+});
+loadRating();
+loadFeedback();
+"""
 
 
 def ticket_page(code: str, ticket: dict[str, Any] | None, lang: str, nonce: str = "") -> str:
@@ -159,7 +328,8 @@ def ticket_page(code: str, ticket: dict[str, Any] | None, lang: str, nonce: str 
   <div class="row" id="ahead-row"><span>{escape(text['ahead'])}</span><span id="ahead"></span></div>
   <div class="row" id="eta-row"><span>{escape(text['eta'])}</span><span id="eta">{eta_html(ticket.get('eta_seconds'), lang)}</span></div>
 </div>
-<p class="note" id="live">{escape(text['over' if ticket['status'] in OVER else 'live'])}</p>"""
+<p class="note" id="live">{escape(text['over' if ticket['status'] in OVER else 'live'])}</p>
+{_voice_html(text)}"""
         script = f"""<script{nonce_attribute}>
 const T = {_script_json(text)};
 const LANG = {_script_json(lang)};
@@ -201,11 +371,13 @@ else {{
   source.onmessage = (m) => {{
     const t = JSON.parse(m.data);
     render(t);
-    if (t && OVER.includes(t.status)) {{ source.close(); over(); }}
+    if (t && OVER.includes(t.status)) {{ source.close(); over(); loadRating(); }}
     else document.getElementById('live').textContent = T.live;
   }};
   source.onerror = () => {{ if (source.readyState !== EventSource.CLOSED) document.getElementById('live').textContent = T.offline; }};
 }}
+const CODE = {_script_json(code)};
+{VOICE_SCRIPT}
 </script>"""
     return f"""<!doctype html>
 <html lang="{lang}" dir="{direction}">
