@@ -66,6 +66,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--volume", type=_volume, default=1.0,
         help="Announcement loudness: 0 to 1 or a percentage (default 1 = full).",
     )
+    display.add_argument(
+        "--chime-volume", type=_volume, default=1.0,
+        help="The chime's loudness against the speech: 0 to 1 or a percentage (default 1 = full).",
+    )
+    display.add_argument(
+        "--chime-repeats", type=int, default=1, metavar="N",
+        help="How many times the chime sounds before each call (1-5, default 1).",
+    )
     display.add_argument("--no-english", action="store_true", help="Announce in Arabic only (no English after it).")
     display.add_argument(
         "--clips", type=Path, default=None, metavar="DIR",
@@ -136,7 +144,10 @@ def run(args: argparse.Namespace) -> int:
     if args.clips is not None and not args.clips.expanduser().is_dir():
         return _fail(f"--clips {args.clips}: no such folder")
     try:
-        settings = AnnouncerSettings(volume=args.volume, english=not args.no_english, clips_dir=args.clips)
+        settings = AnnouncerSettings(
+            volume=args.volume, english=not args.no_english, clips_dir=args.clips,
+            chime_volume=args.chime_volume, chime_repeats=args.chime_repeats,
+        )
         name = check_device_name(args.name) if args.name else device_name_for(board)
     except (SettingsError, ValueError) as error:
         return _fail(str(error))

@@ -82,7 +82,9 @@ class Announcer(QObject):
         self._chime_path: Path | None = None
         if self.settings.chime:
             try:
-                self._chime_path = cached_chime(self.settings.resolved_cache_dir)
+                self._chime_path = cached_chime(
+                    self.settings.resolved_cache_dir, self.settings.chime_volume
+                )
             except OSError as error:
                 logger.warning("cannot write the chime, announcing without it: %s", error)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="announcer-speech")
@@ -103,7 +105,8 @@ class Announcer(QObject):
             raise RuntimeError("the announcer has been shut down")
         announcement = _Announcement(call)
         if self._chime_path is not None:
-            announcement.parts.append(_Part(CHIME_PART, self._chime_path))
+            for _ in range(self.settings.chime_repeats):
+                announcement.parts.append(_Part(CHIME_PART, self._chime_path))
         for language in self.settings.spoken_languages:
             part = _Part(language)
             announcement.parts.append(part)

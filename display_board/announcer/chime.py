@@ -30,8 +30,8 @@ _LENGTH_SECONDS = 1.35
 _PEAK = 0.45  # about -7 dBFS, leaving room for the speech to sit at the same loudness
 
 
-def chime_samples(frame_rate: int = CHIME_FORMAT.frame_rate) -> array.array:
-    """The chime as signed 16-bit samples."""
+def chime_samples(frame_rate: int = CHIME_FORMAT.frame_rate, gain: float = 1.0) -> array.array:
+    """The chime as signed 16-bit samples, its peak scaled by `gain` (0 to 1)."""
     total = round(_LENGTH_SECONDS * frame_rate)
     mix = [0.0] * total
     partial_weight = sum(weight for _, weight in _PARTIALS)
@@ -50,24 +50,30 @@ def chime_samples(frame_rate: int = CHIME_FORMAT.frame_rate) -> array.array:
     for offset in range(fade):
         mix[total - 1 - offset] *= offset / fade
     loudest = max(abs(value) for value in mix) or 1.0
-    scale = _PEAK * 32767 / loudest
+    scale = _PEAK * max(0.0, min(1.0, gain)) * 32767 / loudest
     return array.array("h", (round(value * scale) for value in mix))
 
 
-def make_chime(path: Path) -> Path:
-    """Writes the chime WAV to `path` (atomically) and returns the path."""
-    samples = chime_samples()
+def make_chime(path: Path, gain: float = 1.0) -> Path:
+    """Writes the chime WAV (peak scaled by `gain`) to `path` atomically and returns the path."""
+    samples = chime_samples(gain=gain)
     if sys.byteorder == "big":
         samples.byteswap()
     return write_atomically(Path(path), CHIME_FORMAT, samples.tobytes())
 
 
-def cached_chime(cache_dir: Path) -> Path:
-    """The chime in the cache directory, generated the first time it is needed."""
-    path = Path(cache_dir) / CHIME_FILE_NAME
+def chime_file_name(gain: float = 1.0) -> str:
+    """The cache file of the chime at this loudness (full loudness keeps the plain name)."""
+    percent = round(max(0.0, min(1.0, gain)) * 100)
+    return CHIME_FILE_NAME if percent == 100 else CHIME_FILE_NAME.replace(".wav", f"-{percent}.wav")
+
+
+def cached_chime(cache_dir: Path, gain: float = 1.0) -> Path:
+    """The chime at this loudness in the cache directory, generated the first time it is needed."""
+    path = Path(cache_dir) / chime_file_name(gain)
     try:
         if read_info(path).frame_count > 0:
             return path
     except (OSError, WavFormatError):
         pass  # missing or damaged: make it again
-    return make_chime(path)
+    return make_chime(path, round(max(0.0, min(1.0, gain)) * 100) / 100)

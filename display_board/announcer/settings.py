@@ -16,6 +16,7 @@ from core.errors import BilingualError
 LANGUAGES: tuple[str, ...] = ("ar", "en")
 MIN_RATE = 80
 MAX_RATE = 300
+MAX_CHIME_REPEATS = 5
 
 
 class SpeechEngine(str, Enum):
@@ -64,6 +65,20 @@ class AnnouncerSettings:
     chime: bool = field(
         default=True,
         metadata=_help("Play a chime before the speech.", "تشغيل نغمة تنبيه قبل النداء."),
+    )
+    chime_volume: float = field(
+        default=1.0,
+        metadata=_help(
+            "Loudness of the chime against the speech, from 0 (silent) to 1 (full).",
+            "علو النغمة نسبةً إلى الكلام، من 0 (صامتة) إلى 1 (كاملة).",
+        ),
+    )
+    chime_repeats: int = field(
+        default=1,
+        metadata=_help(
+            f"How many times the chime sounds before each call (1-{MAX_CHIME_REPEATS}); more is easier to notice.",
+            f"عدد مرات النغمة قبل كل نداء (\u20661-{MAX_CHIME_REPEATS}\u2069)؛ التكرار أسهل للانتباه.",
+        ),
     )
     volume: float = field(
         default=1.0,
@@ -187,6 +202,29 @@ class AnnouncerSettings:
                 "مستوى الصوت يجب أن يكون من 0 إلى 1",
             )
         self._set("volume", float(volume))
+        chime_volume = self.chime_volume
+        if (
+            isinstance(chime_volume, bool)
+            or not isinstance(chime_volume, (int, float))
+            or not (math.isfinite(chime_volume) and 0.0 <= chime_volume <= 1.0)
+        ):
+            raise SettingsError(
+                "chime_volume",
+                f"{chime_volume!r} is not a number from 0 to 1",
+                "علو النغمة يجب أن يكون من 0 إلى 1",
+            )
+        self._set("chime_volume", float(chime_volume))
+        repeats = self.chime_repeats
+        if (
+            isinstance(repeats, bool)
+            or not isinstance(repeats, int)
+            or not 1 <= repeats <= MAX_CHIME_REPEATS
+        ):
+            raise SettingsError(
+                "chime_repeats",
+                f"{repeats!r} is not a whole number from 1 to {MAX_CHIME_REPEATS}",
+                f"تكرار النغمة يجب أن يكون عددًا صحيحًا من \u20661\u2069 إلى \u2066{MAX_CHIME_REPEATS}\u2069",
+            )
         rate = self.rate
         if isinstance(rate, bool) or not isinstance(rate, int) or not MIN_RATE <= rate <= MAX_RATE:
             raise SettingsError(

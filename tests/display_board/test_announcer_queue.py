@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import array
 import logging
+import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from display_board.announcer import (
     Call,
     QtAudioSink,
     RecordingSink,
+    SettingsError,
     arabic_phrase,
     english_phrase,
     synthesise,
@@ -167,6 +170,58 @@ def test_settings_choose_the_parts(
         "en": speech_path(call, "en", announcer),
     }
     assert sink.paths == [by_part[part] for part in parts]
+
+
+def peak(path: str) -> int:
+    """The loudest sample of a 16-bit mono WAV."""
+    with wave.open(path, "rb") as wav:
+        assert wav.getsampwidth() == 2
+        samples = array.array("h", wav.readframes(wav.getnframes()))
+    return max(abs(sample) for sample in samples)
+
+
+def test_chime_sounds_as_many_times_as_set_and_at_its_own_loudness(
+    qtbot: QtBot, make_announcer: MakeAnnouncer
+) -> None:
+    """chime_repeats=3 plays the chime three times before the speech; chime_volume=0.25 makes a
+    chime file whose peak is a quarter of the full one, while the speech keeps its loudness."""
+    full, full_sink = make_announcer()
+    soft, sink = make_announcer(chime_volume=0.25, chime_repeats=3)
+    call = Call("A-12", 2)
+    for announcer in (full, soft):
+        announcer.announce(call)
+    wait_until_idle(qtbot, full)
+    wait_until_idle(qtbot, soft)
+    full_chime = full_sink.paths[0]
+    chime = sink.paths[0]
+    assert chime != full_chime
+    assert sink.paths == [chime] * 3 + [speech_path(call, "ar", soft), speech_path(call, "en", soft)]
+    assert full_sink.paths.count(full_chime) == 1
+    assert sink.overlaps == 0
+    assert peak(chime) / peak(full_chime) == pytest.approx(0.25, abs=0.01)
+    assert peak(sink.paths[3]) == peak(full_sink.paths[1])  # the speech is not made softer
+
+
+@pytest.mark.parametrize(
+    ("changes", "name"),
+    [
+        ({"chime_volume": -0.1}, "chime_volume"),
+        ({"chime_volume": 1.5}, "chime_volume"),
+        ({"chime_volume": float("nan")}, "chime_volume"),
+        ({"chime_volume": "loud"}, "chime_volume"),
+        ({"chime_volume": True}, "chime_volume"),
+        ({"chime_repeats": 0}, "chime_repeats"),
+        ({"chime_repeats": 6}, "chime_repeats"),
+        ({"chime_repeats": 10**9}, "chime_repeats"),
+        ({"chime_repeats": 2.0}, "chime_repeats"),
+        ({"chime_repeats": "3"}, "chime_repeats"),
+    ],
+)
+def test_wrong_chime_settings_are_refused_by_name(changes: dict[str, object], name: str) -> None:
+    """A chime loudness outside 0-1 or a repeat count outside 1-5 is refused, naming the setting."""
+    with pytest.raises(SettingsError) as refused:
+        AnnouncerSettings(**changes)  # type: ignore[arg-type]
+    assert refused.value.name == name
 
 
 def test_volume_reaches_the_sink(make_announcer: MakeAnnouncer) -> None:

@@ -19,7 +19,7 @@ from qt_common.device_tokens import TokenStore
 from tests.display_board.board_support import WAIT_MS, Hall, MakeBoard
 from tests.support import ROOT
 
-OPTIONS = ["--hub", "--board", "--enroll-code", "--windowed", "--volume", "--no-english", "--clips", "--theme"]
+OPTIONS = ["--hub", "--board", "--enroll-code", "--windowed", "--volume", "--no-english", "--clips", "--theme", "--chime-volume", "--chime-repeats"]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -55,6 +55,19 @@ def test_contrast_is_a_setting_of_each_board(capsys: pytest.CaptureFixture[str])
     assert "high-contrast" in capsys.readouterr().err
 
 
+def test_chime_loudness_and_repeats_are_settings_of_each_board(capsys: pytest.CaptureFixture[str]) -> None:
+    """--chime-volume takes 0-1 or a percentage like --volume; --chime-repeats a whole number."""
+    args = parser().parse_args(["display", "--chime-volume", "40%", "--chime-repeats", "3"])
+    assert (args.chime_volume, args.chime_repeats) == (0.4, 3)
+    defaults = parser().parse_args(["display"])
+    assert (defaults.chime_volume, defaults.chime_repeats) == (1.0, 1)
+    for option, bad in (("--chime-volume", "loud"), ("--chime-volume", "2"), ("--chime-repeats", "two"), ("--chime-repeats", "")):
+        with pytest.raises(SystemExit) as stopped:
+            parser().parse_args(["display", option, bad])
+        assert stopped.value.code == 2
+    assert "--chime" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("volume", ["abc", "-0.1", "1.5", "150%", "nan", "", "%", "1e999"])
 def test_bad_volume_is_refused_by_the_parser(volume: str, capsys: pytest.CaptureFixture[str]) -> None:
     """A volume outside 0-1 (or not a number) stops at the command line with a clear message."""
@@ -74,6 +87,8 @@ def test_bad_volume_is_refused_by_the_parser(volume: str, capsys: pytest.Capture
         (["--hub", "http://h:1", "--board", "x" * 500], "board name"),
         (["--hub", "http://h:1", "--clips", "/no/such/folder"], "no such folder"),
         (["--hub", "http://h:1", "--enroll-code", "x" * 65], "enroll-code"),
+        (["--hub", "http://h:1", "--chime-repeats", "0"], "chime_repeats"),
+        (["--hub", "http://h:1", "--chime-repeats", "999999"], "chime_repeats"),
         (["--hub", "http://h:1", "--name", "\x00bad"], "device name"),
     ],
 )
