@@ -3,6 +3,7 @@
     python main.py                 the all-in-one demo (hub + kiosk + counter + board)
     python main.py hub ...         the hub alone
     python main.py kiosk|counter|display --hub URL ...   a device
+    python main.py feedback --hub URL --counter N        the rating screen facing a counter's visitors
     python main.py clerk add NAME  manage clerks
     python main.py backup PATH     copy the database while the hub runs
     python main.py report ...      KPIs as csv, xlsx or pdf
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     from central import cli as central_cli
     from counter_ui import cli as counter_cli
     from display_board import cli as display_cli
+    from feedback_screen import cli as feedback_cli
     from hub import cli as hub_cli
     from kiosk import cli as kiosk_cli
     from launcher import allinone
@@ -38,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     from reports import cli as reports_cli
 
     # Each role's package registers its own sub-command, in the order --help lists them.
-    for module in (allinone, hub_cli, kiosk_cli, counter_cli, display_cli, printer_cli, reports_cli, launcher_cli, central_cli):
+    for module in (allinone, hub_cli, kiosk_cli, counter_cli, display_cli, feedback_cli, printer_cli, reports_cli, launcher_cli, central_cli):
         module.register(subparsers)
     return parser
 

@@ -56,7 +56,7 @@ def test_building_the_command_line_loads_no_qt():
     assert result.stdout.strip() == "[]"
 
 
-PACKAGES = ("core", "hub", "printer", "qt_common", "kiosk", "counter_ui", "display_board", "reports", "central", "launcher")
+PACKAGES = ("core", "hub", "printer", "qt_common", "kiosk", "counter_ui", "display_board", "feedback_screen", "reports", "central", "launcher")
 
 
 def _module_name(path: Path, root: Path) -> str:
