@@ -19,6 +19,8 @@ def build_board_window(
     announce: bool = True,
     announcer_settings: AnnouncerSettings | None = None,
     colours: Colours = COLOURS,
+    highlight_until_next: bool = False,
+    flashes: int = 0,
 ) -> QWidget:
     """The display board for `client`'s hub, not yet shown.
 
@@ -36,4 +38,6 @@ def build_board_window(
         announce=announce,
         announcer_settings=announcer_settings,
         colours=colours,
+        highlight_until_next=highlight_until_next,
+        flashes=flashes,
     )

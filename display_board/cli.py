@@ -74,6 +74,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--chime-repeats", type=int, default=1, metavar="N",
         help="How many times the chime sounds before each call (1-5, default 1).",
     )
+    display.add_argument(
+        "--highlight-until-next", action="store_true",
+        help="Keep the newest number lit until the next call (for visitors who cannot hear the call).",
+    )
+    display.add_argument(
+        "--flash", type=int, default=0, metavar="N",
+        help="Blink a new call's row N times (0-10, default 0) before it stays lit.",
+    )
     display.add_argument("--no-english", action="store_true", help="Announce in Arabic only (no English after it).")
     display.add_argument(
         "--clips", type=Path, default=None, metavar="DIR",
@@ -141,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
     enroll_code = args.enroll_code
     if enroll_code is not None and (not 1 <= len(enroll_code) <= 64 or not enroll_code.isprintable()):
         return _fail("--enroll-code must be 1 to 64 printable characters")
+    if not 0 <= args.flash <= 10:
+        return _fail(f"--flash {args.flash}: give a number of flashes from 0 to 10")
     if args.clips is not None and not args.clips.expanduser().is_dir():
         return _fail(f"--clips {args.clips}: no such folder")
     try:
@@ -160,7 +170,8 @@ def run(args: argparse.Namespace) -> int:
         refresh_events=STRUCTURAL_REFRESH_EVENTS, refresh_on_missing_rows=False, adopt_enrolled=not args.name,
     )
     window = build_board_window(
-        client, board=board, language=args.lang, announcer_settings=settings, colours=colours_named(args.theme)
+        client, board=board, language=args.lang, announcer_settings=settings, colours=colours_named(args.theme),
+        highlight_until_next=args.highlight_until_next, flashes=args.flash,
     )
     app.aboutToQuit.connect(window.shutdown)
     app.aboutToQuit.connect(client.stop)

@@ -158,6 +158,7 @@ class LatestCallPanel(QFrame):
     """The newest call, very large: "الرقم · Number", the ticket number, then the counter."""
 
     painted = Signal(int)  # seq of the call just drawn on screen
+    highlight_changed = Signal(bool)  # lit (a fresh call, or a flash's bright half) or not
 
     def __init__(self, language: Language, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,6 +197,7 @@ class LatestCallPanel(QFrame):
         self.update()
 
     def set_highlight(self, on: bool) -> None:
+        changed = on != self.highlighted
         self.highlighted = on
         self.setProperty("fresh", "yes" if on else "no")
         colour = HIGHLIGHT_TEXT if on else ON_DARK
@@ -204,6 +206,8 @@ class LatestCallPanel(QFrame):
         self.style().unpolish(self)
         self.style().polish(self)
         self.update()
+        if changed:
+            self.highlight_changed.emit(on)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 — Qt's name
         super().paintEvent(event)

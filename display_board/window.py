@@ -35,6 +35,8 @@ from qt_common.widgets import MessageBar, OfflineBanner, zone_from_name
 log = logging.getLogger(__name__)
 
 HIGHLIGHT_MS = 8000
+FLASH_MS = 350  # one half of a flash: the row lit, or dark
+MAX_FLASHES = 10
 LANDSCAPE_ROWS = 6
 PORTRAIT_ROWS = 7
 
@@ -89,6 +91,8 @@ class BoardWindow(QWidget, HubEventHandlers):
         announcer_settings: AnnouncerSettings | None = None,
         recent_seconds: float = DEFAULT_RECENT_SECONDS,
         highlight_ms: int = HIGHLIGHT_MS,
+        highlight_until_next: bool = False,
+        flashes: int = 0,
         now: Callable[[], datetime] = utc_now,
         colours: theme.Colours = theme.COLOURS,
         parent: QWidget | None = None,
@@ -101,6 +105,13 @@ class BoardWindow(QWidget, HubEventHandlers):
         self.secondary = Language.EN if self.language is Language.AR else Language.AR
         self.model = BoardModel(board, recent_seconds=recent_seconds, now=now)
         self.highlight_ms = highlight_ms
+        if isinstance(flashes, bool) or not isinstance(flashes, int) or not 0 <= flashes <= MAX_FLASHES:
+            raise ValueError(f"flashes must be a whole number from 0 to {MAX_FLASHES}, not {flashes!r}")
+        # For visitors who cannot hear the call: the newest number stays lit until the next one,
+        # and a new call blinks its row `flashes` times first.
+        self.highlight_until_next = bool(highlight_until_next)
+        self.flashes = flashes
+        self._flash_steps_left = 0
         self._fresh_until: dict[int, float] = {}  # seq → monotonic deadline of its highlight
         self._closed = False
         self.setWindowTitle(f"{tr_in(self.language, 'board.window_title')} · {tr_in(self.secondary, 'board.window_title')}")
@@ -116,6 +127,9 @@ class BoardWindow(QWidget, HubEventHandlers):
         self._highlight_timer = QTimer(self)
         self._highlight_timer.setSingleShot(True)
         self._highlight_timer.timeout.connect(self._expire_highlights)
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(FLASH_MS)
+        self._flash_timer.timeout.connect(self._flash_step)
         # The banner says why the board cannot join (a refused code, not enrolled, the address).
         self.offline_banner.bind(client)
         self.connect_hub(client)
@@ -228,6 +242,7 @@ class BoardWindow(QWidget, HubEventHandlers):
             return
         self._mark_fresh(call)
         self._render_calls()
+        self._start_flash()
         self.call_displayed.emit(call)
         self._announce([call])
 
@@ -285,7 +300,26 @@ class BoardWindow(QWidget, HubEventHandlers):
         self._schedule_highlight_end()
 
     def _is_fresh(self, call: BoardCall) -> bool:
+        if self.highlight_until_next and call is self.model.latest:
+            return True
         return self._fresh_until.get(call.seq, 0.0) > time.monotonic()
+
+    def _start_flash(self) -> None:
+        if self.flashes and not self._closed:
+            self._flash_steps_left = 2 * self.flashes
+            self._flash_timer.start()
+
+    def _flash_step(self) -> None:
+        self._flash_steps_left -= 1
+        if self._flash_steps_left <= 0:
+            self._flash_timer.stop()
+            self._render_calls()
+            return
+        self.latest.set_highlight(not self.latest.highlighted)
+
+    @property
+    def flashing(self) -> bool:
+        return self._flash_timer.isActive()
 
     def _schedule_highlight_end(self) -> None:
         if not self._fresh_until:
@@ -306,7 +340,7 @@ class BoardWindow(QWidget, HubEventHandlers):
         if latest is not self.latest.call:
             self.latest.set_call(latest)
         fresh = latest is not None and self._is_fresh(latest)
-        if fresh != self.latest.highlighted:
+        if fresh != self.latest.highlighted and not self._flash_timer.isActive():
             self.latest.set_highlight(fresh)
         self.recent.set_calls(self.model.previous(len(self.recent.rows)), self._is_fresh)
 
@@ -328,6 +362,7 @@ class BoardWindow(QWidget, HubEventHandlers):
             return
         self._closed = True
         self._highlight_timer.stop()
+        self._flash_timer.stop()
         if self.announcer is not None:
             self.announcer.shutdown(wait=False)
 

@@ -19,7 +19,7 @@ from qt_common.device_tokens import TokenStore
 from tests.display_board.board_support import WAIT_MS, Hall, MakeBoard
 from tests.support import ROOT
 
-OPTIONS = ["--hub", "--board", "--enroll-code", "--windowed", "--volume", "--no-english", "--clips", "--theme", "--chime-volume", "--chime-repeats"]
+OPTIONS = ["--hub", "--board", "--enroll-code", "--windowed", "--volume", "--no-english", "--clips", "--theme", "--chime-volume", "--chime-repeats", "--highlight-until-next", "--flash"]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -88,6 +88,8 @@ def test_bad_volume_is_refused_by_the_parser(volume: str, capsys: pytest.Capture
         (["--hub", "http://h:1", "--clips", "/no/such/folder"], "no such folder"),
         (["--hub", "http://h:1", "--enroll-code", "x" * 65], "enroll-code"),
         (["--hub", "http://h:1", "--chime-repeats", "0"], "chime_repeats"),
+        (["--hub", "http://h:1", "--flash", "11"], "--flash"),
+        (["--hub", "http://h:1", "--flash", "-1"], "--flash"),
         (["--hub", "http://h:1", "--chime-repeats", "999999"], "chime_repeats"),
         (["--hub", "http://h:1", "--name", "\x00bad"], "device name"),
     ],

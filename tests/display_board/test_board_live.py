@@ -278,3 +278,36 @@ def test_after_a_long_outage_every_awaited_visitor_is_called(qtbot: QtBot, tmp_p
         for _ in factory:
             pass
         hub.stop()
+
+
+def test_a_call_flashes_and_stays_lit_until_the_next_one(
+    qtbot: QtBot, board_hall: Hall, make_board: MakeBoard
+) -> None:
+    """With flashes=2 and highlight-until-next, a call's row blinks twice (lit, dark, lit, dark,
+    lit) and then stays lit after its timed highlight is over, until the next call takes its place."""
+    board_hall.issue("A")
+    board_hall.issue("A")
+    board = make_board(board_hall.hub, "board-flash", highlight_ms=200, highlight_until_next=True, flashes=2)
+    wait_caught_up(qtbot, board, board_hall.hub)
+    window = board.window
+    states: list[bool] = [window.latest.highlighted]  # an earlier call of the hall may already be lit
+    window.latest.highlight_changed.connect(states.append)
+    first = board_hall.call_next(1)["number"]
+    qtbot.waitUntil(lambda: window.latest.call is not None and window.latest.call.number == first, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.flashing and not window._fresh_until, timeout=WAIT_MS)
+    assert states[-5:] == [True, False, True, False, True]  # lit, then two dark halves of a blink
+    assert states.count(False) == 2 + (not states[0])
+    assert window.latest.highlighted  # its 200 ms are over, and it is still lit
+    assert window.fresh_numbers() == [first]
+    board_hall.finish_current(1)
+    second = board_hall.call_next(1)["number"]
+    qtbot.waitUntil(lambda: window.latest.call.number == second and not window.flashing and not window._fresh_until, timeout=WAIT_MS)
+    assert window.fresh_numbers() == [second]  # the first one is no longer lit
+    assert window.latest.highlighted
+
+
+def test_wrong_flash_counts_are_refused(qtbot: QtBot, board_hall: Hall, make_board: MakeBoard) -> None:
+    """A flash count that is not a whole number from 0 to 10 stops the board with a clear error."""
+    for bad in (-1, 11, 2.5, True):
+        with pytest.raises(ValueError, match="flashes"):
+            make_board(board_hall.hub, "board-bad-flash", flashes=bad)
