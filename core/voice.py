@@ -358,3 +358,45 @@ def erase_feedback(tx: Tx, reference: str) -> dict[str, Any]:
     after = tx.one("SELECT * FROM visitor_feedback WHERE id = ?", (row["id"],))
     tx.emit(EventType.FEEDBACK_CHANGED, ticket_id=row["ticket_id"], feedback=feedback_view(tx.store, after, personal=False))
     return feedback_view(tx.store, after)
+
+
+# ── the answer target, in working days ───────────────────────────────────────────────────
+
+
+def is_working_day(hours, day) -> bool:
+    """The centre opens that day: its weekday has hours (or it is always open) and no holiday closes it."""
+    for special in hours.special:
+        if special.covers(day):
+            return bool(special.spans)
+    return hours.always_open or bool(hours.weekly.get(day.weekday()))
+
+
+def answer_due(catalogue, filed_at: float):
+    """The day by which an entry filed at `filed_at` should be answered: the centre's target of
+    working days after the day it was filed (a holiday or a closed weekday does not count)."""
+    from datetime import datetime, timedelta, timezone
+
+    from core.config import build_hours
+
+    centre = catalogue.config.centre
+    hours = build_hours(centre.hours, centre.special_days)
+    day = datetime.fromtimestamp(filed_at, tz=timezone.utc).astimezone(catalogue.tz).date()
+    left = catalogue.config.feedback.answer_target_working_days
+    for _ in range(3660):  # ten years of days: a centre closed for longer has no target
+        if left == 0:
+            break
+        day += timedelta(days=1)
+        if is_working_day(hours, day):
+            left -= 1
+    return day
+
+
+def with_target(catalogue, entry: dict[str, Any], now: float) -> dict[str, Any]:
+    """The inbox row with its due day and whether the answer came (or is) within the target."""
+    from datetime import date, datetime
+
+    filed = datetime.fromisoformat(entry["created_at"]).timestamp()
+    due = answer_due(catalogue, filed)
+    answered = entry["answered_at"]
+    by = datetime.fromisoformat(answered).date() if answered else datetime.fromtimestamp(now, catalogue.tz).date()
+    return {**entry, "due": due.isoformat(), "on_time": by <= due, "late": answered is None and by > due}

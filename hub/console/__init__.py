@@ -28,7 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import StreamingResponse
 
-from core import audit, centre_edits, commands, hall, queries, stats
+from core import audit, centre_edits, commands, hall, queries, stats, voice
 from core.audit import Actor
 from core.enrollment import keep_enroll_code, kept_enroll_code
 from core.errors import BadInput, BilingualError, Forbidden, ImpossibleStep, NotFound, TabourError
@@ -424,6 +424,70 @@ async def audit_page(request: Request) -> Response:
         return to_login(request)
     entries = await run_in_threadpool(audit.recent, request.app.state.hub.store)
     return page(request, "audit.html", session, entries=entries)
+
+
+# ── the visitors' feedback inbox (core/voice.py) ─────────────────────────────────────────
+
+
+@router.get("/feedback")
+async def feedback_page(request: Request) -> Response:
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    hub = request.app.state.hub
+    status = request.query_params.get("status") or None
+    if status not in (None, *voice.STATUSES):
+        status = None
+    entries = await run_in_threadpool(voice.list_feedback, hub.store, status)
+    now = hub.store.clock()
+    rows = [voice.with_target(hub.store.catalogue, entry, now) for entry in entries]
+    supervisors = [c["username"] for c in _clerks(hub) if c["active"] and c["role"] in ("supervisor", "admin")]
+    return page(request, "feedback.html", session, entries=rows, shown=status, statuses=voice.STATUSES,
+                supervisors=supervisors, target=hub.store.catalogue.config.feedback.answer_target_working_days)
+
+
+@router.post("/feedback/{reference}")
+async def feedback_change(request: Request, reference: str) -> Response:
+    async def action(hub: HubContext, session: ConsoleSession, fields: dict[str, str]) -> str:
+        if not reference.isascii() or not reference.isalnum() or len(reference) > 20:
+            raise BadInput("No feedback has this reference.", "لا توجد ملاحظة بهذا الرقم المرجعي.")
+        verb = fields.get("action", "save")
+        if verb == "erase":
+            await hub.run(audit.audited, actor_of(session), "feedback.erase", reference.upper(), None,
+                          voice.erase_feedback, reference)
+            return "feedback.erase"
+        status = fields.get("status") or None
+        if status is not None and status not in voice.STATUSES:
+            raise BadInput("Choose a status from the list.", "اختر حالة من القائمة.")
+        assignee = fields.get("assignee", "").strip() or None
+        answer_text = fields.get("answer", "").strip() or None
+        before = await run_in_threadpool(voice.get_feedback, hub.store, reference)
+        if before is None:
+            raise NotFound("No feedback has this reference.", "لا توجد ملاحظة بهذا الرقم المرجعي.")
+        if answer_text == before["answer"]:
+            answer_text = None  # unchanged: not a new answer
+        elif answer_text is not None and status == before["status"]:
+            status = None  # a new answer with the status left as it was: answering marks it answered
+        await hub.run(audit.audited, actor_of(session), "feedback.change", reference.upper(),
+                      voice.feedback_snapshot(reference), voice.update_feedback, reference,
+                      status=status, assignee=assignee, answer=answer_text, unassign=assignee is None)
+        return "feedback.change"
+
+    return await _act(request, "/console/feedback", action)
+
+
+@router.get("/feedback/{reference}.json")
+async def feedback_export(request: Request, reference: str) -> Response:
+    """One visitor's entry, whole, as a download (their request to see what the centre holds)."""
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    found = await run_in_threadpool(voice.get_feedback, request.app.state.hub.store, reference) if reference.isalnum() else None
+    if found is None:
+        return error_page(request, session, NotFound("No feedback has this reference.", "لا توجد ملاحظة بهذا الرقم المرجعي."))
+    body = json.dumps(found, ensure_ascii=False, indent=1)
+    return Response(body, media_type="application/json", headers={
+        **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="feedback-{found["reference"]}.json"'})
 
 
 # ── people and devices (admins) ──────────────────────────────────────────────────────────

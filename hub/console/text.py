@@ -8,6 +8,13 @@ from typing import Any
 TEXT: dict[str, dict[str, Any]] = {
     "ar": {
         "product": "طابور", "console": "وحدة تحكم المركز", "skip": "انتقل إلى المحتوى", "switch": "English",
+        "fb": {"inbox": "ملاحظات الزوار", "intro": "الشكاوى والاقتراحات والشكر، الأحدث أولاً. المستهدف للرد:",
+               "days": "أيام عمل", "all": "الكل", "reference": "الرقم المرجعي", "kind": "النوع", "filed": "وردت",
+               "text": "النص", "mobile": "الجوال", "status": "الحالة", "assignee": "المسؤول", "answer": "الرد",
+               "due": "موعد الرد", "late": "متأخرة", "on_time": "ضمن المستهدف", "save": "حفظ", "export": "تصدير",
+               "erase": "حذف البيانات الشخصية", "removed": "حُذف", "nobody": "بلا", "none": "لا توجد ملاحظات.",
+               "kinds": {"complaint": "شكوى", "suggestion": "اقتراح", "thanks": "شكر"},
+               "statuses": {"new": "جديدة", "in_progress": "قيد المعالجة", "answered": "تم الرد", "closed": "مغلقة"}},
         "hall": "الصالة", "audit": "سجل التغييرات", "people": "الموظفون والأجهزة", "centre": "المركز",
         "centre_intro": "تسري التعديلات فوراً على كل الأجهزة، وتبقى بعد إعادة تشغيل الخادم ما دام ملف الإعداد لم يتغير؛ إن تغيّر الملف بعدها فإعداداته هي التي تسري.",
         "enabled_now": "متاحة الآن", "target_min": "المستهدف (دقيقة)", "max_min": "أقصى انتظار (دقيقة)", "cap": "الحد اليومي",
@@ -100,6 +107,13 @@ TEXT: dict[str, dict[str, Any]] = {
     },
     "en": {
         "product": "Tabour", "console": "Centre console", "skip": "Skip to the content", "switch": "العربية",
+        "fb": {"inbox": "Visitors' feedback", "intro": "Complaints, suggestions and thanks, newest first. Answer target:",
+               "days": "working days", "all": "All", "reference": "Reference", "kind": "Kind", "filed": "Filed",
+               "text": "Text", "mobile": "Mobile", "status": "Status", "assignee": "Assigned to", "answer": "Answer",
+               "due": "Answer due", "late": "Late", "on_time": "Within target", "save": "Save", "export": "Export",
+               "erase": "Delete personal data", "removed": "removed", "nobody": "Nobody", "none": "No feedback yet.",
+               "kinds": {"complaint": "Complaint", "suggestion": "Suggestion", "thanks": "Thanks"},
+               "statuses": {"new": "New", "in_progress": "In progress", "answered": "Answered", "closed": "Closed"}},
         "hall": "Hall", "audit": "Audit log", "people": "People and devices", "centre": "Centre",
         "centre_intro": "Changes apply at once on every device and stay after a hub restart while the configuration file is unchanged; if the file is changed afterwards, its settings apply.",
         "enabled_now": "Open now", "target_min": "Target (min)", "max_min": "Max wait (min)", "cap": "Daily cap",
