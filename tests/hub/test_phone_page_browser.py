@@ -117,3 +117,15 @@ def test_the_page_counts_minutes_with_the_same_arabic_plural_rule_as_the_hub(liv
         page.evaluate("(eta) => render({...FIRST, status: 'waiting', eta_seconds: eta})", seconds)
         expect(page.locator("#eta")).to_have_text(shown)
     save_screenshot(page, "phone-page-minutes-ar")
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_phone_page_of_an_unknown_ticket_says_so_and_passes_axe(live_hub: LiveHub, open_page, lang: str):
+    """A mistyped or expired code still gives a page a screen reader can use: no serious axe-core
+    violation, in the page's language and direction."""
+    response = httpx.get(f"{live_hub.url}/t/ZZZZZZZZ?lang={lang}", timeout=10)
+    assert response.status_code in (200, 404) and "<html" in response.text.lower()
+    page = open_page(f"{live_hub.url}/t/ZZZZZZZZ?lang={lang}", lang=lang, mobile=True, **PHONE)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
+    check_accessibility(page)
+    save_screenshot(page, f"phone-unknown-{lang}")
