@@ -87,3 +87,12 @@ def choose_next(
         priority_streak=priority_streak + 1 if took_priority else 0,
         promoted=not took_priority and is_promoted(chosen, now),
     )
+
+
+def remote_turn(remote: bool, arrived: bool, skips: int) -> str:
+    """What happens to a ticket taken from a phone when its turn comes: `call` it if it is not
+    remote or its visitor confirmed arrival at the kiosk; the first time it comes up unconfirmed
+    `skip` it to the back of its queue; the second time mark it `no_show`."""
+    if not remote or arrived:
+        return "call"
+    return "skip" if skips < 1 else "no_show"

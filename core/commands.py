@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.availability import CLOSED_MESSAGES, day_limit_reason, service_closed_reason
-from core.callnext import choose_next
+from core.callnext import choose_next, remote_turn
 from core.catalogue import Catalogue, CounterInfo, ServiceInfo, hours_by_service
 from core.config import CentreFile
 from core.errors import BadInput, Forbidden, ImpossibleStep, NotFound, RateLimited, Unauthorized
@@ -714,7 +714,63 @@ def call_next(tx: Tx, counter_id: int, clerk_id: int | None) -> dict[str, Any] |
     if choice is None:
         return None
     ticket_row = tx.one("SELECT * FROM tickets WHERE id = ?", (choice.candidate.ticket_id,))
+    if _settle_unarrived_remote(tx, ticket_row):
+        return call_next(tx, counter_id, clerk_id)
     return _take_ticket(tx, counter, ticket_row, clerk_id, choice.priority_streak)
+
+
+def _settle_unarrived_remote(tx: Tx, ticket_row) -> bool:
+    """A remote ticket whose visitor has not confirmed arrival when its turn comes goes to the
+    back of its queue once, then is marked not present; True when it was moved aside. Each
+    ticket is moved aside at most twice, so a call-next ends however many of them wait."""
+    turn = remote_turn(bool(ticket_row["remote"]), ticket_row["arrived_at"] is not None, ticket_row["remote_skips"])
+    if turn == "call":
+        return False
+    if turn == "skip":
+        tx.conn.execute(
+            "UPDATE tickets SET remote_skips = remote_skips + 1, first_issued_at = ? WHERE id = ?",
+            (tx.now, ticket_row["id"]),
+        )
+        return True
+    tx.conn.execute("UPDATE tickets SET status = 'no_show' WHERE id = ? AND status = 'waiting'", (ticket_row["id"],))
+    _emit_ticket(tx, EventType.TICKET_NO_SHOW, load_ticket(tx.store, tx.conn, ticket_row["id"]))
+    return True
+
+
+def issue_remote_ticket(tx: Tx, service_id: int, cap: int) -> dict[str, Any]:
+    """A walk-in ticket taken from a phone, refused while `cap` remote tickets of the service
+    already wait unconfirmed."""
+    service = _service(tx, service_id)
+    waiting = tx.one(
+        "SELECT COUNT(*) FROM tickets WHERE service_id = ? AND business_day = ? AND status = 'waiting' "
+        "AND remote = 1 AND arrived_at IS NULL",
+        (service.id, tx.business_day),
+    )[0]
+    if waiting >= cap:
+        raise ImpossibleStep(
+            "Too many visitors wait from their phones for this service; take a ticket at the kiosk or try later.",
+            "عدد المنتظرين عن بُعد لهذه الخدمة مكتمل؛ خذ تذكرة من الجهاز أو حاول لاحقاً.",
+            code="remote_full",
+        )
+    ticket = issue_ticket(tx, service_id)
+    tx.conn.execute("UPDATE tickets SET remote = 1 WHERE id = ?", (ticket["id"],))
+    return load_ticket(tx.store, tx.conn, ticket["id"])
+
+
+def confirm_arrival(tx: Tx, code: Any) -> dict[str, Any]:
+    """The visitor of a remote ticket says "I'm here" at the kiosk (their phone's QR, typed by
+    the scanner): the ticket is called from now on when its turn comes."""
+    if not isinstance(code, str) or not 8 <= len(code) <= 40 or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code):
+        raise BadInput("That is not a ticket code; scan the QR on your phone's ticket page.",
+                       "هذا ليس رمز تذكرة؛ امسح رمز QR في صفحة تذكرتك على الهاتف.")
+    row = tx.one("SELECT * FROM tickets WHERE code = ? AND business_day = ? ORDER BY id DESC LIMIT 1", (code, tx.business_day))
+    if row is None or not row["remote"]:
+        raise NotFound("No remote ticket today with this code.", "لا توجد تذكرة عن بُعد اليوم بهذا الرمز.")
+    if row["status"] != "waiting":
+        raise ImpossibleStep("This ticket is no longer waiting.", "لم تعد هذه التذكرة في الانتظار.", code="not_waiting")
+    if row["arrived_at"] is None:
+        tx.conn.execute("UPDATE tickets SET arrived_at = ? WHERE id = ?", (tx.now, row["id"]))
+    return load_ticket(tx.store, tx.conn, row["id"])
 
 
 def call_number(tx: Tx, counter_id: int, clerk_id: int | None, label: str) -> dict[str, Any]:
