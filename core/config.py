@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from core.errors import ConfigError
+from core.appointments import AppointmentsConfig
 from core.hours import Calendar, OpeningHours, SpecialDays, WEEKDAYS, parse_day, parse_span
 from core.images import image_kind
 from core.models import CallMode
@@ -133,6 +134,7 @@ class ServiceConfig(_Strict):
     enabled: bool = True
     hours: HoursValue | None = Field(None, description="Overrides the centre's hours.")
     special_days: list[SpecialDaysConfig] = Field(default_factory=list)
+    appointments: AppointmentsConfig | None = Field(None, description="Appointment slots; absent: walk-ins only.")
 
     @field_validator("hours")
     @classmethod
