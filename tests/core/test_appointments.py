@@ -42,7 +42,7 @@ def test_slots_follow_the_weekly_spans():
 
 
 def test_special_days_close_or_shorten():
-    """An Eid closure offers no slot; a Ramadan span leaves the other days their weekly hours."""
+    """An Eid closure offers no slot on its day; the next day keeps its weekly slots."""
     settings = AppointmentsConfig(enabled=True, slot_minutes=60, capacity=2, walk_in_share=0)
     eid = SpecialDaysConfig(name="Eid", calendar="gregorian", start="2026-12-06", end="2026-12-06", closed=True)
     hours = build_hours({"sun": ["08:00-12:00"], "mon": ["08:00-12:00"]}, [eid])
