@@ -312,9 +312,10 @@ class Backfill:
                 self.write(self.clock.now, step, ticket_id, counter_id)
             except TabourError:
                 pass  # ended meanwhile
+        # Every desk, whatever its state says: the stop can land between a login written to the
+        # store and the desk's state that records it, and `_logout` asks the store itself.
         for desk in getattr(self, "desks", []):
-            if desk.state != "off":
-                self._logout(desk)
+            self._logout(desk)
 
     def _resume(self, desk: CounterDay) -> None:
         self.write(self.clock.now, commands.resume_counter, desk.counter_id)
