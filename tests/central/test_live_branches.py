@@ -112,8 +112,6 @@ def test_two_branches_ship_through_a_crash_and_a_three_day_outage(tmp_path, pg_u
         assert central_lag(jeddah)["behind"] is None or central_lag(jeddah)["held"] is None
         serve_visitors(jeddah, 5)
         traffic.join(timeout=120)
-        # Riyadh says so at its next try to ship, which a loaded machine may not have made yet.
-        wait_for(lambda: central_lag(riyadh)["state"] == "unreachable", timeout=30)
         lag = central_lag(riyadh)
         assert lag["state"] == "unreachable" and lag["behind"] > 0 and lag["error"]
         central.start()
