@@ -43,6 +43,15 @@ def serve_visitors(hub: LiveHub, visitors: int, counter: int = 1, username: str 
             client.post(f"/api/v1/tickets/{ticket['id']}/finish", headers=bearer(session))
 
 
+def issue_one(hub: LiveHub) -> None:
+    """One ticket from a kiosk of its own, so the log grows by a known event."""
+    kiosk = hub.enroll("kiosk", "kiosk-late")
+    with httpx.Client(base_url=hub.url, timeout=30) as client:
+        services = client.get("/api/v1/state", headers=bearer(kiosk)).json()["services"]
+        service_id = next(s["id"] for s in services if s["code"] == "A")
+        assert client.post("/api/v1/tickets", json={"service_id": service_id}, headers=bearer(kiosk)).status_code == 201
+
+
 def three_earlier_days(db_path: Path) -> str:
     """Three business days before today, played in the branch's own store; the first day."""
     today = business_day(datetime.now().timestamp(), RIYADH, 3)
@@ -112,8 +121,12 @@ def test_two_branches_ship_through_a_crash_and_a_three_day_outage(tmp_path, pg_u
         assert central_lag(jeddah)["behind"] is None or central_lag(jeddah)["held"] is None
         serve_visitors(jeddah, 5)
         traffic.join(timeout=120)
+        # A branch with nothing left to send has nothing to try, so it still says "ok" if the
+        # traffic all went out before the kill: one more ticket makes it try, and fail.
+        issue_one(riyadh)
+        wait_for(lambda: central_lag(riyadh)["state"] == "unreachable", timeout=30)
         lag = central_lag(riyadh)
-        assert lag["state"] == "unreachable" and lag["behind"] > 0 and lag["error"]
+        assert lag["behind"] > 0 and lag["error"]
         central.start()
         wait_for(lambda: caught_up(riyadh) and caught_up(jeddah), timeout=120)
         wait_for(lambda: central.health()["summaries_pending"] == 0, timeout=60)
