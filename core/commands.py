@@ -731,8 +731,14 @@ def _settle_unarrived_remote(tx: Tx, ticket_row) -> bool:
             "UPDATE tickets SET remote_skips = remote_skips + 1, first_issued_at = ? WHERE id = ?",
             (tx.now, ticket_row["id"]),
         )
+        _emit_ticket(tx, EventType.TICKET_SKIPPED, load_ticket(tx.store, tx.conn, ticket_row["id"]))
         return True
-    tx.conn.execute("UPDATE tickets SET status = 'no_show' WHERE id = ? AND status = 'waiting'", (ticket_row["id"],))
+    # Never called, so no called_at: its wait is left out of the waiting-time figures, and the
+    # no-show counts from the moment it was settled (docs/decisions/remote-no-show.md).
+    tx.conn.execute(
+        "UPDATE tickets SET status = 'no_show', finished_at = ? WHERE id = ? AND status = 'waiting'",
+        (tx.now, ticket_row["id"]),
+    )
     _emit_ticket(tx, EventType.TICKET_NO_SHOW, load_ticket(tx.store, tx.conn, ticket_row["id"]))
     return True
 
@@ -768,9 +774,12 @@ def confirm_arrival(tx: Tx, code: Any) -> dict[str, Any]:
         raise NotFound("No remote ticket today with this code.", "لا توجد تذكرة عن بُعد اليوم بهذا الرمز.")
     if row["status"] != "waiting":
         raise ImpossibleStep("This ticket is no longer waiting.", "لم تعد هذه التذكرة في الانتظار.", code="not_waiting")
-    if row["arrived_at"] is None:
-        tx.conn.execute("UPDATE tickets SET arrived_at = ? WHERE id = ?", (tx.now, row["id"]))
-    return load_ticket(tx.store, tx.conn, row["id"])
+    if row["arrived_at"] is not None:
+        return load_ticket(tx.store, tx.conn, row["id"])  # scanned twice: the first arrival stands
+    tx.conn.execute("UPDATE tickets SET arrived_at = ? WHERE id = ?", (tx.now, row["id"]))
+    ticket = load_ticket(tx.store, tx.conn, row["id"])
+    _emit_ticket(tx, EventType.TICKET_ARRIVED, ticket)
+    return ticket
 
 
 def call_number(tx: Tx, counter_id: int, clerk_id: int | None, label: str) -> dict[str, Any]:

@@ -125,6 +125,8 @@ class Ticket(Wire):
     ahead: int | None = Field(description="waiting entries called before it; non-null only while waiting")
     eta_seconds: Seconds | None = Field(description="non-null only while waiting and a counter serves it")
     simulated: bool = Field(False, description="issued by the day simulator: left out of every figure, here and at the central")
+    remote: bool = Field(False, description="taken from a phone (GET /join) rather than at the kiosk")
+    arrived_at: IsoTime | None = Field(None, description="remote tickets: when the visitor confirmed at the kiosk that they are here")
 
 
 class HistoryEntry(Wire):
@@ -540,6 +542,21 @@ class TicketExpired(TicketEvent):
     type: Literal["ticket.expired"]
 
 
+class TicketArrived(TicketEvent):
+    """A remote ticket's visitor confirmed at the kiosk that they are here."""
+
+    event_type: ClassVar = EventType.TICKET_ARRIVED
+    type: Literal["ticket.arrived"]
+
+
+class TicketSkipped(TicketEvent):
+    """A remote ticket came up before its visitor arrived: it went to the back of its queue
+    (its `first_issued_at` is the moment it was skipped); the next time it is marked no-show."""
+
+    event_type: ClassVar = EventType.TICKET_SKIPPED
+    type: Literal["ticket.skipped"]
+
+
 class CounterEvent(EventBase):
     """A counter's status changed: the counter after it, and the rows of the services it serves
     (their open counters and estimates changed with it)."""
@@ -632,7 +649,7 @@ EVENT_MODELS: dict[str, type[EventBase]] = {
     model.type_name: model
     for model in (
         TicketIssued, TicketCalled, TicketRecalled, TicketStarted, TicketFinished, TicketNoShow,
-        TicketTransferred, TicketCancelled, TicketExpired,
+        TicketTransferred, TicketCancelled, TicketExpired, TicketArrived, TicketSkipped,
         CounterOpened, CounterPaused, CounterResumed, CounterClosed,
         DayRolled, ConfigChanged,
         DeviceStatus, DeviceEnrolled, DeviceRenamed, DeviceRevoked, DeviceOnline, DeviceOffline,

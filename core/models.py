@@ -77,6 +77,8 @@ class EventType(str, Enum):
     TICKET_TRANSFERRED = "ticket.transferred"
     TICKET_CANCELLED = "ticket.cancelled"
     TICKET_EXPIRED = "ticket.expired"
+    TICKET_ARRIVED = "ticket.arrived"
+    TICKET_SKIPPED = "ticket.skipped"
     COUNTER_OPENED = "counter.opened"
     COUNTER_PAUSED = "counter.paused"
     COUNTER_RESUMED = "counter.resumed"

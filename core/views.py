@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 TICKET_COLUMNS = (
     "t.id, t.service_id, t.business_day, t.number, t.label, t.priority, t.status, t.code, t.issued_at, "
     "t.first_issued_at, t.called_at, t.started_at, t.finished_at, t.counter_id, t.recalls, "
-    "t.transferred_from_service_id, t.transferred_from_ticket_id, t.simulated, c.username AS clerk"
+    "t.transferred_from_service_id, t.transferred_from_ticket_id, t.simulated, t.remote, t.arrived_at, "
+    "c.username AS clerk"
 )
 TICKET_SELECT = f"SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN clerks c ON c.id = t.clerk_id"
 
@@ -166,6 +167,8 @@ def ticket_view(store: "Store", conn: sqlite3.Connection, row: sqlite3.Row, *, p
         "ahead": None,
         "eta_seconds": None,
         "simulated": bool(row["simulated"]),
+        "remote": bool(row["remote"]),
+        "arrived_at": iso(row["arrived_at"], catalogue),
     }
     if place and row["status"] == "waiting":
         ahead = ahead_of(conn, row)

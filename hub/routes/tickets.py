@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -25,6 +25,11 @@ class IssueBody(Body):
 
 class TransferBody(Body):
     service_id: IdValue
+
+
+# The store says what is wrong with a code (core.commands.confirm_arrival); the bound only
+# keeps a hostile path from being carried that far.
+ArrivalCode = Annotated[str, Path(max_length=200)]
 
 
 @router.post("/tickets", status_code=201, response_model=contract.Ticket)
@@ -96,3 +101,11 @@ async def cancel(ticket_id: TicketIdPath, who: Who, hub: Hub) -> Response:
 async def transfer(ticket_id: TicketIdPath, body: TransferBody, who: Who, hub: Hub) -> Response:
     session = require_session(who)
     return answer(await hub.run(commands.transfer, ticket_id, session.counter_id, body.service_id), contract.Ticket)
+
+
+@router.post("/tickets/{code}/arrived", response_model=contract.Ticket)
+async def arrived(code: ArrivalCode, who: Who, hub: Hub) -> Response:
+    """The visitor of a remote ticket is here: the kiosk read the code of their phone's QR.
+    Emits `ticket.arrived` the first time; a second scan answers the same ticket."""
+    require_kind(who, DeviceKind.KIOSK, DeviceKind.ADMIN)
+    return answer(await hub.run(commands.confirm_arrival, code), contract.Ticket)

@@ -129,6 +129,14 @@ def test_every_answer_and_every_event_matches_the_contract(hall, clock: Clock):
         screen = hall.enroll("feedback", "feedback-1")
         check("post", "/api/v1/tickets/{ticket_id}/rating", contract.Rating, screen, 201, ticket_id=rated.id, json={"score": 5})
         check("post", "/api/v1/counters/{counter_id}/call-next", None, clerk, 204, counter_id=counter)  # A and D are empty
+        # the remote queue: a phone's ticket confirmed at the kiosk, and one whose visitor never came
+        remote = hall.store.call(commands.issue_remote_ticket, a, 5)
+        assert check("post", "/api/v1/tickets/{code}/arrived", contract.Ticket, kiosk, code=remote["code"]).arrived_at
+        assert check("post", "/api/v1/counters/{counter_id}/call-next", contract.Ticket, clerk, counter_id=counter).remote
+        check("post", "/api/v1/tickets/{ticket_id}/start", contract.Ticket, clerk, ticket_id=remote["id"])
+        check("post", "/api/v1/tickets/{ticket_id}/finish", contract.Ticket, clerk, ticket_id=remote["id"])
+        hall.store.call(commands.issue_remote_ticket, a, 5)
+        check("post", "/api/v1/counters/{counter_id}/call-next", None, clerk, 204, counter_id=counter)  # skipped, then absent
         check("post", "/api/v1/counters/{counter_id}/pause", contract.Counter, clerk, counter_id=counter, json={"reason": "prayer"})
         check("post", "/api/v1/counters/{counter_id}/resume", contract.Counter, clerk, counter_id=counter)
         check("post", "/api/v1/counters/{counter_id}/close", contract.Counter, clerk, counter_id=counter)
