@@ -369,6 +369,16 @@ class WaitBand(Wire):
     count: int
 
 
+class Satisfaction(Wire):
+    """The visitors' ratings of a bucket's visits (core/voice_figures.py)."""
+
+    ratings: int
+    satisfied_share: float | None = Field(description="share of ratings of 4 or 5; null without ratings")
+    mean_score: float | None = Field(description="1 to 5; null without ratings")
+    response_rate: float | None = Field(description="ratings ÷ entries served in the bucket; null when none served")
+    score_counts: list[int] = Field(min_length=5, max_length=5, description="how many ratings of 1, 2, 3, 4 and 5")
+
+
 class Figures(Wire):
     issued: int
     served: int
@@ -382,6 +392,7 @@ class Figures(Wire):
     service_seconds: Durations
     service_seconds_total: int
     within_target_share: float | None
+    satisfaction: Satisfaction | None = None  # the visitors' ratings of these entries
 
 
 class TotalFigures(Figures):
@@ -429,6 +440,35 @@ class Precision(Wire):
     quantile_rule: str
 
 
+class FeedbackKindFigures(Wire):
+    kind: Literal["complaint", "suggestion", "thanks"]
+    filed: int
+    new: int
+    in_progress: int
+    answered: int
+    closed: int
+
+
+class FeedbackStatusCounts(Wire):
+    new: int
+    in_progress: int
+    answered: int
+    closed: int
+
+
+class FeedbackFigures(Wire):
+    """Complaints, suggestions and thanks filed on the period's days (no text, no numbers)."""
+
+    filed: int
+    by_kind: list[FeedbackKindFigures]
+    by_status: FeedbackStatusCounts
+    response_seconds: Durations = Field(description="filing to answer (or to closing) of complaints and suggestions")
+    target_working_days: int = Field(description="the centre's target for answering, in working days")
+    answered_within_target_share: float | None = Field(
+        description="of complaints and suggestions answered or past their due day, the share answered by it")
+    overdue: int = Field(description="complaints and suggestions past their due day without an answer")
+
+
 class Stats(Wire):
     """`GET /stats`: a `by_…` list is present only for the groupings asked for."""
 
@@ -443,6 +483,7 @@ class Stats(Wire):
     days: StatsDays
     precision: Precision
     include_simulated: bool = False  # whether the day simulator's tickets are counted
+    feedback: FeedbackFigures | None = None  # complaints and suggestions of the period
 
 
 # ── errors ───────────────────────────────────────────────────────────────────────────────

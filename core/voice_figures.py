@@ -12,11 +12,24 @@ quickest one. A clerk with fewer than `MIN_RATINGS_TO_RANK` ratings is listed bu
 
 from __future__ import annotations
 
+import calendar
+import math
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from statistics import fmean, median
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from core.errors import BadInput
+from core.hours import OpeningHours
+from core.stats import GROUPINGS, check_period
+
+if TYPE_CHECKING:
+    from core.store import Store
 
 # Below this many ratings a clerk is not ranked: the 95% interval of a share of satisfied
 # visitors is about ±1/√n wide, ±0.1 at n = 100; fewer ratings cannot tell clerks apart.
@@ -109,21 +122,268 @@ def league(
     return ranked + [row for row in rows if not row["ranked"]]
 
 
-def load_month(conn: sqlite3.Connection, first_day: str, last_day: str) -> tuple[list[RatedVisit], list[ServedVisit]]:
-    """The rated and served visits of the business days first_day..last_day (ISO dates)."""
+def load_month(
+    conn: sqlite3.Connection, first_day: str, last_day: str, *, include_simulated: bool = False
+) -> tuple[list[RatedVisit], list[ServedVisit]]:
+    """The rated and served visits of the business days first_day..last_day (ISO dates).
+
+    Simulated tickets and their ratings count only with `include_simulated`, as in `/stats`."""
+    real_ratings = "" if include_simulated or not _has_column(conn, "ratings", "simulated") else " AND simulated = 0"
+    real_tickets = "" if include_simulated or not _has_column(conn, "tickets", "simulated") else " AND simulated = 0"
     rated = [
         RatedVisit(*row)
         for row in conn.execute(
-            "SELECT service_id, counter_id, clerk_id, score FROM ratings WHERE business_day BETWEEN ? AND ?",
+            "SELECT service_id, counter_id, clerk_id, score FROM ratings WHERE business_day BETWEEN ? AND ?" + real_ratings,
             (first_day, last_day),
         )
     ]
     served = [
         ServedVisit(*row)
         for row in conn.execute(
-            "SELECT service_id, clerk_id, finished_at - started_at FROM tickets"
-            " WHERE business_day BETWEEN ? AND ? AND status = 'done' AND started_at IS NOT NULL",
+            "SELECT service_id, clerk_id, MAX(0.0, finished_at - started_at) FROM tickets"
+            " WHERE business_day BETWEEN ? AND ? AND status = 'done' AND started_at IS NOT NULL"
+            " AND finished_at IS NOT NULL" + real_tickets,
             (first_day, last_day),
         )
     ]
     return rated, served
+
+
+def _has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
+
+
+def has_voice_tables(conn: sqlite3.Connection) -> bool:
+    """False on a database whose hub has not yet applied the visitor's voice migration."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ratings'").fetchone() is not None
+
+
+# ── months ───────────────────────────────────────────────────────────────────────────────
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(text: str | None, today: date) -> tuple[str, date, date]:
+    """A month written YYYY-MM (None or empty: the month of `today`) as (label, first day, last day)."""
+    if text is None or not text.strip():
+        first = today.replace(day=1)
+    else:
+        cleaned = text.strip()
+        match = _MONTH.match(cleaned) if len(cleaned) == 7 and cleaned.isascii() else None
+        if match is None or not 1 <= int(match.group(2)) <= 12:
+            shown = cleaned[:20]
+            raise BadInput(
+                f"'month' must be written YYYY-MM, e.g. 2026-11 (got {shown!r}).",
+                "يجب أن يكون الشهر بالصيغة \u2066YYYY-MM\u2069 مثل \u20662026-11\u2069.",
+            )
+        first = date(int(match.group(1)), int(match.group(2)), 1)
+    last = date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
+    check_period(first, last)
+    return first.strftime("%Y-%m"), first, last
+
+
+# ── satisfaction per grouping, for /stats and the reports ────────────────────────────────
+
+
+@dataclass(slots=True)
+class ScoreTally:
+    """The ratings of one bucket: how many of each score (1..5)."""
+
+    counts: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])
+
+    def add(self, score: int) -> None:
+        self.counts[score - 1] += 1
+
+    def view(self, served: int | None) -> dict[str, Any]:
+        ratings = sum(self.counts)
+        total = sum(score * count for score, count in enumerate(self.counts, start=1))
+        return {
+            "ratings": ratings,
+            "satisfied_share": round((self.counts[3] + self.counts[4]) / ratings, 4) if ratings else None,
+            "mean_score": round(total / ratings, 3) if ratings else None,
+            "response_rate": round(ratings / served, 4) if served else None,
+            "score_counts": list(self.counts),
+        }
+
+
+def rating_tallies(
+    conn: sqlite3.Connection, first_day: str, last_day: str, tz: ZoneInfo, *, include_simulated: bool = False
+) -> dict[str, dict[Any, ScoreTally]]:
+    """Ratings of the period per grouping: `total` (key 0), `service`, `counter`, `clerk`, `hour`
+    (the local hour the rated entry was issued, as `/stats` groups entries) and `day`."""
+    tallies: dict[str, dict[Any, ScoreTally]] = {g: defaultdict(ScoreTally) for g in ("total", *GROUPINGS)}
+    if not has_voice_tables(conn):
+        return tallies
+    real = "" if include_simulated or not _has_column(conn, "ratings", "simulated") else " AND r.simulated = 0"
+    slots: dict[int, int] = {}
+    for service_id, counter_id, clerk_id, day, slot, score in conn.execute(
+        "SELECT r.service_id, r.counter_id, r.clerk_id, r.business_day, CAST(t.issued_at / 900 AS INTEGER), r.score"
+        " FROM ratings AS r JOIN tickets AS t ON t.id = r.ticket_id WHERE r.business_day BETWEEN ? AND ?" + real,
+        (first_day, last_day),
+    ):
+        tallies["total"][0].add(score)
+        tallies["service"][service_id].add(score)
+        if counter_id is not None:
+            tallies["counter"][counter_id].add(score)
+        if clerk_id is not None:
+            tallies["clerk"][clerk_id].add(score)
+        tallies["day"][day].add(score)
+        hour = slots.get(slot)
+        if hour is None:  # a quarter-hour's local hour, worked out once (exact across DST changes)
+            hour = slots[slot] = datetime.fromtimestamp(slot * 900, tz=timezone.utc).astimezone(tz).hour
+        tallies["hour"][hour].add(score)
+    return tallies
+
+
+_ROW_KEYS = {"service": "service_id", "counter": "counter_id", "clerk": "clerk_id", "hour": "hour", "day": "day"}
+
+
+def add_satisfaction(answer: dict[str, Any], tallies: dict[str, dict[Any, ScoreTally]]) -> dict[str, Any]:
+    """Put each bucket's `satisfaction` into a `core.stats` answer (its response rate is the
+    bucket's ratings ÷ its served entries)."""
+    answer["totals"]["satisfaction"] = tallies["total"].get(0, ScoreTally()).view(answer["totals"]["served"])
+    for grouping, key in _ROW_KEYS.items():
+        for row in answer.get(f"by_{grouping}", None) or []:
+            row["satisfaction"] = tallies[grouping].get(row[key], ScoreTally()).view(row["served"])
+    return answer
+
+
+# ── complaints and suggestions ───────────────────────────────────────────────────────────
+
+KINDS = ("complaint", "suggestion", "thanks")
+STATUSES = ("new", "in_progress", "answered", "closed")
+# Thanks need no answer: the response figures are over complaints and suggestions.
+ANSWERED_KINDS = ("complaint", "suggestion")
+
+
+@dataclass(frozen=True)
+class AnswerTarget:
+    """The centre's target for answering: `working_days` after the day an entry was filed."""
+
+    working_days: int
+    hours: OpeningHours | None  # None: every day is a working day
+    tz: ZoneInfo
+
+    @classmethod
+    def of_catalogue(cls, catalogue) -> "AnswerTarget":
+        from core.config import build_hours
+
+        config = catalogue.config
+        return cls(config.feedback.answer_target_working_days,
+                   build_hours(config.centre.hours, config.centre.special_days), catalogue.tz)
+
+    @classmethod
+    def stored(cls, conn: sqlite3.Connection, tz: ZoneInfo) -> "AnswerTarget":
+        """The target of the configuration the hub stored in the database (for a report that
+        reads the file alone); the default target, every day counting, when it cannot be read."""
+        from core.config import CentreFile, build_hours
+
+        row = conn.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+        try:
+            config = CentreFile.model_validate_json(row[0]) if row else None
+        except ValueError:
+            config = None
+        if config is None:
+            return cls(DEFAULT_RESPONSE_TARGET_DAYS, None, tz)
+        return cls(config.feedback.answer_target_working_days,
+                   build_hours(config.centre.hours, config.centre.special_days), tz)
+
+    def due(self, filed_at: float) -> date:
+        """The day by which an entry filed at `filed_at` should be answered."""
+        from core.voice import is_working_day
+
+        day = datetime.fromtimestamp(filed_at, tz=timezone.utc).astimezone(self.tz).date()
+        left = self.working_days
+        for _ in range(3660):  # a centre closed for ten years has no target
+            if left == 0:
+                break
+            day += timedelta(days=1)
+            if self.hours is None or is_working_day(self.hours, day):
+                left -= 1
+        return day
+
+    def local_day(self, at: float) -> date:
+        return datetime.fromtimestamp(at, tz=timezone.utc).astimezone(self.tz).date()
+
+
+def _nearest_rank(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return float(ordered[max(0, math.ceil(share * len(ordered)) - 1)])
+
+
+def feedback_figures(
+    conn: sqlite3.Connection, first_day: str, last_day: str, target: AnswerTarget, now: float,
+    *, include_simulated: bool = False,
+) -> dict[str, Any]:
+    """Complaints, suggestions and thanks filed on the period's days, by kind and status, and how
+    quickly complaints and suggestions were answered.
+
+    The response time runs from filing to the answer (or to closing, for an entry closed without
+    a written answer). `answered_within_target_share`: of the entries whose outcome is known (a
+    response came, or the due day has passed without one), the share that had their response by
+    the due day; an open entry still within its target is not counted yet."""
+    by_kind = {kind: dict.fromkeys(STATUSES, 0) for kind in KINDS}
+    response_seconds: list[float] = []
+    decided = on_time = open_overdue = 0
+    if has_voice_tables(conn):
+        real = "" if include_simulated or not _has_column(conn, "visitor_feedback", "simulated") else " AND simulated = 0"
+        today = target.local_day(now)
+        for kind, status, created_at, answered_at, closed_at in conn.execute(
+            "SELECT kind, status, created_at, answered_at, closed_at FROM visitor_feedback"
+            " WHERE business_day BETWEEN ? AND ?" + real,
+            (first_day, last_day),
+        ):
+            by_kind[kind][status] += 1
+            if kind not in ANSWERED_KINDS:
+                continue
+            responded = answered_at if answered_at is not None else closed_at
+            due = target.due(created_at)
+            if responded is not None:
+                response_seconds.append(max(0.0, responded - created_at))
+                decided += 1
+                on_time += target.local_day(responded) <= due
+            elif today > due:
+                decided += 1
+                open_overdue += 1
+    by_status = {status: sum(counts[status] for counts in by_kind.values()) for status in STATUSES}
+    return {
+        "filed": sum(by_status.values()),
+        "by_kind": [{"kind": kind, "filed": sum(counts.values()), **counts} for kind, counts in by_kind.items()],
+        "by_status": by_status,
+        "response_seconds": {
+            "count": len(response_seconds),
+            "mean": round(fmean(response_seconds), 1) if response_seconds else None,
+            "median": _nearest_rank(response_seconds, 0.5),
+            "p90": _nearest_rank(response_seconds, 0.9),
+        },
+        "target_working_days": target.working_days,
+        "answered_within_target_share": round(on_time / decided, 4) if decided else None,
+        "overdue": open_overdue,
+    }
+
+
+def add_voice(
+    answer: dict[str, Any], conn: sqlite3.Connection, tz: ZoneInfo, target: AnswerTarget, now: float,
+    *, include_simulated: bool = False,
+) -> dict[str, Any]:
+    """A `core.stats` answer with the visitor's voice added: `satisfaction` in the totals and
+    every bucket, and `feedback` for the period."""
+    first_day, last_day = answer["from"], answer["to"]
+    add_satisfaction(answer, rating_tallies(conn, first_day, last_day, tz, include_simulated=include_simulated))
+    answer["feedback"] = feedback_figures(conn, first_day, last_day, target, now, include_simulated=include_simulated)
+    return answer
+
+
+def compute_stats(
+    store: "Store", first: date, last: date, group_by: list[str], *, include_simulated: bool = False
+) -> dict[str, Any]:
+    """`core.stats.compute` with the visitor's voice, from one read snapshot."""
+    from core import stats
+
+    catalogue = store.catalogue
+    with store.read() as conn:
+        answer = stats.compute_on(conn, first, last, group_by, catalogue.tz, include_simulated=include_simulated)
+        return add_voice(answer, conn, catalogue.tz, AnswerTarget.of_catalogue(catalogue), store.clock(),
+                         include_simulated=include_simulated)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from core import contract, stats
+from core import contract, stats, voice_figures
 from core.errors import Forbidden
 from hub.routes.common import Hub, Who, read_answer
 
@@ -31,4 +31,4 @@ async def get_stats(
     first = first_given or last_given or today
     last = last_given or first_given or today
     stats.check_period(first, last)
-    return await read_answer(contract.Stats, stats.compute, hub.store, first, last, groups, include_simulated=include_simulated)
+    return await read_answer(contract.Stats, voice_figures.compute_stats, hub.store, first, last, groups, include_simulated=include_simulated)
