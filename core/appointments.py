@@ -2,8 +2,7 @@
 
 Slots follow the service's hours (its own, or the centre's) and its special days, so a
 Ramadan span shortens the day and an Eid closure offers none. Part of each hour is kept for
-walk-ins: the capacity a slot can be booked to is the configured capacity less that share,
-never below zero.
+walk-ins: core.bookings lets appointments take at most the rest of the hour's places.
 """
 
 from __future__ import annotations
@@ -60,7 +59,7 @@ def _spans_on(hours: OpeningHours, day: date) -> tuple[Span, ...]:
 
 def day_slots(hours: OpeningHours, day: date, settings: AppointmentsConfig) -> list[Slot]:
     """The slots of one day: whole slots that fit inside each opening span, in order."""
-    if not settings.enabled or settings.bookable_capacity == 0:
+    if not settings.enabled or settings.walk_in_share >= 1:
         return []
     length = timedelta(minutes=settings.slot_minutes)
     slots: list[Slot] = []

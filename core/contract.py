@@ -865,4 +865,60 @@ Event = Annotated[  # type: ignore[misc]
 _EVENT = TypeAdapter(Event)
 
 
+
+# ── appointments (core/bookings.py) ──────────────────────────────────────────────────────
+
+BookingStatus = Literal["booked", "checked_in", "cancelled", "no_show"]
+BookingSource = Literal["web", "portal", "console"]
+
+
+class BookingSummary(Wire):
+    """A booking without its code or mobile number (events, screens others see)."""
+
+    id: int
+    service_id: int
+    service_code: str | None = Field(description="the service's letter, e.g. F; null if it left the centre file")
+    slot_day: Day = Field(description="the slot's day in the centre's calendar")
+    slot_start: IsoTime
+    slot_minutes: int = Field(ge=1)
+    status: BookingStatus
+    source: BookingSource = Field(description="web: the /book page; portal: an integration token; console")
+    created_at: IsoTime
+    updated_at: IsoTime
+
+
+class Booking(BookingSummary):
+    """A booking as its holder sees it, found by its code."""
+
+    code: str = Field(description="ten letters and digits (no 0, O, 1, I or L); also in the booking's QR code")
+    mobile: str = Field(description="the mobile number, masked: 05•••••567")
+
+
+class BookingMade(EventBase):
+    """A visitor (or a portal on their behalf) booked a place in a slot."""
+
+    event_type: ClassVar = EventType.BOOKING_MADE
+    type: Literal["booking.made"]
+    booking: BookingSummary
+
+
+class BookingChanged(EventBase):
+    """A booking moved to another slot, was cancelled, or was checked in at the kiosk."""
+
+    event_type: ClassVar = EventType.BOOKING_CHANGED
+    type: Literal["booking.changed"]
+    booking: BookingSummary
+    change: Literal["rescheduled", "cancelled", "checked_in", "no_show"]
+    previous_slot_start: IsoTime | None = Field(None, description="rescheduled: the slot it left")
+
+
+for _model in (BookingMade, BookingChanged):
+    EVENT_MODELS[_model.type_name] = _model
+EVENT_TYPES = tuple(EVENT_MODELS)
+Event = Annotated[  # type: ignore[misc]
+    Union[tuple(Annotated[model, Tag(name)] for name, model in EVENT_MODELS.items()) + (Annotated[UnknownEvent, Tag(UNKNOWN_TAG)],)],  # type: ignore[valid-type]
+    Discriminator(_event_tag),
+]
+_EVENT = TypeAdapter(Event)
+
 assert set(EVENT_TYPES) == {kind.value for kind in EventType}, "every EventType has its model"

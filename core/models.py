@@ -95,6 +95,8 @@ class EventType(str, Enum):
     RATING_RECORDED = "rating.recorded"
     FEEDBACK_FILED = "feedback.filed"
     FEEDBACK_CHANGED = "feedback.changed"
+    BOOKING_MADE = "booking.made"
+    BOOKING_CHANGED = "booking.changed"
 
     @property
     def handler_name(self) -> str:
