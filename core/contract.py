@@ -486,6 +486,66 @@ class Stats(Wire):
     feedback: FeedbackFigures | None = None  # complaints and suggestions of the period
 
 
+
+class Scorecard(Wire):
+    """One clerk's month (core/voice_figures.py `scorecards`): no comment, text or mobile number."""
+
+    clerk_id: int
+    clerk: str
+    rank: int | None = Field(description="place in the league; null when not ranked")
+    ranked: bool = Field(description="has at least `min_ratings` ratings this month")
+    served: int
+    called: int = Field(description="entries the clerk called (the base of the no-show and recall rates)")
+    mean_service_seconds: float | None
+    median_service_seconds: float | None
+    within_target_share: float | None = Field(description="of the entries the clerk called, the share called within the service's target wait")
+    no_show_rate: float | None = Field(description="entries called that ended absent ÷ entries called")
+    recall_rate: float | None = Field(description="entries called that were called again at least once ÷ entries called")
+    satisfaction: Satisfaction
+    score_vs_service: float | None = Field(description="mean of (score − that service's centre-wide mean score); the ranking figure")
+    time_vs_service: float | None = Field(description="mean of (service time ÷ that service's centre-wide mean); below 1 is quicker")
+    complaints: int = Field(description="complaints that name one of the clerk's visits")
+
+
+class League(Wire):
+    """`GET /stats/league`: the month's clerks, ranked ones first (best first), then the unranked."""
+
+    month: str = Field(description="YYYY-MM")
+    from_: Day = Field(alias="from")
+    to: Day
+    min_ratings: int = Field(description="ratings a clerk needs in the month to be ranked")
+    ranked: int = Field(description="how many clerks are ranked")
+    include_simulated: bool = False
+    rows: list[Scorecard]
+
+
+class CentreMonth(Wire):
+    served: int
+    mean_service_seconds: float | None
+    within_target_share: float | None
+    satisfaction: Satisfaction
+
+
+class NamedVisit(Wire):
+    """A complaint about one of the clerk's visits: which visit and where it stands, never its text."""
+
+    number: str
+    business_day: Day
+    status: Literal["new", "in_progress", "answered", "closed"]
+
+
+class MyScorecard(Wire):
+    """`GET /sessions/current/scorecard`: the logged-in clerk's own month beside the centre's."""
+
+    month: str
+    from_: Day = Field(alias="from")
+    to: Day
+    min_ratings: int
+    ranked: int
+    card: Scorecard
+    centre: CentreMonth
+    complaints: list[NamedVisit]
+
 # ── errors ───────────────────────────────────────────────────────────────────────────────
 
 

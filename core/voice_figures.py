@@ -177,6 +177,9 @@ def parse_month(text: str | None, today: date) -> tuple[str, date, date]:
                 "يجب أن يكون الشهر بالصيغة \u2066YYYY-MM\u2069 مثل \u20662026-11\u2069.",
             )
         first = date(int(match.group(1)), int(match.group(2)), 1)
+        if not 2000 <= first.year <= 2099:
+            raise BadInput("'month' must lie between 2000-01 and 2099-12.",
+                           "يجب أن يقع الشهر بين \u20662000-01\u2069 و\u20662099-12\u2069.")
     last = date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
     check_period(first, last)
     return first.strftime("%Y-%m"), first, last
@@ -387,3 +390,136 @@ def compute_stats(
         answer = stats.compute_on(conn, first, last, group_by, catalogue.tz, include_simulated=include_simulated)
         return add_voice(answer, conn, catalogue.tz, AnswerTarget.of_catalogue(catalogue), store.clock(),
                          include_simulated=include_simulated)
+
+
+# ── the clerks' scorecards and the league ────────────────────────────────────────────────
+
+
+def scorecards(
+    conn: sqlite3.Connection, first: date, last: date, tz: ZoneInfo, *,
+    include_simulated: bool = False, min_ratings: int = MIN_RATINGS_TO_RANK,
+) -> list[dict[str, Any]]:
+    """Every clerk's scorecard for business days first..last, in league order (`league`): served,
+    mean and median service time, the share called within the target wait, no-show and recall
+    rates (of the entries the clerk called), satisfaction with its number of ratings, and how
+    many complaints name one of the clerk's visits. Nothing personal: no comment, text or mobile."""
+    from core import stats
+
+    first_day, last_day = first.isoformat(), last.isoformat()
+    rated, served = load_month(conn, first_day, last_day, include_simulated=include_simulated)
+    rows = league(rated, served, min_ratings)
+    tallies: dict[int, ScoreTally] = defaultdict(ScoreTally)
+    for visit in rated:
+        if visit.clerk_id is not None:
+            tallies[visit.clerk_id].add(visit.score)
+    kpis = stats.compute_on(conn, first, last, ["clerk"], tz, include_simulated=include_simulated)
+    by_clerk = {row["clerk_id"]: row for row in kpis.get("by_clerk", [])}
+    real = "" if include_simulated or not _has_column(conn, "tickets", "simulated") else " AND simulated = 0"
+    called = {
+        clerk_id: (count, no_show, recalled)
+        for clerk_id, count, no_show, recalled in conn.execute(
+            "SELECT clerk_id, COUNT(*), TOTAL(status = 'no_show'), TOTAL(recalls > 0) FROM tickets"
+            " WHERE business_day BETWEEN ? AND ? AND clerk_id IS NOT NULL AND called_at IS NOT NULL" + real
+            + " GROUP BY clerk_id",
+            (first_day, last_day),
+        )
+    }
+    complaints: dict[int, int] = defaultdict(int)
+    if has_voice_tables(conn):
+        real_feedback = "" if include_simulated or not _has_column(conn, "visitor_feedback", "simulated") else " AND simulated = 0"
+        for clerk_id, count in conn.execute(
+            "SELECT clerk_id, COUNT(*) FROM visitor_feedback WHERE kind = 'complaint' AND clerk_id IS NOT NULL"
+            " AND business_day BETWEEN ? AND ?" + real_feedback + " GROUP BY clerk_id",
+            (first_day, last_day),
+        ):
+            complaints[clerk_id] = count
+    names = {row[0]: row[1] for row in conn.execute("SELECT id, username FROM clerks")}
+    known = {row["clerk_id"] for row in rows}
+    for clerk_id in sorted(set(called) - known):  # called visitors, but served none and has no rating
+        rows.append({"clerk_id": clerk_id, "served": 0, "mean_service_seconds": None, "median_service_seconds": None,
+                     "score_vs_service": None, "time_vs_service": None, "ranked": False, "rank": None})
+    cards = []
+    for row in rows:
+        clerk_id = row["clerk_id"]
+        count, no_show, recalled = called.get(clerk_id, (0, 0, 0))
+        cards.append({
+            "clerk_id": clerk_id,
+            "clerk": names.get(clerk_id, f"#{clerk_id}"),
+            "rank": row["rank"],
+            "ranked": row["ranked"],
+            "served": row["served"],
+            "called": count,
+            "mean_service_seconds": _round(row["mean_service_seconds"], 1),
+            "median_service_seconds": _round(row["median_service_seconds"], 1),
+            "within_target_share": (by_clerk.get(clerk_id) or {}).get("within_target_share"),
+            "no_show_rate": round(no_show / count, 4) if count else None,
+            "recall_rate": round(recalled / count, 4) if count else None,
+            "satisfaction": tallies.get(clerk_id, ScoreTally()).view(row["served"]),
+            "score_vs_service": _round(row["score_vs_service"], 3),
+            "time_vs_service": _round(row["time_vs_service"], 3),
+            "complaints": complaints.get(clerk_id, 0),
+        })
+    return cards
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def league_answer(
+    conn: sqlite3.Connection, month: str, first: date, last: date, tz: ZoneInfo, *, include_simulated: bool = False,
+) -> dict[str, Any]:
+    """The month's league as `GET /stats/league` answers it."""
+    rows = scorecards(conn, first, last, tz, include_simulated=include_simulated)
+    return {
+        "month": month, "from": first.isoformat(), "to": last.isoformat(),
+        "min_ratings": MIN_RATINGS_TO_RANK, "ranked": sum(1 for row in rows if row["ranked"]),
+        "include_simulated": include_simulated, "rows": rows,
+    }
+
+
+def compute_league(store: "Store", month: str, first: date, last: date, *, include_simulated: bool = False) -> dict[str, Any]:
+    with store.read() as conn:
+        return league_answer(conn, month, first, last, store.catalogue.tz, include_simulated=include_simulated)
+
+
+def compute_scorecard(store: "Store", clerk_id: int, month: str, first: date, last: date) -> dict[str, Any]:
+    """One clerk's own scorecard: their row of the league, the centre's figures beside it, how
+    many clerks are ranked, and the visits a complaint names (ticket and status, never the text)."""
+    from core import stats
+
+    tz = store.catalogue.tz
+    with store.read() as conn:
+        answer = league_answer(conn, month, first, last, tz)
+        mine = next((row for row in answer["rows"] if row["clerk_id"] == clerk_id), None)
+        if mine is None:  # nothing served nor called this month
+            name = conn.execute("SELECT username FROM clerks WHERE id = ?", (clerk_id,)).fetchone()
+            mine = {"clerk_id": clerk_id, "clerk": name[0] if name else f"#{clerk_id}", "rank": None, "ranked": False,
+                    "served": 0, "called": 0, "mean_service_seconds": None, "median_service_seconds": None,
+                    "within_target_share": None, "no_show_rate": None, "recall_rate": None,
+                    "satisfaction": ScoreTally().view(0), "score_vs_service": None, "time_vs_service": None,
+                    "complaints": 0}
+        totals = stats.compute_on(conn, first, last, [], tz)["totals"]
+        centre_scores = rating_tallies(conn, answer["from"], answer["to"], tz)["total"].get(0, ScoreTally())
+        named = []
+        if has_voice_tables(conn):
+            named = [
+                {"number": label, "business_day": day, "status": status}
+                for label, day, status in conn.execute(
+                    "SELECT t.label, f.business_day, f.status FROM visitor_feedback AS f JOIN tickets AS t ON t.id = f.ticket_id"
+                    " WHERE f.kind = 'complaint' AND f.clerk_id = ? AND f.business_day BETWEEN ? AND ? AND f.simulated = 0"
+                    " ORDER BY f.created_at",
+                    (clerk_id, answer["from"], answer["to"]),
+                )
+            ]
+    return {
+        "month": month, "from": answer["from"], "to": answer["to"], "min_ratings": answer["min_ratings"],
+        "ranked": answer["ranked"], "card": mine,
+        "centre": {
+            "served": totals["served"],
+            "mean_service_seconds": totals["service_seconds"]["mean"],
+            "within_target_share": totals["within_target_share"],
+            "satisfaction": centre_scores.view(totals["served"]),
+        },
+        "complaints": named,
+    }
