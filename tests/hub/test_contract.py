@@ -128,6 +128,7 @@ def test_every_answer_and_every_event_matches_the_contract(hall, clock: Clock):
         check("post", "/api/v1/tickets/{ticket_id}/finish", contract.Ticket, clerk, ticket_id=rated.id)
         screen = hall.enroll("feedback", "feedback-1")
         check("post", "/api/v1/tickets/{ticket_id}/rating", contract.Rating, screen, 201, ticket_id=rated.id, json={"score": 5})
+        check("get", "/api/v1/sessions/current/scorecard", contract.MyScorecard, clerk)
         check("post", "/api/v1/counters/{counter_id}/call-next", None, clerk, 204, counter_id=counter)  # A and D are empty
         # the remote queue: a phone's ticket confirmed at the kiosk, and one whose visitor never came
         remote = hall.store.call(commands.issue_remote_ticket, a, 5)
@@ -164,6 +165,7 @@ def test_every_answer_and_every_event_matches_the_contract(hall, clock: Clock):
         check("post", "/api/v1/clerks/{clerk_id}/reset-pin", contract.Clerk, admin, clerk_id=noura.id, json={"pin": "7306"})
         check("post", "/api/v1/clerks/{clerk_id}/remove", contract.Clerk, admin, clerk_id=noura.id)
         check("get", "/api/v1/stats", contract.Stats, admin)
+        check("get", "/api/v1/stats/league", contract.League, admin)
         check("get", "/api/v1/feedback", list[contract.Feedback], admin)
         check("patch", "/api/v1/feedback/{reference}", contract.Feedback, admin, reference=filed.reference,
               json={"answer": "We opened a second counter."})
