@@ -90,20 +90,29 @@ def service_rows(store: "Store", conn: sqlite3.Connection, service_ids: Iterable
         groups = {row["key"]: row for row in conn.execute("SELECT * FROM groups")}
     else:
         services = [catalogue.services[ServiceId(i)] for i in dict.fromkeys(service_ids) if i in catalogue.services]
-        waiting, issued, open_counters, groups = {}, {}, {}, {}
-        for service in services:
-            waiting[service.id] = conn.execute(
-                "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service_id = ?", (service.id,)
-            ).fetchone()[0]
-            found = conn.execute(
-                "SELECT last_sequence FROM day_counters WHERE business_day = ? AND service_id = ?", (day, service.id)
-            ).fetchone()
-            issued[service.id] = found[0] if found else 0
-            open_counters[service.id] = open_counters_serving(conn, service.id)
-            if service.group_key is not None and service.group_key not in groups:
-                group = conn.execute("SELECT * FROM groups WHERE key = ?", (service.group_key,)).fetchone()
-                if group is not None:
-                    groups[service.group_key] = group
+        # A few queries for the whole set, not four per service: a counter event carries the
+        # rows of every service the counter serves, and each is built inside the write.
+        ids = [service.id for service in services]
+        marks = ",".join("?" * len(ids))
+        waiting = dict(conn.execute(
+            f"SELECT service_id, COUNT(*) FROM tickets WHERE status = 'waiting' AND service_id IN ({marks}) "
+            "GROUP BY service_id",
+            ids,
+        )) if ids else {}
+        issued = dict(conn.execute(
+            f"SELECT service_id, last_sequence FROM day_counters WHERE business_day = ? AND service_id IN ({marks})",
+            (day, *ids),
+        )) if ids else {}
+        open_counters = dict(conn.execute(
+            "SELECT cs.service_id, COUNT(*) FROM counters k JOIN counter_services cs ON cs.counter_id = k.id "
+            f"WHERE cs.service_id IN ({marks}) AND k.status = 'open' AND k.in_config = 1 GROUP BY cs.service_id",
+            ids,
+        )) if ids else {}
+        keys = sorted({service.group_key for service in services if service.group_key is not None})
+        groups = {
+            row["key"]: row
+            for row in conn.execute(f"SELECT * FROM groups WHERE key IN ({','.join('?' * len(keys))})", keys)
+        } if keys else {}
     now = store.clock()
     rows = []
     for service in services:
