@@ -18,6 +18,8 @@ from core.views import (
     device_view,
     iso,
     load_device,
+    open_counters_by_service,
+    places_of_waiting,
     public_ticket_view,
     service_rows,
     ticket_view,
@@ -214,7 +216,20 @@ def list_tickets(
     sql += " ORDER BY t.first_issued_at, t.id LIMIT ?"
     params.append(limit)
     with store.read() as conn:
-        return [ticket_view(store, conn, row) for row in conn.execute(sql, params).fetchall()]
+        rows = conn.execute(sql, params).fetchall()
+        if not any(row["status"] == "waiting" for row in rows):
+            return [ticket_view(store, conn, row) for row in rows]
+        # Every waiting row's place and its service's open counters in two queries, not two per row.
+        places = places_of_waiting(conn, service_id)
+        open_counters = open_counters_by_service(conn)
+        return [
+            ticket_view(
+                store, conn, row,
+                ahead=places.get(row["id"]),
+                open_counters=open_counters.get(row["service_id"], 0),
+            )
+            for row in rows
+        ]
 
 
 def public_ticket(store: Store, code: str) -> dict[str, Any] | None:

@@ -53,6 +53,29 @@ def ahead_of(conn: sqlite3.Connection, row: sqlite3.Row) -> int:
     return conn.execute(sql, (row["service_id"], row["first_issued_at"], row["first_issued_at"], row["id"])).fetchone()[0]
 
 
+# Each waiting ticket's place in its service's line, as `ahead_of` counts it, in one pass over
+# the waiting tickets: `GET /tickets` once asked `ahead_of` for every row (500 queries).
+PLACES_SQL = (
+    "SELECT id, ROW_NUMBER() OVER (PARTITION BY service_id ORDER BY priority = 'normal', first_issued_at, id) - 1 "
+    "FROM tickets WHERE status = 'waiting'"
+)
+
+
+def places_of_waiting(conn: sqlite3.Connection, service_id: int | None = None) -> dict[int, int]:
+    """Ticket id → tickets ahead of it, for every waiting ticket (of one service, if given)."""
+    if service_id is None:
+        return dict(conn.execute(PLACES_SQL))
+    return dict(conn.execute(f"{PLACES_SQL} AND service_id = ?", (service_id,)))
+
+
+def open_counters_by_service(conn: sqlite3.Connection) -> dict[int, int]:
+    """Service id → open configured counters serving it (services with none are absent)."""
+    return dict(conn.execute(
+        "SELECT cs.service_id, COUNT(*) FROM counters k JOIN counter_services cs ON cs.counter_id = k.id "
+        "WHERE k.status = 'open' AND k.in_config = 1 GROUP BY cs.service_id"
+    ))
+
+
 def open_counters_serving(conn: sqlite3.Connection, service_id: int) -> int:
     return conn.execute(
         "SELECT COUNT(*) FROM counters k JOIN counter_services cs ON cs.counter_id = k.id "
@@ -67,9 +90,6 @@ def average_service_seconds(store: "Store", service_id: ServiceId) -> float:
     return recent_average_service_seconds(list(recent), service.default_service_seconds)
 
 
-def eta_for(store: "Store", conn: sqlite3.Connection, service_id: ServiceId, ahead: int) -> int | None:
-    return estimate_wait_seconds(ahead, average_service_seconds(store, service_id), open_counters_serving(conn, service_id))
-
 
 def service_rows(store: "Store", conn: sqlite3.Connection, service_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """Services with their queue now: `/state`'s `services` (all, in their order), and the rows
@@ -83,10 +103,7 @@ def service_rows(store: "Store", conn: sqlite3.Connection, service_ids: Iterable
         services = sorted(catalogue.services.values(), key=lambda s: s.position)
         waiting = dict(conn.execute("SELECT service_id, COUNT(*) FROM tickets WHERE status = 'waiting' GROUP BY service_id"))
         issued = dict(conn.execute("SELECT service_id, last_sequence FROM day_counters WHERE business_day = ?", (day,)))
-        open_counters = dict(conn.execute(
-            "SELECT cs.service_id, COUNT(*) FROM counters k JOIN counter_services cs ON cs.counter_id = k.id "
-            "WHERE k.status = 'open' AND k.in_config = 1 GROUP BY cs.service_id"
-        ))
+        open_counters = open_counters_by_service(conn)
         groups = {row["key"]: row for row in conn.execute("SELECT * FROM groups")}
     else:
         services = [catalogue.services[ServiceId(i)] for i in dict.fromkeys(service_ids) if i in catalogue.services]
@@ -150,9 +167,20 @@ def service_rows(store: "Store", conn: sqlite3.Connection, service_ids: Iterable
     return rows
 
 
-def ticket_view(store: "Store", conn: sqlite3.Connection, row: sqlite3.Row, *, place: bool = True) -> dict[str, Any]:
+def ticket_view(
+    store: "Store",
+    conn: sqlite3.Connection,
+    row: sqlite3.Row,
+    *,
+    place: bool = True,
+    ahead: int | None = None,
+    open_counters: int | None = None,
+) -> dict[str, Any]:
     """The ticket as the contract names it; `place=False` leaves `ahead` and `eta_seconds` null
-    (they cost a query each, and a caller that keeps the line itself works them out)."""
+    (they cost a query each, and a caller that keeps the line itself works them out).
+
+    A caller that already knows the ticket's place (`places_of_waiting`) or its service's open
+    counters (its service row) passes them, and the view asks the database for neither."""
     catalogue = store.catalogue
     counter = catalogue.counters.get(row["counter_id"]) if row["counter_id"] is not None else None
     view: dict[str, Any] = {
@@ -180,9 +208,12 @@ def ticket_view(store: "Store", conn: sqlite3.Connection, row: sqlite3.Row, *, p
         "arrived_at": iso(row["arrived_at"], catalogue),
     }
     if place and row["status"] == "waiting":
-        ahead = ahead_of(conn, row)
+        if ahead is None:
+            ahead = ahead_of(conn, row)
+        if open_counters is None:
+            open_counters = open_counters_serving(conn, row["service_id"])
         view["ahead"] = ahead
-        view["eta_seconds"] = eta_for(store, conn, row["service_id"], ahead)
+        view["eta_seconds"] = estimate_wait_seconds(ahead, average_service_seconds(store, row["service_id"]), open_counters)
     return view
 
 

@@ -461,3 +461,43 @@ def test_one_rating_per_ticket_and_scores_in_range(store: Store):
                 "INSERT INTO visitor_feedback (reference, kind, business_day, source, created_at, updated_at)"
                 " VALUES ('R1', 'praise', '2026-12-01', 'phone', 0, 0)"
             )
+
+
+def test_listed_waiting_tickets_carry_their_place_in_a_fixed_number_of_queries(store: Store, clerks, clock: Clock):
+    """`GET /tickets`' places match `ahead_of` row by row, and a longer line costs no more queries."""
+    from core.views import TICKET_SELECT, ahead_of
+
+    a, b = service_id(store, "A"), service_id(store, "B")
+    counter = login(store, clerks, 1)
+    priorities = [Priority.NORMAL, Priority.ELDERLY, Priority.NORMAL, Priority.DISABLED, Priority.NORMAL]
+
+    def issue(count: int) -> None:
+        for n in range(count):
+            clock.advance(1)
+            store.call(commands.issue_ticket, (a, b)[n % 2], priorities[n % len(priorities)])
+
+    def statements_to_list(**filters) -> tuple[int, list[dict]]:
+        conn = store._reader().conn
+        seen: list[str] = []
+        conn.set_trace_callback(seen.append)
+        try:
+            listed = queries.list_tickets(store, "waiting", filters.get("service"))
+        finally:
+            conn.set_trace_callback(None)
+        return sum(1 for sql in seen if sql.lstrip().upper().startswith("SELECT")), listed
+
+    issue(12)
+    store.call(commands.call_next, counter, clerks["clerk1"])  # the line moves: places must follow
+    few, listed = statements_to_list()
+    issue(40)
+    many, listed_more = statements_to_list()
+    assert few == many, f"{few} queries for 11 waiting, {many} for 51"
+    for listed_now in (listed_more, statements_to_list(service=a)[1]):
+        assert listed_now and all(t["status"] == "waiting" for t in listed_now)
+        for ticket in listed_now:
+            with store.read() as conn:
+                row = conn.execute(f"{TICKET_SELECT} WHERE t.id = ?", (ticket["id"],)).fetchone()
+                assert ticket["ahead"] == ahead_of(conn, row), ticket["number"]
+            assert ticket["eta_seconds"] == queries.get_ticket(store, ticket["id"], with_history=False)["eta_seconds"]
+    aheads_a = sorted(t["ahead"] for t in listed_more if t["service_id"] == a)
+    assert aheads_a == list(range(len(aheads_a))), "each place in a service's line is held once"
