@@ -41,7 +41,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.figures import percentile  # noqa: E402
+from bench.figures import percentile, process_cpu_seconds  # noqa: E402
 from bench.hub_load import centre_with_counters, peak_memory_kib, prepare_hall  # noqa: E402
 
 COUNTERS = 100
@@ -76,8 +76,7 @@ def machine_share(before: list[int], after: list[int]) -> str:
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return process_cpu_seconds(pid) or 0.0
 
 
 def rss_mib(pid: int) -> float:
@@ -363,7 +362,9 @@ def run_phase(name: str, folder: Path, hub, hall, boards: list[str], phone_codes
         print(f"  call → the called visitor's phone shows it         {ms(at_phones)}  ({followed} calls had a phone open)")
         print(f"  phone streams opened {phone_result['streams']}, frames received {phone_result['frames']}")
     print(f"  GET /state answered per event: {reads / max(events, 1):.4f} ({reads} during the phase, {after['snapshot_reads']} since the hub started)")
-    print(f"  hub CPU {hub_cpu:.0%} of one core; hub memory (RSS) peak {rss_peak:.0f} MiB")
+    cpu_ms = (cpu_after - cpu_before) * 1000
+    print(f"  hub CPU {hub_cpu:.0%} of one core: {cpu_ms / max(events, 1):.2f} ms per event, "
+          f"{cpu_ms / max(len(answered), 1):.1f} ms per call; hub memory (RSS) peak {rss_peak:.0f} MiB")
     print(f"  load processes' CPU: counters+kiosks {counters['cpu_seconds']:.1f} s, boards {board_result['cpu_seconds']:.1f} s, "
           f"phones {phone_result['cpu_seconds']:.1f} s over {wall_after - wall_before:.0f} s")
     print(f"  errors: {sum(errors.values())} {errors or ''}")

@@ -35,7 +35,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.figures import percentile  # noqa: E402
+from bench.figures import percentile, process_cpu_seconds as hub_cpu_seconds  # noqa: E402
 from bench.hub_load import Hall, centre_with_counters, drive, hall_hub, prepare_hall  # noqa: E402
 from tests.support import LiveHub  # noqa: E402
 
@@ -211,15 +211,6 @@ async def first_counter_id(url: str, token: str) -> int:
         async with session.get("/api/v1/state") as answer:
             state = json.loads(await answer.read())
     return state["counters"][-1]["id"]
-
-
-def hub_cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of the hub process so far (Linux), for the CPU each run cost it."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Window:

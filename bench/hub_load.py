@@ -32,7 +32,7 @@ from core.models import Role  # noqa: E402
 from core.security import hash_pin  # noqa: E402
 from core.commands import open_store  # noqa: E402
 from tests.support import LiveHub, demo_config_text  # noqa: E402
-from bench.figures import percentile  # noqa: E402
+from bench.figures import percentile, process_cpu_seconds  # noqa: E402
 
 
 def centre_with_counters(count: int) -> str:
@@ -278,7 +278,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         hub = hall_hub(Path(folder), config_text, args.counters)
         try:
-            run = asyncio.run(drive(hub, args.counters, args.kiosks, args.seconds))
+            hall = asyncio.run(prepare_hall(hub, args.counters, args.kiosks))
+            cpu_before = process_cpu_seconds(hub.process.pid)
+            run = asyncio.run(drive(hub, args.counters, args.kiosks, args.seconds, hall))
+            cpu_after = process_cpu_seconds(hub.process.pid)
             memory = peak_memory_kib(hub.process.pid)
         finally:
             hub.stop()
@@ -303,6 +306,9 @@ def main() -> int:
     print(f"  ticket operations through HTTP: {run.ops / run.elapsed:,.0f} /s ({run.ops} ok, errors by status: {run.errors or 'none'})")
     print(f"  tickets issued: {len(run.issued)}, called: {len(run.called_ids)}")
     print(f"  request latency: {fmt_ms(run.latencies)}")
+    if cpu_before is not None and cpu_after is not None and run.ops:
+        print(f"  hub CPU per ticket operation: {(cpu_after - cpu_before) * 1000 / run.ops:.2f} ms "
+              f"({(cpu_after - cpu_before) / run.elapsed:.0%} of one core; little moved by the machine's other load)")
     print(f"  call-next answer → ticket.called at subscriber: {fmt_ms(call_to_event)}; events missing: {missing_events}")
     print(f"  duplicates found: {duplicates}")
     print(f"  store alone (no HTTP, 16 threads): {rate:,.0f} ops/s → HTTP keeps {run.ops / run.elapsed / rate:.0%} of it")
