@@ -200,6 +200,13 @@ class HubConfig(_Strict):
     pause_alert_minutes: float = Field(
         20, gt=0, le=24 * 60, description="The console raises an alert for a counter paused longer than this."
     )
+    bookings_per_minute: int = Field(10, ge=1, le=1_000_000, description="Appointments one address may book per minute.")
+    booking_lookups_per_minute: int = Field(
+        30, ge=1, le=1_000_000, description="Bookings one address may look up, move or cancel by code per minute."
+    )
+    portal_requests_per_minute: int = Field(
+        600, ge=1, le=1_000_000, description="Booking requests one integration token (a ministry portal) may make per minute."
+    )
 
 
 class FeedbackConfig(_Strict):

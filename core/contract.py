@@ -954,6 +954,21 @@ class Booking(BookingSummary):
     mobile: str = Field(description="the mobile number, masked: 05•••••567")
 
 
+class FreeSlot(Wire):
+    start: str = Field(description="the slot's start with the centre's offset, e.g. 2026-11-25T09:15:00+03:00")
+    minutes: int = Field(ge=1)
+    free: int = Field(ge=0, description="places that can still be booked (0: full)")
+
+
+class DaySlots(Wire):
+    """A service's slots of one day still to come, with their free places."""
+
+    service_id: int
+    day: Day
+    hijri_day: str = Field(description="the same day in the Hijri calendar (Umm al-Qura), YYYY-MM-DD")
+    slots: list[FreeSlot]
+
+
 class BookingMade(EventBase):
     """A visitor (or a portal on their behalf) booked a place in a slot."""
 

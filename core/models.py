@@ -65,6 +65,7 @@ class DeviceKind(str, Enum):
     DISPLAY = "display"
     ADMIN = "admin"
     FEEDBACK = "feedback"  # the counter-top screen facing the visitor, for the rating after a visit
+    INTEGRATION = "integration"  # a ministry portal booking for visitors: the booking routes only
 
 
 class EventType(str, Enum):

@@ -8,8 +8,9 @@ all` sees the truth.
 Which errors an operation can give follows from what it is, by rules a reader can check against
 the code: a token is needed (401), a kind or role is checked (403), an id in the path (404), a
 lifecycle step (409), a body (400 bad Content-Length, 413 too large), parameters or a body
-(422), a rate limit (429), a write (507, the disk full). `PUBLIC`, `NO_FORBIDDEN`, `STEPS`
-and `RATE_LIMITED` name the operations the rules cannot see.
+(422), a rate limit (429), a write (507, the disk full). `PUBLIC`, `STEPS` and
+`RATE_LIMITED` name the operations the rules cannot see. Every operation that takes a token can
+answer 403: an `integration` token is refused everywhere but the booking routes.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ DESCRIPTIONS = {
     401: "No token, or a token that is unknown, revoked or expired",
     403: "This device, session or role may not do this",
     404: "Unknown id or code",
-    409: "Impossible step: the ticket or counter is not in a state that allows it",
+    409: "Impossible step: the ticket, counter or booking is not in a state that allows it (a full or past slot)",
     413: "Body too large",
     422: "Invalid request: a parameter or the body is wrong",
     429: "Too many: wait `Retry-After` seconds",
@@ -46,12 +47,13 @@ PUBLIC = {
     ("get", "/t/{code}"),
     ("get", "/"),
 }
-# Authenticated reads every device may make: no kind or role is checked.
-NO_FORBIDDEN = {
-    ("get", "/api/v1/state"),
-    ("get", "/api/v1/services"),
-    ("get", "/api/v1/centre/logo"),
-    ("get", "/api/v1/tickets/{ticket_id}"),
+# Bookings (hub/routes/bookings.py): a slot full, past or closed, a booking in the wrong state.
+BOOKINGS = {
+    ("get", "/api/v1/public/services/{service_id}/slots"),
+    ("post", "/api/v1/public/bookings"),
+    ("get", "/api/v1/public/bookings/{code}"),
+    ("delete", "/api/v1/public/bookings/{code}"),
+    ("post", "/api/v1/public/bookings/{code}/reschedule"),
 }
 # Refused as an impossible step (409) when the ticket, counter or session is not in the right state.
 STEPS_PREFIXES = ("/api/v1/tickets", "/api/v1/counters/", "/api/v1/sessions")
@@ -61,9 +63,11 @@ RATE_LIMITED = {
     ("post", "/api/v1/tickets"),
     ("post", "/api/v1/sessions"),
     ("post", "/api/v1/supervisor/check-pin"),
+    *(key for key in BOOKINGS if key[0] != "get" or "{code}" in key[1]),
 }
 # Answered 404 though the path holds no id: a file that may be missing, an id in the body.
-NOT_FOUND = {("get", "/api/v1/centre/logo"), ("post", "/api/v1/tickets"), ("post", "/api/v1/sessions")}
+NOT_FOUND = {("get", "/api/v1/centre/logo"), ("post", "/api/v1/tickets"), ("post", "/api/v1/sessions"),
+             ("post", "/api/v1/public/bookings")}
 # Public, yet refused 403 (a wrong enrollment code).
 FORBIDDEN_PUBLIC = {("post", "/api/v1/devices/enroll")}
 HTML_OPERATIONS = {("get", "/t/{code}"), ("get", "/")}  # their answers are pages, in HTML
@@ -77,14 +81,12 @@ def errors_of(method: str, path: str, operation: dict[str, Any]) -> list[int]:
     has_body = "requestBody" in operation
     statuses: set[int] = set()
     if key not in PUBLIC:
-        statuses.add(401)
-        if key not in NO_FORBIDDEN:
-            statuses.add(403)
+        statuses.update((401, 403))
     elif key in FORBIDDEN_PUBLIC:
         statuses.add(403)
     if any(p.get("in") == "path" for p in parameters) or key in NOT_FOUND:
         statuses.add(404)
-    if method in WRITES and path.startswith(STEPS_PREFIXES):
+    if (method in WRITES and path.startswith(STEPS_PREFIXES)) or key in BOOKINGS:
         statuses.add(409)
     if has_body:
         statuses.update((400, 413))

@@ -146,7 +146,7 @@ class LiveHub:
     def enroll(self, kind: str, name: str | None = None) -> str:
         """A device token; an admin device is vouched for by the test supervisor's name and PIN."""
         body = {"name": name or f"test-{kind}", "kind": kind, "code": self.enroll_code}
-        if kind == "admin":
+        if kind in ("admin", "integration"):
             body.update(STAFF_FOR_ADMIN)
         answer = httpx.post(f"{self.url}/api/v1/devices/enroll", json=body, timeout=10)
         answer.raise_for_status()

@@ -115,6 +115,11 @@ class HubContext:
     sockets: dict[Subscriber, str] = field(default_factory=dict)
     # Complaints and suggestions filed from phones, per address (hub/routes/voice.py).
     feedback_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=5))
+    # Bookings made, and bookings looked up by code, per address; a portal's per device
+    # (hub/routes/bookings.py). Set from the centre's [hub] settings by `build`.
+    booking_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=10))
+    booking_lookup_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=30))
+    portal_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=600))
     _timers: set[asyncio.TimerHandle] = field(default_factory=set)
     _tasks: set[asyncio.Task] = field(default_factory=set)
 
@@ -131,6 +136,9 @@ class HubContext:
             enroll_limiter=WindowLimit(10),
             enroll_all_limiter=WindowLimit(ENROLL_GUESSES_PER_MINUTE),
             pins=PinGuard(hub_config.pin_attempts, hub_config.lockout_minutes * 60),
+            booking_limiter=RateLimiter(per_minute=hub_config.bookings_per_minute),
+            booking_lookup_limiter=RateLimiter(per_minute=hub_config.booking_lookups_per_minute),
+            portal_limiter=RateLimiter(per_minute=hub_config.portal_requests_per_minute),
         )
 
     async def run(self, command: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -259,7 +267,22 @@ def token_from(authorization: str | None) -> str | None:
 
 
 async def principal(request: Request) -> Principal:
-    """The device or clerk session behind the request's bearer token."""
+    """The device or clerk session behind the request's bearer token.
+
+    An `integration` token (a ministry portal) is refused here, so it reaches nothing but the
+    booking routes, which take it through `authenticate` (hub/routes/bookings.py)."""
+    who = await authenticate(request)
+    if who.kind is DeviceKind.INTEGRATION:
+        raise Forbidden(
+            "An integration token may only book, view and cancel appointments (/api/v1/public/bookings).",
+            "رمز التكامل مخصص للحجز وعرض المواعيد وإلغائها فقط.",
+            code="integration_only_bookings",
+        )
+    return who
+
+
+async def authenticate(request: Request) -> Principal:
+    """The device or clerk session behind the bearer token, of any kind."""
     token = token_from(request.headers.get("authorization"))
     if token is None:
         raise Unauthorized("Send 'Authorization: Bearer <token>'.", "أرسل رمز الجهاز في ترويسة التفويض.")

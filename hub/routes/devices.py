@@ -71,7 +71,7 @@ async def enroll(body: EnrollBody, request: Request, hub: Hub) -> Response:
         hub.enroll_all_limiter.add("all")
         log_event(log, "enroll.refused", logging.WARNING, reason="wrong_enroll_code", client=address, name=body.name, kind=body.kind.value)
         raise Forbidden("Wrong enrollment code.", "رمز تسجيل الجهاز غير صحيح.", code="wrong_enroll_code")
-    if body.kind is DeviceKind.ADMIN or body.simulated:
+    if body.kind in (DeviceKind.ADMIN, DeviceKind.INTEGRATION) or body.simulated:
         await _check_staff(body, address, hub)
     answer_body = await hub.run(
         commands.enroll_device, body.name, body.kind, hub.settings.certificate_fingerprint,
@@ -85,8 +85,8 @@ async def _check_staff(body: EnrollBody, address: str, hub: HubContext) -> None:
     """An admin device needs a supervisor's or admin's name and PIN too, locked out like a login."""
     if body.username is None or body.pin is None:
         raise Forbidden(
-            "Enrolling an admin or simulated device needs a supervisor's or admin's user name and PIN as well.",
-            "تسجيل جهاز إداري أو جهاز محاكاة يتطلب أيضاً اسم مستخدم ورقماً سرياً لمشرف أو مدير.",
+            "Enrolling an admin, integration or simulated device needs a supervisor's or admin's user name and PIN as well.",
+            "تسجيل جهاز إداري أو جهاز تكامل أو جهاز محاكاة يتطلب أيضاً اسم مستخدم ورقماً سرياً لمشرف أو مدير.",
             code="staff_pin_required",
         )
     hub.pins.throttle(address)

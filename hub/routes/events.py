@@ -21,6 +21,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
 from core.logs import log_event
+from core.models import DeviceKind
 from core.store import Store
 from core.views import iso
 from core.queries import Refusal
@@ -33,6 +34,7 @@ log = logging.getLogger("tabour.hub.events")
 router = APIRouter(prefix="/api/v1")
 
 WS_BAD_TOKEN = 4401
+WS_FORBIDDEN = 4403
 WS_RELOAD = 4409
 WS_TOO_MANY = 4429
 WS_DROPPED = 1013
@@ -82,6 +84,9 @@ async def events(websocket: WebSocket, since: str = "0", token: str | None = Non
     who = hub.principals.lookup(bearer) if bearer and len(bearer) <= 200 else Refusal.BAD_TOKEN
     if isinstance(who, Refusal):
         await _refuse(websocket, WS_BAD_TOKEN, REFUSAL_REASONS[who])
+        return
+    if who.kind is DeviceKind.INTEGRATION:
+        await _refuse(websocket, WS_FORBIDDEN, "integration_only_bookings: an integration token may only book appointments")
         return
     last_seq = store.last_seq
     position = int(since) if since.isascii() and since.isdigit() and len(since) <= 20 else None

@@ -22,7 +22,7 @@ class Hall:
         self.store = store
 
     def enroll(self, kind: str, name: str = "device") -> dict[str, str]:
-        body = {"name": name, "kind": kind, "code": ENROLL_CODE, **(STAFF_FOR_ADMIN if kind == "admin" else {})}
+        body = {"name": name, "kind": kind, "code": ENROLL_CODE, **(STAFF_FOR_ADMIN if kind in ("admin", "integration") else {})}
         answer = self.client.post("/api/v1/devices/enroll", json=body)
         assert answer.status_code == 201, answer.text
         return {"Authorization": f"Bearer {answer.json()['token']}"}

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from core import audit, bookings, commands, contract
+from core import audit, commands, contract
 from tests.support import STAFF_FOR_ADMIN, Clock, demo_config
 
 # Routes whose answer is not JSON, or empty: their shape is their status code.
@@ -186,11 +186,15 @@ def test_every_answer_and_every_event_matches_the_contract(hall, clock: Clock):
             exact(TypeAdapter(contract.Error), answer.json())
         # a booking made, moved and cancelled (service F takes appointments in the demo centre)
         appointments = hall.service_id("F")
-        today = bookings.local_now(hall.store.catalogue, clock()).date()
-        first_slot, later_slot = bookings.day_places(hall.store, appointments, today)[:2]
-        booked = hall.store.call(bookings.book, appointments, first_slot.start, "0501234567")
-        exact(TypeAdapter(contract.Booking), hall.store.call(bookings.reschedule, booked["code"], later_slot.start))
-        exact(TypeAdapter(contract.Booking), hall.store.call(bookings.cancel, booked["code"]))
+        day = check("get", "/api/v1/public/services/{service_id}/slots", contract.DaySlots, service_id=appointments)
+        first_slot, later_slot = day.slots[:2]
+        booked = check("post", "/api/v1/public/bookings", contract.Booking, None, 201,
+                       json={"service_id": appointments, "slot_start": first_slot.start, "mobile": "0501234567"})
+        portal = hall.enroll("integration", "ministry-portal")
+        check("get", "/api/v1/public/bookings/{code}", contract.Booking, portal, code=booked.code)
+        check("post", "/api/v1/public/bookings/{code}/reschedule", contract.Booking, code=booked.code,
+              json={"slot_start": later_slot.start})
+        check("delete", "/api/v1/public/bookings/{code}", contract.Booking, code=booked.code)
         # the rest of the event types: presence, a new config, the business day's end
         hall.store.call(commands.announce_presence, devices[0].id, False)
         hall.store.call(commands.announce_presence, devices[0].id, True)
