@@ -1,6 +1,7 @@
 """`python main.py report`: the KPIs of a period as CSV, Excel or an Arabic-first PDF.
 
     python main.py report --db tabour.sqlite --from 1448-09 --to 1448-09 --format pdf --out ramadan.pdf
+    python main.py report --monthly --db tabour.sqlite --from 2026-11 --out november.pdf
 
 Dates are Gregorian or Hijri (see `reports.dates`). The database is opened read-only, so a
 report can be made while the hub runs.
@@ -19,6 +20,7 @@ from reports.data import ReportData, ReportError, load
 from reports.dates import parse_report_date
 
 FORMATS = ("csv", "xlsx", "pdf")
+MONTHLY_FORMATS = ("xlsx", "pdf")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,6 +43,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--include-simulated", action="store_true",
         help="Count the tickets `simulate` wrote too (left out by default, so a demo never inflates real figures).",
     )
+    report.add_argument(
+        "--monthly", action="store_true",
+        help="The one-page monthly centre report (waiting, service, satisfaction, complaints; pdf or xlsx): "
+        "--from is the month, Gregorian (2026-11) or Hijri (1448-09). — التقرير الشهري للمركز في صفحة واحدة.",
+    )
     report.set_defaults(func=run_report)
 
 
@@ -52,9 +59,18 @@ def _fail(en: str, ar: str, code: int = 2) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    monthly = getattr(args, "monthly", False)
     try:
-        first = parse_report_date(args.first)
-        last = parse_report_date(args.last if args.last is not None else args.first, end=True)
+        if monthly:
+            from reports.monthly import parse_report_month
+
+            if args.last is not None and args.last != args.first:
+                raise BadInput("The monthly report is for one month: give --from only.",
+                               "التقرير الشهري لشهر واحد: حدّد \u2066--from\u2069 فقط.")
+            first, last = parse_report_month(args.first)
+        else:
+            first = parse_report_date(args.first)
+            last = parse_report_date(args.last if args.last is not None else args.first, end=True)
         stats.check_period(first, last)  # bad input like a bad date: exit 2, before any file is touched
     except BadInput as error:
         return _fail(error.message_en, error.message_ar)
@@ -65,6 +81,8 @@ def run_report(args: argparse.Namespace) -> int:
             f"Give --format csv, xlsx or pdf (the file name {out.name!r} does not say).",
             "حدّد الصيغة: \u2066csv\u2069 أو \u2066xlsx\u2069 أو \u2066pdf\u2069.",
         )
+    if monthly and chosen not in MONTHLY_FORMATS:
+        return _fail("The monthly report is a pdf or an xlsx file.", "التقرير الشهري بصيغة \u2066pdf\u2069 أو \u2066xlsx\u2069.")
     if out.exists() and not args.force:
         return _fail(f"{out} exists; choose a new file or add --force.", f"الملف \u2066{out}\u2069 موجود؛ اختر اسماً آخر أو أضف \u2066--force\u2069.")
     if out.is_dir():
@@ -82,7 +100,7 @@ def run_report(args: argparse.Namespace) -> int:
         )
     try:
         data = load(db, first, last, include_simulated=args.include_simulated)
-        write(data, chosen, out, args.lang)
+        write(data, chosen, out, args.lang, monthly=monthly)
     except ReportError as error:
         return _fail(error.message_en, error.message_ar, 1)
     except OSError as error:
@@ -93,13 +111,21 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def write(data: ReportData, chosen: str, out: Path, lang: str = "ar") -> None:
-    """Write `data` as `chosen` to `out`, through a temporary file so a failure leaves nothing half-written."""
+def write(data: ReportData, chosen: str, out: Path, lang: str = "ar", *, monthly: bool = False) -> None:
+    """Write `data` as `chosen` to `out`, through a temporary file so a failure leaves nothing half-written
+    (`monthly`: the one-page monthly centre report, pdf or xlsx)."""
     from reports.text import FontsMissing
 
     temporary = out.with_name(f".{out.name}.partial")
     try:
-        if chosen == "csv":
+        if monthly:
+            from reports.monthly import write_monthly_pdf, write_monthly_xlsx
+
+            if chosen == "pdf":
+                write_monthly_pdf(data, temporary, lang)
+            else:
+                write_monthly_xlsx(data, temporary)
+        elif chosen == "csv":
             from reports.tabular import write_csv
 
             write_csv(data, temporary)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core import stats
+from core import stats, voice_figures
 from core.errors import BadInput, BilingualError
 from reports.dates import hijri_text
 
@@ -41,6 +41,8 @@ class ReportData:
     last: date
     kpis: dict[str, Any]
     made_at: datetime
+    # The clerks' scorecards of the period in league order (core/voice_figures.py `scorecards`).
+    league: list[dict[str, Any]] = field(default_factory=list)
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
@@ -91,10 +93,14 @@ def load(
         kpis = stats.compute_on(
             conn, first, last, list(stats.GROUPINGS), centre.time_zone, include_simulated=include_simulated
         )
+        made_at = now or datetime.now(centre.time_zone)
+        target = voice_figures.AnswerTarget.stored(conn, centre.time_zone)
+        voice_figures.add_voice(kpis, conn, centre.time_zone, target, made_at.timestamp(), include_simulated=include_simulated)
+        league = voice_figures.scorecards(conn, first, last, centre.time_zone, include_simulated=include_simulated)
         conn.execute("COMMIT")
     finally:
         conn.close()
-    return ReportData(centre, first, last, kpis, now or datetime.now(centre.time_zone))
+    return ReportData(centre, first, last, kpis, made_at, league)
 
 
 # ── columns ──────────────────────────────────────────────────────────────────────────────
@@ -107,7 +113,7 @@ class Column:
     key: str
     ar: str
     en: str
-    kind: str  # "text", "count", "seconds", "share"
+    kind: str  # "text", "count", "seconds", "share", "score" (a number with decimals)
     get: Callable[[dict[str, Any]], Any]
 
 
@@ -132,6 +138,38 @@ KPI_COLUMNS: tuple[Column, ...] = (
     Column("service_p90", "خدمة 90%", "Service p90", "seconds", _nested("service_seconds", "p90")),
     Column("service_total", "وقت الخدمة الكلي", "Service time total", "seconds", lambda r: r.get("service_seconds_total")),
     Column("within_target", "ضمن الهدف", "Within target", "share", lambda r: r.get("within_target_share")),
+    Column("ratings", "التقييمات", "Ratings", "count", _nested("satisfaction", "ratings")),
+    Column("satisfied", "راضون (4–5)", "Satisfied (4–5)", "share", _nested("satisfaction", "satisfied_share")),
+    Column("mean_score", "متوسط التقييم", "Mean score", "score", _nested("satisfaction", "mean_score")),
+    Column("response_rate", "نسبة المقيّمين", "Response rate", "share", _nested("satisfaction", "response_rate")),
+)
+
+# The clerks' league (one row per clerk; no comment, text or mobile number).
+LEAGUE_COLUMNS: tuple[Column, ...] = (
+    Column("rank", "الترتيب", "Rank", "count", lambda r: r.get("rank")),
+    Column("clerk", "الموظف", "Clerk", "text", lambda r: r.get("clerk")),
+    Column("served", "مخدومة", "Served", "count", lambda r: r.get("served")),
+    Column("service_mean", "متوسط الخدمة", "Service mean", "seconds", lambda r: r.get("mean_service_seconds")),
+    Column("service_median", "وسيط الخدمة", "Service median", "seconds", lambda r: r.get("median_service_seconds")),
+    Column("within_target", "ضمن الهدف", "Within target", "share", lambda r: r.get("within_target_share")),
+    Column("no_show_rate", "نسبة الغياب", "No-show rate", "share", lambda r: r.get("no_show_rate")),
+    Column("recall_rate", "نسبة إعادة النداء", "Recall rate", "share", lambda r: r.get("recall_rate")),
+    Column("satisfied", "راضون (4–5)", "Satisfied (4–5)", "share", _nested("satisfaction", "satisfied_share")),
+    Column("mean_score", "متوسط التقييم", "Mean score", "score", _nested("satisfaction", "mean_score")),
+    Column("ratings", "التقييمات", "Ratings", "count", _nested("satisfaction", "ratings")),
+    Column("score_vs_service", "الفرق عن متوسط الخدمة", "Score vs service", "score", lambda r: r.get("score_vs_service")),
+    Column("time_vs_service", "الوقت نسبةً للخدمة", "Time vs service", "score", lambda r: r.get("time_vs_service")),
+    Column("complaints", "شكاوى", "Complaints", "count", lambda r: r.get("complaints")),
+)
+
+FEEDBACK_KINDS = {"complaint": ("شكوى", "Complaint"), "suggestion": ("اقتراح", "Suggestion"), "thanks": ("شكر", "Thanks")}
+FEEDBACK_COLUMNS: tuple[Column, ...] = (
+    Column("kind", "النوع", "Kind", "text", lambda r: r.get("kind")),
+    Column("filed", "المستلمة", "Filed", "count", lambda r: r.get("filed")),
+    Column("new", "جديدة", "New", "count", lambda r: r.get("new")),
+    Column("in_progress", "قيد المعالجة", "In progress", "count", lambda r: r.get("in_progress")),
+    Column("answered", "تم الرد", "Answered", "count", lambda r: r.get("answered")),
+    Column("closed", "مغلقة", "Closed", "count", lambda r: r.get("closed")),
 )
 
 

@@ -234,6 +234,19 @@ class Say:
         minutes = round(seconds / 60)
         return f"{minutes // 60}:{minutes % 60:02d}"
 
+    def score(self, value: Any) -> str:
+        return "–" if value is None else f"{value:.2f}"
+
+    def signed(self, value: Any) -> str:
+        """+0.40 / −0.33, the sign kept before the number inside Arabic too."""
+        if value is None:
+            return "–"
+        text = f"{value:+.2f}"
+        return ltr(text) if self.ar else text
+
+    def hours_of(self, seconds: Any) -> str:
+        return "–" if seconds is None else f"{seconds / 3600:.1f}"
+
     def number(self, text: str) -> str:
         return ltr(text) if self.ar else text
 
@@ -349,6 +362,8 @@ def build(data: ReportData, lang: str = "ar", fonts: FontSet | None = None) -> W
         no_data,
     )
 
+    voice_sections(page, data, say)
+
     if data.first != data.last:
         page.heading("الأيام", "Days")
         page.table(
@@ -373,6 +388,72 @@ def build(data: ReportData, lang: str = "ar", fonts: FontSet | None = None) -> W
     ), 7.5, color=GREY, max_width=PAGE_WIDTH - 2 * MARGIN)
     _footers(page, data)
     return page
+
+
+def voice_sections(page: Writer, data: ReportData, say: Say) -> None:
+    """Satisfaction per service, the complaints and suggestions, and the clerks' league."""
+    from core.voice_figures import MIN_RATINGS_TO_RANK
+    from reports.data import FEEDBACK_KINDS
+
+    kpis = data.kpis
+    no_data = ("لا توجد بيانات لهذه الفترة.", "No data for this period.")
+    satisfied = [("راضون (4–5)", "Satisfied (4–5)", 1.1, "number"), ("متوسط التقييم", "Mean score", 1.0, "number"),
+                 ("التقييمات", "Ratings", 0.9, "number"), ("نسبة المقيّمين", "Response rate", 1.0, "number")]
+
+    def voice_cells(row: dict[str, Any]) -> list[str]:
+        figures = row.get("satisfaction") or {}
+        return [say.share(figures.get("satisfied_share")), say.score(figures.get("mean_score")),
+                say.count(figures.get("ratings", 0)), say.share(figures.get("response_rate"))]
+
+    page.heading("رضا الزوار", "Visitor satisfaction")
+    rows = [[page.say("المركز كله", "Whole centre"), say.count(kpis["totals"]["served"]), *voice_cells(kpis["totals"])]]
+    rows += [[f"{row.get('code') or ''} · {(row.get('name_ar') if page.rtl else row.get('name_en')) or ''}",
+              say.count(row["served"]), *voice_cells(row)] for row in kpis.get("by_service", [])]
+    page.table([("الخدمة", "Service", 2.6, "text"), ("مخدومة", "Served", 0.9, "number"), *satisfied], rows, no_data)
+
+    feedback = kpis.get("feedback")
+    if feedback is not None:
+        page.heading("الشكاوى والاقتراحات", "Complaints and suggestions")
+        page.table(
+            [("النوع", "Kind", 1.6, "text"), ("المستلمة", "Filed", 1.0, "number"), ("جديدة", "New", 1.0, "number"),
+             ("قيد المعالجة", "In progress", 1.0, "number"), ("تم الرد", "Answered", 1.0, "number"),
+             ("مغلقة", "Closed", 1.0, "number")],
+            [[page.say(*FEEDBACK_KINDS[row["kind"]]), say.count(row["filed"]), say.count(row["new"]),
+              say.count(row["in_progress"]), say.count(row["answered"]), say.count(row["closed"])]
+             for row in feedback["by_kind"]],
+            no_data,
+        )
+        response = feedback["response_seconds"]
+        days = feedback["target_working_days"]
+        page.need(20)
+        page.text(page.start(), page.top, page.say(
+            f"زمن الرد: الوسيط {ltr(say.hours_of(response['median']))} ساعة، و{ltr('90%')} خلال {ltr(say.hours_of(response['p90']))} ساعة؛ "
+            f"الرد خلال {ltr(days)} أيام عمل: {ltr(say.share(feedback['answered_within_target_share']))}؛ متأخرة بلا رد: {ltr(feedback['overdue'])}.",
+            f"Response time: median {say.hours_of(response['median'])} h, 90% within {say.hours_of(response['p90'])} h; "
+            f"answered within {days} working days: {say.share(feedback['answered_within_target_share'])}; overdue: {feedback['overdue']}.",
+        ), 8.5, max_width=PAGE_WIDTH - 2 * MARGIN)
+        page.top -= 14
+
+    page.heading("ترتيب الموظفين وموظف الشهر", "Clerk league and employee of the month")
+    page.table(
+        [("الترتيب", "Rank", 1.0, "number"), ("الموظف", "Clerk", 1.6, "text"), ("مخدومة", "Served", 0.8, "number"),
+         ("متوسط الخدمة (د)", "Mean service (min)", 1.1, "number"), ("ضمن الهدف", "Within target", 1.0, "number"),
+         ("الغياب", "No-show", 0.9, "number"), ("راضون", "Satisfied", 0.9, "number"), ("التقييمات", "Ratings", 0.9, "number"),
+         ("الفرق عن الخدمة", "Score vs service", 1.1, "number"), ("شكاوى", "Complaints", 0.9, "number")],
+        [[str(row["rank"]) if row["rank"] else page.say("غير مرتَّب", "not ranked"), row["clerk"], say.count(row["served"]),
+          say.minutes(row["mean_service_seconds"]), say.share(row["within_target_share"]), say.share(row["no_show_rate"]),
+          say.share(row["satisfaction"]["satisfied_share"]), say.count(row["satisfaction"]["ratings"]),
+          say.signed(row["score_vs_service"]), say.count(row["complaints"])]
+         for row in data.league],
+        no_data,
+    )
+    page.need(20)
+    page.text(page.start(), page.top, page.say(
+        f"لا يُرتَّب إلا من له {ltr(MIN_RATINGS_TO_RANK)} تقييم على الأقل؛ ويُقارن كل تقييم بمتوسط خدمته حتى لا يخسر موظف الخدمة الأصعب أمام موظف الخدمة الأسرع.",
+        f"Only clerks with at least {MIN_RATINGS_TO_RANK} ratings are ranked; each score is compared with its service's mean, "
+        "so a clerk on the hardest service does not lose to one on the quickest.",
+    ), 7.5, color=GREY, max_width=PAGE_WIDTH - 2 * MARGIN)
+    page.top -= 12
 
 
 def _hijri_of(day: str, lang: str) -> str:

@@ -12,10 +12,17 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from reports.data import GROUPINGS, KPI_COLUMNS, Column, ReportData, clerks_ranked
+from reports.data import (
+    FEEDBACK_COLUMNS, FEEDBACK_KINDS, GROUPINGS, KPI_COLUMNS, LEAGUE_COLUMNS, Column, ReportData, clerks_ranked,
+)
 from reports.dates import hijri_text
 
 CSV_LABELS = ("grouping", "key", "code", "name_ar", "name_en")
+# After the KPI columns: those of the `feedback` rows (one per kind, and `all` with the response
+# times) and of the `league` rows (one per clerk, in league order).
+CSV_FEEDBACK = ("filed", "new", "in_progress", "answered", "closed", "response_median", "response_p90",
+                "answered_within_target", "overdue")
+CSV_LEAGUE = ("rank", "called", "no_show_rate", "recall_rate", "score_vs_service", "time_vs_service", "complaints")
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,11 +58,23 @@ def csv_rows(data: ReportData) -> list[dict[str, Any]]:
                 entry.update(key=row.get(name))
             entry.update({c.key: _csv_value(c, row) for c in KPI_COLUMNS})
             rows.append(entry)
+    feedback = kpis.get("feedback")
+    if feedback:
+        for row in feedback["by_kind"]:
+            rows.append({"grouping": "feedback", "key": row["kind"], **{c.key: _csv_value(c, row) for c in FEEDBACK_COLUMNS[1:]}})
+        response = feedback["response_seconds"]
+        rows.append({"grouping": "feedback", "key": "all", "filed": feedback["filed"], **feedback["by_status"],
+                     "response_median": response["median"], "response_p90": response["p90"],
+                     "answered_within_target": feedback["answered_within_target_share"], "overdue": feedback["overdue"]})
+    for row in data.league:
+        entry = {"grouping": "league", "key": safe_text(row["clerk"]), "called": row["called"]}
+        entry.update({c.key: _csv_value(c, row) for c in LEAGUE_COLUMNS if c.key != "clerk"})
+        rows.append(entry)
     return rows
 
 
 def write_csv(data: ReportData, out: Path) -> None:
-    fieldnames = [*CSV_LABELS, *(c.key for c in KPI_COLUMNS)]
+    fieldnames = [*CSV_LABELS, *(c.key for c in KPI_COLUMNS), *CSV_FEEDBACK, *CSV_LEAGUE]
     with open(out, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fieldnames, restval="")
         writer.writeheader()
@@ -74,6 +93,8 @@ SHEET_NAMES = {
     "by_day": "الأيام Days",
 }
 DISTRIBUTION_SHEET = "توزيع الانتظار Waits"
+VOICE_SHEET = "الشكاوى والاقتراحات Feedback"
+LEAGUE_SHEET = "ترتيب الموظفين League"
 
 
 def _excel_value(column: Column, row: dict[str, Any]) -> Any:
@@ -82,6 +103,8 @@ def _excel_value(column: Column, row: dict[str, Any]) -> Any:
         return None
     if column.kind == "seconds":
         return round(value / 60, 2)
+    if column.kind == "score":
+        return round(value, 3)
     return safe_text(value)
 
 
@@ -113,6 +136,8 @@ def write_xlsx(data: ReportData, out: Path) -> None:
                     cell.number_format = "0.0"
                 elif column.kind == "share":
                     cell.number_format = "0.0%"
+                elif column.kind == "score":
+                    cell.number_format = "0.00"
         sheet.freeze_panes = sheet.cell(row=start_row + 1, column=1)
 
     summary = book.active
@@ -138,7 +163,7 @@ def write_xlsx(data: ReportData, out: Path) -> None:
     for offset, column in enumerate(KPI_COLUMNS, start=1):
         summary.cell(row=top + offset, column=1, value=_heading(column).replace("\n", " — "))
         cell = summary.cell(row=top + offset, column=2, value=_excel_value(column, data.kpis["totals"]))
-        cell.number_format = "0.0" if column.kind == "seconds" else "0.0%" if column.kind == "share" else "0"
+        cell.number_format = {"seconds": "0.0", "share": "0.0%", "score": "0.00"}.get(column.kind, "0")
     summary.column_dimensions["A"].width = 46
     summary.column_dimensions["B"].width = 16
     summary.column_dimensions["C"].width = 46
@@ -161,7 +186,47 @@ def write_xlsx(data: ReportData, out: Path) -> None:
     table(bands, list(band_columns), data.kpis["totals"].get("wait_distribution", []), 1)
     add_charts(summary, book[SHEET_NAMES["by_hour"]], bands, len(data.kpis.get("by_hour", [])),
                len(data.kpis["totals"].get("wait_distribution", [])))
+    add_voice_sheets(book, data, table)
     book.save(out)
+
+
+def add_voice_sheets(book, data: ReportData, table) -> None:
+    """The complaints and suggestions of the period, and the clerks' league with its rule."""
+    from openpyxl.styles import Font
+
+    feedback = data.kpis.get("feedback")
+    voice = book.create_sheet(VOICE_SHEET)
+    voice.sheet_view.rightToLeft = True
+    kinds = [{**row, "kind": " ".join(FEEDBACK_KINDS[row["kind"]])} for row in (feedback or {}).get("by_kind", [])]
+    table(voice, list(FEEDBACK_COLUMNS), kinds, 1)
+    if feedback:
+        response = feedback["response_seconds"]
+        lines = [
+            ("وسيط زمن الرد (ساعة) — Median response (hours)", _hours(response["median"]), "0.0"),
+            ("زمن الرد 90% (ساعة) — 90th pct. response (hours)", _hours(response["p90"]), "0.0"),
+            (f"نسبة الرد ضمن {feedback['target_working_days']} أيام عمل — Answered within "
+             f"{feedback['target_working_days']} working days", feedback["answered_within_target_share"], "0.0%"),
+            ("متأخرة بلا رد — Overdue without an answer", feedback["overdue"], "0"),
+        ]
+        for offset, (label, value, number_format) in enumerate(lines, start=len(kinds) + 3):
+            voice.cell(row=offset, column=1, value=label)
+            cell = voice.cell(row=offset, column=2, value=value)
+            cell.number_format = number_format
+        voice.column_dimensions["A"].width = 52
+
+    league = book.create_sheet(LEAGUE_SHEET)
+    league.sheet_view.rightToLeft = True
+    table(league, list(LEAGUE_COLUMNS), data.league, 1)
+    from core.voice_figures import MIN_RATINGS_TO_RANK
+
+    note = league.cell(row=len(data.league) + 3, column=1, value=(
+        f"لا يُرتَّب إلا من له {MIN_RATINGS_TO_RANK} تقييم على الأقل في الفترة؛ ويُقارن كل تقييم بمتوسط خدمته. — "
+        f"Only clerks with at least {MIN_RATINGS_TO_RANK} ratings are ranked; each score is compared with its service's mean."))
+    note.font = Font(italic=True)
+
+
+def _hours(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 3600, 2)
 
 
 #: where the two charts stand on the summary sheet (right of the figures), as on the PDF's first page

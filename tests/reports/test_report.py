@@ -65,7 +65,8 @@ def test_xlsx_has_one_sheet_per_grouping(known_day: KnownDay, tmp_path: Path):
     assert run("--db", str(known_day.db), "--from", "2026-11-24", "--to", "2026-11-24", "--out", str(out)) == 0
     book = load_workbook(out)
     assert book.sheetnames == ["الملخص Summary", "الخدمات Services", "الشبابيك Counters", "الموظفون Clerks",
-                               "الساعات Hours", "الأيام Days", "توزيع الانتظار Waits"]
+                               "الساعات Hours", "الأيام Days", "توزيع الانتظار Waits",
+                               "الشكاوى والاقتراحات Feedback", "ترتيب الموظفين League"]
     assert all(sheet.sheet_view.rightToLeft for sheet in book.worksheets)
     clerks = book["الموظفون Clerks"]
     headings = [cell.value for cell in clerks[1]]
