@@ -156,12 +156,18 @@ class ServiceConfig(_Strict):
         return NumberRange(self.range[0], self.range[1], self.wrap_around)
 
 
+#: a screen's colours (qt_common.looks.THEME_NAMES): the usual ones, or high contrast (7:1 and more)
+ThemeName = Literal["standard", "high-contrast"]
+
+
 class CounterConfig(_Strict):
     number: int = Field(ge=1, le=9999)
     name_ar: str | None = Field(None, max_length=120)
     name_en: str | None = Field(None, max_length=120)
     services: list[str] = Field(description="Service codes in order of preference, or ['*'] for every service.")
     mode: CallMode = CallMode.FIFO
+    theme: ThemeName = Field("standard", description="The counter screen's colours; `--theme` overrides it.")
+    large_text: bool = Field(False, strict=True, description="Every text of the counter screen larger; `--large-text` overrides it.")
 
     @field_validator("services")
     @classmethod
@@ -178,6 +184,15 @@ class BoardConfig(_Strict):
     name_en: str | None = None
     counters: list[int] = Field(default_factory=list, description="Counter numbers shown; empty: all.")
     services: list[str] = Field(default_factory=list, description="Service codes shown; empty: all.")
+    theme: ThemeName = Field("standard", description="The board's colours; `--theme` overrides it.")
+    flash: int = Field(0, ge=0, le=10, strict=True, description="Blink a new call's row this many times; `--flash` overrides it.")
+    highlight_until_next: bool = Field(
+        False, strict=True, description="Keep the newest number lit until the next call; `--highlight-until-next` overrides it."
+    )
+    chime_volume: float = Field(
+        1.0, ge=0, le=1, allow_inf_nan=False, strict=True, description="The chime's loudness against the speech, 0 to 1."
+    )
+    chime_repeats: int = Field(1, ge=1, le=5, strict=True, description="How many times the chime sounds before each call.")
 
 
 class RulesConfig(_Strict):

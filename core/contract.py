@@ -161,6 +161,8 @@ class Counter(Wire):
     pause_reason: str | None
     clerk: str | None = Field(description="user name of the clerk logged in")
     current_ticket: Ticket | None
+    theme: Literal["standard", "high-contrast"] = Field("standard", description="the counter screen's colours (centre file)")
+    large_text: bool = Field(False, description="the counter screen's text larger (centre file)")
 
 
 class RecentCall(Wire):
@@ -189,6 +191,11 @@ class Board(Wire):
     name_en: str | None
     counters: list[int]
     services: list[str]
+    theme: Literal["standard", "high-contrast"] = Field("standard", description="the board's colours")
+    flash: int = Field(0, description="times a new call's row blinks")
+    highlight_until_next: bool = Field(False, description="the newest number stays lit until the next call")
+    chime_volume: float = Field(1.0, description="the chime's loudness against the speech, 0 to 1")
+    chime_repeats: int = Field(1, description="times the chime sounds before each call")
 
 
 class Rules(Wire):

@@ -170,6 +170,11 @@ def state_snapshot(store: Store) -> dict[str, Any]:
                 "name_en": board.name_en,
                 "counters": board.counters,
                 "services": board.services,
+                "theme": board.theme,
+                "flash": board.flash,
+                "highlight_until_next": board.highlight_until_next,
+                "chime_volume": board.chime_volume,
+                "chime_repeats": board.chime_repeats,
             }
             for name, board in catalogue.config.boards.items()
         },

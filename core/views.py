@@ -267,7 +267,14 @@ def counter_view(store: "Store", conn: sqlite3.Connection, row: sqlite3.Row) -> 
         "pause_reason": row["pause_reason"],
         "clerk": clerk,
         "current_ticket": current,
+        **counter_look(store.catalogue.config, row["number"]),
     }
+
+
+def counter_look(config: Any, number: int) -> dict[str, Any]:
+    """The counter screen's colours and text size as the centre file sets them for that counter."""
+    found = next((counter for counter in config.counters if counter.number == number), None)
+    return {"theme": found.theme if found else "standard", "large_text": found.large_text if found else False}
 
 
 def load_counter(store: "Store", conn: sqlite3.Connection, counter_id: int) -> dict[str, Any]:

@@ -73,10 +73,16 @@ class CounterWindow(QWidget):
         counter: int | None = None,
         auto_login: tuple[str, str] | None = None,
         alert_sink: Any = None,
+        look_fixed: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.client = client
+        #: the command line fixed the colours and text size (--theme, --large-text): the centre
+        #: file's entry for the counter is not followed
+        self.look_fixed = look_fixed
+        #: (theme name, large text) this window draws itself in, from its counter's entry
+        self.look: tuple[str, bool] = ("standard", False)
         self.model = CounterModel(client, counter_number=counter, parent=self)
         self._auto_login = auto_login
         self._compact = False
@@ -213,6 +219,7 @@ class CounterWindow(QWidget):
         self.login_page.enroll_requested.connect(self._enroll)
         client.enrollment_required.connect(lambda: self.login_page.show_enrollment(True))
         client.state_loaded.connect(self._maybe_auto_login)
+        client.state_loaded.connect(self.follow_counter_look)
 
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
@@ -332,7 +339,28 @@ class CounterWindow(QWidget):
                 height += extra.sizeHint().height() + spacing
         return QSize(width, height)
 
+    def follow_counter_look(self, *_: object) -> None:
+        """The colours and text size the centre file sets for this counter (`theme`, `large_text`),
+        unless the command line fixed them; the window's own sheet, so a launcher's other windows keep theirs."""
+        if self.look_fixed:
+            return
+        counter = self.model.counter
+        if counter is None and self.model.counter_number is not None:
+            counter = self.client.state.counter_by_number(self.model.counter_number)
+        if counter is None:
+            return
+        name = getattr(counter, "theme", "standard")
+        look = (name if name in theme.THEMES else "standard", bool(getattr(counter, "large_text", False)))
+        if look == self.look:
+            return
+        self.look = look
+        colours = theme.colours_named(look[0])
+        self.setStyleSheet("" if colours == theme.applied_colours() else theme.stylesheet(colours))
+        theme.scale_fonts(self, theme.LARGE_TEXT_SCALE if look[1] else 1.0)
+        refresh_size_hints(self)
+
     def refresh(self, *_: object) -> None:
+        self.follow_counter_look()
         counter = self.model.counter
         logged_in = self.model.logged_in
         name = counter_label(counter) if counter else tr("counter_ui.title")
@@ -532,6 +560,7 @@ def build_counter_window(
     auto_login: tuple[str, str] | None = None,
     language: str = "ar",
     alert_sink: Any = None,
+    look_fixed: bool = False,
 ) -> QWidget:
     """The counter's window on `client` (started here if it is not yet); needs a QApplication.
 
@@ -547,7 +576,7 @@ def build_counter_window(
     ):
         raise ValueError("auto_login must be (username, pin)")
     set_language(app, lang)
-    window = CounterWindow(client, counter=counter, auto_login=auto_login, alert_sink=alert_sink)
+    window = CounterWindow(client, counter=counter, auto_login=auto_login, alert_sink=alert_sink, look_fixed=look_fixed)
     if not client.running:
         client.start()
     return window

@@ -54,12 +54,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--lang", "--language", dest="lang", choices=["ar", "en"], default="ar", help="Language to start in: ar (default) or en.")
     parser.add_argument("--windowed", action="store_true", help="A normal window instead of one filling the screen (for setup and testing).")
     parser.add_argument(
-        "--theme", choices=sorted(THEME_NAMES), default="standard",
-        help="Colours: standard, or high-contrast (black text on white, 7:1 and more) for visitors who see poorly.",
+        "--theme", choices=sorted(THEME_NAMES), default=None,
+        help="Colours: standard, or high-contrast (black text on white, 7:1 and more) for visitors who see poorly "
+        "(default: the counter's theme in the centre file, else standard).",
     )
     parser.add_argument(
         "--large-text", action="store_true",
-        help=f"Every text {round((LARGE_TEXT_SCALE - 1) * 100)} %% larger, for clerks who see poorly.",
+        help=f"Every text {round((LARGE_TEXT_SCALE - 1) * 100)} %% larger, for clerks who see poorly "
+        "(default: the counter's large_text in the centre file).",
     )
     parser.add_argument("--compact", action="store_true", help="Start in the small always-on-top mode once logged in.")
     parser.set_defaults(func=run)
@@ -101,11 +103,13 @@ def run(args: argparse.Namespace) -> int:
     from qt_common.theme import colours_named
 
     app = create_app(
-        sys.argv[:1], lang=args.lang, colours=colours_named(args.theme),
+        sys.argv[:1], lang=args.lang, colours=colours_named(args.theme or "standard"),
         text_scale=LARGE_TEXT_SCALE if args.large_text else 1.0,
     )
     client = make_client(args)
-    window = build_counter_window(client, counter=args.counter, language=args.lang)
+    window = build_counter_window(
+        client, counter=args.counter, language=args.lang, look_fixed=args.theme is not None or args.large_text,
+    )
     if args.compact:
         window.model.session_changed.connect(lambda session: window.set_compact(True) if session else None)
     present(window, windowed=args.windowed)

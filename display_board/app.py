@@ -18,16 +18,19 @@ def build_board_window(
     sink: AudioSink | None = None,
     announce: bool = True,
     announcer_settings: AnnouncerSettings | None = None,
-    colours: Colours = COLOURS,
-    highlight_until_next: bool = False,
-    flashes: int = 0,
+    colours: Colours | None = None,
+    highlight_until_next: bool | None = None,
+    flashes: int | None = None,
+    chime_volume: float | None = None,
+    chime_repeats: int | None = None,
 ) -> QWidget:
     """The display board for `client`'s hub, not yet shown.
 
     It starts `client` if it is not running, shows only the counters and services of
     `board` (a `[boards]` key; None: every call), is laid out in `language` ("ar": right to
     left, Arabic first; "en": English first) and announces calls through `sink` (None: the
-    sound card) unless `announce` is False, in `colours` (`theme.HIGH_CONTRAST` for high contrast). It never creates the QApplication nor runs its
+    sound card) unless `announce` is False, in `colours` (`theme.HIGH_CONTRAST` for high contrast). Colours,
+    flashes, highlight and chime left as None follow the board's entry of the centre file. It never creates the QApplication nor runs its
     event loop; call `window.shutdown()` (or close it) to stop the announcer.
     """
     return BoardWindow(
@@ -40,4 +43,6 @@ def build_board_window(
         colours=colours,
         highlight_until_next=highlight_until_next,
         flashes=flashes,
+        chime_volume=chime_volume,
+        chime_repeats=chime_repeats,
     )

@@ -67,20 +67,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Announcement loudness: 0 to 1 or a percentage (default 1 = full).",
     )
     display.add_argument(
-        "--chime-volume", type=_volume, default=1.0,
-        help="The chime's loudness against the speech: 0 to 1 or a percentage (default 1 = full).",
+        "--chime-volume", type=_volume, default=None,
+        help="The chime's loudness against the speech: 0 to 1 or a percentage (default: the board's "
+        "chime_volume in the centre file, else 1 = full).",
     )
     display.add_argument(
-        "--chime-repeats", type=int, default=1, metavar="N",
-        help="How many times the chime sounds before each call (1-5, default 1).",
+        "--chime-repeats", type=int, default=None, metavar="N",
+        help="How many times the chime sounds before each call (1-5; default: the board's chime_repeats, else 1).",
     )
     display.add_argument(
-        "--highlight-until-next", action="store_true",
-        help="Keep the newest number lit until the next call (for visitors who cannot hear the call).",
+        "--highlight-until-next", action="store_true", default=None,
+        help="Keep the newest number lit until the next call (for visitors who cannot hear the call; "
+        "default: the board's highlight_until_next in the centre file).",
     )
     display.add_argument(
-        "--flash", type=int, default=0, metavar="N",
-        help="Blink a new call's row N times (0-10, default 0) before it stays lit.",
+        "--flash", type=int, default=None, metavar="N",
+        help="Blink a new call's row N times (0-10; default: the board's flash in the centre file, else 0) before it stays lit.",
     )
     display.add_argument("--no-english", action="store_true", help="Announce in Arabic only (no English after it).")
     display.add_argument(
@@ -92,8 +94,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="The board's first language and direction: ar (default, right to left) or en.",
     )
     display.add_argument(
-        "--theme", choices=sorted(THEME_NAMES), default="standard",
-        help="Colours: standard, or high-contrast (black text on white, 7:1 and more) for visitors who see poorly.",
+        "--theme", choices=sorted(THEME_NAMES), default=None,
+        help="Colours: standard, or high-contrast (black text on white, 7:1 and more) for visitors who see poorly "
+        "(default: the board's theme in the centre file, else standard).",
     )
     display.add_argument("--name", default=None, help="This screen's device name at the hub (default: display-BOARD-HOST).")
     display.set_defaults(func=run)
@@ -149,29 +152,32 @@ def run(args: argparse.Namespace) -> int:
     enroll_code = args.enroll_code
     if enroll_code is not None and (not 1 <= len(enroll_code) <= 64 or not enroll_code.isprintable()):
         return _fail("--enroll-code must be 1 to 64 printable characters")
-    if not 0 <= args.flash <= 10:
+    if args.flash is not None and not 0 <= args.flash <= 10:
         return _fail(f"--flash {args.flash}: give a number of flashes from 0 to 10")
     if args.clips is not None and not args.clips.expanduser().is_dir():
         return _fail(f"--clips {args.clips}: no such folder")
     try:
         settings = AnnouncerSettings(
             volume=args.volume, english=not args.no_english, clips_dir=args.clips,
-            chime_volume=args.chime_volume, chime_repeats=args.chime_repeats,
+            chime_volume=1.0 if args.chime_volume is None else args.chime_volume,
+            chime_repeats=1 if args.chime_repeats is None else args.chime_repeats,
         )
         name = check_device_name(args.name) if args.name else device_name_for(board)
     except (SettingsError, ValueError) as error:
         return _fail(str(error))
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(lang=args.lang, colours=colours_named(args.theme))
+    colours = colours_named(args.theme) if args.theme is not None else None
+    app = create_app(lang=args.lang, colours=colours or colours_named("standard"))
     # A name derived from --board: the same screen given another board keeps its enrollment.
     client = HubClient(
         hub_url, device_name=name, kind="display", enroll_code=enroll_code or None,
         refresh_events=STRUCTURAL_REFRESH_EVENTS, refresh_on_missing_rows=False, adopt_enrolled=not args.name,
     )
     window = build_board_window(
-        client, board=board, language=args.lang, announcer_settings=settings, colours=colours_named(args.theme),
+        client, board=board, language=args.lang, announcer_settings=settings, colours=colours,
         highlight_until_next=args.highlight_until_next, flashes=args.flash,
+        chime_volume=args.chime_volume, chime_repeats=args.chime_repeats,
     )
     app.aboutToQuit.connect(window.shutdown)
     app.aboutToQuit.connect(client.stop)

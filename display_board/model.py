@@ -195,6 +195,8 @@ class BoardModel:
         self.filter = BoardFilter(name=self.board)
         #: the board's name is not among the hub's boards (shown as a warning; every call is shown)
         self.unknown_board = False
+        #: this board's `[boards.NAME]` entry as the hub last sent it (its look and call signals)
+        self.config: Board | None = None
         self.calls: deque[BoardCall] = deque(maxlen=history)
         self.business_day: str | None = None
         self.centre: Centre | None = None
@@ -277,6 +279,7 @@ class BoardModel:
         return replace(call, seq=-call.ticket_id) if call is not None else None
 
     def _apply_boards(self, boards: Mapping[str, Board]) -> None:
+        self.config = boards.get(self.board) if self.board is not None else None
         if self.board is None:
             self.filter = BoardFilter()
             self.unknown_board = False

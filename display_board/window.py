@@ -91,20 +91,34 @@ class BoardWindow(QWidget, HubEventHandlers):
         announcer_settings: AnnouncerSettings | None = None,
         recent_seconds: float = DEFAULT_RECENT_SECONDS,
         highlight_ms: int = HIGHLIGHT_MS,
-        highlight_until_next: bool = False,
-        flashes: int = 0,
+        highlight_until_next: bool | None = None,
+        flashes: int | None = None,
+        chime_volume: float | None = None,
+        chime_repeats: int | None = None,
         now: Callable[[], datetime] = utc_now,
-        colours: theme.Colours = theme.COLOURS,
+        colours: theme.Colours | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("BoardWindow")
+        # What the caller fixed (a command-line flag) wins; the rest follows the board's
+        # `[boards.NAME]` entry as the hub sends it (see _apply_board_settings).
+        self._fixed = {
+            name: value
+            for name, value in (
+                ("highlight_until_next", highlight_until_next), ("flash", flashes), ("theme", colours),
+                ("chime_volume", chime_volume), ("chime_repeats", chime_repeats),
+            )
+            if value is not None
+        }
+        colours = colours if colours is not None else theme.COLOURS
         self.colours = colours
         self.client = client
         self.language = parse_language(language)
         self.secondary = Language.EN if self.language is Language.AR else Language.AR
         self.model = BoardModel(board, recent_seconds=recent_seconds, now=now)
         self.highlight_ms = highlight_ms
+        flashes = 0 if flashes is None else flashes
         if isinstance(flashes, bool) or not isinstance(flashes, int) or not 0 <= flashes <= MAX_FLASHES:
             raise ValueError(f"flashes must be a whole number from 0 to {MAX_FLASHES}, not {flashes!r}")
         # For visitors who cannot hear the call: the newest number stays lit until the next one,
@@ -123,6 +137,12 @@ class BoardWindow(QWidget, HubEventHandlers):
         if announce:
             self.announcer = Announcer(announcer_settings, sink, parent=self)
             self.announcer.failed.connect(self._on_announcer_failed)
+            if chime_volume is not None or chime_repeats is not None:
+                settings = self.announcer.settings
+                self.announcer.set_chime(
+                    settings.chime_volume if chime_volume is None else chime_volume,
+                    settings.chime_repeats if chime_repeats is None else chime_repeats,
+                )
         self._build()
         self._highlight_timer = QTimer(self)
         self._highlight_timer.setSingleShot(True)
@@ -225,6 +245,7 @@ class BoardWindow(QWidget, HubEventHandlers):
             log.warning("ignoring an unusable snapshot: %s", error)
             return
         self._apply_centre()
+        self._apply_board_settings()
         if self.model.unknown_board:
             self._show_error("board.unknown_board", name=self.model.board)
         elif self.message_bar.isVisible():
@@ -294,6 +315,38 @@ class BoardWindow(QWidget, HubEventHandlers):
         tickers = {"ar": centre.ticker_ar, "en": centre.ticker_en}
         ticker = [(tickers[primary], self.language.is_rtl), (tickers[secondary], self.secondary.is_rtl)]
         self.ticker.set_messages([(_plain(text, 2000), rtl) for text, rtl in ticker])
+
+    def _apply_board_settings(self) -> None:
+        """The board's entry of the centre file: its colours, flashes, highlight and chime
+        (each unless the caller fixed it); a board with no entry keeps what it has."""
+        config = self.model.config
+        if config is None:
+            return
+        fixed = self._fixed
+        if "highlight_until_next" not in fixed:
+            self.highlight_until_next = bool(config.highlight_until_next)
+        if "flash" not in fixed and isinstance(config.flash, int) and 0 <= config.flash <= MAX_FLASHES:
+            self.flashes = config.flash
+        if "theme" not in fixed and config.theme in theme.THEMES:
+            self.set_colours(theme.colours_named(config.theme))
+        if self.announcer is not None:
+            settings = self.announcer.settings
+            volume = fixed.get("chime_volume", config.chime_volume)
+            repeats = fixed.get("chime_repeats", config.chime_repeats)
+            try:
+                self.announcer.set_chime(volume, repeats)
+            except ValueError as error:  # SettingsError: an older or odd hub; keep the chime as it is
+                log.warning("ignoring the board's chime settings: %s", error)
+                self.announcer.set_chime(settings.chime_volume, settings.chime_repeats)
+
+    def set_colours(self, colours: theme.Colours) -> None:
+        """Redraws the board in `colours` (e.g. theme.HIGH_CONTRAST)."""
+        if colours == self.colours:
+            return
+        self.colours = colours
+        self.setStyleSheet(_stylesheet(colours))
+        self.ticker.background = colours.primary_pressed
+        self.ticker.update()
 
     def _mark_fresh(self, call: BoardCall) -> None:
         self._fresh_until[call.seq] = time.monotonic() + self.highlight_ms / 1000

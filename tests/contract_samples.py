@@ -50,7 +50,7 @@ def counter_brief_json(counter_id: int = 1, number: int | None = None, **fields:
 def counter_json(counter_id: int = 1, number: int | None = None, **fields: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
         **counter_brief_json(counter_id, number), "service_ids": [1], "mode": "fifo", "status": "open",
-        "pause_reason": None, "clerk": None, "current_ticket": None,
+        "pause_reason": None, "clerk": None, "current_ticket": None, "theme": "standard", "large_text": False,
     }
     row.update(fields)
     return row
@@ -66,7 +66,10 @@ def centre_json(**fields: Any) -> dict[str, Any]:
 
 
 def board_json(counters: list[int] | None = None, services: list[str] | None = None, **fields: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {"name_ar": None, "name_en": None, "counters": counters or [], "services": services or []}
+    row: dict[str, Any] = {
+        "name_ar": None, "name_en": None, "counters": counters or [], "services": services or [], "theme": "standard",
+        "flash": 0, "highlight_until_next": False, "chime_volume": 1.0, "chime_repeats": 1,
+    }
     row.update(fields)
     return row
 

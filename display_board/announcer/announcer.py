@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -113,6 +113,20 @@ class Announcer(QObject):
             self._worker.submit(self._make_speech, part, call, language)
         self._waiting.append(announcement)
         self._advance()
+
+    def set_chime(self, volume: float, repeats: int) -> None:
+        """The chime's loudness and count for the calls queued from now on (a board's settings
+        arrive with the hub's state, after the announcer is made); SettingsError if unusable."""
+        settings = replace(self.settings, chime_volume=volume, chime_repeats=repeats)
+        if settings == self.settings:
+            return
+        self.settings = settings
+        self._chime_path = None
+        if settings.chime:
+            try:
+                self._chime_path = cached_chime(settings.resolved_cache_dir, settings.chime_volume)
+            except OSError as error:
+                logger.warning("cannot write the chime, announcing without it: %s", error)
 
     def pending(self) -> int:
         """Calls not yet finished: the one playing plus those waiting."""

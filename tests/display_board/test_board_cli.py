@@ -47,7 +47,7 @@ def test_display_role_has_every_option_with_help() -> None:
 def test_contrast_is_a_setting_of_each_board(capsys: pytest.CaptureFixture[str]) -> None:
     """--theme high-contrast chooses the board's colours; an unknown name stops with the choices."""
     assert parser().parse_args(["display", "--theme", "high-contrast"]).theme == "high-contrast"
-    assert parser().parse_args(["display"]).theme == "standard"
+    assert parser().parse_args(["display"]).theme is None  # the board's entry of the centre file decides
     for bad in ("dark", "", "x" * 5000):
         with pytest.raises(SystemExit) as stopped:
             parser().parse_args(["display", "--theme", bad])
@@ -60,7 +60,7 @@ def test_chime_loudness_and_repeats_are_settings_of_each_board(capsys: pytest.Ca
     args = parser().parse_args(["display", "--chime-volume", "40%", "--chime-repeats", "3"])
     assert (args.chime_volume, args.chime_repeats) == (0.4, 3)
     defaults = parser().parse_args(["display"])
-    assert (defaults.chime_volume, defaults.chime_repeats) == (1.0, 1)
+    assert (defaults.chime_volume, defaults.chime_repeats) == (None, None)  # the centre file's, else 1 and 1
     for option, bad in (("--chime-volume", "loud"), ("--chime-volume", "2"), ("--chime-repeats", "two"), ("--chime-repeats", "")):
         with pytest.raises(SystemExit) as stopped:
             parser().parse_args(["display", option, bad])
