@@ -579,7 +579,16 @@ def _service(tx: Tx, service_id: Any) -> ServiceInfo:
     return service
 
 
-def issue_ticket(tx: Tx, service_id: int, priority: Priority = Priority.NORMAL, device_id: int | None = None) -> dict[str, Any]:
+def issue_ticket(
+    tx: Tx,
+    service_id: int,
+    priority: Priority = Priority.NORMAL,
+    device_id: int | None = None,
+    *,
+    booking_id: int | None = None,
+    slot_start: float | None = None,
+) -> dict[str, Any]:
+    """A ticket in the service's queue; with `slot_start`, an appointment ticket (core/checkin.py)."""
     service = _service(tx, service_id)
     reason = service_closed_reason(service, tx.now, tx.catalogue.tz)
     if reason is not None:
@@ -600,9 +609,10 @@ def issue_ticket(tx: Tx, service_id: int, priority: Priority = Priority.NORMAL, 
     label = format_label(service.code, number, service.number_range)
     cursor = tx.conn.execute(
         "INSERT INTO tickets (service_id, business_day, sequence, number, label, priority, status, code, issued_at, "
-        "first_issued_at, issued_by_device_id, simulated) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, "
-        "COALESCE((SELECT simulated FROM devices WHERE id = ?), 0))",
-        (service.id, day, sequence, number, label, priority.value, new_public_code(), tx.now, tx.now, device_id, device_id),
+        "first_issued_at, issued_by_device_id, booking_id, slot_start, simulated) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, "
+        "?, ?, COALESCE((SELECT simulated FROM devices WHERE id = ?), 0))",
+        (service.id, day, sequence, number, label, priority.value, new_public_code(), tx.now, tx.now, device_id,
+         booking_id, slot_start, device_id),
     )
     ticket = load_ticket(tx.store, tx.conn, cursor.lastrowid)
     _emit_ticket(tx, EventType.TICKET_ISSUED, ticket)
@@ -673,12 +683,20 @@ def _finish_serving_current(tx: Tx, counter) -> None:
         )
 
 
-# The front of one queue: the earliest waiting ticket of a service, normal (1) or priority (0).
-# One step in the index `tickets_call_order` (migration 0006), however many wait behind it.
+# The front of one walk-in queue: the earliest waiting walk-in of a service, normal (1) or
+# priority (0). One step in the index `tickets_call_order` (migrations 0006, 0013), however many
+# wait behind it.
 _QUEUE_FRONT = (
-    "SELECT id, service_id, priority, first_issued_at FROM tickets "
-    "WHERE status = 'waiting' AND service_id = ? AND (priority = 'normal') = ? "
+    "SELECT id, service_id, priority, first_issued_at, slot_start FROM tickets "
+    "WHERE status = 'waiting' AND slot_start IS NULL AND service_id = ? AND (priority = 'normal') = ? "
     "ORDER BY first_issued_at, id LIMIT 1"
+)
+# The front of a service's appointment queue: its earliest waiting slot (index
+# `tickets_appointment_order`, migration 0013).
+_APPOINTMENT_FRONT = (
+    "SELECT id, service_id, priority, first_issued_at, slot_start FROM tickets "
+    "WHERE status = 'waiting' AND slot_start IS NOT NULL AND service_id = ? "
+    "ORDER BY slot_start, id LIMIT 1"
 )
 
 
@@ -688,10 +706,12 @@ def queue_fronts_of(tx: Tx, service_ids: list[ServiceId]) -> list[Candidate]:
     fronts = []
     for service_id in service_ids:
         max_wait = tx.catalogue.services[service_id].max_wait_seconds
-        for normal in (1, 0):
-            row = tx.one(_QUEUE_FRONT, (service_id, normal))
+        rows = [tx.one(_QUEUE_FRONT, (service_id, 1)), tx.one(_QUEUE_FRONT, (service_id, 0)), tx.one(_APPOINTMENT_FRONT, (service_id,))]
+        for row in rows:
             if row is not None:
-                fronts.append(Candidate(row["id"], row["service_id"], Priority(row["priority"]), row["first_issued_at"], max_wait))
+                fronts.append(Candidate(
+                    row["id"], row["service_id"], Priority(row["priority"]), row["first_issued_at"], max_wait, row["slot_start"],
+                ))
     return fronts
 
 

@@ -127,6 +127,25 @@ class Ticket(Wire):
     simulated: bool = Field(False, description="issued by the day simulator: left out of every figure, here and at the central")
     remote: bool = Field(False, description="taken from a phone (GET /join) rather than at the kiosk")
     arrived_at: IsoTime | None = Field(None, description="remote tickets: when the visitor confirmed at the kiosk that they are here")
+    booking_id: int | None = Field(None, description="the booking it was checked in for at the kiosk; null for a walk-in")
+    slot_start: IsoTime | None = Field(
+        None, description="an appointment ticket's slot: called at this time ahead of walk-ins; null for a walk-in"
+    )
+
+
+class CheckIn(Wire):
+    """`POST /check-in`: what a code scanned or typed at the kiosk became (core/checkin.py)."""
+
+    outcome: Literal["ticket", "too_early", "late", "walk_in", "already", "arrived"] = Field(
+        description="ticket: an appointment ticket was issued; too_early: check-in opens at opens_at; late: past "
+        "closes_at, a normal ticket is offered (ask again with walk_in); walk_in: that normal ticket was issued; "
+        "already: the booking has its ticket; arrived: a remote ticket's visitor is here"
+    )
+    ticket: Ticket | None = Field(description="the ticket issued, held or confirmed; null for too_early and late")
+    service_id: int
+    slot_start: IsoTime | None = Field(description="the booking's slot; null for a remote ticket")
+    opens_at: IsoTime | None = Field(description="when check-in opens for the slot")
+    closes_at: IsoTime | None = Field(description="the end of the grace period: later, a normal ticket instead")
 
 
 class HistoryEntry(Wire):

@@ -114,3 +114,8 @@ class Candidate:
     priority: Priority
     queued_at: float  # first issue time (epoch seconds): a transfer keeps its place
     max_wait_seconds: int | None  # past this a normal ticket is promoted; None: never
+    slot_start: float | None = None  # an appointment ticket's slot (epoch seconds); None: a walk-in
+
+    @property
+    def is_appointment(self) -> bool:
+        return self.slot_start is not None

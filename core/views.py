@@ -23,6 +23,7 @@ TICKET_COLUMNS = (
     "t.id, t.service_id, t.business_day, t.number, t.label, t.priority, t.status, t.code, t.issued_at, "
     "t.first_issued_at, t.called_at, t.started_at, t.finished_at, t.counter_id, t.recalls, "
     "t.transferred_from_service_id, t.transferred_from_ticket_id, t.simulated, t.remote, t.arrived_at, "
+    "t.booking_id, t.slot_start, "
     "c.username AS clerk"
 )
 TICKET_SELECT = f"SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN clerks c ON c.id = t.clerk_id"
@@ -206,6 +207,8 @@ def ticket_view(
         "simulated": bool(row["simulated"]),
         "remote": bool(row["remote"]),
         "arrived_at": iso(row["arrived_at"], catalogue),
+        "booking_id": row["booking_id"],
+        "slot_start": iso(row["slot_start"], catalogue),
     }
     if place and row["status"] == "waiting":
         if ahead is None:

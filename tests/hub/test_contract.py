@@ -27,6 +27,15 @@ NOT_JSON = {
 }
 
 
+def _add_booking(tx, code: str, service_id: int) -> None:
+    """A booking for a slot ten minutes from now, as the booking store writes it."""
+    tx.conn.execute(
+        "INSERT INTO bookings (code, service_id, slot_day, slot_start, slot_minutes, mobile, source, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, 15, '0500000000', 'web', ?, ?)",
+        (code, service_id, tx.business_day, tx.now + 600, tx.now, tx.now),
+    )
+
+
 def exact(adapter: TypeAdapter, data: Any) -> Any:
     """`data` parsed by `adapter`, after checking it has no unknown field and survives a round trip."""
     parsed = adapter.validate_python(data)
@@ -212,6 +221,10 @@ def test_every_answer_and_every_event_matches_the_contract(hall, clock: Clock):
         # the transferred visitor waiting in B expires
         clock.advance(24 * 3600)
         check("post", "/api/v1/tickets", contract.Ticket, kiosk, 201, json={"service_id": a})
+        # the kiosk's scan field: a booking's code gives an appointment ticket with its slot
+        hall.store.call(_add_booking, "CHECKIN1", a)
+        checked_in = check("post", "/api/v1/check-in", contract.CheckIn, kiosk, json={"code": "CHECKIN1"})
+        assert checked_in.outcome == "ticket" and checked_in.ticket.slot_start is not None
         last = hall.store.last_seq
         frames = []
         while not frames or frames[-1]["seq"] < last:

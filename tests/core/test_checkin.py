@@ -1,0 +1,193 @@
+"""Check-in at the kiosk in the store: a booking's code gives an appointment ticket in its window,
+says when to come back before it, offers a normal ticket after the grace; a remote ticket's code
+confirms arrival; every other code gets a clear refusal and changes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from core import commands, queries
+from core.checkin import check_in
+from core.errors import BadInput, ImpossibleStep, NotFound
+from core.store import Store, Tx
+from tests.support import Clock
+
+MINUTE = 60
+
+
+def add_booking(store: Store, code: str, slot_start: float, *, service: str = "A", status: str = "booked", day: str | None = None) -> int:
+    """A booking row as the booking store writes it (migration 0008's `bookings`)."""
+
+    def insert(tx: Tx) -> int:
+        service_id = tx.catalogue.services_by_code[service].id
+        cursor = tx.conn.execute(
+            "INSERT INTO bookings (code, service_id, slot_day, slot_start, slot_minutes, mobile, status, source, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, 15, '0500000000', ?, 'web', ?, ?)",
+            (code, service_id, day or tx.business_day, slot_start, status, tx.now, tx.now),
+        )
+        return cursor.lastrowid
+
+    return store.call(insert)
+
+
+def first(store: Store, sql: str, params: tuple = ()):
+    with store.read() as conn:
+        return conn.execute(sql, params).fetchone()
+
+
+def ticket_count(store: Store) -> int:
+    return first(store, "SELECT COUNT(*) FROM tickets")[0]
+
+
+def booking_row(store: Store, booking_id: int) -> dict:
+    return dict(first(store, "SELECT * FROM bookings WHERE id = ?", (booking_id,)))
+
+
+def test_too_early_says_when_check_in_opens_and_issues_nothing(store: Store, clock: Clock):
+    """45 minutes before a slot (check-in opens 30 before) the answer is when to come back."""
+    slot = clock.now + 45 * MINUTE
+    booking = add_booking(store, "EARLY123", slot)
+    answer = store.call(check_in, "EARLY123")
+    assert answer["outcome"] == "too_early" and answer["ticket"] is None
+    assert datetime.fromisoformat(answer["opens_at"]).timestamp() == slot - 30 * MINUTE
+    assert datetime.fromisoformat(answer["slot_start"]).timestamp() == slot
+    assert ticket_count(store) == 0 and booking_row(store, booking)["status"] == "booked"
+
+
+def test_on_time_gives_an_appointment_ticket_marked_with_its_slot(store: Store, clock: Clock):
+    """Within the window: a ticket of the service's own numbering, priority appointment, slot on it; the booking is checked in."""
+    slot = clock.now + 10 * MINUTE
+    booking = add_booking(store, "ONTIME12", slot)
+    answer = store.call(check_in, "ONTIME12")
+    ticket = answer["ticket"]
+    assert answer["outcome"] == "ticket"
+    assert ticket["priority"] == "appointment" and ticket["booking_id"] == booking
+    assert datetime.fromisoformat(ticket["slot_start"]).timestamp() == slot
+    assert ticket["number"].startswith("A-") and ticket["status"] == "waiting"
+    row = booking_row(store, booking)
+    assert row["status"] == "checked_in" and row["ticket_id"] == ticket["id"] and row["checked_in_at"] == clock.now
+    # A second scan gives the same ticket back, not a second one.
+    again = store.call(check_in, "ONTIME12")
+    assert again["outcome"] == "already" and again["ticket"]["id"] == ticket["id"]
+    assert ticket_count(store) == 1
+
+
+def test_window_edges(store: Store, clock: Clock):
+    """Exactly when check-in opens, and exactly at the end of the grace, a ticket is issued."""
+    add_booking(store, "OPENS123", clock.now + 30 * MINUTE)
+    add_booking(store, "GRACE123", clock.now - 10 * MINUTE)
+    assert store.call(check_in, "OPENS123")["outcome"] == "ticket"
+    assert store.call(check_in, "GRACE123")["outcome"] == "ticket"
+
+
+def test_late_is_offered_a_normal_ticket(store: Store, clock: Clock):
+    """Past the grace: no ticket until the visitor accepts a normal one, which keeps the booking but no slot."""
+    booking = add_booking(store, "LATE1234", clock.now - 11 * MINUTE)
+    offer = store.call(check_in, "LATE1234")
+    assert offer["outcome"] == "late" and offer["ticket"] is None and ticket_count(store) == 0
+    taken = store.call(check_in, "LATE1234", None, True)
+    assert taken["outcome"] == "walk_in"
+    ticket = taken["ticket"]
+    assert ticket["priority"] == "normal" and ticket["slot_start"] is None and ticket["booking_id"] == booking
+    assert booking_row(store, booking)["status"] == "checked_in"
+
+
+def test_the_services_own_window_is_used(tmp_path, clock: Clock):
+    """A service's check_in_open_minutes and grace_minutes from the centre file decide the window."""
+    from core.config import parse_config
+    from tests.support import demo_config_text
+
+    text = demo_config_text().replace(
+        'code = "A"\n', 'code = "A"\nappointments = { enabled = true, check_in_open_minutes = 5, grace_minutes = 2 }\n', 1
+    )
+    with commands.open_store(tmp_path / "own.sqlite", parse_config(text, "centre.toml"), clock=clock) as store:
+        add_booking(store, "WINDOW12", clock.now + 10 * MINUTE)
+        add_booking(store, "WINDOW34", clock.now - 3 * MINUTE)
+        assert store.call(check_in, "WINDOW12")["outcome"] == "too_early"
+        assert store.call(check_in, "WINDOW34")["outcome"] == "late"
+        clock.advance(6 * MINUTE)
+        assert store.call(check_in, "WINDOW12")["outcome"] == "ticket"
+
+
+@pytest.mark.parametrize(
+    ("status", "code"), [("cancelled", "booking_cancelled"), ("no_show", "booking_missed")]
+)
+def test_cancelled_and_missed_bookings_are_refused(store: Store, clock: Clock, status: str, code: str):
+    """A cancelled or missed booking gets a clear message and no ticket."""
+    add_booking(store, "GONE1234", clock.now, status=status)
+    with pytest.raises(ImpossibleStep) as refused:
+        store.call(check_in, "GONE1234")
+    assert refused.value.code == code and refused.value.message_ar and refused.value.message_en
+    assert ticket_count(store) == 0
+
+
+@pytest.mark.parametrize("days", [1, -1])
+def test_a_booking_of_another_day_is_refused_with_its_date(store: Store, clock: Clock, days: int):
+    """Tomorrow's (or yesterday's) booking: refused, naming its day with digits kept left to right in Arabic."""
+    day = datetime.fromtimestamp(clock.now + days * 86400).date().isoformat()
+    add_booking(store, "OTHERDAY", clock.now + days * 86400, day=day)
+    with pytest.raises(ImpossibleStep) as refused:
+        store.call(check_in, "OTHERDAY")
+    assert refused.value.code == "booking_other_day"
+    shown = datetime.fromisoformat(day).strftime("%d/%m/%Y")
+    assert shown in refused.value.message_en and f"\u2066{shown}\u2069" in refused.value.message_ar
+    assert ticket_count(store) == 0
+
+
+def test_a_remote_tickets_code_confirms_arrival(store: Store):
+    """The phone's QR scanned at the kiosk: the remote ticket's visitor is here."""
+    remote = store.call(commands.issue_remote_ticket, store.catalogue.services_by_code["A"].id, 5)
+    answer = store.call(check_in, remote["code"])
+    assert answer["outcome"] == "arrived" and answer["ticket"]["id"] == remote["id"]
+    assert first(store, "SELECT arrived_at FROM tickets WHERE id = ?", (remote["id"],))[0] is not None
+
+
+def test_unknown_code_and_a_walk_ins_code_are_not_found(store: Store):
+    """A code nobody holds, and a kiosk ticket's own code, are "no booking or remote ticket"."""
+    walk_in = store.call(commands.issue_ticket, store.catalogue.services_by_code["A"].id)
+    for code in ("NOBODY99", walk_in["code"]):
+        with pytest.raises(NotFound) as refused:
+            store.call(check_in, code)
+        assert refused.value.code == "unknown_code"
+
+
+def test_typed_codes_are_read_as_the_scanner_would_send_them(store: Store, clock: Clock):
+    """Arabic-Indic digits, small letters and spaces around the code find the booking."""
+    add_booking(store, "AB345678", clock.now)
+    add_booking(store, "CD901234", clock.now)
+    assert store.call(check_in, " ab٣٤٥٦٧٨ ")["outcome"] == "ticket"
+    assert store.call(check_in, "CD۹۰۱۲۳۴")["outcome"] == "ticket"
+
+
+HOSTILE = [
+    "", "   ", "ab", "A" * 41, "x" * 10_240, "ABC\x00DEF1", "ABCD\r\nEFG", "\u202eABCDEFG", "'; DROP TABLE bookings;--",
+    "ABCD' OR '1'='1", "<script>", "ABC%DEF1", "حجز١٢٣٤", "\ud800ABCD", 12345678, None, ["ABCD1234"], 1.5, True,
+]
+
+
+@pytest.mark.parametrize("code", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_codes_are_refused_and_change_nothing(store: Store, clock: Clock, code):
+    """Empty, 10 KB, control characters, bidi overrides, SQL, HTML, Arabic letters, non-text: one clear refusal."""
+    add_booking(store, "ABCD1234", clock.now)
+    with pytest.raises(BadInput) as refused:
+        store.call(check_in, code)
+    assert refused.value.code == "bad_code" and "QR" in refused.value.message_ar
+    assert ticket_count(store) == 0
+    assert first(store, "SELECT COUNT(*) FROM bookings WHERE status = 'booked'")[0] == 1
+
+
+def test_walk_in_must_be_a_boolean(store: Store, clock: Clock):
+    """walk_in "yes" is refused rather than read as true."""
+    add_booking(store, "LATE5678", clock.now - 3600)
+    with pytest.raises(BadInput):
+        store.call(check_in, "LATE5678", None, "yes")
+
+
+def test_the_checked_in_ticket_reads_back_with_its_mark(store: Store, clock: Clock):
+    """`GET /tickets/{id}`'s query gives the same slot and booking as the check-in answer."""
+    booking = add_booking(store, "READ1234", clock.now + 5 * MINUTE)
+    ticket = store.call(check_in, "READ1234")["ticket"]
+    read = queries.get_ticket(store, ticket["id"])
+    assert read["booking_id"] == booking and read["slot_start"] == ticket["slot_start"]
