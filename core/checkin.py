@@ -14,17 +14,18 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
-from core import commands
+from core import bookings, commands
 from core.appointments import AppointmentsConfig
 from core.bidi import ltr
 from core.errors import BadInput, ImpossibleStep, NotFound
-from core.models import Priority
+from core.models import EventType, Priority
 from core.store import Tx
 from core.views import iso, load_ticket
 
 #: what a scanner or a visitor can send: longer is refused before anything else looks at it
-MAX_CODE_LENGTH = 64
+MAX_SCAN_LENGTH = 300
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 NOT_A_CODE = (
@@ -34,15 +35,21 @@ NOT_A_CODE = (
 
 
 def normalise_code(code: Any) -> str:
-    """The code as stored: surrounding spaces gone, Arabic-Indic digits as Western ones.
+    """The code in what the scanner typed or the visitor keyed in.
 
-    A scanner types exactly what the QR holds; a visitor on the on-screen keypad may type
-    Arabic-Indic digits. Anything but letters, digits, `-` and `_` (4 to 40 of them) is refused
-    with one clear message, so control characters, quotes and 10 KB pastes never reach a query.
+    A QR code may hold the page's address (`…/book/7KQ2MX94RT`, `…/t/q2YdN8kPz3`): its last
+    path segment is the code. Arabic-Indic digits from the on-screen keypad count as digits.
+    Anything but letters, digits, `-` and `_` (4 to 40 of them) is refused with one clear
+    message, so control characters, quotes and 10 KB pastes never reach a query.
     """
-    if not isinstance(code, str) or len(code) > MAX_CODE_LENGTH:
+    if not isinstance(code, str) or len(code) > MAX_SCAN_LENGTH:
         raise BadInput(*NOT_A_CODE, code="bad_code")
     code = code.strip().translate(_ARABIC_DIGITS)
+    if code[:8].lower().startswith(("http://", "https://")):
+        try:
+            code = urlsplit(code).path.rstrip("/").rsplit("/", 1)[-1]
+        except ValueError:
+            raise BadInput(*NOT_A_CODE, code="bad_code") from None
     if not 4 <= len(code) <= 40 or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code):
         raise BadInput(*NOT_A_CODE, code="bad_code")
     return code
@@ -58,11 +65,12 @@ def appointment_settings(tx: Tx, service_id: int) -> AppointmentsConfig:
 
 
 def _booking(tx: Tx, code: str):
-    # Booking codes are shown in capitals; a visitor may type them in small letters.
-    row = tx.one("SELECT * FROM bookings WHERE code = ?", (code,))
-    if row is None and code.upper() != code:
-        row = tx.one("SELECT * FROM bookings WHERE code = ?", (code.upper(),))
-    return row
+    """The booking with this code as a visitor may type it (any case, hyphens), or None."""
+    try:
+        code = bookings.normalise_code(code)
+    except BadInput:
+        return None  # not a booking's code; perhaps a remote ticket's
+    return tx.one("SELECT * FROM bookings WHERE code = ?", (code,))
 
 
 def _day_words(day: str) -> tuple[str, str]:
@@ -136,6 +144,9 @@ def check_in(tx: Tx, code: Any, device_id: int | None = None, walk_in: bool = Fa
         "UPDATE bookings SET status = 'checked_in', checked_in_at = ?, ticket_id = ?, updated_at = ? WHERE id = ?",
         (tx.now, ticket["id"], tx.now, booking["id"]),
     )
+    saved = tx.one("SELECT * FROM bookings WHERE id = ?", (booking["id"],))
+    tx.emit(EventType.BOOKING_CHANGED, booking=bookings.booking_view(catalogue, saved, personal=False), change="checked_in",
+            previous_slot_start=None)
     answer["ticket"] = ticket
     return answer
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from core import commands
 from core.appointments import AppointmentsConfig
+from core.bookings import CODE_ALPHABET
 from core.checkin import check_in
 from core.commands import open_store
 from core.models import Priority
@@ -67,7 +68,7 @@ def add_bookings(tx: Tx, bookings: list[tuple[int, str, float]]) -> list[tuple[s
     arrivals = []
     for index, (slot_number, service, relative) in enumerate(bookings):
         slot_start = START + slot_number * SLOT
-        code = f"DAY{index:05d}"
+        code = "DAYS" + "".join(CODE_ALPHABET[index // 31**k % 31] for k in range(6))
         tx.conn.execute(
             "INSERT INTO bookings (code, service_id, slot_day, slot_start, slot_minutes, mobile, source, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, 15, '0500000000', 'web', ?, ?)",

@@ -48,8 +48,8 @@ def booking_row(store: Store, booking_id: int) -> dict:
 def test_too_early_says_when_check_in_opens_and_issues_nothing(store: Store, clock: Clock):
     """45 minutes before a slot (check-in opens 30 before) the answer is when to come back."""
     slot = clock.now + 45 * MINUTE
-    booking = add_booking(store, "EARLY123", slot)
-    answer = store.call(check_in, "EARLY123")
+    booking = add_booking(store, "EEEE222222", slot)
+    answer = store.call(check_in, "EEEE222222")
     assert answer["outcome"] == "too_early" and answer["ticket"] is None
     assert datetime.fromisoformat(answer["opens_at"]).timestamp() == slot - 30 * MINUTE
     assert datetime.fromisoformat(answer["slot_start"]).timestamp() == slot
@@ -59,8 +59,8 @@ def test_too_early_says_when_check_in_opens_and_issues_nothing(store: Store, clo
 def test_on_time_gives_an_appointment_ticket_marked_with_its_slot(store: Store, clock: Clock):
     """Within the window: a ticket of the service's own numbering, priority appointment, slot on it; the booking is checked in."""
     slot = clock.now + 10 * MINUTE
-    booking = add_booking(store, "ONTIME12", slot)
-    answer = store.call(check_in, "ONTIME12")
+    booking = add_booking(store, "TTTT333333", slot)
+    answer = store.call(check_in, "TTTT333333")
     ticket = answer["ticket"]
     assert answer["outcome"] == "ticket"
     assert ticket["priority"] == "appointment" and ticket["booking_id"] == booking
@@ -69,25 +69,25 @@ def test_on_time_gives_an_appointment_ticket_marked_with_its_slot(store: Store, 
     row = booking_row(store, booking)
     assert row["status"] == "checked_in" and row["ticket_id"] == ticket["id"] and row["checked_in_at"] == clock.now
     # A second scan gives the same ticket back, not a second one.
-    again = store.call(check_in, "ONTIME12")
+    again = store.call(check_in, "TTTT333333")
     assert again["outcome"] == "already" and again["ticket"]["id"] == ticket["id"]
     assert ticket_count(store) == 1
 
 
 def test_window_edges(store: Store, clock: Clock):
     """Exactly when check-in opens, and exactly at the end of the grace, a ticket is issued."""
-    add_booking(store, "OPENS123", clock.now + 30 * MINUTE)
-    add_booking(store, "GRACE123", clock.now - 10 * MINUTE)
-    assert store.call(check_in, "OPENS123")["outcome"] == "ticket"
-    assert store.call(check_in, "GRACE123")["outcome"] == "ticket"
+    add_booking(store, "PPPP444444", clock.now + 30 * MINUTE)
+    add_booking(store, "GGGG555555", clock.now - 10 * MINUTE)
+    assert store.call(check_in, "PPPP444444")["outcome"] == "ticket"
+    assert store.call(check_in, "GGGG555555")["outcome"] == "ticket"
 
 
 def test_late_is_offered_a_normal_ticket(store: Store, clock: Clock):
     """Past the grace: no ticket until the visitor accepts a normal one, which keeps the booking but no slot."""
-    booking = add_booking(store, "LATE1234", clock.now - 11 * MINUTE)
-    offer = store.call(check_in, "LATE1234")
+    booking = add_booking(store, "HHHH666666", clock.now - 11 * MINUTE)
+    offer = store.call(check_in, "HHHH666666")
     assert offer["outcome"] == "late" and offer["ticket"] is None and ticket_count(store) == 0
-    taken = store.call(check_in, "LATE1234", None, True)
+    taken = store.call(check_in, "HHHH666666", None, True)
     assert taken["outcome"] == "walk_in"
     ticket = taken["ticket"]
     assert ticket["priority"] == "normal" and ticket["slot_start"] is None and ticket["booking_id"] == booking
@@ -103,12 +103,12 @@ def test_the_services_own_window_is_used(tmp_path, clock: Clock):
         'code = "A"\n', 'code = "A"\nappointments = { enabled = true, check_in_open_minutes = 5, grace_minutes = 2 }\n', 1
     )
     with commands.open_store(tmp_path / "own.sqlite", parse_config(text, "centre.toml"), clock=clock) as store:
-        add_booking(store, "WINDOW12", clock.now + 10 * MINUTE)
-        add_booking(store, "WINDOW34", clock.now - 3 * MINUTE)
-        assert store.call(check_in, "WINDOW12")["outcome"] == "too_early"
-        assert store.call(check_in, "WINDOW34")["outcome"] == "late"
+        add_booking(store, "WWWW777777", clock.now + 10 * MINUTE)
+        add_booking(store, "WWWW888888", clock.now - 3 * MINUTE)
+        assert store.call(check_in, "WWWW777777")["outcome"] == "too_early"
+        assert store.call(check_in, "WWWW888888")["outcome"] == "late"
         clock.advance(6 * MINUTE)
-        assert store.call(check_in, "WINDOW12")["outcome"] == "ticket"
+        assert store.call(check_in, "WWWW777777")["outcome"] == "ticket"
 
 
 @pytest.mark.parametrize(
@@ -116,9 +116,9 @@ def test_the_services_own_window_is_used(tmp_path, clock: Clock):
 )
 def test_cancelled_and_missed_bookings_are_refused(store: Store, clock: Clock, status: str, code: str):
     """A cancelled or missed booking gets a clear message and no ticket."""
-    add_booking(store, "GONE1234", clock.now, status=status)
+    add_booking(store, "NNNN999999", clock.now, status=status)
     with pytest.raises(ImpossibleStep) as refused:
-        store.call(check_in, "GONE1234")
+        store.call(check_in, "NNNN999999")
     assert refused.value.code == code and refused.value.message_ar and refused.value.message_en
     assert ticket_count(store) == 0
 
@@ -127,9 +127,9 @@ def test_cancelled_and_missed_bookings_are_refused(store: Store, clock: Clock, s
 def test_a_booking_of_another_day_is_refused_with_its_date(store: Store, clock: Clock, days: int):
     """Tomorrow's (or yesterday's) booking: refused, naming its day with digits kept left to right in Arabic."""
     day = datetime.fromtimestamp(clock.now + days * 86400).date().isoformat()
-    add_booking(store, "OTHERDAY", clock.now + days * 86400, day=day)
+    add_booking(store, "DDDD222222", clock.now + days * 86400, day=day)
     with pytest.raises(ImpossibleStep) as refused:
-        store.call(check_in, "OTHERDAY")
+        store.call(check_in, "DDDD222222")
     assert refused.value.code == "booking_other_day"
     shown = datetime.fromisoformat(day).strftime("%d/%m/%Y")
     assert shown in refused.value.message_en and f"\u2066{shown}\u2069" in refused.value.message_ar
@@ -147,7 +147,7 @@ def test_a_remote_tickets_code_confirms_arrival(store: Store):
 def test_unknown_code_and_a_walk_ins_code_are_not_found(store: Store):
     """A code nobody holds, and a kiosk ticket's own code, are "no booking or remote ticket"."""
     walk_in = store.call(commands.issue_ticket, store.catalogue.services_by_code["A"].id)
-    for code in ("NOBODY99", walk_in["code"]):
+    for code in ("ZZZZ999999", walk_in["code"]):
         with pytest.raises(NotFound) as refused:
             store.call(check_in, code)
         assert refused.value.code == "unknown_code"
@@ -155,22 +155,32 @@ def test_unknown_code_and_a_walk_ins_code_are_not_found(store: Store):
 
 def test_typed_codes_are_read_as_the_scanner_would_send_them(store: Store, clock: Clock):
     """Arabic-Indic digits, small letters and spaces around the code find the booking."""
-    add_booking(store, "AB345678", clock.now)
-    add_booking(store, "CD901234", clock.now)
-    assert store.call(check_in, " ab٣٤٥٦٧٨ ")["outcome"] == "ticket"
-    assert store.call(check_in, "CD۹۰۱۲۳۴")["outcome"] == "ticket"
+    add_booking(store, "AB34567822", clock.now)
+    add_booking(store, "CD93452345", clock.now)
+    add_booking(store, "QR23456789", clock.now)
+    assert store.call(check_in, " ab٣٤-٥٦٧٨-٢٢ ")["outcome"] == "ticket"
+    assert store.call(check_in, "CD۹۳۴۵۲۳۴۵")["outcome"] == "ticket"
+    # a QR code that holds the booking page's address
+    assert store.call(check_in, "http://192.168.1.10:8470/book/QR23456789")["outcome"] == "ticket"
+
+
+def test_a_phone_pages_address_confirms_arrival(store: Store):
+    """The remote ticket's QR may hold its phone page's address: its code is read from it."""
+    remote = store.call(commands.issue_remote_ticket, store.catalogue.services_by_code["A"].id, 5)
+    assert store.call(check_in, f"https://hub.example/t/{remote['code']}")["outcome"] == "arrived"
 
 
 HOSTILE = [
     "", "   ", "ab", "A" * 41, "x" * 10_240, "ABC\x00DEF1", "ABCD\r\nEFG", "\u202eABCDEFG", "'; DROP TABLE bookings;--",
-    "ABCD' OR '1'='1", "<script>", "ABC%DEF1", "حجز١٢٣٤", "\ud800ABCD", 12345678, None, ["ABCD1234"], 1.5, True,
+    "ABCD' OR '1'='1", "<script>", "ABC%DEF1", "حجز١٢٣٤", "\ud800ABCD", 12345678, None, ["ABCD234567"], 1.5, True,
+    "http://hub/book/" + "A" * 400, "http://[::1/book/ABCD234567", "https://hub/book/ABCD%00234567", "javascript:alert(1)",
 ]
 
 
 @pytest.mark.parametrize("code", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_codes_are_refused_and_change_nothing(store: Store, clock: Clock, code):
     """Empty, 10 KB, control characters, bidi overrides, SQL, HTML, Arabic letters, non-text: one clear refusal."""
-    add_booking(store, "ABCD1234", clock.now)
+    add_booking(store, "ABCD234567", clock.now)
     with pytest.raises(BadInput) as refused:
         store.call(check_in, code)
     assert refused.value.code == "bad_code" and "QR" in refused.value.message_ar
@@ -180,14 +190,14 @@ def test_hostile_codes_are_refused_and_change_nothing(store: Store, clock: Clock
 
 def test_walk_in_must_be_a_boolean(store: Store, clock: Clock):
     """walk_in "yes" is refused rather than read as true."""
-    add_booking(store, "LATE5678", clock.now - 3600)
+    add_booking(store, "HHHH777777", clock.now - 3600)
     with pytest.raises(BadInput):
-        store.call(check_in, "LATE5678", None, "yes")
+        store.call(check_in, "HHHH777777", None, "yes")
 
 
 def test_the_checked_in_ticket_reads_back_with_its_mark(store: Store, clock: Clock):
     """`GET /tickets/{id}`'s query gives the same slot and booking as the check-in answer."""
-    booking = add_booking(store, "READ1234", clock.now + 5 * MINUTE)
-    ticket = store.call(check_in, "READ1234")["ticket"]
+    booking = add_booking(store, "RRRR222222", clock.now + 5 * MINUTE)
+    ticket = store.call(check_in, "RRRR222222")["ticket"]
     read = queries.get_ticket(store, ticket["id"])
     assert read["booking_id"] == booking and read["slot_start"] == ticket["slot_start"]
