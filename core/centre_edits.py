@@ -58,6 +58,8 @@ def edited(config: CentreFile, change: Callable[[dict[str, Any]], None], part: t
         for loc, key, message in describe_items(error):
             inside = loc[: len(part)] == part and len(loc) > len(part)
             name = str(loc[len(part)]) if inside else ""
+            if name == "appointments" and len(loc) > len(part) + 1:
+                name = f"appointments.{loc[len(part) + 1]}"  # its own form field in the console
             shown = message if inside else f"{key}: {message}"
             fields.setdefault(name, (shown, f"قيمة غير مقبولة: \u2066{shown}\u2069"))
         raise InvalidEdit(fields) from None

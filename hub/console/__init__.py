@@ -720,7 +720,8 @@ def _service_page(request: Request, session: ConsoleSession, service: Any | None
     lang = language(request)
     shown = {name: (en if lang == "en" else ar) for name, (en, ar) in (errors or {}).items()}
     return page(request, "service.html", session, status=status, service=service, groups=config.groups,
-                fields=centre_forms.SERVICE_FIELDS, values=values or centre_forms.service_form_values(service), errors=shown,
+                fields=centre_forms.SERVICE_FIELDS, appointment_fields=centre_forms.APPOINTMENT_FIELDS,
+                values=values or centre_forms.service_form_values(service), errors=shown,
                 waiting=_waiting_of(request.app.state.hub, service.code) if service is not None else 0)
 
 
@@ -788,8 +789,9 @@ async def _service_change(request: Request, code: str | None) -> Response:
     except centre_edits.InvalidEdit as error:
         log_event(log, "console.refused", logging.WARNING, username=session.username, path=request.url.path, error=error.code)
         shown = {**centre_forms.service_form_values(service), **{k: v[:centre_forms.MAX_TEXT] for k, v in fields.items()}}
-        if "enabled" not in fields:
-            shown["enabled"] = ""
+        for box in ("enabled", "appointments_enabled"):
+            if box not in fields:
+                shown[box] = ""
         return _service_page(request, session, service, values=shown, errors=centre_forms.field_errors(error), status=422)
     except TabourError as error:
         log_event(log, "console.refused", logging.WARNING, username=session.username, path=request.url.path, error=error.code)

@@ -7,6 +7,8 @@ with the same words. Each fault is shown next to its field.
 
 `SERVICE_FIELDS` is the one list of a service's fields: the form, its parsing and its labels
 all come from it, so a new service setting is one entry here (and one in `TEXT`).
+`APPOINTMENT_FIELDS` are the keys of its `[services.appointments]` block, parsed the same way
+and validated by the same model (`core.appointments.AppointmentsConfig`, inside the file's).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from core.appointments import AppointmentsConfig
 from core.centre_edits import InvalidEdit
 from core.config import CentreFile
 
@@ -24,7 +27,7 @@ MAX_TEXT = 500  # longer than any field the file allows; longer posts are refuse
 @dataclass(frozen=True)
 class FormField:
     name: str  # the form's field, and the service's key in the centre file unless `key` says
-    kind: str  # text, letter, whole, minutes, optional_minutes, flag, group
+    kind: str  # text, letter, whole, minutes, optional_minutes, share, flag, group
     label: str  # key into TEXT[lang]["fields"]
     key: str | None = None
     max_length: int = 120
@@ -50,7 +53,24 @@ SERVICE_FIELDS: tuple[FormField, ...] = (
     FormField("enabled", "flag", "enabled"),
 )
 
+# The service's appointment settings: form field `appointments_<key>`, file key `appointments.<key>`.
+APPOINTMENTS = "appointments"
+APPOINTMENTS_MARK = "appointments_form"  # sent by the form, so an unticked box is told from an absent section
+APPOINTMENT_FIELDS: tuple[FormField, ...] = (
+    FormField("appointments_enabled", "flag", "appointments_enabled", key="appointments.enabled"),
+    FormField("appointments_slot_minutes", "whole", "slot_minutes", key="appointments.slot_minutes", max_length=9, direction="ltr"),
+    FormField("appointments_capacity", "whole", "capacity", key="appointments.capacity", max_length=9, direction="ltr"),
+    FormField("appointments_walk_in_share", "share", "walk_in_share", key="appointments.walk_in_share", max_length=9, direction="ltr"),
+    FormField("appointments_days_ahead", "whole", "days_ahead", key="appointments.days_ahead", max_length=9, direction="ltr"),
+    FormField("appointments_max_future_per_mobile", "whole", "max_future_per_mobile", key="appointments.max_future_per_mobile",
+              max_length=9, direction="ltr"),
+    FormField("appointments_check_in_open_minutes", "whole", "check_in_open_minutes", key="appointments.check_in_open_minutes",
+              max_length=9, direction="ltr"),
+    FormField("appointments_grace_minutes", "whole", "grace_minutes", key="appointments.grace_minutes", max_length=9, direction="ltr"),
+)
+
 _WORDS = {
+    "share": ("Write a share from 0 to 1, e.g. 0.5 for half.", "اكتب نسبة من ⁦0⁩ إلى ⁦1⁩، مثل ⁦0.5⁩ للنصف."),
     "whole": ("Write a whole number (digits only).", "اكتب عدداً صحيحاً (أرقام فقط)."),
     "minutes": ("Write a number of minutes, e.g. 12 or 7.5.", "اكتب عدد الدقائق، مثل \u206612\u2069 أو \u20667.5\u2069."),
     "letter": ("One or two capital Latin letters, e.g. A or BC.", "حرف أو حرفان لاتينيان كبيران، مثل \u2066A\u2069 أو \u2066BC\u2069."),
@@ -122,17 +142,49 @@ def service_values(fields: dict[str, str], config: CentreFile, current: dict[str
                 continue
             values[spec.name] = number
     values["range"] = [range_start, range_end]
+    if fields.get(APPOINTMENTS_MARK) == "1":
+        _appointment_values(fields, values, errors)
     if errors:
         raise InvalidEdit(errors)
     return values
 
 
+def _appointment_values(fields: dict[str, str], values: dict[str, Any], errors: dict[str, tuple[str, str]]) -> None:
+    """The appointments part of a posted service form into `values["appointments"]`. A service
+    without appointments whose box stays unticked keeps none (the file stays as it was)."""
+    block = dict(values.get(APPOINTMENTS) or {})
+    enabled = fields.get("appointments_enabled") == "on"
+    if not enabled and not block:
+        return
+    for spec in APPOINTMENT_FIELDS:
+        key = spec.file_key.split(".", 1)[1]
+        if spec.kind == "flag":
+            block[key] = enabled
+            continue
+        text = fields.get(spec.name, "").strip()
+        if len(text) > spec.max_length:
+            _refuse(errors, spec.name, "long", n=spec.max_length)
+        elif spec.kind == "whole":
+            if text.isascii() and text.isdigit():
+                block[key] = int(text)
+            else:
+                _refuse(errors, spec.name, "whole")
+        else:  # share
+            number = _number(text)
+            if number is None:
+                _refuse(errors, spec.name, "share")
+            else:
+                block[key] = number
+    values[APPOINTMENTS] = block
+
+
 def field_errors(error: InvalidEdit) -> dict[str, tuple[str, str]]:
     """The centre file's keys turned into the form's field names (the range is two fields)."""
     shown: dict[str, tuple[str, str]] = {}
+    nested = {spec.file_key: spec.name for spec in APPOINTMENT_FIELDS}
     for key, message in error.fields.items():
-        name = "range_end" if key == "range" else key
-        if name not in {spec.name for spec in SERVICE_FIELDS}:
+        name = "range_end" if key == "range" else nested.get(key, key)
+        if name not in {spec.name for spec in SERVICE_FIELDS + APPOINTMENT_FIELDS}:
             name = ""
         shown.setdefault(name, message)
     return shown
@@ -140,10 +192,16 @@ def field_errors(error: InvalidEdit) -> dict[str, tuple[str, str]]:
 
 def service_form_values(service: Any | None) -> dict[str, str]:
     """What the form shows for a service (or the defaults of a new one)."""
+    settings = getattr(service, "appointments", None)
+    appointments = {
+        spec.name: ("on" if settings is not None and settings.enabled else "") if spec.kind == "flag"
+        else _plain(getattr(settings or AppointmentsConfig(), spec.file_key.split(".", 1)[1]))
+        for spec in APPOINTMENT_FIELDS
+    }
     if service is None:
         return {"code": "", "name_ar": "", "name_en": "", "group": "", "range_start": "1", "range_end": "999",
                 "daily_cap": "999", "target_wait_minutes": "15", "max_wait_minutes": "30",
-                "average_service_minutes": "5", "enabled": "on"}
+                "average_service_minutes": "5", "enabled": "on", **appointments}
 
     def minutes(value: float | None) -> str:
         return "" if value is None else (str(int(value)) if float(value).is_integer() else str(value))
@@ -153,7 +211,12 @@ def service_form_values(service: Any | None) -> dict[str, str]:
         "range_start": str(service.range[0]), "range_end": str(service.range[1]), "daily_cap": str(service.daily_cap),
         "target_wait_minutes": minutes(service.target_wait_minutes), "max_wait_minutes": minutes(service.max_wait_minutes),
         "average_service_minutes": minutes(service.average_service_minutes), "enabled": "on" if service.enabled else "",
+        **appointments,
     }
+
+
+def _plain(value: float | int) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 # ── hours, special days, texts, counters and boards ──────────────────────────────────────
