@@ -29,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import StreamingResponse
 
 from core import audit, centre_edits, commands, hall, queries, stats, voice
+from core import voice_figures
 from core.audit import Actor
 from core.enrollment import keep_enroll_code, kept_enroll_code
 from core.errors import BadInput, BilingualError, Forbidden, ImpossibleStep, NotFound, TabourError
@@ -670,13 +671,55 @@ async def today_page(request: Request) -> Response:
         first, last = today.period(asked_from, asked_to, hub.store.today())
     except TabourError as error:
         return error_page(request, session, error)
-    kpis = await run_in_threadpool(stats.compute, hub.store, first, last, today.GROUPS)
+    kpis = await run_in_threadpool(voice_figures.compute_stats, hub.store, first, last, today.GROUPS)
     query = urlencode({"from": first.isoformat(), "to": last.isoformat()})
     return page(
         request, "today.html", session, kpis=kpis, w=today.WORDS[lang], charts=today.charts(kpis, lang),
         period_text=today.period_text(first, last, lang), asked_from=asked_from or first.isoformat(),
-        asked_to=asked_to or last.isoformat(), query=query,
+        asked_to=asked_to or last.isoformat(), query=query, month=first.strftime("%Y-%m"),
     )
+
+
+@router.get("/league")
+async def league_page(request: Request) -> Response:
+    """The month's clerk league with the employee-of-the-month rule, and the monthly report's downloads."""
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    hub: HubContext = request.app.state.hub
+    lang = language(request)
+    try:
+        month, first, last = voice_figures.parse_month((request.query_params.get("month") or "")[:40], hub.store.today())
+    except TabourError as error:
+        return error_page(request, session, error)
+    league = await run_in_threadpool(voice_figures.compute_league, hub.store, month, first, last)
+    words = today.WORDS[lang]
+    return page(
+        request, "league.html", session, league=league, w=words, month=month,
+        rule=words["rule"].format(min="\u2066" + str(league["min_ratings"]) + "\u2069"),
+        nobody=words["nobody"].format(min="\u2066" + str(league["min_ratings"]) + "\u2069"),
+        best=next((row for row in league["rows"] if row["rank"] == 1), None),
+    )
+
+
+@router.get("/report-month.{kind}")
+async def monthly_report_download(request: Request, kind: str) -> Response:
+    """The one-page monthly centre report of `month` (YYYY-MM), pdf or xlsx."""
+    session = await current(request)
+    if session is None:
+        return to_login(request)
+    hub: HubContext = request.app.state.hub
+    try:
+        month, first, last = voice_figures.parse_month((request.query_params.get("month") or "")[:40], hub.store.today())
+        content = await run_in_threadpool(today.monthly_file, hub.store.path, first, last, kind, language(request))
+    except TabourError as error:
+        return error_page(request, session, error)
+    except BilingualError as error:
+        return error_page(request, session, ImpossibleStep(error.message_en, error.message_ar, code="report_failed"))
+    return Response(content, media_type=today.MEDIA[kind], headers={
+        "Content-Disposition": f'attachment; filename="tabour-month-{month}.{kind}"', "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    })
 
 
 @router.get("/report.{kind}")

@@ -25,6 +25,43 @@ MEDIA = {
     "pdf": "application/pdf",
 }
 
+# The visitor's voice on the page and the clerks' league (/console/league).
+VOICE_WORDS = {
+    "ar": {
+        "voice": "رضا الزوار", "satisfied": "راضون (4 أو 5)", "mean_score": "متوسط التقييم", "ratings": "التقييمات",
+        "response_rate": "نسبة المقيّمين", "feedback": "الشكاوى والاقتراحات", "kind": "النوع", "filed": "المستلمة",
+        "kinds": {"complaint": "شكاوى", "suggestion": "اقتراحات", "thanks": "شكر"},
+        "statuses": {"new": "جديدة", "in_progress": "قيد المعالجة", "answered": "تم الرد", "closed": "مغلقة"},
+        "response_median": "وسيط زمن الرد", "response_p90": "زمن الرد لـ 90٪", "within_days": "الرد خلال {days} أيام عمل",
+        "overdue": "متأخرة بلا رد", "hours": "ساعة",
+        "league": "ترتيب الموظفين", "month": "الشهر", "month_hint": "الشهر بالصيغة \u20662026-11\u2069.",
+        "rank": "الترتيب", "clerk": "الموظف", "median_service": "وسيط مدة الخدمة", "no_show_rate": "نسبة الغياب",
+        "recall_rate": "نسبة إعادة النداء", "vs_service": "الفرق عن متوسط الخدمة", "time_vs_service": "الوقت نسبةً للخدمة",
+        "complaints": "شكاوى", "not_ranked": "غير مرتَّب", "employee": "موظف الشهر",
+        "rule": "لا يُرتَّب إلا من له {min} تقييم على الأقل في الشهر: دون ذلك يكون الفرق بين الموظفين ضجيجاً لا قياساً. "
+                "ويُقارن كل تقييم بمتوسط تقييم خدمته، وكل مدة خدمة بمتوسط خدمتها، فلا يخسر موظف الخدمة الأصعب أمام موظف الخدمة الأسرع.",
+        "nobody": "لم يبلغ أي موظف {min} تقييم هذا الشهر؛ لا موظف للشهر بعد.",
+        "monthly": "التقرير الشهري للمركز", "no_clerks": "لا موظفين خدموا زواراً في هذا الشهر.",
+    },
+    "en": {
+        "voice": "Visitor satisfaction", "satisfied": "Satisfied (4 or 5)", "mean_score": "Mean score", "ratings": "Ratings",
+        "response_rate": "Response rate", "feedback": "Complaints and suggestions", "kind": "Kind", "filed": "Filed",
+        "kinds": {"complaint": "Complaints", "suggestion": "Suggestions", "thanks": "Thanks"},
+        "statuses": {"new": "New", "in_progress": "In progress", "answered": "Answered", "closed": "Closed"},
+        "response_median": "Median response", "response_p90": "90% answered within", "within_days": "Answered in {days} working days",
+        "overdue": "Overdue, no answer", "hours": "h",
+        "league": "Clerk league", "month": "Month", "month_hint": "The month as 2026-11.",
+        "rank": "Rank", "clerk": "Clerk", "median_service": "Median service time", "no_show_rate": "No-show rate",
+        "recall_rate": "Recall rate", "vs_service": "Score vs service", "time_vs_service": "Time vs service",
+        "complaints": "Complaints", "not_ranked": "not ranked", "employee": "Employee of the month",
+        "rule": "Only clerks with at least {min} ratings in the month are ranked: below that, differences between clerks are "
+                "noise, not measurement. Each score is compared with its service's mean score and each service time with its "
+                "service's mean, so a clerk on the hardest service does not lose to one on the quickest.",
+        "nobody": "No clerk had {min} ratings this month; no employee of the month yet.",
+        "monthly": "Monthly centre report", "no_clerks": "No clerk served visitors this month.",
+    },
+}
+
 WORDS = {
     "ar": {
         "period": "الفترة", "from": "من", "to": "إلى", "show": "اعرض", "dates_hint": "التاريخ ميلادي (\u20662026-11-24\u2069) أو هجري (\u20661448-06-14\u2069)؛ الشهر (\u20661448-09\u2069) يعني كامله.",
@@ -34,6 +71,7 @@ WORDS = {
         "chart_hours": "متوسط الانتظار حسب ساعة الإصدار (بالدقائق)", "chart_waits": "توزيع مدد الانتظار (عدد التذاكر)",
         "chart_sla": "النسبة ضمن المستهدف حسب الخدمة (٪)", "downloads": "تنزيل التقرير", "minutes": "دقيقة",
         "no_data": "لا بيانات في هذه الفترة بعد.", "hour": "الساعة", "band": "الانتظار (دقائق)", "count": "العدد",
+        **VOICE_WORDS["ar"],
     },
     "en": {
         "period": "Period", "from": "From", "to": "To", "show": "Show", "dates_hint": "Dates are Gregorian (2026-11-24) or Hijri (1448-06-14); a month (1448-09) means all of it.",
@@ -43,6 +81,7 @@ WORDS = {
         "chart_hours": "Mean wait by hour of issue (minutes)", "chart_waits": "How long visitors waited (tickets)",
         "chart_sla": "Share within target by service (%)", "downloads": "Download the report", "minutes": "min",
         "no_data": "No figures for this period yet.", "hour": "Hour", "band": "Wait (minutes)", "count": "Tickets",
+        **VOICE_WORDS["en"],
     },
 }
 
@@ -97,4 +136,17 @@ def report_file(db_path: str, first: date, last: date, kind: str, lang: str) -> 
     with tempfile.TemporaryDirectory(prefix="tabour-report-") as folder:
         out = Path(folder) / f"report.{kind}"
         write(data, kind, out, lang)
+        return out.read_bytes()
+
+
+def monthly_file(db_path: str, first: date, last: date, kind: str, lang: str) -> bytes:
+    """The one-page monthly centre report (`report --monthly`) as pdf or xlsx."""
+    from reports.cli import write
+
+    if kind not in ("pdf", "xlsx"):
+        raise BadInput("The monthly report downloads as pdf or xlsx.", "التقرير الشهري بصيغة \u2066pdf\u2069 أو \u2066xlsx\u2069.")
+    data = load(Path(db_path), first, last)
+    with tempfile.TemporaryDirectory(prefix="tabour-month-") as folder:
+        out = Path(folder) / f"month.{kind}"
+        write(data, kind, out, lang, monthly=True)
         return out.read_bytes()

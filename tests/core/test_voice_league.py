@@ -20,7 +20,7 @@ def scores(*pairs: tuple[int, int]) -> list[int]:
     return [score for score, count in pairs for _ in range(count)]
 
 
-def build_month(store, clerks: dict[str, int]) -> dict[str, int]:
+def build_month(store, clerks: dict[str, int], pin_hash: str = "unused") -> dict[str, int]:
     """Service A is slow and hard, B quick and easy.
 
     - ana (A): 120 rated visits of 900 s, mean 3.6 (72 × 4, 48 × 3); also 10 absent, 12 recalled;
@@ -33,7 +33,7 @@ def build_month(store, clerks: dict[str, int]) -> dict[str, int]:
     """
     ids = dict(clerks)
     for name in ("ana", "ali", "bob", "bea", "new"):
-        ids[name] = store.call(commands.add_clerk, name, Role.CLERK, "x")
+        ids[name] = store.call(commands.add_clerk, name, Role.CLERK, pin_hash)
     service = {code: store.catalogue.services_by_code[code].id for code in "AB"}
     counter = {number: store.catalogue.counters_by_number[number].id for number in (1, 2, 3, 4, 5)}
     plan = [
