@@ -6,7 +6,10 @@ TabourError undoes all of it (the store wraps each command in a savepoint).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -587,6 +590,8 @@ def issue_ticket(
     *,
     booking_id: int | None = None,
     slot_start: float | None = None,
+    remote: bool = False,
+    remote_client: str | None = None,
 ) -> dict[str, Any]:
     """A ticket in the service's queue; with `slot_start`, an appointment ticket (core/checkin.py)."""
     service = _service(tx, service_id)
@@ -614,6 +619,8 @@ def issue_ticket(
         (service.id, day, sequence, number, label, priority.value, new_public_code(), tx.now, tx.now, device_id,
          booking_id, slot_start, device_id),
     )
+    if remote:  # before its event, which must say so
+        tx.conn.execute("UPDATE tickets SET remote = 1, remote_client = ? WHERE id = ?", (remote_client, cursor.lastrowid))
     ticket = load_ticket(tx.store, tx.conn, cursor.lastrowid)
     _emit_ticket(tx, EventType.TICKET_ISSUED, ticket)
     return ticket
@@ -763,10 +770,40 @@ def _settle_unarrived_remote(tx: Tx, ticket_row) -> bool:
     return True
 
 
-def issue_remote_ticket(tx: Tx, service_id: int, cap: int) -> dict[str, Any]:
-    """A walk-in ticket taken from a phone, refused while `cap` remote tickets of the service
-    already wait unconfirmed."""
+REMOTE_CLIENT_KEY = "remote_client_key"
+
+
+def _remote_client(tx: Tx, client: str) -> str:
+    """A keyed hash of the client's address: enough to count its tickets, nothing to read the
+    address back from (the key is this hub's own, made the first time it is needed)."""
+    row = tx.one("SELECT value FROM meta WHERE key = ?", (REMOTE_CLIENT_KEY,))
+    if row is None:
+        key = secrets.token_hex(32)
+        tx.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (REMOTE_CLIENT_KEY, key))
+    else:
+        key = row[0]
+    return hmac.new(bytes.fromhex(key), client.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
+
+
+def issue_remote_ticket(tx: Tx, service_id: int, cap: int | None = None, client: str | None = None) -> dict[str, Any]:
+    """A walk-in ticket taken from a phone (`GET /join`). Refused where the centre or the service
+    does not offer remote tickets, while the service is closed, while `cap` (default: the
+    service's `remote_cap`) of its remote tickets wait unconfirmed, and while `client` (the
+    address it came from) already holds `[remote] per_client_waiting` waiting remote tickets.
+    Both counts are made in the issuing transaction, so no burst of requests gets past them."""
     service = _service(tx, service_id)
+    config = tx.catalogue.config
+    settings = next((s for s in config.services if s.code == service.code), None)
+    if not config.remote.enabled or settings is None or not settings.remote:
+        raise ImpossibleStep(
+            "This service does not take tickets from phones; take one at the kiosk.",
+            "لا تقبل هذه الخدمة التذاكر من الجوال؛ خذ تذكرة من الجهاز في المركز.",
+            code="remote_not_offered",
+        )
+    reason = service_closed_reason(service, tx.now, tx.catalogue.tz)
+    if reason is not None:
+        raise ImpossibleStep(*CLOSED_MESSAGES[reason], code="service_closed")
+    cap = settings.remote_cap if cap is None else cap
     waiting = tx.one(
         "SELECT COUNT(*) FROM tickets WHERE service_id = ? AND business_day = ? AND status = 'waiting' "
         "AND remote = 1 AND arrived_at IS NULL",
@@ -778,9 +815,20 @@ def issue_remote_ticket(tx: Tx, service_id: int, cap: int) -> dict[str, Any]:
             "عدد المنتظرين عن بُعد لهذه الخدمة مكتمل؛ خذ تذكرة من الجهاز أو حاول لاحقاً.",
             code="remote_full",
         )
-    ticket = issue_ticket(tx, service_id)
-    tx.conn.execute("UPDATE tickets SET remote = 1 WHERE id = ?", (ticket["id"],))
-    return load_ticket(tx.store, tx.conn, ticket["id"])
+    client_key = None if client is None else _remote_client(tx, client)
+    if client_key is not None:
+        held = tx.one(
+            "SELECT COUNT(*) FROM tickets WHERE business_day = ? AND status = 'waiting' AND remote = 1 AND remote_client = ?",
+            (tx.business_day, client_key),
+        )[0]
+        limit = config.remote.per_client_waiting
+        if held >= limit:
+            raise ImpossibleStep(
+                f"This phone (or its network) already holds {limit} waiting tickets; use them first.",
+                f"لدى هذا الجوال (أو شبكته) \u2066{limit}\u2069 تذاكر في الانتظار؛ استخدمها أولاً.",
+                code="remote_client_full",
+            )
+    return issue_ticket(tx, service_id, remote=True, remote_client=client_key)
 
 
 def confirm_arrival(tx: Tx, code: Any) -> dict[str, Any]:

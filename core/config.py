@@ -135,6 +135,13 @@ class ServiceConfig(_Strict):
     hours: HoursValue | None = Field(None, description="Overrides the centre's hours.")
     special_days: list[SpecialDaysConfig] = Field(default_factory=list)
     appointments: AppointmentsConfig | None = Field(None, description="Appointment slots; absent: walk-ins only.")
+    remote: bool = Field(False, description="Visitors may take this service's ticket from their phone (GET /join), where [remote] enabled allows it.")
+    remote_cap: int = Field(
+        20, ge=1, le=10_000, description="Remote tickets of this service waiting at once before their visitor arrives; /join offers it no more past this."
+    )
+    remote_warn_places: int = Field(
+        3, ge=1, le=100, description="A remote ticket's phone page warns its visitor when this many or fewer wait ahead of them."
+    )
 
     @field_validator("hours")
     @classmethod
@@ -236,6 +243,18 @@ class FeedbackConfig(_Strict):
     )
 
 
+class RemoteConfig(_Strict):
+    """The remote queue: a walk-in ticket taken from a phone, confirmed at the kiosk on arrival
+    (each service also says whether it offers it: `remote`, `remote_cap`, `remote_warn_places`)."""
+
+    enabled: bool = Field(False, description="The centre-wide switch: whether GET /join offers any service at all.")
+    per_client_waiting: int = Field(
+        3, ge=1, le=1000,
+        description="Remote tickets waiting at once that one network address may hold (docs/decisions/remote-join-limits.md).",
+    )
+    join_per_minute: int = Field(6, ge=1, le=10_000, description="Remote tickets one network address may take per minute.")
+
+
 class CentreFile(_Strict):
     centre: CentreConfig
     groups: list[GroupConfig] = Field(default_factory=list)
@@ -245,6 +264,7 @@ class CentreFile(_Strict):
     rules: RulesConfig = RulesConfig()
     hub: HubConfig = HubConfig()
     feedback: FeedbackConfig = FeedbackConfig()
+    remote: RemoteConfig = RemoteConfig()
 
     @model_validator(mode="after")
     def _cross_check(self) -> "CentreFile":

@@ -127,6 +127,7 @@ class Ticket(Wire):
     simulated: bool = Field(False, description="issued by the day simulator: left out of every figure, here and at the central")
     remote: bool = Field(False, description="taken from a phone (GET /join) rather than at the kiosk")
     arrived_at: IsoTime | None = Field(None, description="remote tickets: when the visitor confirmed at the kiosk that they are here")
+    remote_skips: int = Field(0, description="remote tickets: times it went to the back because its visitor had not arrived (at most 1)")
     booking_id: int | None = Field(None, description="the booking it was checked in for at the kiosk; null for a walk-in")
     slot_start: IsoTime | None = Field(
         None, description="an appointment ticket's slot: called at this time ahead of walk-ins; null for a walk-in"
@@ -329,6 +330,31 @@ class PublicTicket(Wire):
     counter_name_en: str | None
     service: PublicService
     centre: PublicCentre
+    remote: bool = Field(False, description="taken from a phone: the visitor confirms at the kiosk that they are here")
+    arrived: bool = Field(False, description="remote tickets: the visitor confirmed at the kiosk")
+    skipped: bool = Field(False, description="remote tickets: its turn came before the visitor arrived, so it went to the back once")
+    warn_places: int | None = Field(None, description="remote tickets: the page warns its visitor once `ahead` is this or fewer")
+
+
+class JoinService(Wire):
+    """A service as `GET /join` offers it: whether a phone may take its ticket now, and why not."""
+
+    id: int
+    code: str
+    name_ar: str
+    name_en: str
+    waiting: int
+    eta_seconds: Seconds | None
+    offered: bool = Field(description="a phone may take a ticket now (open, and under its remote cap)")
+    reason: Literal["closed", "full"] | None = Field(description="why not: closed now, or as many remote visitors wait as it takes")
+
+
+class RemoteTicket(Wire):
+    """`POST /public/remote-tickets`: the new ticket as its visitor's phone sees it, and its page."""
+
+    code: str = Field(description="the ticket's phone-page code, also in its QR for the kiosk's arrival scan")
+    page: str = Field(description='the phone page, "/t/{code}"')
+    ticket: PublicTicket
 
 
 # ── health ───────────────────────────────────────────────────────────────────────────────

@@ -363,6 +363,19 @@ def _appointments(db: sqlite_utils.Database) -> None:
     )
 
 
+def _remote_extra(db: sqlite_utils.Database) -> None:
+    """The remote queue's per-client cap: which client (a keyed hash of its network address,
+    never the address itself) took each remote ticket, counted inside the issuing transaction."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN remote_client TEXT;
+        CREATE INDEX tickets_remote_waiting ON tickets(business_day, service_id)
+            WHERE remote = 1 AND status = 'waiting';
+        """,
+    )
+
+
 def _checkin(db: sqlite_utils.Database) -> None:
     """Appointment tickets are a queue of their own per service, ordered by slot: call-next asks
     for the earliest slot of each service, and the walk-in queues' index leaves them out, so each
@@ -389,6 +402,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0006_call_order", _call_order),
     ("0007_visitor_voice", _visitor_voice),
     ("0008_appointments", _appointments),
+    ("0012_remote_extra", _remote_extra),
     ("0013_checkin", _checkin),
 ]
 

@@ -247,6 +247,31 @@ def public_ticket(store: Store, code: str) -> dict[str, Any] | None:
     return public_ticket_view(store.catalogue, view)
 
 
+def join_services(store: Store) -> list[dict[str, Any]]:
+    """The services `GET /join` lists (those offering remote tickets, none while the centre's
+    switch is off), each with whether a phone may take its ticket now and why not."""
+    config = store.catalogue.config
+    if not config.remote.enabled:
+        return []
+    settings = {s.code: s for s in config.services if s.remote}
+    with store.read() as conn:
+        rows = [row for row in service_rows(store, conn) if row["code"] in settings]
+        unconfirmed = dict(conn.execute(
+            "SELECT service_id, COUNT(*) FROM tickets WHERE business_day = ? AND status = 'waiting' AND remote = 1 "
+            "AND arrived_at IS NULL GROUP BY service_id",
+            (store.current_business_day,),
+        ).fetchall())
+    offered = []
+    for row in rows:
+        full = unconfirmed.get(row["id"], 0) >= settings[row["code"]].remote_cap
+        reason = "closed" if not row["open_now"] else ("full" if full else None)
+        offered.append({
+            "id": row["id"], "code": row["code"], "name_ar": row["name_ar"], "name_en": row["name_en"],
+            "waiting": row["waiting"], "eta_seconds": row["eta_seconds"], "offered": reason is None, "reason": reason,
+        })
+    return offered
+
+
 def list_clerks(store: Store) -> list[dict[str, Any]]:
     with store.read() as conn:
         rows = conn.execute("SELECT id, username, role, active, locked_until FROM clerks ORDER BY username").fetchall()

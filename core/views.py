@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 TICKET_COLUMNS = (
     "t.id, t.service_id, t.business_day, t.number, t.label, t.priority, t.status, t.code, t.issued_at, "
     "t.first_issued_at, t.called_at, t.started_at, t.finished_at, t.counter_id, t.recalls, "
-    "t.transferred_from_service_id, t.transferred_from_ticket_id, t.simulated, t.remote, t.arrived_at, "
+    "t.transferred_from_service_id, t.transferred_from_ticket_id, t.simulated, t.remote, t.arrived_at, t.remote_skips, "
     "t.booking_id, t.slot_start, "
     "c.username AS clerk"
 )
@@ -209,6 +209,7 @@ def ticket_view(
         "arrived_at": iso(row["arrived_at"], catalogue),
         "booking_id": row["booking_id"],
         "slot_start": iso(row["slot_start"], catalogue),
+        "remote_skips": row["remote_skips"],
     }
     if place and row["status"] == "waiting":
         if ahead is None:
@@ -237,6 +238,22 @@ def public_ticket_view(catalogue: "Catalogue", ticket: dict[str, Any]) -> dict[s
         "counter_name_en": counter.name_en if counter else None,
         "service": {"code": service.code, "name_ar": service.name_ar, "name_en": service.name_en},
         "centre": {"name_ar": catalogue.config.centre.name_ar, "name_en": catalogue.config.centre.name_en},
+        **remote_part(catalogue, ticket),
+    }
+
+
+def remote_part(catalogue: "Catalogue", ticket: dict[str, Any]) -> dict[str, Any]:
+    """What a remote ticket's phone page needs besides its place: arrived, skipped, when to warn."""
+    remote = bool(ticket.get("remote"))
+    if not remote:
+        return {"remote": False, "arrived": False, "skipped": False, "warn_places": None}
+    code = catalogue.services[ticket["service_id"]].code
+    settings = next((s for s in catalogue.config.services if s.code == code), None)
+    return {
+        "remote": True,
+        "arrived": ticket.get("arrived_at") is not None,
+        "skipped": bool(ticket.get("remote_skips")),
+        "warn_places": settings.remote_warn_places if settings is not None else None,
     }
 
 

@@ -24,7 +24,7 @@ from hub.events import Broadcaster, encode_frame
 from hub.limits import BodySizeLimit
 from hub.openapi import document_errors
 from hub.phones import PhoneWatch
-from hub.routes import bookings, checkin, clerks, counters, devices, events, health_state, home, public, sessions, stats, tickets, voice
+from hub.routes import bookings, checkin, clerks, counters, devices, events, health_state, home, public, remote, sessions, stats, tickets, voice
 from hub.routes.common import HubContext, HubSettings, install_error_handlers
 from hub.shipper import Shipper
 
@@ -32,7 +32,7 @@ __all__ = ["HubSettings", "create_app"]
 
 log = logging.getLogger(__name__)
 
-ROUTERS = (health_state, devices, tickets, sessions, counters, clerks, stats, events, public, home, voice, bookings, checkin)
+ROUTERS = (health_state, devices, tickets, sessions, counters, clerks, stats, events, public, home, voice, bookings, checkin, remote)
 
 
 def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = None) -> FastAPI:

@@ -46,6 +46,13 @@ PUBLIC = {
     ("get", "/api/v1/public/tickets/{code}/stream"),
     ("get", "/t/{code}"),
     ("get", "/"),
+    # the remote queue's public side (hub/routes/remote.py)
+    ("get", "/join"),
+    ("post", "/join"),
+    ("get", "/join/poster"),
+    ("get", "/sounds/nearly-due.wav"),
+    ("get", "/api/v1/public/remote-services"),
+    ("post", "/api/v1/public/remote-tickets"),
 }
 # Bookings (hub/routes/bookings.py): a slot full, past or closed, a booking in the wrong state.
 BOOKINGS = {
@@ -64,13 +71,21 @@ RATE_LIMITED = {
     ("post", "/api/v1/sessions"),
     ("post", "/api/v1/supervisor/check-pin"),
     *(key for key in BOOKINGS if key[0] != "get" or "{code}" in key[1]),
+    ("post", "/api/v1/public/remote-tickets"),
+    ("post", "/join"),
 }
+# Refused 409 though not a lifecycle path: a remote ticket past a cap, or not offered.
+REFUSED = {("post", "/api/v1/public/remote-tickets"), ("post", "/join")}
 # Answered 404 though the path holds no id: a file that may be missing, an id in the body.
-NOT_FOUND = {("get", "/api/v1/centre/logo"), ("post", "/api/v1/tickets"), ("post", "/api/v1/sessions"),
-             ("post", "/api/v1/public/bookings")}
+NOT_FOUND = {
+    ("get", "/api/v1/centre/logo"), ("post", "/api/v1/tickets"), ("post", "/api/v1/sessions"),
+    ("post", "/api/v1/public/bookings"), ("post", "/api/v1/public/remote-tickets"), ("post", "/join"),
+}
 # Public, yet refused 403 (a wrong enrollment code).
 FORBIDDEN_PUBLIC = {("post", "/api/v1/devices/enroll")}
 HTML_OPERATIONS = {("get", "/t/{code}"), ("get", "/")}  # their answers are pages, in HTML
+HTML_REFUSALS = {("post", "/join")}  # its refusals are the page again, with the reason
+HTML_REFUSAL_STATUSES = {404, 409, 422, 429, 507}
 WRITES = {"post", "put", "patch", "delete"}  # each may meet a full disk (check-pin records attempts)
 
 
@@ -86,7 +101,7 @@ def errors_of(method: str, path: str, operation: dict[str, Any]) -> list[int]:
         statuses.add(403)
     if any(p.get("in") == "path" for p in parameters) or key in NOT_FOUND:
         statuses.add(404)
-    if (method in WRITES and path.startswith(STEPS_PREFIXES)) or key in BOOKINGS:
+    if (method in WRITES and (path.startswith(STEPS_PREFIXES) or key in REFUSED)) or key in BOOKINGS:
         statuses.add(409)
     if has_body:
         statuses.update((400, 413))
@@ -117,7 +132,8 @@ def document_errors(app: FastAPI) -> None:
             for method, operation in operations.items():
                 responses = operation.setdefault("responses", {})
                 for status in errors_of(method, path, operation):
-                    if (method, path) in HTML_OPERATIONS and status == 404:
+                    html = (method, path) in HTML_REFUSALS and status in HTML_REFUSAL_STATUSES
+                    if html or ((method, path) in HTML_OPERATIONS and status == 404):
                         content = {"text/html": {"schema": {"type": "string"}}}
                     else:
                         content = {"application/json": {"schema": reference}}

@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from core.plural import MINUTES_AR, MINUTES_EN, minutes_parts
+from hub.qr import qr_svg
 
 #: statuses after which nothing more happens to a ticket: the page says so and stops listening
 OVER = ("done", "cancelled", "expired", "transferred")
@@ -71,6 +72,19 @@ TEXT = {
         "answer": "رد المركز",
         "feedback_statuses": {"new": "جديدة", "in_progress": "قيد المعالجة", "answered": "تم الرد", "closed": "مغلقة"},
         "failed": "تعذّر الإرسال، حاول مرة أخرى.",
+        "arrival_title": "رمز تأكيد الحضور",
+        "arrival_help": "عند وصولك إلى المركز امسح هذا الرمز عند جهاز التذاكر.",
+        "arrival_qr": "رمز QR لتأكيد حضورك عند جهاز التذاكر",
+        "not_arrived": "لم تؤكد حضورك بعد",
+        "arrived": "تم تأكيد حضورك، انتظر النداء",
+        "near": "اقترب دورك! أمامك {n}. توجّه إلى المركز وأكّد حضورك عند جهاز التذاكر.",
+        "near_arrived": "اقترب دورك! أمامك {n}، ابقَ قريباً من الشاشات.",
+        "skipped": "جاء دورك قبل أن تؤكد حضورك، فأعدناك إلى آخر الطابور مرة واحدة. تعال الآن وأكّد حضورك عند جهاز التذاكر، وإلا عُدّت التذكرة غياباً.",
+        "notify": "نبّهني حين يقترب دوري",
+        "notify_on": "سننبّهك على هذا الجوال حين يقترب دورك.",
+        "notification_title": "اقترب دورك",
+        "notification_body": "التذكرة \u2066{number}\u2069: أمامك \u2066{n}\u2069.",
+        "remote_no_show": "لم تؤكد حضورك حين جاء دورك، فعُدّت التذكرة غياباً. خذ تذكرة جديدة إن احتجت.",
         "statuses": {
             "waiting": "في الانتظار",
             "called": "تم النداء",
@@ -115,6 +129,19 @@ TEXT = {
         "answer": "The centre's answer",
         "feedback_statuses": {"new": "New", "in_progress": "In progress", "answered": "Answered", "closed": "Closed"},
         "failed": "Could not send; please try again.",
+        "arrival_title": "Your arrival code",
+        "arrival_help": "When you reach the centre, scan this code at the ticket kiosk.",
+        "arrival_qr": "QR code to confirm you are here, for the ticket kiosk",
+        "not_arrived": "Not yet confirmed at the kiosk",
+        "arrived": "You are confirmed here; wait for your call",
+        "near": "Your turn is near! {n} ahead of you. Come to the centre and confirm you are here at the ticket kiosk.",
+        "near_arrived": "Your turn is near! {n} ahead of you; stay close to the screens.",
+        "skipped": "Your turn came before you confirmed you were here, so you went to the back of the queue once. Come now and confirm at the ticket kiosk, or the ticket will count as absent.",
+        "notify": "Tell me when my turn is near",
+        "notify_on": "This phone will tell you when your turn is near.",
+        "notification_title": "Your turn is near",
+        "notification_body": "Ticket {number}: {n} ahead of you.",
+        "remote_no_show": "You had not confirmed you were here when your turn came, so the ticket counts as absent. Take a new one if you need to.",
         "statuses": {
             "waiting": "Waiting",
             "called": "Called",
@@ -154,6 +181,13 @@ fieldset{border:none;padding:0;margin:0}
 .kinds input{width:auto}
 .error{color:#a11a1a}
 .entry{border-top:1px solid #eef1ef;padding:8px 0}
+.near{background:#fff4d6;border:2px solid #b57a00;color:#3d2a00;font-size:1.15rem;font-weight:700;line-height:1.6}
+.skipped{background:#fdecec;border:2px solid #a11a1a;color:#5c0d0d;line-height:1.6}
+.qr{display:block;width:220px;height:220px;margin:8px auto}
+.arrival{text-align:center}
+.arrival-state{font-weight:700;font-size:1.1rem}
+.arrival-state.done{color:#006c35}
+button.notify{margin-top:0;background:#fff;color:#006c35;border:2px solid #006c35}
 """
 
 
@@ -300,6 +334,81 @@ loadFeedback();
 """
 
 
+def _remote_html(code: str, ticket: dict[str, Any], text: dict[str, Any]) -> str:
+    """A remote ticket's part: the QR the kiosk scans to confirm arrival, and whether it did
+    (the banners that warn the visitor are filled in by REMOTE_SCRIPT)."""
+    if not ticket.get("remote"):
+        return ""
+    arrived = bool(ticket.get("arrived"))
+    hidden = "" if ticket["status"] == "waiting" else " hidden"
+    return f"""
+<div class="card skipped hidden" id="skipped" role="alert">{escape(text['skipped'])}</div>
+<section class="card arrival{hidden}" aria-labelledby="arrival-title" id="arrival">
+  <h2 id="arrival-title">{escape(text['arrival_title'])}</h2>
+  <p class="arrival-state{' done' if arrived else ''}" id="arrival-state" role="status">{escape(text['arrived' if arrived else 'not_arrived'])}</p>
+  {qr_svg(code, text['arrival_qr'])}
+  <p class="note">{escape(text['arrival_help'])}</p>
+  <p class="note">{_ltr(code)}</p>
+  <button type="button" class="send notify hidden" id="notify">{escape(text['notify'])}</button>
+  <p class="note hidden" id="notify-on">{escape(text['notify_on'])}</p>
+</section>"""
+
+
+#: a remote ticket's page: the warning once `ahead` reaches `warn_places` (a sound, a vibration,
+#: a notification where the visitor allowed them, and the banner), and its arrival state
+REMOTE_SCRIPT = """
+const NEAR_SOUND = new Audio('/sounds/nearly-due.wav');
+let warned = false;
+function withAhead(template, ahead) {
+  const s = document.createElement('span');
+  const [before, after] = template.split('{n}');
+  s.append(before, ltr(ahead), after || '');
+  return s;
+}
+function warn(t) {
+  try { const played = NEAR_SOUND.play(); if (played && played.catch) played.catch(() => {}); } catch (e) {}
+  if (navigator.vibrate) navigator.vibrate([200, 100, 200, 100, 400]);
+  if ('Notification' in window && Notification.permission === 'granted') {
+    const body = T.notification_body.replace('{number}', t.number).replace('{n}', String(t.ahead));
+    try { new Notification(T.notification_title, { body, tag: 'tabour-' + CODE, lang: LANG }); } catch (e) {}
+  }
+}
+function renderRemote(t) {
+  const waiting = t.status === 'waiting';
+  const state = document.getElementById('arrival-state');
+  if (!state) return;
+  state.textContent = t.arrived ? T.arrived : T.not_arrived;
+  state.classList.toggle('done', t.arrived);
+  document.getElementById('arrival').classList.toggle('hidden', !waiting);
+  const near = waiting && t.ahead !== null && t.warn_places !== null && t.ahead <= t.warn_places;
+  const banner = document.getElementById('near');
+  banner.classList.toggle('hidden', !near);
+  if (near) banner.replaceChildren(withAhead(t.arrived ? T.near_arrived : T.near, t.ahead));
+  document.getElementById('skipped').classList.toggle('hidden', !(waiting && t.skipped && !t.arrived));
+  if (near && !warned) { warned = true; warn(t); }
+  if (!waiting) warned = false;
+}
+function showNotifyChoice() {
+  const button = document.getElementById('notify');
+  if (!button) return;
+  const can = 'Notification' in window;
+  button.classList.toggle('hidden', !can || Notification.permission !== 'default');
+  document.getElementById('notify-on').classList.toggle('hidden', !can || Notification.permission !== 'granted');
+}
+if (document.getElementById('notify')) {
+  document.getElementById('notify').addEventListener('click', async () => {
+    // A tap is what lets a phone play the warning sound later: play it once, silently, now.
+    NEAR_SOUND.muted = true;
+    try { await NEAR_SOUND.play(); NEAR_SOUND.pause(); NEAR_SOUND.currentTime = 0; } catch (e) {}
+    NEAR_SOUND.muted = false;
+    try { await Notification.requestPermission(); } catch (e) {}
+    showNotifyChoice();
+  });
+  showNotifyChoice();
+}
+"""
+
+
 def ticket_page(code: str, ticket: dict[str, Any] | None, lang: str, nonce: str = "") -> str:
     """The page; `nonce` marks its one style and one script as the page's own for the
     Content-Security-Policy the route sends (see `security_headers`)."""
@@ -318,6 +427,7 @@ def ticket_page(code: str, ticket: dict[str, Any] | None, lang: str, nonce: str 
   {escape(text['called'])} <span id="counter"></span>
 </div>
 </div>
+<div role="alert" aria-atomic="true"><div class="card near hidden" id="near"></div></div>
 <div class="card">
   <div class="note">{escape(text['number'])}</div>
   <div class="number">{_ltr(ticket['number'])}</div>
@@ -328,18 +438,22 @@ def ticket_page(code: str, ticket: dict[str, Any] | None, lang: str, nonce: str 
   <div class="row" id="ahead-row"><span>{escape(text['ahead'])}</span><span id="ahead"></span></div>
   <div class="row" id="eta-row"><span>{escape(text['eta'])}</span><span id="eta">{eta_html(ticket.get('eta_seconds'), lang)}</span></div>
 </div>
+{_remote_html(code, ticket, text)}
 <p class="note" id="live">{escape(text['over' if ticket['status'] in OVER else 'live'])}</p>
 {_voice_html(text)}"""
         script = f"""<script{nonce_attribute}>
 const T = {_script_json(text)};
 const LANG = {_script_json(lang)};
+const CODE = {_script_json(code)};
 {MINUTES_SCRIPT}
+{REMOTE_SCRIPT}
 function ltr(v) {{ const b = document.createElement('bdi'); b.dir = 'ltr'; b.textContent = String(v); return b; }}
 function put(id, node) {{ const e = document.getElementById(id); e.replaceChildren(node); }}
 function render(t) {{
   if (!t) return;
   put('service', document.createTextNode(LANG === 'ar' ? t.service.name_ar : t.service.name_en));
-  put('status', document.createTextNode(T.statuses[t.status] || t.status));
+  const absentRemote = t.remote && t.status === 'no_show' && !t.called_at;
+  put('status', document.createTextNode(absentRemote ? T.remote_no_show : (T.statuses[t.status] || t.status)));
   const waiting = t.status === 'waiting';
   document.getElementById('ahead-row').classList.toggle('hidden', !waiting);
   document.getElementById('eta-row').classList.toggle('hidden', !waiting);
@@ -358,6 +472,7 @@ function render(t) {{
   document.getElementById('called').classList.toggle('hidden', !called);
   if (called) put('counter', document.createTextNode(LANG === 'ar' ? (t.counter_name_ar || '') : (t.counter_name_en || '')));
   if (called && navigator.vibrate) navigator.vibrate([300, 100, 300]);
+  if (t.remote) renderRemote(t);
 }}
 const FIRST = {_script_json(ticket)};
 const OVER = {_script_json(list(OVER))};
@@ -376,7 +491,6 @@ else {{
   }};
   source.onerror = () => {{ if (source.readyState !== EventSource.CLOSED) document.getElementById('live').textContent = T.offline; }};
 }}
-const CODE = {_script_json(code)};
 {VOICE_SCRIPT}
 </script>"""
     return f"""<!doctype html>
@@ -392,7 +506,7 @@ def security_headers(nonce: str) -> dict[str, str]:
     """Headers of the phone page: only its own script and style run, it loads nothing from
     elsewhere, no other site may frame it, and its unguessable address is never sent on."""
     policy = (
-        f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'self'; "
+        f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'self'; media-src 'self'; "
         "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
     return {

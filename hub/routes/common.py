@@ -120,6 +120,8 @@ class HubContext:
     booking_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=10))
     booking_lookup_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=30))
     portal_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=600))
+    # Remote tickets taken from phones, per address (hub/routes/remote.py builds it from the config).
+    remote_limiter: RateLimiter | None = None
     _timers: set[asyncio.TimerHandle] = field(default_factory=set)
     _tasks: set[asyncio.Task] = field(default_factory=set)
 

@@ -75,3 +75,57 @@ def test_arrival_of_a_walk_in_or_unknown_code_is_not_found(store: Store):
     for code in (walk_in["code"], "abcdefghijklmnop"):
         with pytest.raises(NotFound):
             store.call(commands.confirm_arrival, code)
+
+
+def test_issued_event_says_remote(store: Store):
+    """The ticket.issued event of a phone's ticket already carries remote: true."""
+    ticket = store.call(commands.issue_remote_ticket, service_a(store))
+    with store.read() as conn:
+        payload = conn.execute("SELECT payload FROM events WHERE ticket_id = ? AND type = 'ticket.issued'", (ticket["id"],)).fetchone()[0]
+    assert '"remote": true' in payload.replace('":true', '": true')
+    assert ticket["remote"] is True and ticket["arrived_at"] is None
+
+
+def test_service_not_offering_remote_tickets_refuses(store: Store):
+    """Service D does not offer remote tickets in the demo centre: refused, nothing issued."""
+    with pytest.raises(ImpossibleStep) as refused:
+        store.call(commands.issue_remote_ticket, store.catalogue.services_by_code["D"].id)
+    assert refused.value.code == "remote_not_offered" and refused.value.message_ar
+    with store.read() as conn:
+        assert conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == 0
+
+
+def test_centre_switch_off_refuses_every_service(store: Store):
+    """[remote] enabled = false: no service is offered, even one that says remote = true."""
+    config = store.catalogue.config
+    store.call(commands.apply_config, config.model_copy(update={"remote": config.remote.model_copy(update={"enabled": False})}))
+    with pytest.raises(ImpossibleStep) as refused:
+        store.call(commands.issue_remote_ticket, service_a(store))
+    assert refused.value.code == "remote_not_offered"
+
+
+def test_closed_service_refuses_remote_tickets(store: Store):
+    """A disabled service gives no remote ticket either."""
+    config = store.catalogue.config
+    services = [s.model_copy(update={"enabled": False}) if s.code == "A" else s for s in config.services]
+    store.call(commands.apply_config, config.model_copy(update={"services": services}))
+    with pytest.raises(ImpossibleStep) as refused:
+        store.call(commands.issue_remote_ticket, service_a(store))
+    assert refused.value.code == "service_closed"
+
+
+def test_one_client_holds_at_most_its_share(store: Store):
+    """One address holds per_client_waiting waiting remote tickets across services; another
+    address is not held back by it; a ticket that leaves the queue frees its place."""
+    limit = store.catalogue.config.remote.per_client_waiting
+    b = store.catalogue.services_by_code["B"].id
+    taken = [store.call(commands.issue_remote_ticket, service_a(store) if n % 2 else b, None, "address:10.0.0.7") for n in range(limit)]
+    with pytest.raises(ImpossibleStep) as refused:
+        store.call(commands.issue_remote_ticket, service_a(store), None, "address:10.0.0.7")
+    assert refused.value.code == "remote_client_full"
+    assert store.call(commands.issue_remote_ticket, service_a(store), None, "address:10.0.0.8")["remote"]
+    store.call(commands.cancel, taken[0]["id"])
+    assert store.call(commands.issue_remote_ticket, service_a(store), None, "address:10.0.0.7")["remote"]
+    with store.read() as conn:
+        kept = {row[0] for row in conn.execute("SELECT remote_client FROM tickets WHERE remote_client IS NOT NULL")}
+    assert len(kept) == 2 and not any("10.0.0" in key for key in kept)

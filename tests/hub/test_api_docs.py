@@ -13,7 +13,7 @@ API_DOC = ROOT / "docs" / "api.md"
 # A row of a routes table: "| `POST /tickets/{id}/recall` | …"; the method and path come first.
 ROW = re.compile(r"^\|\s*`(GET|POST|PUT|PATCH|DELETE|WS)\s+([^`\s]+)[^|]*\|", re.MULTILINE)
 # Paths the hub serves outside the API's base path.
-OUTSIDE_BASE = ("/t/", "/api/v1/")
+OUTSIDE_BASE = ("/t/", "/api/v1/", "/join", "/sounds/")
 
 
 def normalise(path: str) -> str:

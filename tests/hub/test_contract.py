@@ -22,6 +22,10 @@ NOT_JSON = {
     ("get", "/api/v1/centre/logo"),  # an image
     ("get", "/api/v1/public/tickets/{code}/stream"),  # server-sent events of PublicTicket
     ("get", "/t/{code}"),  # the phone page, HTML
+    ("get", "/join"),  # the remote queue's page, HTML
+    ("post", "/join"),  # its form: 303 to the phone page
+    ("get", "/join/poster"),  # its printable poster, HTML
+    ("get", "/sounds/nearly-due.wav"),  # the phone page's warning sound
     ("post", "/api/v1/devices/status"),  # 204
     ("delete", "/api/v1/sessions/current"),  # 204
 }
@@ -140,7 +144,10 @@ def test_every_answer_and_every_event_matches_the_contract(hall, clock: Clock):
         check("get", "/api/v1/sessions/current/scorecard", contract.MyScorecard, clerk)
         check("post", "/api/v1/counters/{counter_id}/call-next", None, clerk, 204, counter_id=counter)  # A and D are empty
         # the remote queue: a phone's ticket confirmed at the kiosk, and one whose visitor never came
-        remote = hall.store.call(commands.issue_remote_ticket, a, 5)
+        check("get", "/api/v1/public/remote-services", list[contract.JoinService])
+        taken = check("post", "/api/v1/public/remote-tickets", contract.RemoteTicket, None, 201, json={"service_id": a})
+        remote = {"code": taken.code, "id": client.get("/api/v1/tickets?status=waiting", headers=display).json()[-1]["id"]}
+        assert check("get", "/api/v1/public/tickets/{code}", contract.PublicTicket, code=taken.code).remote
         assert check("post", "/api/v1/tickets/{code}/arrived", contract.Ticket, kiosk, code=remote["code"]).arrived_at
         assert check("post", "/api/v1/counters/{counter_id}/call-next", contract.Ticket, clerk, counter_id=counter).remote
         check("post", "/api/v1/tickets/{ticket_id}/start", contract.Ticket, clerk, ticket_id=remote["id"])
