@@ -87,6 +87,13 @@ def hall_view(store: Store) -> dict[str, Any]:
                 (now,),
             ).fetchall()
         )
+        remote = {
+            row[0]: (row[1], row[2])
+            for row in conn.execute(
+                "SELECT service_id, COUNT(*), COUNT(arrived_at) FROM tickets "
+                "WHERE status = 'waiting' AND remote = 1 GROUP BY service_id"
+            )
+        }
         paused_at = dict(
             conn.execute(
                 "SELECT counter_id, MAX(at) FROM events WHERE type = 'counter.paused' GROUP BY counter_id"
@@ -107,6 +114,8 @@ def hall_view(store: Store) -> dict[str, Any]:
         service["longest_wait_seconds"] = _wait_text(now - first) if first is not None else None
         service["breaches"] = late_called.get(service["id"], 0) + late_waiting.get(service["id"], 0)
         service["over_target"] = first is not None and now - first > service["target_wait_seconds"]
+        # remote tickets waiting, and how many of their visitors confirmed they are here
+        service["remote_waiting"], service["remote_arrived"] = remote.get(service["id"], (0, 0))
         if service["over_target"]:
             alerts.append({
                 "kind": "over_target", "severity": "warning", "key": f"service-{service['id']}",

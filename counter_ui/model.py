@@ -504,6 +504,10 @@ class CounterModel(QObject):
                 changed = self._add_waiting(event.new_ticket, emit=False) or changed
         elif isinstance(event, TicketEvent) and event.ticket.status is not TicketStatus.WAITING:
             changed = self.waiting.pop(event.ticket.id, None) is not None
+        elif isinstance(event, TicketEvent) and event.ticket.id in self.waiting:
+            # still waiting, changed in place: a remote visitor arrived, or went to the back
+            changed = self.waiting[event.ticket.id] != event.ticket
+            self.waiting[event.ticket.id] = event.ticket
         elif isinstance(event, DayRolled):
             changed = bool(self.waiting)
             self.waiting.clear()

@@ -94,6 +94,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "counter_ui.queue.breaches": ("{n} تجاوزوا الانتظار المستهدف", "{n} past the target wait"),
     "counter_ui.queue.empty": ("لا أحد في الانتظار", "No one waiting"),
     "counter_ui.queue.more": ("و{n} آخرون", "and {n} more"),
+    "counter_ui.queue.remote": ("عن بُعد: لم يصل", "remote: not here"),
+    "counter_ui.queue.remote_arrived": ("عن بُعد: وصل", "remote: arrived"),
     # figures
     "counter_ui.figures.title": ("أرقامي اليوم", "My figures today"),
     "counter_ui.figures.served": ("تمت خدمتهم: {n}", "Served: {n}"),

@@ -512,6 +512,7 @@ class QueuePanel(QFrame):
         self.list = QListWidget()
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.list.setWordWrap(True)  # a marked row (priority, remote, late) wraps rather than hides its end
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.title)
@@ -561,8 +562,13 @@ class QueuePanel(QFrame):
             priority = ticket.priority.value
             if priority != "normal" and has_key(f"priority.{priority}"):
                 text += f" · {tr(f'priority.{priority}')}"
+            away = ticket.remote and ticket.arrived_at is None
+            if ticket.remote:
+                text += f" · {tr('counter_ui.queue.remote' if away else 'counter_ui.queue.remote_arrived')}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, ticket.id)
+            if away:  # not in the hall: the hub skips it once if its turn comes first
+                item.setForeground(QColor(theme.COLOURS.text_muted))
             if self.model.is_breach(ticket):
                 item.setText(f"{text} · ⚠ {tr('counter_ui.queue.breach')}")
                 item.setForeground(QColor(late))

@@ -832,9 +832,9 @@ async def _service_change(request: Request, code: str | None) -> Response:
     except centre_edits.InvalidEdit as error:
         log_event(log, "console.refused", logging.WARNING, username=session.username, path=request.url.path, error=error.code)
         shown = {**centre_forms.service_form_values(service), **{k: v[:centre_forms.MAX_TEXT] for k, v in fields.items()}}
-        for box in ("enabled", "appointments_enabled"):
+        for box in ("enabled", "appointments_enabled", "remote"):
             if box not in fields:
-                shown[box] = ""
+                shown[box] = ""  # a box left unticked is not sent
         return _service_page(request, session, service, values=shown, errors=centre_forms.field_errors(error), status=422)
     except TabourError as error:
         log_event(log, "console.refused", logging.WARNING, username=session.username, path=request.url.path, error=error.code)

@@ -33,6 +33,7 @@ class FormField:
     max_length: int = 120
     new_only: bool = False  # only when the service is added (its letter is its identity)
     direction: str = "auto"
+    optional: bool = False  # a new service the form does not send it for takes the file's default
 
     @property
     def file_key(self) -> str:
@@ -51,6 +52,9 @@ SERVICE_FIELDS: tuple[FormField, ...] = (
     FormField("max_wait_minutes", "optional_minutes", "max_wait_minutes", max_length=8, direction="ltr"),
     FormField("average_service_minutes", "minutes", "average_service_minutes", max_length=8, direction="ltr"),
     FormField("enabled", "flag", "enabled"),
+    FormField("remote", "flag", "remote"),
+    FormField("remote_cap", "whole", "remote_cap", max_length=5, direction="ltr", optional=True),
+    FormField("remote_warn_places", "whole", "remote_warn_places", max_length=3, direction="ltr", optional=True),
 )
 
 # The service's appointment settings: form field `appointments_<key>`, file key `appointments.<key>`.
@@ -105,7 +109,7 @@ def service_values(fields: dict[str, str], config: CentreFile, current: dict[str
         if spec.kind == "flag":
             values[spec.name] = fields.get(spec.name) == "on"
             continue
-        if spec.name not in fields and current is not None:
+        if spec.name not in fields and (current is not None or spec.optional):
             continue
         text = fields.get(spec.name, "").strip()
         if len(text) > max(spec.max_length, MAX_TEXT if spec.kind == "text" else spec.max_length):
@@ -201,7 +205,8 @@ def service_form_values(service: Any | None) -> dict[str, str]:
     if service is None:
         return {"code": "", "name_ar": "", "name_en": "", "group": "", "range_start": "1", "range_end": "999",
                 "daily_cap": "999", "target_wait_minutes": "15", "max_wait_minutes": "30",
-                "average_service_minutes": "5", "enabled": "on", **appointments}
+                "average_service_minutes": "5", "enabled": "on", "remote": "", "remote_cap": "20", "remote_warn_places": "3",
+                **appointments}
 
     def minutes(value: float | None) -> str:
         return "" if value is None else (str(int(value)) if float(value).is_integer() else str(value))
@@ -211,6 +216,8 @@ def service_form_values(service: Any | None) -> dict[str, str]:
         "range_start": str(service.range[0]), "range_end": str(service.range[1]), "daily_cap": str(service.daily_cap),
         "target_wait_minutes": minutes(service.target_wait_minutes), "max_wait_minutes": minutes(service.max_wait_minutes),
         "average_service_minutes": minutes(service.average_service_minutes), "enabled": "on" if service.enabled else "",
+        "remote": "on" if service.remote else "", "remote_cap": str(service.remote_cap),
+        "remote_warn_places": str(service.remote_warn_places),
         **appointments,
     }
 
