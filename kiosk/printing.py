@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "PRINTER_WIDTHS", "PRINT_TIMEOUT_S", "PrintResult", "PrinterCheck", "check_printer", "check_printer_uri",
-    "needs_staff", "print_issued", "state_name",
+    "needs_staff", "print_issued", "print_reference_slip", "state_name",
 ]
 #: each step with the printer (connect, status, send, status) waits at most this long; a
 #: printer that does not answer keeps the visitor waiting about 8 s, never more
@@ -212,11 +212,44 @@ def print_issued(
         return PrintResult(
             False, "error", _fault_message(error), None, image, time.perf_counter() - started
         )
+    return _result(outcome, image, started)
+
+
+def _result(outcome: Any, image: Any, started: float) -> PrintResult:
     printed = bool(getattr(outcome, "printed", False))
     after = getattr(outcome, "state_after", None)
     state = after if after is not None else getattr(outcome, "state_before", None)
     message = None if printed and state_name(state) == "ready" else _state_message(state, outcome)
     return PrintResult(printed, state_name(state), message, outcome, image, time.perf_counter() - started)
+
+
+def print_reference_slip(
+    printer: str,
+    reference: str,
+    kind: str,
+    *,
+    centre: Mapping[str, Any],
+    filed_at: str,
+    language: str = "ar",
+    width: int | None = None,
+) -> PrintResult:
+    """Print the reference of a complaint, suggestion or thanks the hub filed (in a worker); never raises."""
+    from datetime import datetime
+
+    started = time.perf_counter()
+    try:
+        from printer.output import print_drawing
+        from printer.slip import ReferenceSlip, render_slip
+
+        slip = ReferenceSlip(
+            reference=reference, kind=kind, centre_name_ar=str(centre.get("name_ar") or ""),
+            centre_name_en=str(centre.get("name_en") or ""), filed_at=datetime.fromisoformat(filed_at), language=language,
+        )
+        outcome = print_drawing(printer, lambda dots: render_slip(slip, dots), width=width, timeout=PRINT_TIMEOUT_S)
+    except Exception as error:  # noqa: BLE001 — a fault in printing must never take the kiosk down
+        log.exception("printing the slip of %s failed", reference)
+        return PrintResult(False, "error", _fault_message(error), None, None, time.perf_counter() - started)
+    return _result(outcome, None, started)
 
 
 def check_printer(printer: str) -> PrinterCheck:

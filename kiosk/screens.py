@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -125,6 +126,7 @@ class HomeScreen(QWidget):
     priority_clicked = Signal()
     priority_cancelled = Signal()
     look_clicked = Signal()  # the visitor's switch for larger text in high contrast
+    voice_clicked = Signal()  # the complaints and suggestions box (kiosk/voice.py)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -175,6 +177,13 @@ class HomeScreen(QWidget):
         self.priority_button.setMinimumHeight(84)
         self.priority_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.priority_button.clicked.connect(self.priority_clicked.emit)
+        self.voice_button = TextButton(self)
+        self.voice_button.setObjectName("VoiceButton")
+        self.voice_button.setFont(theme.app_font(18, bold=True))
+        self.voice_button.setMinimumHeight(84)
+        # It never widens the screen: beside the priority button only where both fit whole (_arrange_actions).
+        self.voice_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.voice_button.clicked.connect(self.voice_clicked.emit)
 
         column = QVBoxLayout(self)
         column.setContentsMargins(24, 0, 24, 20)
@@ -183,7 +192,12 @@ class HomeScreen(QWidget):
         column.addWidget(self.priority_banner)
         column.addWidget(self.cards_area, 1)
         column.addWidget(self.notice_label)
-        column.addWidget(self.priority_button)
+        # Side by side on a kiosk's glass; one above the other in a narrow window (set_compact).
+        self.actions = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.actions.setSpacing(12)
+        self.actions.addWidget(self.priority_button, 3)
+        self.actions.addWidget(self.voice_button, 2)
+        column.addLayout(self.actions)
 
         self.service_cards: dict[int, ServiceCard] = {}
         self.group_cards: dict[str, GroupCard] = {}
@@ -231,6 +245,7 @@ class HomeScreen(QWidget):
         self._busy = busy
         self.cards_area.setEnabled(not busy)
         self.priority_button.setEnabled(not busy)
+        self.voice_button.setEnabled(not busy)
         self.back_button.setEnabled(not busy)
         if busy:
             self.show_notice(Text(tr_in(Language.AR, "kiosk.issuing"), tr_in(Language.EN, "kiosk.issuing")), kind="info")
@@ -354,6 +369,8 @@ class HomeScreen(QWidget):
         if compact == self._compact:
             return
         self._compact = compact
+        self.voice_button.setMinimumHeight(56 if compact else 84)
+        self.voice_button.setFont(theme.app_font(16 if compact else 18, bold=True))
         for card in self.service_cards.values():
             card.set_compact(compact)
         self.priority_button.setFont(theme.app_font(16 if compact else 22, bold=True))
@@ -375,8 +392,19 @@ class HomeScreen(QWidget):
         card.clicked.connect(lambda _=False, k=key: self.group_chosen.emit(k))
         return card
 
+    def _arrange_actions(self) -> None:
+        """The complaints button beside the priority button where both fit whole, else under it."""
+        margins = self.layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        needed = self.priority_button.minimumSizeHint().width() + self.actions.spacing() + self.voice_button.minimumSizeHint().width()
+        beside = (self.priority_button.isHidden() or room >= needed) and not self._compact
+        direction = QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        if self.actions.direction() != direction:
+            self.actions.setDirection(direction)
+
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 — Qt's name
         super().resizeEvent(event)
+        self._arrange_actions()
         items = self._layout_key[0] if self._layout_key else ()
         if items and self._columns(len(items)) != self._layout_key[1]:
             self._layout_key = ()
@@ -401,6 +429,9 @@ class HomeScreen(QWidget):
         self.back_button.setVisible(self._mode == "group")
         self.priority_button.setText(tr_in(language, "kiosk.priority.button"))
         self.priority_button.setAccessibleName(tr_in(language, "kiosk.priority.button"))
+        self.voice_button.setText(tr_in(language, "kiosk.voice.button"))
+        self.voice_button.setAccessibleName(tr_in(language, "kiosk.voice.button"))
+        self._arrange_actions()
         self.priority_cancel_button.setText(tr_in(language, "kiosk.priority.cancel"))
         if self._priority_kind is not None:
             kind = tr_in(language, f"kiosk.priority.{self._priority_kind}")

@@ -87,6 +87,7 @@ KIOSK_STRINGS: dict[str, tuple[str, str]] = {
     "kiosk.printer.state": ("حالة الطابعة: {state}", "Printer: {state}"),
     "kiosk.staff.badge": ("للموظفين: {problem}", "For staff: {problem}"),
     "kiosk.staff.printer_fault": ("الطابعة تحتاج إلى فحص", "The printer needs checking"),
+    "kiosk.voice.button": ("شكوى أو اقتراح أو شكر", "Complaint, suggestion or thanks"),  # kiosk/voice.py has the rest
 }
 
 register_catalogue(KIOSK_STRINGS)

@@ -59,5 +59,14 @@ QLineEdit#PinField {{ font-size: 30pt; min-height: 70px; }}
 QLineEdit#CodeField {{ font-size: 24pt; min-height: 52px; }}
 QScrollArea#CodeScroller, QScrollArea#CodeScroller > QWidget > QWidget {{ background: transparent; }}
 QPushButton#PadKey {{ padding: 0 6px; min-width: 44px; min-height: 46px; }}
+QPushButton#VoiceButton {{
+    background: {C.surface}; color: {C.primary}; border: 3px solid {C.primary}; border-radius: 18px; padding: 8px 24px;
+}}
+QPushButton#VoiceButton:focus {{ border: 4px solid {C.focus}; }}
+QPushButton#VoiceKind {{ background: {C.surface}; color: {C.text}; border: 3px solid {C.border}; border-radius: 14px; }}
+QPushButton#VoiceKind:checked {{ background: {C.primary}; color: {C.on_primary}; border-color: {C.primary}; }}
+QPushButton#VoiceKind:focus {{ border: 3px solid {C.focus}; }}
+QPlainTextEdit#VoiceText {{ background: {C.surface}; border: 2px solid {C.border}; border-radius: 10px; padding: 6px; }}
+QPlainTextEdit#VoiceText:focus {{ border: 3px solid {C.focus}; }}
 QLabel#StaffBadge {{ color: {C.on_primary}; background: {C.status_paused}; border-radius: 8px; padding: 4px 12px; }}
 """

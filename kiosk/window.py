@@ -49,6 +49,7 @@ from kiosk.screens import (
 )
 from kiosk.settings import PRINTER_RECHECK_SECONDS
 from kiosk.style import kiosk_stylesheet
+from kiosk.voice import VoiceDesk, VoiceScreen
 from kiosk.widgets import HotCorner
 from qt_common import theme
 from qt_common.widgets import name_buttons, refresh_size_hints
@@ -127,6 +128,7 @@ class KioskWindow(QWidget):
             letters=True, parent=self
         )
         self.enroll.cancel_button.hide()
+        self.voice = VoiceScreen(self)
         self.screens: dict[str, QWidget] = {
             "home": self.home,
             "priority": self.priority,
@@ -134,6 +136,7 @@ class KioskWindow(QWidget):
             "unavailable": self.unavailable,
             "pin": self.pin,
             "enroll": self.enroll,
+            "voice": self.voice,
         }
         for screen in self.screens.values():
             self.stack.addWidget(screen)
@@ -192,6 +195,8 @@ class KioskWindow(QWidget):
         self._printer_check_timer = QTimer(self)
         self._printer_check_timer.setInterval(max(1, int(printer_check_ms)))
         self._printer_check_timer.timeout.connect(self.check_printer_now)
+        self.voice_desk = VoiceDesk(self, self.voice)
+        self.home.voice_clicked.connect(self.voice_desk.open)
 
         client.state_changed.connect(self._state_changed)
         client.online_changed.connect(self._online_changed)
@@ -375,7 +380,7 @@ class KioskWindow(QWidget):
         if self.client.online:
             return
         # A visitor reading their number keeps it; the notice follows when they are done.
-        if self.screen_name not in ("issued", "pin", "enroll"):
+        if self.screen_name not in ("issued", "pin", "enroll", "voice"):  # a visitor writing keeps the form
             self.show_screen("unavailable")
 
     def _retry_after_hub_trouble(self) -> None:
@@ -706,6 +711,7 @@ class KioskWindow(QWidget):
             self._printer_check_timer,
         ):
             timer.stop()
+        self.voice_desk.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.hot_corner)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image
@@ -196,6 +197,12 @@ def print_ticket(printer: str | PrinterTarget, ticket: TicketPrint, *, width: in
     Waits at most about 7 × `timeout` (connect, status, send, status); a printer that takes
     longer is reported as not answering and the exchange is left to finish in the background.
     """
+    return print_drawing(printer, lambda dots: render_ticket(ticket, dots, text_layout=text_layout), width=width, timeout=timeout)
+
+
+def print_drawing(printer: str | PrinterTarget, draw: Callable[[int], Image.Image], *, width: int | None = None, timeout: float = 2.0) -> PrintOutcome:
+    """Print what `draw(width_in_dots)` draws (a ticket, a feedback slip) as `print_ticket` does:
+    status before, raster and cut, status after; never raises for printer trouble."""
     started = time.monotonic()
 
     def outcome(printed: bool, before: PrinterState, after: PrinterState | None, sent: int = 0, detail: str = "", shown: PrinterState | None = None) -> PrintOutcome:
@@ -207,7 +214,7 @@ def print_ticket(printer: str | PrinterTarget, ticket: TicketPrint, *, width: in
     except PrinterURIError as exc:
         return outcome(False, PrinterState.MISCONFIGURED, None, detail=str(exc))
     try:
-        image = render_ticket(ticket, resolve_width(target, width), text_layout=text_layout)
+        image = draw(resolve_width(target, width))
     except FontNotFoundError as exc:
         return outcome(False, PrinterState.ERROR, None, detail=str(exc))
     data = encode_ticket(image, profile=target.profile)
