@@ -12,9 +12,13 @@ applied on top.
 
 Phones whose own ticket changed (called, say) are woken first, and streams are woken
 `WAKE_SLICE` per turn of the loop, so a batch that moves a thousand phones does not hold the
-boards' next event behind all their sends. A change of the estimate alone (a visit finished, a
-counter opened or closed) goes out after `ESTIMATE_DELAY`, the estimates of many finishes
-together; a phone whose place moves meanwhile gets the new estimate with it.
+boards' next event behind all their sends. A place near the front of its line
+(`FRONT_PLACES` or fewer ahead) goes out with the batch that moved it; a place further back, and
+a change of the estimate alone (a visit finished, a counter opened or closed), go out after
+`LATER_DELAY`, many moves and finishes in one frame. In a hall calling a visitor every few
+seconds per service, that is what keeps a thousand phones from costing the hub a frame each
+per call (most of them are far back, where a place that lags a second or two tells the visitor
+nothing less).
 
 The place is the rank in the line, as `core.views.ahead_of` counts it: priority tickets first,
 then first issue, then id. First issue times come from events to the millisecond; two entries
@@ -63,9 +67,13 @@ KEEP_ALIVE_SECONDS = 25.0
 # Streams woken per turn of the event loop: a batch that moves a thousand phones must not hold
 # back the boards' next call behind all of their sends.
 WAKE_SLICE = 32
-# A change of the estimate alone (a visit finished, a counter opened or closed) waits this long,
-# so the estimates of many finishes go out together, and mostly with the next call anyway.
-ESTIMATE_DELAY = 2.0
+# A visitor this close to the front watches every step: their place goes out with the batch.
+FRONT_PLACES = 10
+# A place further back, or a change of the estimate alone (a visit finished, a counter opened or
+# closed), waits this long, so the moves and estimates of many calls and finishes go out as one
+# frame per phone. With 1,000 phones and a call every few seconds per service, pushing every
+# move was ~2.5 frames a second per phone and half the hub's CPU in a busy hall.
+LATER_DELAY = 2.0
 PHONE_BYTE_BUDGET = 16 * 1024
 # Sent with a stream's last frame: the browser's EventSource reconnects by itself when a stream
 # ends; a visit that is over need not be asked about again every three seconds.
@@ -220,8 +228,8 @@ class PhoneWatch:
         self._urgent: deque[PhoneStream] = deque()  # streams whose own ticket changed: woken first
         self._others: deque[PhoneStream] = deque()
         self._waking = False
-        self._estimates: set[int] = set()  # services whose estimates changed, pushed after ESTIMATE_DELAY
-        self._estimate_timer: asyncio.TimerHandle | None = None
+        self._later: set[int] = set()  # services whose places or estimates moved, pushed after LATER_DELAY
+        self._later_timer: asyncio.TimerHandle | None = None
 
     # ── loading ─────────────────────────────────────────────────────────────────────────
 
@@ -316,16 +324,26 @@ class PhoneWatch:
             for code in [code for code in self.phones if code not in self.tickets and code not in finals]:
                 for phone in list(self.phones[code]):
                     phone.end()  # its visit ended before the reload; the page reloads its ticket
-        self._push(dirty_services, dirty_codes, finals)
-        estimates -= dirty_services  # those phones have just been sent their estimate with their place
-        if estimates:
-            self._estimates |= estimates
-            if self._estimate_timer is None:
-                self._estimate_timer = asyncio.get_running_loop().call_later(ESTIMATE_DELAY, self._push_estimates)
+        self._push(dirty_services, dirty_codes, finals, front_only=not after_reload)
+        later = estimates | dirty_services  # the places further back, and every estimate, go out together
+        if later and not after_reload:
+            self._later |= later
+            if self._later_timer is None:
+                self._later_timer = asyncio.get_running_loop().call_later(LATER_DELAY, self._push_later)
 
-    def _push_estimates(self) -> None:
-        self._estimate_timer = None
-        services, self._estimates = self._estimates, set()
+    def _front_places(self, service_id: int) -> int:
+        """How near the front a place goes out with its batch: `FRONT_PLACES`, or further where the
+        service's remote tickets warn their visitor earlier (`remote_warn_places`)."""
+        catalogue = self.store.catalogue
+        service = catalogue.services.get(service_id)
+        settings = next((s for s in catalogue.config.services if service is not None and s.code == service.code), None)
+        if settings is not None and settings.remote:
+            return max(FRONT_PLACES, settings.remote_warn_places)
+        return FRONT_PLACES
+
+    def _push_later(self) -> None:
+        self._later_timer = None
+        services, self._later = self._later, set()
         if not self._loading:  # else the reload recomputes every phone
             self._push(services, set(), {})
 
@@ -387,12 +405,25 @@ class PhoneWatch:
         ticket = self.tickets.get(code)
         return None if ticket is None else self.view(ticket)
 
-    def _push(self, dirty_services: Iterable[int], dirty_codes: set[str], finals: dict[str, dict[str, Any]]) -> None:
+    def _push(
+        self, dirty_services: Iterable[int], dirty_codes: set[str], finals: dict[str, dict[str, Any]], *,
+        front_only: bool = False,
+    ) -> None:
         """New frames for the phones of `dirty_codes` (their tickets changed: woken first) and of
-        `dirty_services` (their places or estimates moved)."""
+        `dirty_services` (their places or estimates moved; with `front_only`, only the phones
+        `FRONT_PLACES` or fewer from the front: the rest wait for `_push_later`)."""
         urgent = set(dirty_codes)
         for service_id in dirty_services:
-            dirty_codes |= self.watched.get(service_id, set())
+            watched = self.watched.get(service_id, set())
+            if not front_only:
+                dirty_codes |= watched
+                continue
+            line, front = self._line(service_id), self._front_places(service_id)
+            for code in watched:
+                ticket = self.tickets.get(code)
+                place = line.ahead(ticket["id"]) if ticket is not None else None
+                if place is None or place <= front:
+                    dirty_codes.add(code)
         figures: dict[int, tuple[float, int]] = {}
         for code in dirty_codes:
             phones = self.phones.get(code)
@@ -485,8 +516,8 @@ class PhoneWatch:
     def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
-        if self._estimate_timer is not None:
-            self._estimate_timer.cancel()
+        if self._later_timer is not None:
+            self._later_timer.cancel()
         for phones in self.phones.values():
             for phone in phones:
                 phone.end()

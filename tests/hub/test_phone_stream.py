@@ -276,10 +276,11 @@ def open_silent_stream(hub: LiveHub, code: str) -> socket.socket:
 
 def test_a_stream_that_never_reads_is_dropped_and_the_others_keep_up(hall: dict, tmp_path: Path):
     """Position changes pile up unread on one stream until the hub drops it; a phone reading the
-    same ticket gets every change meanwhile."""
+    same ticket gets every change meanwhile (a priority visitor arrives ahead, then cancels:
+    the place at the front goes out with each batch)."""
     hub: LiveHub = hall["hub"]
 
-    async def scenario() -> tuple[int, dict, bool]:
+    async def scenario() -> tuple[int, dict, int, bool]:
         async with httpx.AsyncClient(base_url=hub.url, timeout=10) as client:
             await empty_queue(client, hall)
             mine = await issued(client, hall)
@@ -288,20 +289,26 @@ def test_a_stream_that_never_reads_is_dropped_and_the_others_keep_up(hall: dict,
                 async with Phone(client, mine["code"]) as phone:
                     await phone.next()
                     dropped = False
-                    for count in range(1, 800):
-                        await issued(client, hall, priority="elderly")
+                    ahead, before = 0, None
+                    for count in range(1, 1600):
+                        if before is None:
+                            before, ahead = await issued(client, hall, priority="elderly"), 1
+                        else:
+                            cancelled = await client.post(f"/api/v1/tickets/{before['id']}/cancel", headers=bearer(hall["kiosk"]))
+                            assert cancelled.status_code == 200, cancelled.text
+                            before, ahead = None, 0
                         frame = await phone.next()
-                        assert frame["ahead"] == count
+                        assert frame["ahead"] == ahead
                         if count % 20 == 0 and "event=phone.dropped" in hub.log_path.read_text(errors="replace"):
                             dropped = True
                             break
-                    return count, frame, dropped
+                    return count, frame, ahead, dropped
             finally:
                 silent.close()
 
-    count, frame, dropped = run_async(scenario())
+    count, frame, ahead, dropped = run_async(scenario())
     assert dropped, f"the silent stream was not dropped after {count} changes"
-    assert frame["ahead"] == count
+    assert frame["ahead"] == ahead
 
 
 def test_the_hub_counts_its_snapshot_reads_and_phones_cost_none(hall: dict):
