@@ -43,6 +43,7 @@ from counter_ui.views import (
     PauseDialog,
     PausedCard,
     QueuePanel,
+    ScorecardDialog,
     TicketCard,
     TransferDialog,
     counter_label,
@@ -129,6 +130,8 @@ class CounterWindow(QWidget):
         self.actions = ActionPanel(self.model)
         self.queue_panel = QueuePanel(self.model)
         self.figures_panel = FiguresPanel(self.model)
+        self.figures_panel.scorecard_requested.connect(self.open_scorecard)
+        self.scorecard_dialog: ScorecardDialog | None = None
         self.hall = HallView(self.model)
         self.compact_bar = CompactBar(self.model)
         # A supervisor hears and sees when a kiosk's printer or a board needs someone, on every tab.
@@ -446,6 +449,16 @@ class CounterWindow(QWidget):
         dialog.accepted.connect(lambda: self.model.transfer(dialog.chosen_service_id) if dialog.chosen_service_id else None)
         dialog.finished.connect(lambda _result: setattr(self, "transfer_dialog", None))
         self.transfer_dialog = dialog
+        dialog.open()
+
+    def open_scorecard(self) -> None:
+        """The clerk's own month (nobody else's: the hub answers for the logged-in clerk only)."""
+        if not self.model.logged_in:
+            return
+        dialog = ScorecardDialog(self.model, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: setattr(self, "scorecard_dialog", None))
+        self.scorecard_dialog = dialog
         dialog.open()
 
     def open_pause(self) -> None:

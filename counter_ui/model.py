@@ -76,6 +76,7 @@ class CounterModel(QObject):
     busy_changed = Signal(bool)
     message = Signal(object, str)  # Text in both languages, "info" or "error"
     stats_loaded = Signal(object)  # /stats answer for today (contract.Stats), or a HubError
+    scorecard_loaded = Signal(object)  # the clerk's own month (contract.MyScorecard), or a HubError
 
     def __init__(
         self,
@@ -582,6 +583,16 @@ class CounterModel(QObject):
             self.stats_loaded.emit(error if error is not None else answer)
 
         self.client.stats(day, day, "service,clerk", done)
+
+    def load_scorecard(self, month: str | None = None) -> None:
+        """Ask the hub for the logged-in clerk's own scorecard of `month` (YYYY-MM; None: this month)."""
+        if not self.logged_in:
+            return
+
+        def done(answer: Any, error: HubError | None) -> None:
+            self.scorecard_loaded.emit(error if error is not None else answer)
+
+        self.client.my_scorecard(month, done)
 
     # ---- messages ------------------------------------------------------------------------
 

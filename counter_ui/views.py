@@ -41,7 +41,7 @@ from qt_common.i18n import (
 )
 from qt_common.widgets import StatusBadge, TextButton, TicketNumberLabel
 
-from core.contract import Counter, Service, ServiceFigures
+from core.contract import Counter, MyScorecard, Service, ServiceFigures
 from core.models import CounterStatus, TicketStatus
 from counter_ui.model import PAUSE_REASONS, CounterModel
 from counter_ui.strings import SHORTCUTS
@@ -582,7 +582,9 @@ class QueuePanel(QFrame):
 
 
 class FiguresPanel(QFrame):
-    """The clerk's own figures of today: served, average service time."""
+    """The clerk's own figures of today: served, average service time; and their month's scorecard."""
+
+    scorecard_requested = Signal()
 
     def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -591,17 +593,21 @@ class FiguresPanel(QFrame):
         self.title = label(theme.Role.HEADING, wrap=False)
         self.served = label(size_pt=16)
         self.average = label(size_pt=16)
+        self.month = TextButton()
+        self.month.clicked.connect(self.scorecard_requested.emit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.title)
         layout.addWidget(self.served)
         layout.addWidget(self.average)
+        layout.addWidget(self.month)
         model.figures_changed.connect(self.refresh)
         language_notifier().language_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self, *_: object) -> None:
         self.title.setText(tr("counter_ui.figures.title"))
+        self.month.setText(tr("counter_ui.figures.month"))
         self.served.setText(tr("counter_ui.figures.served", n=self.model.served_today))
         average = self.model.average_service_seconds
         self.average.setText(
@@ -748,6 +754,166 @@ class TransferDialog(QDialog):
             return
         self.chosen_service_id = int(item.data(Qt.ItemDataRole.UserRole))
         self.accept()
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else ltr(f"{value * 100:.1f}%")
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else ltr(f"{value:.2f}")
+
+
+def _seconds(value: float | None) -> str:
+    return "—" if value is None else format_duration(value)
+
+
+def shift_month(month: str, step: int) -> str:
+    """`2026-11` moved by `step` months."""
+    year, number = (int(part) for part in month.split("-"))
+    index = year * 12 + number - 1 + step
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+class ScorecardDialog(QDialog):
+    """The logged-in clerk's own month beside the centre's (from the hub's typed scorecard):
+    served, service times, target, absences and recalls, satisfaction, place in the league and
+    the visits a complaint names (the ticket and where it stands, never what was written)."""
+
+    ROWS = (
+        ("served", "counter_ui.scorecard.served"),
+        ("mean_service", "counter_ui.scorecard.mean_service"),
+        ("median_service", "counter_ui.scorecard.median_service"),
+        ("within_target", "counter_ui.scorecard.within_target"),
+        ("no_show", "counter_ui.scorecard.no_show"),
+        ("recall", "counter_ui.scorecard.recall"),
+        ("satisfied", "counter_ui.scorecard.satisfied"),
+        ("mean_score", "counter_ui.scorecard.mean_score"),
+        ("ratings", "counter_ui.scorecard.ratings"),
+        ("complaints", "counter_ui.scorecard.complaints"),
+    )
+
+    def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.setModal(True)
+        self.setMinimumSize(720, 660)
+        self.month: str | None = None
+        self.answer: Any = None
+        self.heading = label(size_pt=18, bold=True)
+        self.status = label(theme.Role.MUTED)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        self.head_mine = label(bold=True, size_pt=13)
+        self.head_centre = label(bold=True, size_pt=13)
+        for heading in (self.head_mine, self.head_centre):
+            heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        grid.addWidget(self.head_mine, 0, 1)
+        grid.addWidget(self.head_centre, 0, 2)
+        self.names: dict[str, QLabel] = {}
+        self.mine: dict[str, QLabel] = {}
+        self.centre: dict[str, QLabel] = {}
+        for row, (key, _text) in enumerate(self.ROWS, start=1):
+            self.names[key] = label(size_pt=13, wrap=False)
+            self.mine[key] = label(size_pt=15, bold=True)
+            self.mine[key].setAccessibleName(key)
+            self.centre[key] = label(size_pt=13)
+            for value in (self.mine[key], self.centre[key]):
+                # Centred: a number isolated left to right would otherwise sit at the wrong edge in Arabic.
+                value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(self.names[key], row, 0)
+            grid.addWidget(self.mine[key], row, 1)
+            grid.addWidget(self.centre[key], row, 2)
+        self.rank = label(size_pt=14, bold=True)
+        self.fair = label(theme.Role.MUTED)
+        self.complaints = QListWidget()
+        self.complaints.setFont(theme.app_font(12))
+        self.complaints.setMaximumHeight(120)
+        self.previous = TextButton()
+        self.previous.clicked.connect(lambda: self.load(shift_month(self.month, -1)) if self.month else None)
+        self.next = TextButton()
+        self.next.clicked.connect(lambda: self.load(shift_month(self.month, 1)) if self.month else None)
+        self.close_button = TextButton()
+        theme.set_role(self.close_button, theme.Role.PRIMARY)
+        self.close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.previous)
+        buttons.addWidget(self.next)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.status)
+        layout.addLayout(grid)
+        layout.addWidget(self.rank)
+        layout.addWidget(self.fair)
+        layout.addWidget(self.complaints)
+        layout.addLayout(buttons)
+        model.scorecard_loaded.connect(self.show_answer)
+        language_notifier().language_changed.connect(self.retranslate)
+        self.retranslate()
+        self.load(None)
+
+    def load(self, month: str | None) -> None:
+        self.status.setText(tr("counter_ui.scorecard.loading"))
+        self.status.setVisible(True)
+        self.previous.setEnabled(False)
+        self.next.setEnabled(False)
+        self.model.load_scorecard(month)
+
+    def show_answer(self, answer: Any) -> None:
+        if not isinstance(answer, MyScorecard):
+            self.status.setText(tr("counter_ui.scorecard.failed"))
+            self.previous.setEnabled(self.month is not None)
+            self.next.setEnabled(self.month is not None)
+            return
+        self.answer = answer
+        self.month = answer.month
+        self.status.setVisible(False)
+        self.previous.setEnabled(True)
+        self.next.setEnabled(True)
+        self.retranslate()
+
+    def retranslate(self, *_: object) -> None:
+        self.setWindowTitle(tr("counter_ui.figures.month"))
+        self.heading.setText(tr("counter_ui.scorecard.title", month=self.month or "…"))
+        self.head_mine.setText(tr("counter_ui.scorecard.mine"))
+        self.head_centre.setText(tr("counter_ui.scorecard.centre"))
+        for key, text in self.ROWS:
+            self.names[key].setText(tr(text))
+        self.fair.setText(tr("counter_ui.scorecard.fair"))
+        self.previous.setText(tr("counter_ui.scorecard.previous"))
+        self.next.setText(tr("counter_ui.scorecard.next"))
+        self.close_button.setText(tr("counter_ui.scorecard.close"))
+        answer = self.answer
+        if answer is None:
+            return
+        card, centre = answer.card, answer.centre
+        mine = {
+            "served": ltr(str(card.served)), "mean_service": _seconds(card.mean_service_seconds),
+            "median_service": _seconds(card.median_service_seconds), "within_target": _share(card.within_target_share),
+            "no_show": _share(card.no_show_rate), "recall": _share(card.recall_rate),
+            "satisfied": _share(card.satisfaction.satisfied_share), "mean_score": _score(card.satisfaction.mean_score),
+            "ratings": ltr(str(card.satisfaction.ratings)), "complaints": ltr(str(card.complaints)),
+        }
+        theirs = {
+            "served": ltr(str(centre.served)), "mean_service": _seconds(centre.mean_service_seconds),
+            "within_target": _share(centre.within_target_share), "satisfied": _share(centre.satisfaction.satisfied_share),
+            "mean_score": _score(centre.satisfaction.mean_score), "ratings": ltr(str(centre.satisfaction.ratings)),
+        }
+        for key, _text in self.ROWS:
+            self.mine[key].setText(mine[key])
+            self.centre[key].setText(theirs.get(key, ""))
+        if card.rank is not None:
+            self.rank.setText(tr("counter_ui.scorecard.rank", rank=card.rank, ranked=answer.ranked))
+        else:
+            self.rank.setText(tr("counter_ui.scorecard.not_ranked", ratings=card.satisfaction.ratings, minimum=answer.min_ratings))
+        self.complaints.clear()
+        for visit in answer.complaints:
+            self.complaints.addItem(tr("counter_ui.scorecard.complaint", number=visit.number, day=visit.business_day,
+                                       status=tr(f"counter_ui.scorecard.status.{visit.status}")))
+        if not answer.complaints:
+            self.complaints.addItem(tr("counter_ui.scorecard.no_complaints"))
 
 
 class PauseDialog(QDialog):

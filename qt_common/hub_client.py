@@ -241,6 +241,7 @@ _SESSION = TypeAdapter(contract.Session)
 _COUNTER = TypeAdapter(contract.Counter)
 _PIN_CHECK = TypeAdapter(contract.PinCheck)
 _STATS = TypeAdapter(contract.Stats)
+_MY_SCORECARD = TypeAdapter(contract.MyScorecard)
 _DEVICES = TypeAdapter(list[contract.Device])
 
 
@@ -891,6 +892,11 @@ class HubClient(QObject):
         """KPIs between two business days (YYYY-MM-DD), optionally grouped (service, counter, clerk, hour)."""
         params = {"from": _check_text(date_from, "from", 32), "to": _check_text(date_to, "to", 32), "group_by": group_by}
         return self.get("/stats", on_done, params=params, answer=_STATS)
+
+    def my_scorecard(self, month: str | None = None, on_done: Callback | None = None) -> PendingRequest:
+        """The logged-in clerk's own scorecard for a month (YYYY-MM; None: this month)."""
+        params = {"month": _check_text(month, "month", 7) if month is not None else None}
+        return self.get("/sessions/current/scorecard", on_done, params=params, answer=_MY_SCORECARD)
 
     # ---- live state ----------------------------------------------------------------------
 
