@@ -122,7 +122,7 @@ class SlotPlaces:
     free: int
 
 
-def _settings(catalogue: Catalogue, service_id: int) -> tuple[ServiceInfo, AppointmentsConfig]:
+def service_settings(catalogue: Catalogue, service_id: int) -> tuple[ServiceInfo, AppointmentsConfig]:
     """The service and its appointment settings; refused when it takes no appointments."""
     service = catalogue.services.get(ServiceId(service_id)) if isinstance(service_id, int) else None
     if service is None:
@@ -203,7 +203,7 @@ def _check_day(catalogue: Catalogue, settings: AppointmentsConfig, day: date, no
 def day_places(store: Store, service_id: int, day: date) -> list[SlotPlaces]:
     """The slots of one day of a service with their free places; slots already begun are left out."""
     catalogue = store.catalogue
-    service, settings = _settings(catalogue, service_id)
+    service, settings = service_settings(catalogue, service_id)
     now = store.clock()
     _check_day(catalogue, settings, day, now)
     with store.read() as conn:
@@ -303,7 +303,7 @@ def book(tx: Tx, service_id: int, slot_start: datetime, mobile: str, *, source: 
         raise BadInput(f"Unknown source {source!r}.", "مصدر غير معروف.")
     mobile = normalise_mobile(mobile)
     catalogue = tx.catalogue
-    service, settings = _settings(catalogue, service_id)
+    service, settings = service_settings(catalogue, service_id)
     start = to_local(catalogue, slot_start)
     slot = _check_slot(tx, service, settings, start)
     epoch = _epoch(catalogue, start)
@@ -367,7 +367,7 @@ def reschedule(tx: Tx, code: str, slot_start: datetime) -> dict[str, Any]:
     Moving it to the slot it has already changes nothing."""
     row = _changeable(tx, code, "moved", "نقل")
     catalogue = tx.catalogue
-    service, settings = _settings(catalogue, row["service_id"])
+    service, settings = service_settings(catalogue, row["service_id"])
     start = to_local(catalogue, slot_start)
     epoch = _epoch(catalogue, start)
     if epoch == row["slot_start"]:

@@ -19,7 +19,7 @@ from core import commands
 from core.numbering import next_rollover
 from core.store import Store
 from core.views import iso
-from hub import console
+from hub import book, console
 from hub.events import Broadcaster, encode_frame
 from hub.limits import BodySizeLimit
 from hub.openapi import document_errors
@@ -89,6 +89,7 @@ def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = No
     for area in ROUTERS:
         app.include_router(area.router)
     console.register(app)
+    book.register(app)
     return app
 
 
