@@ -93,7 +93,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "enrolled": "سُجّل في", "rename": "تغيير الاسم", "revoke": "إلغاء الجهاز", "revoked": "ملغى",
         "counter_status": {"open": "مفتوح", "paused": "استراحة", "closed": "مغلق"},
         "reasons": {"prayer": "الصلاة", "break": "استراحة", "back_office": "أعمال مكتبية", "supervisor": "بطلب المشرف"},
-        "kinds": {"kiosk": "جهاز التذاكر", "counter": "شباك", "display": "شاشة عرض", "admin": "جهاز إداري"},
+        "kinds": {"kiosk": "جهاز التذاكر", "counter": "شباك", "display": "شاشة عرض", "admin": "جهاز إداري",
+                  "feedback": "شاشة التقييم", "integration": "بوابة حجز (تكامل)"},
         "printer_states": {
             "ok": "سليمة", "paper_near_end": "الورق قارب على النفاد", "paper_out": "نفد الورق",
             "cover_open": "الغطاء مفتوح", "silent": "لا ترد", "offline": "غير متصلة", None: "—",
@@ -199,7 +200,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "enrolled": "Enrolled", "rename": "Rename", "revoke": "Revoke", "revoked": "revoked",
         "counter_status": {"open": "open", "paused": "paused", "closed": "closed"},
         "reasons": {"prayer": "prayer", "break": "break", "back_office": "back office", "supervisor": "by the supervisor"},
-        "kinds": {"kiosk": "kiosk", "counter": "counter", "display": "board", "admin": "admin device"},
+        "kinds": {"kiosk": "kiosk", "counter": "counter", "display": "board", "admin": "admin device",
+                  "feedback": "rating screen", "integration": "booking portal (integration)"},
         "printer_states": {
             "ok": "ok", "paper_near_end": "paper near its end", "paper_out": "out of paper",
             "cover_open": "cover open", "silent": "not answering", "offline": "offline", None: "—",

@@ -272,3 +272,21 @@ def test_a_well_formed_unknown_code_is_not_found(centre: Store):
     with pytest.raises(NotFound) as missing:
         bookings.find(centre, "ABCD-EFGH-JK")
     assert missing.value.code == "no_such_booking" and missing.value.message_ar
+
+
+def test_another_services_slot_is_not_this_ones(tmp_path: Path, clock: Clock):
+    """B's 20-minute slots (08:20, 08:40…) and B's own afternoon hours are refused for A, whose slots are 15 minutes."""
+    text = CENTRE.format(appointments="enabled = true\nslot_minutes = 15\nwalk_in_share = 0").replace(
+        'name_en = "Licences"\n',
+        'name_en = "Licences"\nhours = { wed = ["08:00-18:00"] }\n[services.appointments]\nenabled = true\nslot_minutes = 20\nwalk_in_share = 0\n',
+    )
+    with open_store(tmp_path / "tabour.sqlite", parse_config(text), clock=clock) as store:
+        b_slot = store.call(bookings.book, service(store, "B"), at(WEDNESDAY, 8, 20), "0501234567")
+        assert b_slot["slot_minutes"] == 20
+        for start in (at(WEDNESDAY, 8, 20), at(WEDNESDAY, 16, 0)):
+            with pytest.raises(ImpossibleStep) as refused:
+                store.call(bookings.book, service(store, "A"), start, "0507654321")
+            assert refusal(refused) == "no_such_slot"
+        with pytest.raises(ImpossibleStep) as moved:
+            store.call(bookings.reschedule, b_slot["code"], at(WEDNESDAY, 8, 15))  # A's grid, not B's
+        assert refusal(moved) == "no_such_slot"
