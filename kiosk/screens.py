@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 import kiosk.strings  # noqa: F401 — registers the texts used below
 from core.contract import Centre
+from kiosk.checkin import appointment_badge
 from kiosk.model import PRIORITY_KINDS, GroupView, IssuedTicket, ServiceView
 from kiosk.widgets import CardButton, CodePad, DigitPad, GroupCard, KioskClock, Pictogram, ServiceCard, Spinner, label, start_alignment
 from qt_common import theme
@@ -125,6 +126,7 @@ class HomeScreen(QWidget):
     back_clicked = Signal()
     priority_clicked = Signal()
     priority_cancelled = Signal()
+    appointment_clicked = Signal()  # "I have an appointment": check in (kiosk/checkin.py)
     look_clicked = Signal()  # the visitor's switch for larger text in high contrast
     voice_clicked = Signal()  # the complaints and suggestions box (kiosk/voice.py)
 
@@ -184,6 +186,12 @@ class HomeScreen(QWidget):
         # It never widens the screen: beside the priority button only where both fit whole (_arrange_actions).
         self.voice_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.voice_button.clicked.connect(self.voice_clicked.emit)
+        self.appointment_button = TextButton(self)
+        self.appointment_button.setObjectName("AppointmentButton")
+        self.appointment_button.setFont(theme.app_font(22, bold=True))
+        self.appointment_button.setMinimumHeight(84)
+        self.appointment_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.appointment_button.clicked.connect(self.appointment_clicked.emit)
 
         column = QVBoxLayout(self)
         column.setContentsMargins(24, 0, 24, 20)
@@ -198,6 +206,8 @@ class HomeScreen(QWidget):
         self.actions.addWidget(self.priority_button, 3)
         self.actions.addWidget(self.voice_button, 2)
         column.addLayout(self.actions)
+        # Under them, full width: the visitor who booked finds it at once, whatever the screen's width.
+        column.addWidget(self.appointment_button)
 
         self.service_cards: dict[int, ServiceCard] = {}
         self.group_cards: dict[str, GroupCard] = {}
@@ -237,6 +247,7 @@ class HomeScreen(QWidget):
         self.setProperty("priorityMode", kind is not None)
         self.priority_banner.setVisible(kind is not None)
         self.priority_button.setVisible(kind is None)
+        self.appointment_button.setVisible(kind is None)
         _repolish(self)
         self.retranslate(self._language)
 
@@ -246,6 +257,7 @@ class HomeScreen(QWidget):
         self.cards_area.setEnabled(not busy)
         self.priority_button.setEnabled(not busy)
         self.voice_button.setEnabled(not busy)
+        self.appointment_button.setEnabled(not busy)
         self.back_button.setEnabled(not busy)
         if busy:
             self.show_notice(Text(tr_in(Language.AR, "kiosk.issuing"), tr_in(Language.EN, "kiosk.issuing")), kind="info")
@@ -375,6 +387,8 @@ class HomeScreen(QWidget):
             card.set_compact(compact)
         self.priority_button.setFont(theme.app_font(16 if compact else 22, bold=True))
         self.priority_button.setMinimumHeight(64 if compact else 84)
+        self.appointment_button.setFont(theme.app_font(16 if compact else 22, bold=True))
+        self.appointment_button.setMinimumHeight(56 if compact else 84)
         self.title_label.setFont(theme.app_font(20 if compact else 24, bold=True))
         self.layout().setSpacing(8 if compact else 12)
         self.layout().setContentsMargins(*((24, 0, 24, 12) if compact else (24, 0, 24, 20)))
@@ -432,6 +446,8 @@ class HomeScreen(QWidget):
         self.voice_button.setText(tr_in(language, "kiosk.voice.button"))
         self.voice_button.setAccessibleName(tr_in(language, "kiosk.voice.button"))
         self._arrange_actions()
+        self.appointment_button.setText(tr_in(language, "kiosk.checkin.button"))
+        self.appointment_button.setAccessibleName(tr_in(language, "kiosk.checkin.button"))
         self.priority_cancel_button.setText(tr_in(language, "kiosk.priority.cancel"))
         if self._priority_kind is not None:
             kind = tr_in(language, f"kiosk.priority.{self._priority_kind}")
@@ -590,7 +606,11 @@ class IssuedScreen(QWidget):
         ticket, service = self.ticket, self.service
         self.caption_label.setText(tr_in(language, "kiosk.your_number"))
         self.service_label.setText(service.name(language) if service else "")
-        if ticket is not None and ticket.priority != "normal":
+        appointment = appointment_badge(ticket.ticket, language) if ticket is not None else None
+        if appointment is not None:
+            self.priority_label.setText(appointment)
+            self.priority_label.show()
+        elif ticket is not None and ticket.priority != "normal":
             kind = tr_in(language, f"kiosk.priority.{ticket.priority}") if ticket.priority in PRIORITY_KINDS else ticket.priority
             self.priority_label.setText(tr_in(language, "kiosk.priority.badge", kind=kind))
             self.priority_label.show()

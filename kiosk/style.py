@@ -68,5 +68,11 @@ QPushButton#VoiceKind:checked {{ background: {C.primary}; color: {C.on_primary};
 QPushButton#VoiceKind:focus {{ border: 3px solid {C.focus}; }}
 QPlainTextEdit#VoiceText {{ background: {C.surface}; border: 2px solid {C.border}; border-radius: 10px; padding: 6px; }}
 QPlainTextEdit#VoiceText:focus {{ border: 3px solid {C.focus}; }}
+QPushButton#AppointmentButton {{
+    background: {C.primary}; color: {C.on_primary}; border: 3px solid {C.primary}; border-radius: 18px; padding: 12px 24px;
+}}
+QPushButton#AppointmentButton:focus {{ border: 4px solid {C.focus}; }}
+QLabel#CheckInTitle[kind="welcome"] {{ color: {C.status_open}; }}
+QLabel#CheckInTitle[kind="refused"] {{ color: {C.primary}; }}
 QLabel#StaffBadge {{ color: {C.on_primary}; background: {C.status_paused}; border-radius: 8px; padding: 4px 12px; }}
 """

@@ -38,6 +38,7 @@ from kiosk.model import (
     issued_ticket,
     service_views,
 )
+from kiosk.checkin import CheckInFlow
 from kiosk.printing import PrinterCheck, PrintResult, check_printer, needs_staff, print_issued
 from kiosk.screens import (
     Header,
@@ -129,7 +130,9 @@ class KioskWindow(QWidget):
         )
         self.enroll.cancel_button.hide()
         self.voice = VoiceScreen(self)
+        self.check_in = CheckInFlow(self)
         self.screens: dict[str, QWidget] = {
+            "checkin": self.check_in.screen,
             "home": self.home,
             "priority": self.priority,
             "issued": self.issued,
@@ -151,6 +154,7 @@ class KioskWindow(QWidget):
         self.home.back_clicked.connect(self.go_home)
         self.home.priority_clicked.connect(lambda: self.show_screen("priority"))
         self.home.priority_cancelled.connect(lambda: self.set_priority(None))
+        self.home.appointment_clicked.connect(self.check_in.open)
         self.home.look_clicked.connect(self.toggle_look)
         self.priority.kind_chosen.connect(self.set_priority)
         self.priority.back_clicked.connect(self.go_home)
@@ -164,6 +168,7 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.hot_corner)
+            app.installEventFilter(self.check_in.listener)
 
         self.screen_name = ""
         self.priority_kind: str | None = None
@@ -278,7 +283,7 @@ class KioskWindow(QWidget):
         if name != self.screen_name:
             self.screen_name = name
             self.unavailable.set_active(name == "unavailable")
-            if name in ("priority", "pin") or (
+            if name in ("priority", "pin", "checkin") or (
                 name == "home" and (self.open_group_key or self.priority_kind or self.larger_look)
             ):
                 self._idle_timer.start()
@@ -461,7 +466,7 @@ class KioskWindow(QWidget):
 
     def _idle_reset(self) -> None:
         """Nobody touched for a while: the next visitor gets the usual home screen."""
-        if self.screen_name in ("issued", "unavailable", "enroll") or self.issuing:
+        if self.screen_name in ("issued", "unavailable", "enroll") or self.issuing or self.check_in.busy:
             return
         self.set_priority(None)
         self.set_language(self.default_language)
@@ -715,6 +720,7 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.hot_corner)
+            app.removeEventFilter(self.check_in.listener)
         self.tasks.wait_for_done(5000)
 
     def _alive(self, callback: Callable[..., None]) -> Callable[..., None]:

@@ -444,7 +444,10 @@ def render_ticket(ticket: TicketPrint, width: int = WIDTH_80MM, *, text_layout: 
     canvas.space(8)
     _number(canvas, styles, ticket.number)
     canvas.space(10)
-    if ticket.is_priority:
+    if ticket.is_appointment:
+        _priority_band(canvas, styles, lead_ar, *wording.appointment_mark(ticket.slot_start))
+        canvas.space(8)
+    elif ticket.is_priority:
         _priority_band(canvas, styles, lead_ar, *wording.priority_mark(ticket.priority))
         canvas.space(8)
     queue = wording.queue_text(ticket.ahead, ticket.eta_seconds)

@@ -40,6 +40,7 @@ class TicketPrint:
     footer_en: str = ""
     logo_path: Path | None = None
     language: str = "ar"
+    slot_start: datetime | None = None  # an appointment ticket's slot, in the centre's zone
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -50,10 +51,17 @@ class TicketPrint:
             raise ValueError(f"ahead cannot be negative ({self.ahead})")
         if self.eta_seconds is not None and self.eta_seconds < 0:
             raise ValueError(f"eta_seconds cannot be negative ({self.eta_seconds})")
+        if self.slot_start is not None and (self.slot_start.tzinfo is None or self.slot_start.utcoffset() is None):
+            raise ValueError("slot_start must carry its time zone (an aware datetime)")
 
     @property
     def is_priority(self) -> bool:
         return self.priority != Priority.NORMAL.value
+
+    @property
+    def is_appointment(self) -> bool:
+        """Checked in for a booked slot: the slot time is its mark (docs/decisions/appointment-ticket-mark.md)."""
+        return self.slot_start is not None
 
     @classmethod
     def from_hub(
@@ -95,6 +103,17 @@ class TicketPrint:
             raise TicketDataError(f"ticket.issued_at {issued_raw[:60]!r} is not an ISO 8601 time", "وقت إصدار التذكرة غير صالح") from None
         if issued_at.tzinfo is None:
             raise TicketDataError("ticket.issued_at has no UTC offset", "وقت إصدار التذكرة بلا منطقة زمنية")
+        slot_start = None
+        slot_raw = ticket.get("slot_start")
+        if slot_raw is not None:
+            if not isinstance(slot_raw, str):
+                raise TicketDataError("ticket.slot_start must be an ISO 8601 time or null", "وقت الموعد في التذكرة غير صالح")
+            try:
+                slot_start = datetime.fromisoformat(slot_raw)
+            except ValueError:
+                raise TicketDataError(f"ticket.slot_start {slot_raw[:60]!r} is not an ISO 8601 time", "وقت الموعد في التذكرة غير صالح") from None
+            if slot_start.tzinfo is None:
+                raise TicketDataError("ticket.slot_start has no UTC offset", "وقت الموعد في التذكرة بلا منطقة زمنية")
         status_url = None
         code = ticket.get("code")
         if hub_url and isinstance(code, str) and code:
@@ -114,6 +133,7 @@ class TicketPrint:
             footer_en=_text(centre, "footer_en", "centre"),
             logo_path=Path(logo_path) if logo_path else None,
             language=language,
+            slot_start=slot_start,
         )
 
     @classmethod

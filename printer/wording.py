@@ -35,6 +35,12 @@ def priority_mark(priority: str) -> tuple[str, str]:
     return f"أولوية: {ar}", f"Priority: {en}"
 
 
+def appointment_mark(slot_start: datetime) -> tuple[str, str]:
+    """An appointment ticket's band: the slot's time, its digits kept left to right in Arabic."""
+    clock_ar, clock_en = clock_text(slot_start)
+    return f"موعد {clock_ar}", f"Appointment {clock_en}"
+
+
 def ahead_text(ahead: int) -> tuple[str, str]:
     if ahead == 0:
         return "دورك التالي", "You are next"

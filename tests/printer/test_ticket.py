@@ -69,6 +69,9 @@ def test_from_live_hub_prints(live_hub) -> None:
         ({"eta_seconds": float("inf")}, "non-negative"),
         ({"ahead": True}, "non-negative"),
         ({"service_id": 99}, "service 1 was given"),
+        ({"slot_start": "half past ten"}, "slot_start"),
+        ({"slot_start": "2026-11-24T10:30:00"}, "slot_start has no UTC offset"),
+        ({"slot_start": 1795500000}, "slot_start"),
     ],
 )
 def test_wrong_ticket_fields_are_named(change: dict, words: str) -> None:
@@ -107,3 +110,18 @@ def test_logo_path_comes_from_the_caller_never_from_the_hub(tmp_path) -> None:
     assert ticket.logo_path == tmp_path / "l.png"
     hostile = TicketPrint.from_hub(TICKET, service=SERVICE, centre={**CENTRE, "logo_path": "/etc/shadow"}, hub_url=None)
     assert hostile.logo_path is None
+
+
+def test_an_appointment_ticket_carries_its_slot_time_as_its_mark() -> None:
+    """With slot_start the band reads the slot's time (digits kept left to right in Arabic); without it, the priority."""
+    from printer import wording
+
+    booked = {**TICKET, "priority": "appointment", "slot_start": "2026-11-24T10:30:00.000+03:00"}
+    ticket = TicketPrint.from_hub(booked, service=SERVICE, centre=CENTRE, hub_url="http://h")
+    assert ticket.is_appointment and ticket.slot_start.hour == 10 and ticket.slot_start.minute == 30
+    assert wording.appointment_mark(ticket.slot_start) == ("موعد \u206610:30\u2069 ص", "Appointment 10:30 AM")
+    plain = TicketPrint.from_hub({**booked, "slot_start": None}, service=SERVICE, centre=CENTRE, hub_url="http://h")
+    assert not plain.is_appointment
+    later = dataclasses.replace(ticket, slot_start=ticket.slot_start.replace(hour=11))
+    images = [render_ticket(t).tobytes() for t in (ticket, plain, later)]
+    assert len(set(images)) == 3, "the slot's time is drawn on the ticket"
