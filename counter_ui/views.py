@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from qt_common import theme
+from qt_common.appointments import appointment_mark
 from qt_common.i18n import (
     Language,
     both,
@@ -361,9 +362,10 @@ class TicketCard(QFrame):
             self.status_badge.set_ticket_status(status)
             fit_to_text(self.status_badge)
         priority = ticket.priority.value
-        self.priority_badge.setVisible(priority != "normal" and has_key(f"priority.{priority}"))
+        appointment = appointment_mark(ticket)
+        self.priority_badge.setVisible(appointment is not None or (priority != "normal" and has_key(f"priority.{priority}")))
         if self.priority_badge.isVisible():
-            self.priority_badge.setText(tr(f"priority.{priority}"))
+            self.priority_badge.setText(appointment or tr(f"priority.{priority}"))
             theme.set_status(self.priority_badge, theme.Status.PRIORITY)
             fit_to_text(self.priority_badge)
         service = self.model.service(ticket.service_id)
@@ -560,7 +562,10 @@ class QueuePanel(QFrame):
                 duration=format_duration(self.model.waited_seconds(ticket)),
             )
             priority = ticket.priority.value
-            if priority != "normal" and has_key(f"priority.{priority}"):
+            appointment = appointment_mark(ticket)
+            if appointment is not None:
+                text += f" · {appointment}"
+            elif priority != "normal" and has_key(f"priority.{priority}"):
                 text += f" · {tr(f'priority.{priority}')}"
             away = ticket.remote and ticket.arrived_at is None
             if ticket.remote:

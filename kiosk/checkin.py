@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from core import contract
 from kiosk.widgets import CodePad, label
 from qt_common import theme
+from qt_common.appointments import clock_text
 from qt_common.i18n import Language, Text, register_catalogue, tr_in
 from qt_common.widgets import TextButton, TicketNumberLabel
 
@@ -67,7 +67,6 @@ CHECKIN_STRINGS: dict[str, tuple[str, str]] = {
     "kiosk.checkin.refused.title": ("تعذّر تسجيل الحضور", "We could not check you in"),
     "kiosk.checkin.again": ("حاول مرة أخرى", "Try again"),
     "kiosk.checkin.home": ("الشاشة الرئيسية", "Start screen"),
-    "kiosk.appointment.badge": ("موعد {slot}", "Appointment {slot}"),
 }
 register_catalogue(CHECKIN_STRINGS)
 
@@ -76,17 +75,6 @@ _CHECK_IN = TypeAdapter(contract.CheckIn)
 MAX_SCAN = 300
 #: a scanner types a whole code in well under this; a half-typed code is forgotten after it
 SCAN_QUIET_MS = 1500
-
-
-def clock_text(iso_time: str | None, language: Language) -> str:
-    """"10:30 AM" / "10:30 ص" for an ISO time the hub sent in the centre's zone ("" if none)."""
-    if not iso_time:
-        return ""
-    moment = datetime.fromisoformat(iso_time)
-    hour = moment.hour % 12 or 12
-    if language is Language.AR:
-        return f"{hour}:{moment.minute:02d} {'ص' if moment.hour < 12 else 'م'}"
-    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
 
 
 class ScanListener(QObject):
@@ -163,13 +151,12 @@ class CheckInScreen(QWidget):
         self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message_label.hide()
         self.submit_button = TextButton(entry)
-        self.submit_button.setObjectName("BigButton")
         theme.set_role(self.submit_button, "primary")
         self.submit_button.clicked.connect(self._submit)
         self.back_button = TextButton(entry)
-        self.back_button.setObjectName("BigButton")
         self.back_button.clicked.connect(self.home_clicked.emit)
         for button in (self.submit_button, self.back_button):
+            button.setObjectName("CheckInButton")
             button.setFont(theme.app_font(20, bold=True))
         buttons = QHBoxLayout()
         buttons.addWidget(self.submit_button)
@@ -202,7 +189,7 @@ class CheckInScreen(QWidget):
         self.home_button.clicked.connect(self.home_clicked.emit)
         answer_buttons = QHBoxLayout()
         for button in (self.walk_in_button, self.again_button, self.home_button):
-            button.setObjectName("BigButton")
+            button.setObjectName("CheckInButton")
             button.setFont(theme.app_font(20, bold=True))
             answer_buttons.addWidget(button)
         answer_column = QVBoxLayout(answer)
@@ -214,8 +201,18 @@ class CheckInScreen(QWidget):
         answer_column.addWidget(self.answer_detail)
         answer_column.addStretch(1)
         answer_column.addLayout(answer_buttons)
-        self.pages.addWidget(entry)
-        self.pages.addWidget(answer)
+        # In a small window (the all-in-one demo) each page scrolls rather than making the whole
+        # kiosk taller than its screen; on a kiosk's glass they fit as they are.
+        for page in (entry, answer):
+            scroller = QScrollArea(self)
+            scroller.setObjectName("CodeScroller")
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            page.setMaximumWidth(1100)  # keys a finger's width, not a third of a 4K screen
+            scroller.setWidget(page)
+            scroller.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            self.pages.addWidget(scroller)
         self._entry, self._answer_page = entry, answer
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -229,7 +226,7 @@ class CheckInScreen(QWidget):
 
     @property
     def page(self) -> str:
-        return "entry" if self.pages.currentWidget() is self._entry else "answer"
+        return "entry" if self.pages.currentIndex() == 0 else "answer"
 
     def reset(self) -> None:
         """An empty field, no message, the entry page."""
@@ -237,7 +234,7 @@ class CheckInScreen(QWidget):
         self.set_working(False)
         self.set_message(None)
         self.outcome, self._answer, self._refusal = None, None, None
-        self.pages.setCurrentWidget(self._entry)
+        self.pages.setCurrentIndex(0)
         self.field.setFocus()
 
     def set_working(self, working: bool) -> None:
@@ -260,14 +257,14 @@ class CheckInScreen(QWidget):
         """too_early, late, arrived or already: what it means and what the visitor can do."""
         self.outcome, self._answer, self._refusal = answer.outcome, answer, None
         self.set_message(None)
-        self.pages.setCurrentWidget(self._answer_page)
+        self.pages.setCurrentIndex(1)
         self.retranslate(self._language)
 
     def show_refusal(self, message: Text) -> None:
         """Unknown, cancelled, other-day or malformed code: the hub's words, and a way back."""
         self.outcome, self._answer, self._refusal = "refused", None, message
         self.set_message(None)
-        self.pages.setCurrentWidget(self._answer_page)
+        self.pages.setCurrentIndex(1)
         self.retranslate(self._language)
 
     def _submit(self) -> None:
@@ -386,12 +383,4 @@ class CheckInFlow(QObject):
         self.screen.show_answer(answer)
 
 
-def appointment_badge(ticket: Any, language: Language) -> str | None:
-    """"Appointment 10:30 AM" for a ticket checked in for a slot, else None."""
-    slot_start = getattr(ticket, "slot_start", None)
-    if not slot_start:
-        return None
-    return tr_in(language, "kiosk.appointment.badge", slot=clock_text(slot_start, language))
-
-
-__all__ = ["CheckInFlow", "CheckInScreen", "ScanListener", "appointment_badge", "clock_text"]
+__all__ = ["CheckInFlow", "CheckInScreen", "ScanListener"]

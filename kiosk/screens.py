@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 
 import kiosk.strings  # noqa: F401 — registers the texts used below
 from core.contract import Centre
-from kiosk.checkin import appointment_badge
 from kiosk.model import PRIORITY_KINDS, GroupView, IssuedTicket, ServiceView
 from kiosk.widgets import CardButton, CodePad, DigitPad, GroupCard, KioskClock, Pictogram, ServiceCard, Spinner, label, start_alignment
 from qt_common import theme
+from qt_common.appointments import appointment_mark
 from qt_common.i18n import Language, Text, ltr, rtl, tr_in
 from qt_common.widgets import TextButton, TicketNumberLabel
 
@@ -314,6 +314,8 @@ class HomeScreen(QWidget):
         parts = [max(title, self.back_button.sizeHint().height() if self._mode == "group" else 0,
                      self.look_button.sizeHint().height())]
         parts.append((self.priority_banner if self._priority_kind else self.priority_button).sizeHint().height())
+        if not self._priority_kind:
+            parts.append(self.appointment_button.sizeHint().height())
         if self._notice is not None:
             parts.append(self.notice_label.heightForWidth(inner))
         margins = self.layout().contentsMargins()
@@ -606,7 +608,7 @@ class IssuedScreen(QWidget):
         ticket, service = self.ticket, self.service
         self.caption_label.setText(tr_in(language, "kiosk.your_number"))
         self.service_label.setText(service.name(language) if service else "")
-        appointment = appointment_badge(ticket.ticket, language) if ticket is not None else None
+        appointment = appointment_mark(ticket.ticket, language) if ticket is not None else None
         if appointment is not None:
             self.priority_label.setText(appointment)
             self.priority_label.show()

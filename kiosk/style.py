@@ -72,6 +72,7 @@ QPushButton#AppointmentButton {{
     background: {C.primary}; color: {C.on_primary}; border: 3px solid {C.primary}; border-radius: 18px; padding: 12px 24px;
 }}
 QPushButton#AppointmentButton:focus {{ border: 4px solid {C.focus}; }}
+QPushButton#CheckInButton {{ min-width: 120px; min-height: 64px; font-size: 20pt; font-weight: bold; }}
 QLabel#CheckInTitle[kind="welcome"] {{ color: {C.status_open}; }}
 QLabel#CheckInTitle[kind="refused"] {{ color: {C.primary}; }}
 QLabel#StaffBadge {{ color: {C.on_primary}; background: {C.status_paused}; border-radius: 8px; padding: 4px 12px; }}

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from core import commands
 from core.commands import open_store
 from core.config import parse_config
-from kiosk.checkin import clock_text
+from qt_common.appointments import clock_text
 from qt_common.i18n import Language
 from tests.kiosk.conftest import SCREEN_SIZE, WAIT_MS
 from tests.kiosk.test_screenshots import shoot
