@@ -69,11 +69,19 @@ def satisfaction(scores: Iterable[int], served: int) -> dict[str, float | int | 
     }
 
 
-def _service_means(visits: Iterable[tuple[int, float]]) -> dict[int, float]:
-    sums: dict[int, list[float]] = defaultdict(list)
-    for service_id, value in visits:
-        sums[service_id].append(value)
-    return {service_id: fmean(values) for service_id, values in sums.items()}
+@dataclass(slots=True)
+class MixTally:
+    """One clerk's visits of one service: ratings (count, score sum, 4–5s) and served entries
+    (count, service-time sum). The league needs only these sums, so SQL can add them up."""
+
+    ratings: int = 0
+    score_sum: float = 0.0
+    satisfied: int = 0
+    served: int = 0
+    seconds: float = 0.0
+
+
+Mix = dict[tuple[int | None, int], MixTally]
 
 
 def league(
@@ -85,34 +93,65 @@ def league(
     score of that visit's service). `time_vs_service`: the mean of (service time ÷ the service's
     centre-wide mean time); below 1 is quicker than the centre on the same services. Both weigh
     each service by the clerk's own mix of visits. Nothing personal: no comments, no mobiles."""
-    score_means = _service_means((r.service_id, r.score) for r in rated)
-    time_means = _service_means((s.service_id, s.service_seconds) for s in served)
-    by_clerk_scores: dict[int, list[RatedVisit]] = defaultdict(list)
-    by_clerk_served: dict[int, list[ServedVisit]] = defaultdict(list)
+    mix: Mix = defaultdict(MixTally)
     for r in rated:
-        if r.clerk_id is not None:
-            by_clerk_scores[r.clerk_id].append(r)
-    for s in served:
-        if s.clerk_id is not None:
-            by_clerk_served[s.clerk_id].append(s)
+        tally = mix[(r.clerk_id, r.service_id)]
+        tally.ratings += 1
+        tally.score_sum += r.score
+        tally.satisfied += r.score >= 4
+    times: dict[int, list[float]] = defaultdict(list)
+    for v in served:
+        tally = mix[(v.clerk_id, v.service_id)]
+        tally.served += 1
+        tally.seconds += v.service_seconds
+        if v.clerk_id is not None:
+            times[v.clerk_id].append(v.service_seconds)
+    return league_of_mix(mix, {clerk: median(values) for clerk, values in times.items()}, min_ratings)
+
+
+def league_of_mix(mix: Mix, medians: dict[int, float | None], min_ratings: int = MIN_RATINGS_TO_RANK) -> list[dict]:
+    """`league` from each (clerk, service)'s sums; `medians`: each clerk's median service time.
+
+    Each visit's score minus its service's mean, averaged over the clerk's ratings, is
+    (Σ score − Σ ratings × service mean) ÷ ratings; each visit's time over its service's mean,
+    averaged, is Σ (time sum ÷ service mean) ÷ visits: the same figures as visit by visit."""
+    services: dict[int, MixTally] = defaultdict(MixTally)
+    clerks: dict[int, list[tuple[int, MixTally]]] = defaultdict(list)
+    for (clerk_id, service_id), tally in mix.items():
+        total = services[service_id]
+        total.ratings += tally.ratings
+        total.score_sum += tally.score_sum
+        total.served += tally.served
+        total.seconds += tally.seconds
+        if clerk_id is not None:
+            clerks[clerk_id].append((service_id, tally))
+    score_means = {s: t.score_sum / t.ratings for s, t in services.items() if t.ratings}
+    time_means = {s: t.seconds / t.served for s, t in services.items() if t.served}
     rows = []
-    for clerk_id in sorted(set(by_clerk_scores) | set(by_clerk_served)):
-        scores = by_clerk_scores.get(clerk_id, [])
-        visits = by_clerk_served.get(clerk_id, [])
-        times = [v.service_seconds for v in visits]
-        ratios = [v.service_seconds / time_means[v.service_id] for v in visits if time_means[v.service_id] > 0]
-        row = {
+    for clerk_id in sorted(clerks):
+        parts = clerks[clerk_id]
+        ratings = sum(t.ratings for _, t in parts)
+        served = sum(t.served for _, t in parts)
+        seconds = sum(t.seconds for _, t in parts)
+        score_sum = sum(t.score_sum for _, t in parts)
+        timed = [(t.seconds / time_means[s], t.served) for s, t in parts if t.served and time_means.get(s, 0) > 0]
+        timed_visits = sum(count for _, count in timed)
+        rows.append({
             "clerk_id": clerk_id,
-            "served": len(visits),
-            "mean_service_seconds": fmean(times) if times else None,
-            "median_service_seconds": median(times) if times else None,
-            **satisfaction((r.score for r in scores), len(visits)),
-            "score_vs_service": fmean(r.score - score_means[r.service_id] for r in scores) if scores else None,
-            "time_vs_service": fmean(ratios) if ratios else None,
-            "ranked": len(scores) >= min_ratings,
+            "served": served,
+            "mean_service_seconds": seconds / served if served else None,
+            "median_service_seconds": medians.get(clerk_id) if served else None,
+            "ratings": ratings,
+            "satisfied_share": sum(t.satisfied for _, t in parts) / ratings if ratings else None,
+            "mean_score": score_sum / ratings if ratings else None,
+            "response_rate": ratings / served if served else None,
+            "score_vs_service": (
+                (score_sum - sum(t.ratings * score_means[s] for s, t in parts if t.ratings)) / ratings if ratings else None
+            ),
+            "time_vs_service": sum(ratio for ratio, _ in timed) / timed_visits if timed_visits else None,
+            "ranked": ratings >= min_ratings,
             "rank": None,
-        }
-        rows.append(row)
+        })
     ranked = sorted(
         (row for row in rows if row["ranked"]),
         key=lambda row: (-row["score_vs_service"], row["time_vs_service"] or 0.0, row["clerk_id"]),
@@ -120,6 +159,50 @@ def league(
     for place, row in enumerate(ranked, start=1):
         row["rank"] = place
     return ranked + [row for row in rows if not row["ranked"]]
+
+
+def load_month_mix(
+    conn: sqlite3.Connection, first_day: str, last_day: str, *, include_simulated: bool = False
+) -> tuple[Mix, dict[int, list[int]], dict[int, tuple[int, int, int]]]:
+    """The sums `league_of_mix` needs for business days first_day..last_day, added up in SQL;
+    each clerk's count of ratings of 1..5; and each clerk's (called, absent, recalled) entries.
+
+    The tickets are read once, through the business-day index: a condition on `status` alone
+    would let SQLite walk every finished ticket of the centre's life."""
+    real_ratings = "" if include_simulated or not _has_column(conn, "ratings", "simulated") else " AND simulated = 0"
+    real_tickets = "" if include_simulated or not _has_column(conn, "tickets", "simulated") else " AND simulated = 0"
+    mix: Mix = defaultdict(MixTally)
+    score_counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    if has_voice_tables(conn):
+        for clerk_id, service_id, score, count in conn.execute(
+            "SELECT clerk_id, service_id, score, COUNT(*) FROM ratings WHERE business_day BETWEEN ? AND ?" + real_ratings
+            + " GROUP BY clerk_id, service_id, score",
+            (first_day, last_day),
+        ):
+            tally = mix[(clerk_id, service_id)]
+            tally.ratings += count
+            tally.score_sum += score * count
+            tally.satisfied += count if score >= 4 else 0
+            if clerk_id is not None:
+                score_counts[clerk_id][score - 1] += count
+    called: dict[int, tuple[int, int, int]] = {}
+    served_entry = "status = 'done' AND started_at IS NOT NULL AND finished_at IS NOT NULL"
+    for clerk_id, service_id, count, seconds, calls, absent, recalled in conn.execute(
+        f"SELECT clerk_id, service_id, TOTAL({served_entry}),"
+        f" TOTAL(CASE WHEN {served_entry} THEN MAX(0.0, finished_at - started_at) END),"
+        " TOTAL(called_at IS NOT NULL), TOTAL(called_at IS NOT NULL AND status = 'no_show'),"
+        " TOTAL(called_at IS NOT NULL AND recalls > 0)"
+        " FROM tickets WHERE business_day BETWEEN ? AND ?" + real_tickets + " GROUP BY clerk_id, service_id",
+        (first_day, last_day),
+    ):
+        if count:
+            tally = mix[(clerk_id, service_id)]
+            tally.served += int(count)
+            tally.seconds += seconds
+        if clerk_id is not None and calls:
+            before = called.get(clerk_id, (0, 0, 0))
+            called[clerk_id] = (before[0] + int(calls), before[1] + int(absent), before[2] + int(recalled))
+    return mix, score_counts, called
 
 
 def load_month(
@@ -141,7 +224,7 @@ def load_month(
         ServedVisit(*row)
         for row in conn.execute(
             "SELECT service_id, clerk_id, MAX(0.0, finished_at - started_at) FROM tickets"
-            " WHERE business_day BETWEEN ? AND ? AND status = 'done' AND started_at IS NOT NULL"
+            " WHERE business_day BETWEEN ? AND ? AND +status = 'done' AND started_at IS NOT NULL"
             " AND finished_at IS NOT NULL" + real_tickets,
             (first_day, last_day),
         )
@@ -406,24 +489,14 @@ def scorecards(
     from core import stats
 
     first_day, last_day = first.isoformat(), last.isoformat()
-    rated, served = load_month(conn, first_day, last_day, include_simulated=include_simulated)
-    rows = league(rated, served, min_ratings)
-    tallies: dict[int, ScoreTally] = defaultdict(ScoreTally)
-    for visit in rated:
-        if visit.clerk_id is not None:
-            tallies[visit.clerk_id].add(visit.score)
+    mix, score_counts, called = load_month_mix(conn, first_day, last_day, include_simulated=include_simulated)
     kpis = stats.compute_on(conn, first, last, ["clerk"], tz, include_simulated=include_simulated)
     by_clerk = {row["clerk_id"]: row for row in kpis.get("by_clerk", [])}
-    real = "" if include_simulated or not _has_column(conn, "tickets", "simulated") else " AND simulated = 0"
-    called = {
-        clerk_id: (count, no_show, recalled)
-        for clerk_id, count, no_show, recalled in conn.execute(
-            "SELECT clerk_id, COUNT(*), TOTAL(status = 'no_show'), TOTAL(recalls > 0) FROM tickets"
-            " WHERE business_day BETWEEN ? AND ? AND clerk_id IS NOT NULL AND called_at IS NOT NULL" + real
-            + " GROUP BY clerk_id",
-            (first_day, last_day),
-        )
-    }
+    # Medians as /stats gives them (nearest rank, to the 10 s below): a month's visits are not
+    # read one by one.
+    medians = {clerk_id: row["service_seconds"]["median"] for clerk_id, row in by_clerk.items()}
+    rows = league_of_mix(mix, medians, min_ratings)
+    tallies = {clerk_id: ScoreTally(counts) for clerk_id, counts in score_counts.items()}
     complaints: dict[int, int] = defaultdict(int)
     if has_voice_tables(conn):
         real_feedback = "" if include_simulated or not _has_column(conn, "visitor_feedback", "simulated") else " AND simulated = 0"
