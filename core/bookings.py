@@ -24,12 +24,12 @@ import re
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import phonenumbers
 
-from core.appointments import AppointmentsConfig, Slot, bookable_days, day_slots
+from core.appointments import AppointmentsConfig, bookable_days, day_slots
 from core.catalogue import Catalogue, ServiceInfo
 from core.errors import BadInput, ImpossibleStep, NotFound
 from core.models import EventType, ServiceId
@@ -153,38 +153,41 @@ def to_local(catalogue: Catalogue, moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def _hour_allowance(slots: list[Slot], settings: AppointmentsConfig) -> dict[datetime, int]:
-    """Per clock hour, the places appointments may take: the rest is the walk-ins' share."""
-    places: dict[datetime, int] = {}
-    for slot in slots:
-        hour = slot.start.replace(minute=0, second=0)
-        places[hour] = places.get(hour, 0) + settings.capacity
-    return {hour: math.floor(total * (1 - settings.walk_in_share) + 1e-9) for hour, total in places.items()}
-
-
-def _booked_by_start(conn: sqlite3.Connection, service_id: int, day: date, exclude_id: int | None = None) -> dict[float, int]:
-    rows = conn.execute(
-        "SELECT slot_start, COUNT(*) AS n FROM bookings WHERE service_id = ? AND slot_day = ? "
-        "AND status IN ('booked', 'checked_in') AND id IS NOT ? GROUP BY slot_start",
-        (service_id, day.isoformat(), exclude_id),
-    ).fetchall()
-    return {row["slot_start"]: row["n"] for row in rows}
+def _hour_of(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def _places(catalogue: Catalogue, conn: sqlite3.Connection, service: ServiceInfo, settings: AppointmentsConfig,
-            day: date, exclude_id: int | None = None) -> list[SlotPlaces]:
+            day: date, exclude_id: int | None = None, only: datetime | None = None) -> list[SlotPlaces]:
+    """The day's slots with their places (`only`: just the slots of that slot's clock hour, all
+    a booking check needs). A booking counts in the hour its slot starts in, so one made before
+    the slot length changed still takes its hour's share."""
     slots = day_slots(service.hours, day, settings)
-    allowance = _hour_allowance(slots, settings)
-    booked = _booked_by_start(conn, service.id, day, exclude_id)
-    booked_in_hour: dict[datetime, int] = {}
+    if only is not None:
+        slots = [slot for slot in slots if _hour_of(slot.start) == _hour_of(only)]
+    if not slots:
+        return []
+    places_in_hour: dict[datetime, int] = {}
     for slot in slots:
-        hour = slot.start.replace(minute=0, second=0)
-        booked_in_hour[hour] = booked_in_hour.get(hour, 0) + booked.get(_epoch(catalogue, slot.start), 0)
+        hour = _hour_of(slot.start)
+        places_in_hour[hour] = places_in_hour.get(hour, 0) + settings.capacity
+    allowance = {hour: math.floor(total * (1 - settings.walk_in_share) + 1e-9) for hour, total in places_in_hour.items()}
+    first, last = _hour_of(slots[0].start), _hour_of(slots[-1].start) + timedelta(hours=1)
+    rows = conn.execute(
+        "SELECT slot_start, COUNT(*) AS n FROM bookings WHERE service_id = ? AND slot_start >= ? AND slot_start < ? "
+        "AND status IN ('booked', 'checked_in') AND id IS NOT ? GROUP BY slot_start",
+        (service.id, _epoch(catalogue, first), _epoch(catalogue, last), exclude_id),
+    ).fetchall()
+    booked = {row["slot_start"]: row["n"] for row in rows}
+    booked_in_hour: dict[datetime, int] = {}
+    for epoch, count in booked.items():
+        hour = _hour_of(local_now(catalogue, epoch))
+        booked_in_hour[hour] = booked_in_hour.get(hour, 0) + count
     result = []
     for slot in slots:
-        hour = slot.start.replace(minute=0, second=0)
+        hour = _hour_of(slot.start)
         in_slot = booked.get(_epoch(catalogue, slot.start), 0)
-        free = max(0, min(settings.capacity - in_slot, allowance[hour] - booked_in_hour[hour]))
+        free = max(0, min(settings.capacity - in_slot, allowance[hour] - booked_in_hour.get(hour, 0)))
         result.append(SlotPlaces(slot.start, slot.minutes, in_slot, free))
     return result
 
@@ -223,7 +226,7 @@ def _check_slot(tx: Tx, service: ServiceInfo, settings: AppointmentsConfig, star
             "بدأ هذا الموعد أو انقضى؛ اختر موعداً لاحقاً.",
             code="slot_past",
         )
-    places = _places(catalogue, tx.conn, service, settings, start.date(), exclude_id)
+    places = _places(catalogue, tx.conn, service, settings, start.date(), exclude_id, only=start)
     slot = next((p for p in places if p.start == start), None)
     if slot is None:
         raise ImpossibleStep(
