@@ -98,3 +98,38 @@ def test_a_day_without_voices_has_no_figures_rather_than_zeros(hall, clerks, clo
         "ratings": 0, "satisfied_share": None, "mean_score": None, "response_rate": None, "score_counts": [0] * 5}
     assert body["feedback"]["filed"] == 0 and body["feedback"]["answered_within_target_share"] is None
     assert body["feedback"]["response_seconds"]["median"] is None
+
+
+def test_a_rating_reaches_stats_and_the_clerks_own_card_over_real_sockets(live_hub):
+    """Through the hub as a process: a visit served and rated 2 adds one rating of 2 to `/stats`
+    (its service's bucket too) and to the clerk's own scorecard."""
+    import httpx
+
+    from tests.support import bearer
+
+    kiosk = live_hub.enroll("kiosk", "kiosk-voice-figures")
+    clerk, counter_id = live_hub.login(4, "clerk3")
+    supervisor, _ = live_hub.login(8, "super")
+    with httpx.Client(base_url=f"{live_hub.url}/api/v1", timeout=10) as http:
+        services = http.get("/services", headers=bearer(kiosk)).json()
+        service_b = next(s["id"] for s in services if s["code"] == "B")
+
+        def figures() -> tuple[dict, dict, dict]:
+            body = http.get("/stats?group_by=service", headers=bearer(supervisor)).json()
+            card = http.get("/sessions/current/scorecard", headers=bearer(clerk)).json()["card"]
+            return body["totals"]["satisfaction"], next(r for r in body["by_service"] if r["code"] == "B")["satisfaction"], card
+        ticket = http.post("/tickets", json={"service_id": service_b}, headers=bearer(kiosk)).json()
+        called = http.post(f"/counters/{counter_id}/call", json={"number": ticket["number"]}, headers=bearer(clerk))
+        assert called.status_code == 200 and called.json()["id"] == ticket["id"], called.text
+        http.post(f"/tickets/{ticket['id']}/start", headers=bearer(clerk))
+        assert http.post(f"/tickets/{ticket['id']}/finish", headers=bearer(clerk)).json()["status"] == "done"
+        total_before, service_before, card_before = figures()
+        rated = http.post(f"/public/tickets/{ticket['code']}/rating", json={"score": 2})
+        assert rated.status_code == 201, rated.text
+        total_after, service_after, card_after = figures()
+    assert total_after["ratings"] == total_before["ratings"] + 1
+    assert total_after["score_counts"][1] == total_before["score_counts"][1] + 1
+    assert service_after["ratings"] == service_before["ratings"] + 1
+    assert card_after["clerk"] == "clerk3"
+    assert card_after["satisfaction"]["ratings"] == card_before["satisfaction"]["ratings"] + 1
+    assert card_after["satisfaction"]["score_counts"][1] == card_before["satisfaction"]["score_counts"][1] + 1
