@@ -246,6 +246,14 @@ def feedback_for_visit(store: Store, code: str) -> list[dict[str, Any]]:
     return [_public_feedback_view(store, row) for row in rows]
 
 
+def followed_feedback(store: Store, code: str) -> list[dict[str, Any]] | None:
+    """`feedback_for_visit`, or None when no ticket has this code."""
+    with store.read() as conn:
+        if conn.execute("SELECT 1 FROM tickets WHERE code = ? LIMIT 1", (code,)).fetchone() is None:
+            return None
+    return feedback_for_visit(store, code)
+
+
 def get_feedback(store: Store, reference: str) -> dict[str, Any] | None:
     with store.read() as conn:
         row = conn.execute("SELECT * FROM visitor_feedback WHERE reference = ?", (reference.upper(),)).fetchone()
@@ -347,14 +355,43 @@ def apply_retention(tx: Tx) -> dict[str, int]:
     return {"ratings": ratings, "feedback": feedback}
 
 
+EXPORT_FORMATS = ("json", "csv")
+
+
+def export_feedback(tx: Tx, reference: str, actor: Any, file_format: str) -> dict[str, Any]:
+    """A visitor's request to see what the centre holds under their reference: the entry whole,
+    and the rating of the same visit (its comment is theirs too). Run on the writer so the audit
+    entry (who, when, which format; never the content) commits with the read."""
+    from core import audit
+
+    if file_format not in EXPORT_FORMATS:
+        raise BadInput("Export as json or csv.", "التصدير بصيغة json أو csv.", code="bad_format")
+    row = _feedback_row(tx, reference)
+    entry = feedback_view(tx.store, row)
+    rating = tx.one("SELECT * FROM ratings WHERE ticket_id = ?", (row["ticket_id"],)) if row["ticket_id"] else None
+    visit = tx.one("SELECT label FROM tickets WHERE id = ?", (row["ticket_id"],)) if row["ticket_id"] else None
+    entry["visit"] = {
+        "number": visit["label"],
+        "rating": _rating_view(tx.store, rating, visit["label"]) if rating is not None else None,
+    } if visit is not None else None
+    audit.record(tx, actor, "feedback.export", row["reference"], None, {"format": file_format})
+    return entry
+
+
 def erase_feedback(tx: Tx, reference: str) -> dict[str, Any]:
-    """A visitor's request to delete what they wrote: text and number go now; the row (kind,
-    status, times) stays so the figures keep their count."""
+    """A visitor's request to delete what they wrote: the entry's text and number, and the comment
+    of the same visit's rating, go now; the rows (kind, status, score, times) stay so the figures
+    keep their count."""
     row = _feedback_row(tx, reference)
     tx.conn.execute(
         "UPDATE visitor_feedback SET text = NULL, mobile = NULL, redacted_at = ?, updated_at = ? WHERE id = ?",
         (tx.now, tx.now, row["id"]),
     )
+    if row["ticket_id"] is not None:
+        tx.conn.execute(
+            "UPDATE ratings SET comment = NULL, redacted_at = ? WHERE ticket_id = ? AND comment IS NOT NULL",
+            (tx.now, row["ticket_id"]),
+        )
     after = tx.one("SELECT * FROM visitor_feedback WHERE id = ?", (row["id"],))
     tx.emit(EventType.FEEDBACK_CHANGED, ticket_id=row["ticket_id"], feedback=feedback_view(tx.store, after, personal=False))
     return feedback_view(tx.store, after)

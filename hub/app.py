@@ -24,6 +24,7 @@ from hub.events import Broadcaster, encode_frame
 from hub.limits import BodySizeLimit
 from hub.openapi import document_errors
 from hub.phones import PhoneWatch
+from hub.visit_feedback import VisitFeedbackWatch
 from hub.routes import bookings, checkin, clerks, counters, devices, events, health_state, home, public, remote, sessions, stats, tickets, voice
 from hub.routes.common import HubContext, HubSettings, install_error_handlers
 from hub.shipper import Shipper
@@ -49,6 +50,8 @@ def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = No
         hub.phones = PhoneWatch(store)
         broadcaster.watchers.add(hub.phones.on_events)
         hub.phones.start()
+        hub.visit_feedback = VisitFeedbackWatch(store)
+        broadcaster.watchers.add(hub.visit_feedback.on_events)
         store.add_listener(broadcaster.publish)
         store.add_auth_listener(hub.on_auth_changed)
         rollover = asyncio.create_task(_rollover_loop(store))
@@ -71,6 +74,8 @@ def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = No
             broadcaster.close_all()
             broadcaster.watchers.discard(hub.phones.on_events)
             hub.phones.close()
+            broadcaster.watchers.discard(hub.visit_feedback.on_events)
+            hub.visit_feedback.close()
             try:
                 await hub.flush_presence()  # last-seen times survive a clean stop
             except Exception:

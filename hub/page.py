@@ -53,7 +53,7 @@ TEXT = {
         "not_found": "لم نجد هذه التذكرة. تأكد من الرمز أو امسح الرمز المطبوع على التذكرة مرة أخرى.",
         "live": "تتحدث هذه الصفحة تلقائياً",
         "offline": "انقطع الاتصال، جارٍ إعادة المحاولة…",
-        "over": "انتهت هذه التذكرة، ولن تتحدث الصفحة بعد الآن.",
+        "over": "انتهت هذه التذكرة، ولن يتغير دورها بعد الآن.",
         "switch": "English",
         "rate_question": "كيف كانت خدمتك اليوم؟",
         "faces": ["سيئة جداً", "سيئة", "مقبولة", "جيدة", "ممتازة"],
@@ -110,7 +110,7 @@ TEXT = {
         "not_found": "We could not find this ticket. Check the address or scan the code printed on your ticket again.",
         "live": "This page updates by itself",
         "offline": "Connection lost, retrying…",
-        "over": "This ticket is over: the page no longer updates.",
+        "over": "This ticket is over: its place in the queue no longer changes.",
         "switch": "العربية",
         "rate_question": "How was your service today?",
         "faces": ["Very bad", "Bad", "Okay", "Good", "Excellent"],
@@ -300,13 +300,33 @@ function entryNode(f) {
   }
   return d;
 }
+function showFeedback(entries) {
+  document.getElementById('voice-list').classList.toggle('hidden', entries.length === 0);
+  document.getElementById('voice-entries').replaceChildren(...entries.map(entryNode));
+}
+// While anything filed here is still open, the centre's status and answer are pushed to the page.
+let feedSource = null;
+function followFeedback(entries) {
+  const open = entries.some((f) => f.status !== 'closed');
+  if (!open) { if (feedSource) { feedSource.close(); feedSource = null; } return; }
+  if (feedSource) return;
+  feedSource = new EventSource(API + '/feedback/stream');
+  feedSource.onmessage = (m) => {
+    let list = null;
+    try { list = JSON.parse(m.data); } catch (e) { return; }
+    if (!Array.isArray(list)) return;
+    showFeedback(list);
+    followFeedback(list);
+  };
+  feedSource.onerror = () => { if (feedSource && feedSource.readyState === EventSource.CLOSED) feedSource = null; };
+}
 async function loadFeedback() {
   try {
     const r = await fetch(API + '/feedback');
     if (!r.ok) return;
     const entries = await r.json();
-    document.getElementById('voice-list').classList.toggle('hidden', entries.length === 0);
-    document.getElementById('voice-entries').replaceChildren(...entries.map(entryNode));
+    showFeedback(entries);
+    followFeedback(entries);
   } catch (e) {}
 }
 document.getElementById('voice-form').addEventListener('submit', async (e) => {

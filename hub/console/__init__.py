@@ -302,17 +302,31 @@ def _sse(event: str, html: str) -> str:
 @router.get("/hall/stream")
 async def hall_stream(request: Request) -> Response:
     """The hall's live part, pushed again after every batch of events (and every few seconds)."""
+    hub: HubContext = request.app.state.hub
+
+    async def render() -> str:
+        view = await run_in_threadpool(hall.hall_view, hub.store)
+        return fragment(request, "hall_live.html", view=view, central=_central(hub))
+
+    return await live_stream(request, "hall", render, lambda _batch: True, LIVE_REFRESH_SECONDS)
+
+
+async def live_stream(
+    request: Request, event: str, render, wants, refresh_seconds: float,
+) -> Response:
+    """A page's live part over Server-Sent Events: `render()` again after each batch of events
+    that `wants(batch)`, and at least every `refresh_seconds`; "ended" once the session is over."""
     console = _console(request)
     token = request.cookies.get(COOKIE)
     session = await run_in_threadpool(console.sessions.find, token)
     if session is None:
         return Response(status_code=401)
-    hub: HubContext = request.app.state.hub
-    broadcaster = hub.broadcaster
+    broadcaster = request.app.state.hub.broadcaster
     changed = asyncio.Event()
 
-    def on_events(_: list) -> None:
-        changed.set()
+    def on_events(batch: list) -> None:
+        if wants(batch):
+            changed.set()
 
     async def stream():
         broadcaster.watchers.add(on_events)
@@ -323,10 +337,9 @@ async def hall_stream(request: Request) -> Response:
                     yield _sse("ended", fragment(request, "ended.html"))
                     break
                 changed.clear()
-                view = await run_in_threadpool(hall.hall_view, hub.store)
-                yield _sse("hall", fragment(request, "hall_live.html", view=view, central=_central(hub)))
+                yield _sse(event, await render())
                 try:
-                    await asyncio.wait_for(changed.wait(), timeout=LIVE_REFRESH_SECONDS)
+                    await asyncio.wait_for(changed.wait(), timeout=refresh_seconds)
                 except asyncio.TimeoutError:
                     pass
         finally:
@@ -436,15 +449,52 @@ async def feedback_page(request: Request) -> Response:
     if session is None:
         return to_login(request)
     hub = request.app.state.hub
+    status = _inbox_status(request)
+    context = await _inbox(hub, status)
+    return page(request, "feedback.html", session, shown=status, statuses=voice.STATUSES,
+                target=hub.store.catalogue.config.feedback.answer_target_working_days,
+                done=request.query_params.get("done"), **context)
+
+
+@router.get("/feedback/stream")
+async def feedback_stream(request: Request) -> Response:
+    """The inbox's rows, pushed again whenever feedback is filed or changed (and every minute:
+    answers fall due without an event). The page keeps what a supervisor is typing (console.js)."""
+    hub: HubContext = request.app.state.hub
+    status = _inbox_status(request)
+
+    async def render() -> str:
+        session = await current(request)
+        return fragment(request, "feedback_live.html", session=session, statuses=voice.STATUSES, **await _inbox(hub, status))
+
+    def wants(batch: list) -> bool:
+        return any(kind in FEEDBACK_EVENTS for _seq, kind, _payload in batch)
+
+    return await live_stream(request, "inbox", render, wants, INBOX_REFRESH_SECONDS)
+
+
+FEEDBACK_EVENTS = frozenset({"feedback.filed", "feedback.changed"})
+INBOX_REFRESH_SECONDS = 60
+
+
+def _inbox_status(request: Request) -> str | None:
     status = request.query_params.get("status") or None
-    if status not in (None, *voice.STATUSES):
-        status = None
-    entries = await run_in_threadpool(voice.list_feedback, hub.store, status)
+    return status if status in voice.STATUSES else None
+
+
+async def _inbox(hub: HubContext, status: str | None) -> dict[str, Any]:
+    return await run_in_threadpool(_read_inbox, hub, status)
+
+
+def _read_inbox(hub: HubContext, status: str | None) -> dict[str, Any]:
+    """The inbox's rows with their answer targets, and whom an entry may be assigned to."""
+    entries = voice.list_feedback(hub.store, status)
     now = hub.store.clock()
     rows = [voice.with_target(hub.store.catalogue, entry, now) for entry in entries]
-    supervisors = [c["username"] for c in _clerks(hub) if c["active"] and c["role"] in ("supervisor", "admin")]
-    return page(request, "feedback.html", session, entries=rows, shown=status, statuses=voice.STATUSES,
-                supervisors=supervisors, target=hub.store.catalogue.config.feedback.answer_target_working_days)
+    with hub.store.read() as conn:
+        supervisors = [row[0] for row in conn.execute(
+            "SELECT username FROM clerks WHERE active AND role IN ('supervisor', 'admin') ORDER BY username")]
+    return {"entries": rows, "supervisors": supervisors}
 
 
 @router.post("/feedback/{reference}")
@@ -479,16 +529,57 @@ async def feedback_change(request: Request, reference: str) -> Response:
 
 @router.get("/feedback/{reference}.json")
 async def feedback_export(request: Request, reference: str) -> Response:
-    """One visitor's entry, whole, as a download (their request to see what the centre holds)."""
+    """One visitor's entry, whole, as a download (their request to see what the centre holds); audited."""
+    return await _export_feedback(request, reference, "json")
+
+
+@router.get("/feedback/{reference}.csv")
+async def feedback_export_csv(request: Request, reference: str) -> Response:
+    """The same as a spreadsheet: one row of named columns, UTF-8 with a byte-order mark; audited."""
+    return await _export_feedback(request, reference, "csv")
+
+
+async def _export_feedback(request: Request, reference: str, file_format: str) -> Response:
     session = await current(request)
     if session is None:
         return to_login(request)
-    found = await run_in_threadpool(voice.get_feedback, request.app.state.hub.store, reference) if reference.isalnum() else None
-    if found is None:
-        return error_page(request, session, NotFound("No feedback has this reference.", "لا توجد ملاحظة بهذا الرقم المرجعي."))
-    body = json.dumps(found, ensure_ascii=False, indent=1)
-    return Response(body, media_type="application/json", headers={
-        **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="feedback-{found["reference"]}.json"'})
+    unknown = NotFound("No feedback has this reference.", "لا توجد ملاحظة بهذا الرقم المرجعي.")
+    if not (reference.isascii() and reference.isalnum() and len(reference) <= 20):
+        return error_page(request, session, unknown)
+    try:
+        found = await request.app.state.hub.run(voice.export_feedback, reference, actor_of(session), file_format)
+    except NotFound:
+        return error_page(request, session, unknown)
+    if file_format == "csv":
+        body, media = feedback_csv(found), "text/csv; charset=utf-8"
+    else:
+        body, media = json.dumps(found, ensure_ascii=False, indent=1), "application/json"
+    return Response(body, media_type=media, headers={
+        **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="feedback-{found["reference"]}.{file_format}"'})
+
+
+FEEDBACK_CSV_COLUMNS = (
+    "reference", "kind", "status", "source", "business_day", "created_at", "updated_at", "answered_at", "closed_at",
+    "assignee", "answer", "redacted", "text", "mobile", "visit_number", "rating_score", "rating_comment", "rating_at",
+)
+
+
+def feedback_csv(entry: dict[str, Any]) -> str:
+    """One exported entry as CSV; a value a spreadsheet would run as a formula stays text."""
+    import csv
+    import io
+
+    from reports.tabular import safe_text
+
+    visit = entry.get("visit") or {}
+    rating = visit.get("rating") or {}
+    row = {**{key: entry.get(key) for key in FEEDBACK_CSV_COLUMNS[:14]}, "visit_number": visit.get("number"),
+           "rating_score": rating.get("score"), "rating_comment": rating.get("comment"), "rating_at": rating.get("at")}
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FEEDBACK_CSV_COLUMNS)
+    writer.writeheader()
+    writer.writerow({key: "" if value is None else safe_text(value) for key, value in row.items()})
+    return "\ufeff" + out.getvalue()
 
 
 # ── people and devices (admins) ──────────────────────────────────────────────────────────

@@ -12,7 +12,7 @@ TEXT: dict[str, dict[str, Any]] = {
                "days": "أيام عمل", "all": "الكل", "reference": "الرقم المرجعي", "kind": "النوع", "filed": "وردت",
                "text": "النص", "mobile": "الجوال", "status": "الحالة", "assignee": "المسؤول", "answer": "الرد",
                "due": "موعد الرد", "late": "متأخرة", "on_time": "ضمن المستهدف", "save": "حفظ", "export": "تصدير",
-               "erase": "حذف البيانات الشخصية", "removed": "حُذف", "nobody": "بلا", "none": "لا توجد ملاحظات.",
+               "erase": "حذف البيانات الشخصية", "held": "مباشر: تظهر التغييرات الجديدة بعد الحفظ أو مغادرة النموذج", "removed": "حُذف", "nobody": "بلا", "none": "لا توجد ملاحظات.",
                "kinds": {"complaint": "شكوى", "suggestion": "اقتراح", "thanks": "شكر"},
                "statuses": {"new": "جديدة", "in_progress": "قيد المعالجة", "answered": "تم الرد", "closed": "مغلقة"}},
         "hall": "الصالة", "audit": "سجل التغييرات", "people": "الموظفون والأجهزة", "centre": "المركز",
@@ -112,6 +112,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "clerk.add": "إضافة موظف", "clerk.role": "تغيير الدور", "clerk.reset_pin": "رقم سري جديد",
             "clerk.disable": "إيقاف موظف", "clerk.enable": "إعادة تفعيل موظف", "device.rename": "تسمية جهاز",
             "device.revoke": "إلغاء جهاز", "service.edit": "تعديل خدمة", "service.add": "إضافة خدمة", "hours.edit": "ساعات العمل", "special_days.add": "إضافة أيام خاصة", "special_days.remove": "حذف أيام خاصة", "texts.edit": "نصوص الشاشات والتذكرة", "counter.edit": "خدمات شباك", "board.edit": "شبابيك شاشة عرض", "logo.set": "شعار التذكرة", "centre.import": "تحميل ملف الإعداد", "enroll_code.rotate": "رمز تسجيل جديد",
+            "feedback.change": "ملاحظة زائر: حالة أو رد", "feedback.erase": "حذف بيانات زائر", "feedback.export": "تصدير ملاحظة زائر",
         },
     },
     "en": {
@@ -120,7 +121,7 @@ TEXT: dict[str, dict[str, Any]] = {
                "days": "working days", "all": "All", "reference": "Reference", "kind": "Kind", "filed": "Filed",
                "text": "Text", "mobile": "Mobile", "status": "Status", "assignee": "Assigned to", "answer": "Answer",
                "due": "Answer due", "late": "Late", "on_time": "Within target", "save": "Save", "export": "Export",
-               "erase": "Delete personal data", "removed": "removed", "nobody": "Nobody", "none": "No feedback yet.",
+               "erase": "Delete personal data", "held": "Live: new changes show once you save or leave the form", "removed": "removed", "nobody": "Nobody", "none": "No feedback yet.",
                "kinds": {"complaint": "Complaint", "suggestion": "Suggestion", "thanks": "Thanks"},
                "statuses": {"new": "New", "in_progress": "In progress", "answered": "Answered", "closed": "Closed"}},
         "hall": "Hall", "audit": "Audit log", "people": "People and devices", "centre": "Centre",
@@ -219,6 +220,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "clerk.add": "add a clerk", "clerk.role": "change a role", "clerk.reset_pin": "new PIN",
             "clerk.disable": "disable a clerk", "clerk.enable": "re-enable a clerk", "device.rename": "rename a device",
             "device.revoke": "revoke a device", "service.edit": "edit a service", "service.add": "add a service", "hours.edit": "opening hours", "special_days.add": "add special days", "special_days.remove": "remove special days", "texts.edit": "board and ticket texts", "counter.edit": "a counter's services", "board.edit": "a board's counters", "logo.set": "the ticket logo", "centre.import": "load a centre file", "enroll_code.rotate": "new enrollment code",
+            "feedback.change": "a visitor's feedback: status or answer", "feedback.erase": "delete a visitor's data", "feedback.export": "export a visitor's feedback",
         },
     },
 }

@@ -28,6 +28,7 @@ from hub.events import Broadcaster, Subscriber
 from hub.limits import RateLimiter, WindowLimit
 from hub.logs import log_event
 from hub.phones import PhoneWatch
+from hub.visit_feedback import VisitFeedbackWatch
 from hub.pins import PinGuard
 from hub.shipper import Shipper
 
@@ -108,6 +109,7 @@ class HubContext:
     pins: PinGuard
     broadcaster: Broadcaster | None = None  # set while the app runs (it needs the running loop)
     phones: "PhoneWatch | None" = None  # the visitors' phone streams, set with the broadcaster
+    visit_feedback: "VisitFeedbackWatch | None" = None  # pages following their visit's complaints (hub/visit_feedback.py)
     snapshot_reads: int = 0  # `GET /state` answered: steady-state clients never need one
     shipper: "Shipper | None" = None  # ships the event log to the ministry's central, when configured
     loop: asyncio.AbstractEventLoop | None = None

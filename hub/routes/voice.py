@@ -8,13 +8,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from starlette.responses import StreamingResponse
 from pydantic import Field, StrictInt, StrictStr
 
 from core import audit, contract, voice
 from core.errors import NotFound, RateLimited
 from core.models import DeviceKind
 from hub.routes.common import Body, Hub, TicketIdPath, Who, address_of, answer, principal, require_kind, require_supervisor
-from hub.routes.public import PublicCode
+from hub.phones import TooManyStreams
+from hub.routes.public import KEEP_ALIVE_RETRY, PhoneStreamResponse, PublicCode
 
 router = APIRouter()
 
@@ -63,6 +65,37 @@ async def rating_state(code: PublicCode, hub: Hub) -> Response:
 async def visit_feedback(code: PublicCode, hub: Hub) -> Response:
     """What was filed from this visit's phone page, newest first, with the centre's answers."""
     return answer(await run_in_threadpool(voice.feedback_for_visit, hub.store, code), list[contract.PublicFeedback])
+
+
+@router.get(
+    "/api/v1/public/tickets/{code}/feedback/stream",
+    response_class=StreamingResponse,
+    responses={200: {"description": "Server-sent events: each `data:` line is the visit's [PublicFeedback] as it changed; "
+                                    "the stream ends once every entry is closed",
+                     "content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+)
+async def visit_feedback_stream(code: PublicCode, hub: Hub) -> Response:
+    """What was filed from this visit's page, pushed whenever the centre moves or answers it
+    (hub/visit_feedback.py); 404 for an unknown code, 429 past the pages a visit or the hub may hold."""
+    watch = hub.visit_feedback
+    if watch is None:
+        raise NotFound("No such ticket.", "لا توجد تذكرة بهذا الرمز.")
+    entries = await run_in_threadpool(voice.followed_feedback, hub.store, code)
+    if entries is None:
+        raise NotFound("No such ticket.", "لا توجد تذكرة بهذا الرمز.")
+    try:
+        watch.check_room(code)
+    except TooManyStreams as refusal:
+        if refusal.scope == "ticket":
+            raise RateLimited(
+                f"This visit is followed by {watch.max_per_ticket} pages already; close one of them.",
+                f"تتابع هذه الزيارةَ \u2066{watch.max_per_ticket}\u2069 صفحات بالفعل؛ أغلق إحداها.",
+                retry_after=KEEP_ALIVE_RETRY, code="too_many_streams",
+            ) from None
+        raise RateLimited("The hub follows as many pages as it may; try again in a minute.",
+                          "يتابع النظام أقصى عدد مسموح به من الصفحات؛ حاول بعد دقيقة.",
+                          retry_after=KEEP_ALIVE_RETRY, code="too_many_streams") from None
+    return PhoneStreamResponse(watch, code, entries)
 
 
 @router.post("/api/v1/tickets/{ticket_id}/rating", status_code=201, response_model=contract.Rating)

@@ -71,11 +71,11 @@ def test_phone_page_follows_the_call_live(live_hub: LiveHub, waiting_ticket: dic
         # The visit is over: the page stops listening rather than reconnecting for ever.
         page.wait_for_function("() => source.readyState === EventSource.CLOSED", timeout=15_000)
         # ...and says so, instead of "connection lost, retrying".
-        expect(page.locator("#live")).to_have_text("انتهت هذه التذكرة، ولن تتحدث الصفحة بعد الآن.")
+        expect(page.locator("#live")).to_have_text("انتهت هذه التذكرة، ولن يتغير دورها بعد الآن.")
         save_screenshot(page, "phone-page-done-ar")
         # Opened after the visit, the page says it at once and never opens a stream.
         later = open_page(f"{live_hub.url}/t/{waiting_ticket['code']}?lang=en", lang="en", mobile=True, **PHONE)
-        expect(later.locator("#live")).to_have_text("This ticket is over: the page no longer updates.")
+        expect(later.locator("#live")).to_have_text("This ticket is over: its place in the queue no longer changes.")
         assert later.evaluate("() => source === null")
         save_screenshot(later, "phone-page-done-en")
     finally:

@@ -223,3 +223,35 @@ def test_rating_and_complaint_over_a_real_socket(fresh_hub: LiveHub):
         assert filed.status_code == 201
         followed = client.get(f"/api/v1/public/feedback/{filed.json()['reference']}").json()
         assert followed["status"] == "new" and ticket["code"]
+
+
+def test_an_export_is_audited_without_the_visitors_words(hall, clerks):
+    """Exporting one entry writes an audit entry naming the format only; an unknown format or reference is refused."""
+    import json
+
+    import pytest
+
+    from core import voice
+    from core.audit import Actor
+    from core.errors import BadInput, NotFound
+
+    filed = hall.client.post("/api/v1/public/feedback", json={"kind": "complaint", "text": "سري جداً", "mobile": "0501112222"}).json()
+    actor = Actor("super", "supervisor")
+    exported = hall.store.call(voice.export_feedback, filed["reference"].lower(), actor, "csv")
+    assert (exported["text"], exported["mobile"], exported["visit"]) == ("سري جداً", "0501112222", None)
+    [entry] = rows(hall, "SELECT action, actor, before, after FROM audit_log WHERE target = ?", (filed["reference"],))
+    assert (entry["action"], entry["actor"], entry["before"]) == ("feedback.export", "super", None)
+    assert json.loads(entry["after"]) == {"format": "csv"}
+    payloads = [row["payload"] for row in rows(hall, "SELECT payload FROM events WHERE type = 'audit.recorded'")]
+    assert payloads and not any("سري" in p or "0501112222" in p for p in payloads)
+    with pytest.raises(BadInput):
+        hall.store.call(voice.export_feedback, filed["reference"], actor, "xlsx")
+    with pytest.raises(NotFound):
+        hall.store.call(voice.export_feedback, "NOSUCHREF2", actor, "json")
+    assert len(rows(hall, "SELECT id FROM audit_log WHERE action = 'feedback.export'")) == 1
+
+
+def test_a_visits_feedback_stream_needs_a_known_code(hall, clerks):
+    """An unknown or malformed code is refused before any stream opens."""
+    assert hall.client.get("/api/v1/public/tickets/NOSUCHCODE99/feedback/stream").status_code == 404
+    assert hall.client.get("/api/v1/public/tickets/bad%3Ccode%3E1/feedback/stream").status_code == 422
