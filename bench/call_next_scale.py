@@ -1,12 +1,13 @@
 """Call-next latency against the length of the queue: 20, 200, 1,000 and 2,000 waiting.
 
 For each queue length a real hub subprocess serves one counter whose services hold that many
-waiting tickets (one in ten a priority ticket); the hubs run side by side and take turns, so
-the machine's load falls on every length alike. Each round issues one ticket, so the queue
-stays at its length, then times `POST /counters/{id}/call-next` from request to answer, then starts
-and finishes the called visitor (not timed). It also times the call-next command inside the
-writer alone (the queries, the rule and the ticket's update, without HTTP and the commit), on
-stores of their own with the same queues, again taking turns.
+waiting tickets (one in ten a priority ticket, one in twenty an appointment ticket for a later
+slot); the hubs run side by side and take turns, so the machine's load falls on every length
+alike. Each round issues one ticket, so the queue stays at its length, then times
+`POST /counters/{id}/call-next` from request to answer, then starts and finishes the called visitor
+(not timed). It also times the call-next command inside the writer alone (the queries, the rule
+and the ticket's update, without HTTP and the commit), on stores of their own with the same
+queues, again taking turns.
 
 Prints p50/p99 per queue length and the ratio of 2,000 to 20 waiting (the target: ≤ 1.2×).
 
@@ -44,10 +45,16 @@ def centre() -> str:
 
 
 def fill(tx: Tx, service_ids: list[int], waiting: int) -> None:
-    """`waiting` tickets spread over the counter's services, every tenth a priority one."""
+    """`waiting` tickets spread over the counter's services, every tenth a priority one and every
+    twentieth an appointment ticket checked in for a slot later in the day (so each service's
+    three queue fronts are asked for, and walk-ins are still the ones called)."""
     for index in range(waiting):
+        service_id = service_ids[index % len(service_ids)]
+        if index % 20 == 19:
+            commands.issue_ticket(tx, service_id, Priority.APPOINTMENT, slot_start=tx.now + 6 * 3600 + index)
+            continue
         priority = Priority.ELDERLY if index % 10 == 9 else Priority.NORMAL
-        commands.issue_ticket(tx, service_ids[index % len(service_ids)], priority)
+        commands.issue_ticket(tx, service_id, priority)
 
 
 def ms(values: list[float]) -> tuple[float, float]:

@@ -88,6 +88,7 @@ class BoardCall:
     counter_name_ar: str | None
     counter_name_en: str | None
     recall: bool
+    slot_start: str | None = None  # an appointment ticket's slot (the hub's ISO time); None: a walk-in
 
     def announcement(self) -> Call:
         """The announcer's Call; InvalidCallError when a value cannot be spoken."""
@@ -148,7 +149,20 @@ def parse_call(
         counter_name_ar=_text(counter.name_ar),
         counter_name_en=_text(counter.name),
         recall=ticket.recalls > 0 if recall is None else recall,
+        slot_start=_slot(ticket.slot_start),
     )
+
+
+def _slot(value: Any) -> str | None:
+    """An appointment ticket's slot time as the hub sent it, if it reads as one."""
+    text = _text(value, 40)
+    if text is None:
+        return None
+    try:
+        parse_hub_time(text)
+    except ValueError:
+        return None
+    return text
 
 
 @dataclass(frozen=True, slots=True)

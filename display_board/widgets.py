@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QBoxLayout, QFrame, QSizePolicy, QVBoxLayout, QWid
 
 from display_board.model import BoardCall
 from qt_common import theme
+from qt_common.appointments import appointment_mark
 from qt_common.dates import HijriRangeError, format_gregorian, format_hijri, format_time
 from qt_common.i18n import Language, ltr, tr_in
 
@@ -189,7 +190,11 @@ class LatestCallPanel(QFrame):
             self.counter_secondary.set_text(tr_in(secondary, "board.waiting_first_call"))
         else:
             key = "board.recall" if call.recall else "board.number"
-            self.caption.set_text(f"{tr_in(primary, key)} · {tr_in(secondary, key)}")
+            if call.slot_start and not call.recall:
+                # An appointment's call names its slot: the visitor who booked knows it is theirs.
+                self.caption.set_text(f"{appointment_mark(call, primary)} · {appointment_mark(call, secondary)}")
+            else:
+                self.caption.set_text(f"{tr_in(primary, key)} · {tr_in(secondary, key)}")
             self.number.set_text(ltr(call.number))
             self.counter_primary.set_text(counter_text(call, primary))
             self.counter_secondary.set_text(counter_text(call, secondary))
