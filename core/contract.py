@@ -521,6 +521,58 @@ class FeedbackFigures(Wire):
     overdue: int = Field(description="complaints and suggestions past their due day without an answer")
 
 
+class SignedDurations(Wire):
+    """Like Durations, in seconds that may be negative (before the time they are measured from)."""
+
+    count: int
+    mean: float | None
+    median: float | None
+    p90: float | None
+
+
+class VisitFigures(Wire):
+    """How visitors came and how it went: appointments, walk-ins and the remote queue (core/visit_figures.py)."""
+
+    booked: int = Field(description="bookings whose slot falls on these days, whatever became of them")
+    checked_in: int
+    cancelled: int
+    no_show: int = Field(description="bookings never checked in by the slot's start plus the service's grace")
+    pending: int = Field(description="bookings not yet due")
+    no_show_rate: float | None = Field(description="no_show ÷ (checked_in + no_show)")
+    punctuality_seconds: SignedDurations = Field(description="call time − slot time of appointment tickets called (negative: early)")
+    appointment_wait_seconds: Durations = Field(description="check-in to call, appointment tickets")
+    walk_in_wait_seconds: Durations = Field(description="issue to call, tickets taken at the kiosk")
+    remote_wait_seconds: Durations = Field(description="issue to call, tickets taken from a phone")
+    remote_issued: int
+    remote_arrived: int = Field(description="remote tickets whose visitor confirmed at the kiosk")
+    remote_no_show: int = Field(description="remote tickets that ended absent")
+    remote_no_show_rate: float | None = Field(description="remote_no_show ÷ remote_issued")
+
+
+class ServiceVisitFigures(VisitFigures):
+    service_id: int
+    code: str | None
+    name_ar: str | None
+    name_en: str | None
+
+
+class DayVisitFigures(VisitFigures):
+    day: Day
+
+
+class ServiceDayVisitFigures(ServiceVisitFigures):
+    day: Day
+
+
+class VisitsFigures(Wire):
+    """`GET /stats`'s `visits`: the period's totals, and per service, per day, per service and day."""
+
+    totals: VisitFigures
+    by_service: list[ServiceVisitFigures]
+    by_day: list[DayVisitFigures]
+    by_service_day: list[ServiceDayVisitFigures]
+
+
 class Stats(Wire):
     """`GET /stats`: a `by_…` list is present only for the groupings asked for."""
 
@@ -536,6 +588,7 @@ class Stats(Wire):
     precision: Precision
     include_simulated: bool = False  # whether the day simulator's tickets are counted
     feedback: FeedbackFigures | None = None  # complaints and suggestions of the period
+    visits: VisitsFigures | None = None  # appointments, walk-ins and the remote queue of the period
 
 
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from core.errors import BadInput
 from core.hours import OpeningHours
 from core.stats import GROUPINGS, check_period
+from core.visit_figures import add_visits, grace_minutes_by_code
 
 if TYPE_CHECKING:
     from core.store import Store
@@ -471,6 +472,8 @@ def compute_stats(
     catalogue = store.catalogue
     with store.read() as conn:
         answer = stats.compute_on(conn, first, last, group_by, catalogue.tz, include_simulated=include_simulated)
+        add_visits(answer, conn, grace_minutes_by_code(catalogue.config.model_dump(mode="json")), store.clock(),
+                   include_simulated=include_simulated)
         return add_voice(answer, conn, catalogue.tz, AnswerTarget.of_catalogue(catalogue), store.clock(),
                          include_simulated=include_simulated)
 

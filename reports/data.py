@@ -96,6 +96,8 @@ def load(
         made_at = now or datetime.now(centre.time_zone)
         target = voice_figures.AnswerTarget.stored(conn, centre.time_zone)
         voice_figures.add_voice(kpis, conn, centre.time_zone, target, made_at.timestamp(), include_simulated=include_simulated)
+        visit_figures.add_visits(kpis, conn, visit_figures.stored_grace_minutes(conn), made_at.timestamp(),
+                                 include_simulated=include_simulated)
         league = voice_figures.scorecards(conn, first, last, centre.time_zone, include_simulated=include_simulated)
         conn.execute("COMMIT")
     finally:

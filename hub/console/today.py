@@ -62,6 +62,26 @@ VOICE_WORDS = {
     },
 }
 
+# Appointments, walk-ins and the remote queue (core/visit_figures.py) on the page.
+VISIT_WORDS = {
+    "ar": {
+        "visits": "المواعيد والانتظار عن بُعد", "booked": "حجوزات", "checked_in": "سجّلوا الحضور", "cancelled": "ألغيت",
+        "booking_no_show": "لم يحضروا", "booking_no_show_rate": "نسبة عدم الحضور", "punctuality": "الالتزام بالموعد (النداء − الموعد)",
+        "appointment_wait": "انتظار أصحاب المواعيد", "walk_in_wait": "انتظار الحضور المباشر", "remote_wait": "انتظار عن بُعد",
+        "remote_issued": "تذاكر عن بُعد", "remote_arrived": "وصلوا", "remote_no_show_rate": "نسبة غياب تذاكر الجوال",
+        "visits_by_service": "المواعيد والانتظار عن بُعد حسب الخدمة", "visits_by_day": "المواعيد والانتظار عن بُعد حسب اليوم",
+        "day": "اليوم",
+    },
+    "en": {
+        "visits": "Appointments and the remote queue", "booked": "Booked", "checked_in": "Checked in", "cancelled": "Cancelled",
+        "booking_no_show": "No-shows", "booking_no_show_rate": "No-show rate", "punctuality": "Punctuality (call − slot)",
+        "appointment_wait": "Appointment wait", "walk_in_wait": "Walk-in wait", "remote_wait": "Remote wait",
+        "remote_issued": "Remote tickets", "remote_arrived": "Arrived", "remote_no_show_rate": "Remote no-show rate",
+        "visits_by_service": "Appointments and remote queue by service", "visits_by_day": "Appointments and remote queue by day",
+        "day": "Day",
+    },
+}
+
 WORDS = {
     "ar": {
         "period": "الفترة", "from": "من", "to": "إلى", "show": "اعرض", "dates_hint": "التاريخ ميلادي (\u20662026-11-24\u2069) أو هجري (\u20661448-06-14\u2069)؛ الشهر (\u20661448-09\u2069) يعني كامله.",
@@ -72,6 +92,7 @@ WORDS = {
         "chart_sla": "النسبة ضمن المستهدف حسب الخدمة (٪)", "downloads": "تنزيل التقرير", "minutes": "دقيقة",
         "no_data": "لا بيانات في هذه الفترة بعد.", "hour": "الساعة", "band": "الانتظار (دقائق)", "count": "العدد",
         **VOICE_WORDS["ar"],
+        **VISIT_WORDS["ar"],
     },
     "en": {
         "period": "Period", "from": "From", "to": "To", "show": "Show", "dates_hint": "Dates are Gregorian (2026-11-24) or Hijri (1448-06-14); a month (1448-09) means all of it.",
@@ -82,6 +103,7 @@ WORDS = {
         "chart_sla": "Share within target by service (%)", "downloads": "Download the report", "minutes": "min",
         "no_data": "No figures for this period yet.", "hour": "Hour", "band": "Wait (minutes)", "count": "Tickets",
         **VOICE_WORDS["en"],
+        **VISIT_WORDS["en"],
     },
 }
 
