@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core import stats, voice_figures
+from core import stats, visit_figures, voice_figures
 from core.errors import BadInput, BilingualError
 from reports.dates import hijri_text
 
@@ -172,6 +172,30 @@ FEEDBACK_COLUMNS: tuple[Column, ...] = (
     Column("in_progress", "قيد المعالجة", "In progress", "count", lambda r: r.get("in_progress")),
     Column("answered", "تم الرد", "Answered", "count", lambda r: r.get("answered")),
     Column("closed", "مغلقة", "Closed", "count", lambda r: r.get("closed")),
+)
+
+
+# Appointments, walk-ins and the remote queue (core/visit_figures.py), one row per service,
+# day, or service and day. Keys differ from the KPI columns' (`booking_no_show` is not `no_show`).
+VISIT_COLUMNS: tuple[Column, ...] = (
+    Column("booked", "حجوزات", "Booked", "count", lambda r: r.get("booked")),
+    Column("checked_in", "سجّلوا الحضور", "Checked in", "count", lambda r: r.get("checked_in")),
+    Column("booking_cancelled", "حجوزات ملغاة", "Bookings cancelled", "count", lambda r: r.get("cancelled")),
+    Column("booking_no_show", "لم يحضروا لموعدهم", "Booking no-shows", "count", lambda r: r.get("no_show")),
+    Column("booking_pending", "حجوزات قادمة", "Bookings to come", "count", lambda r: r.get("pending")),
+    Column("booking_no_show_rate", "نسبة عدم الحضور", "Booking no-show rate", "share", lambda r: r.get("no_show_rate")),
+    Column("punctuality_mean", "متوسط (النداء − الموعد)", "Punctuality mean (call − slot)", "signed_seconds",
+           _nested("punctuality_seconds", "mean")),
+    Column("punctuality_median", "وسيط (النداء − الموعد)", "Punctuality median", "signed_seconds",
+           _nested("punctuality_seconds", "median")),
+    Column("appointment_wait_mean", "انتظار أصحاب المواعيد", "Appointment wait mean", "seconds",
+           _nested("appointment_wait_seconds", "mean")),
+    Column("walk_in_wait_mean", "انتظار الحضور المباشر", "Walk-in wait mean", "seconds", _nested("walk_in_wait_seconds", "mean")),
+    Column("remote_wait_mean", "انتظار عن بُعد", "Remote wait mean", "seconds", _nested("remote_wait_seconds", "mean")),
+    Column("remote_issued", "تذاكر عن بُعد", "Remote tickets", "count", lambda r: r.get("remote_issued")),
+    Column("remote_arrived", "وصلوا", "Remote arrived", "count", lambda r: r.get("remote_arrived")),
+    Column("remote_no_show", "غياب عن بُعد", "Remote no-shows", "count", lambda r: r.get("remote_no_show")),
+    Column("remote_no_show_rate", "نسبة غياب تذاكر الجوال", "Remote no-show rate", "share", lambda r: r.get("remote_no_show_rate")),
 )
 
 

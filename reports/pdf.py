@@ -363,6 +363,7 @@ def build(data: ReportData, lang: str = "ar", fonts: FontSet | None = None) -> W
     )
 
     voice_sections(page, data, say)
+    visit_sections(page, data, say)
 
     if data.first != data.last:
         page.heading("الأيام", "Days")
@@ -388,6 +389,41 @@ def build(data: ReportData, lang: str = "ar", fonts: FontSet | None = None) -> W
     ), 7.5, color=GREY, max_width=PAGE_WIDTH - 2 * MARGIN)
     _footers(page, data)
     return page
+
+
+def visit_sections(page: Writer, data: ReportData, say: Say) -> None:
+    """Appointments, walk-ins and the remote queue per service (core/visit_figures.py)."""
+    visits = data.kpis.get("visits")
+    if not visits:
+        return
+    no_data = ("لا توجد بيانات لهذه الفترة.", "No data for this period.")
+
+    def signed_minutes(seconds: Any) -> str:
+        if seconds is None:
+            return "–"
+        text = f"{seconds / 60:+.1f}"
+        return ltr(text) if say.ar else text
+
+    def cells(row: dict[str, Any]) -> list[str]:
+        return [say.count(row["booked"]), say.count(row["checked_in"]), say.count(row["cancelled"]), say.count(row["no_show"]),
+                say.share(row["no_show_rate"]), signed_minutes(row["punctuality_seconds"]["mean"]),
+                say.minutes(row["appointment_wait_seconds"]["mean"]), say.minutes(row["walk_in_wait_seconds"]["mean"]),
+                say.minutes(row["remote_wait_seconds"]["mean"]), say.count(row["remote_issued"]),
+                say.share(row["remote_no_show_rate"])]
+
+    page.heading("المواعيد والانتظار عن بُعد", "Appointments and the remote queue")
+    rows = [[page.say("المركز كله", "Whole centre"), *cells(visits["totals"])]]
+    rows += [[f"{row.get('code') or ''} · {(row.get('name_ar') if page.rtl else row.get('name_en')) or ''}", *cells(row)]
+             for row in visits["by_service"]]
+    page.table(
+        [("الخدمة", "Service", 2.2, "text"), ("حجوزات", "Booked", 0.8, "number"), ("حضروا", "Checked in", 0.8, "number"),
+         ("ألغيت", "Cancelled", 0.8, "number"), ("لم يحضروا", "No-show", 0.8, "number"),
+         ("نسبة الغياب", "No-show rate", 0.9, "number"), ("النداء - الموعد (د)", "Call - slot (min)", 1.0, "number"),
+         ("انتظار الموعد (د)", "Appointment wait (min)", 1.0, "number"), ("انتظار مباشر (د)", "Walk-in wait (min)", 1.0, "number"),
+         ("انتظار عن بُعد (د)", "Remote wait (min)", 1.0, "number"), ("تذاكر الجوال", "Remote tickets", 0.8, "number"),
+         ("غياب الجوال", "Remote no-show", 0.9, "number")],
+        rows, no_data,
+    )
 
 
 def voice_sections(page: Writer, data: ReportData, say: Say) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reports.data import (
-    FEEDBACK_COLUMNS, FEEDBACK_KINDS, GROUPINGS, KPI_COLUMNS, LEAGUE_COLUMNS, Column, ReportData, clerks_ranked,
+    FEEDBACK_COLUMNS, FEEDBACK_KINDS, GROUPINGS, KPI_COLUMNS, LEAGUE_COLUMNS, VISIT_COLUMNS, Column, ReportData, clerks_ranked,
 )
 from reports.dates import hijri_text
 
@@ -66,6 +66,19 @@ def csv_rows(data: ReportData) -> list[dict[str, Any]]:
         rows.append({"grouping": "feedback", "key": "all", "filed": feedback["filed"], **feedback["by_status"],
                      "response_median": response["median"], "response_p90": response["p90"],
                      "answered_within_target": feedback["answered_within_target_share"], "overdue": feedback["overdue"]})
+    visits = kpis.get("visits")
+    if visits:
+        # `visits` (the period), `visits_service`, `visits_day` and `visits_service_day` rows
+        rows.append({"grouping": "visits", "key": f"{data.first.isoformat()}..{data.last.isoformat()}",
+                     **{c.key: _csv_value(c, visits["totals"]) for c in VISIT_COLUMNS}})
+        for name, key in (("by_service", lambda r: r["service_id"]), ("by_day", lambda r: r["day"]),
+                          ("by_service_day", lambda r: f"{r['code']}@{r['day']}")):
+            for row in visits[name]:
+                entry = {"grouping": "visits_" + name.removeprefix("by_"), "key": key(row)}
+                if "code" in row:
+                    entry.update(code=row.get("code"), name_ar=row.get("name_ar"), name_en=row.get("name_en"))
+                entry.update({c.key: _csv_value(c, row) for c in VISIT_COLUMNS})
+                rows.append(entry)
     for row in data.league:
         entry = {"grouping": "league", "key": safe_text(row["clerk"]), "called": row["called"]}
         entry.update({c.key: _csv_value(c, row) for c in LEAGUE_COLUMNS if c.key != "clerk"})
@@ -74,7 +87,7 @@ def csv_rows(data: ReportData) -> list[dict[str, Any]]:
 
 
 def write_csv(data: ReportData, out: Path) -> None:
-    fieldnames = [*CSV_LABELS, *(c.key for c in KPI_COLUMNS), *CSV_FEEDBACK, *CSV_LEAGUE]
+    fieldnames = [*CSV_LABELS, *(c.key for c in KPI_COLUMNS), *CSV_FEEDBACK, *CSV_LEAGUE, *(c.key for c in VISIT_COLUMNS)]
     with open(out, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fieldnames, restval="")
         writer.writeheader()
@@ -95,13 +108,14 @@ SHEET_NAMES = {
 DISTRIBUTION_SHEET = "توزيع الانتظار Waits"
 VOICE_SHEET = "الشكاوى والاقتراحات Feedback"
 LEAGUE_SHEET = "ترتيب الموظفين League"
+VISITS_SHEET = "المواعيد والجوال Appointments"
 
 
 def _excel_value(column: Column, row: dict[str, Any]) -> Any:
     value = column.get(row)
     if value is None:
         return None
-    if column.kind == "seconds":
+    if column.kind in ("seconds", "signed_seconds"):
         return round(value / 60, 2)
     if column.kind == "score":
         return round(value, 3)
@@ -109,7 +123,7 @@ def _excel_value(column: Column, row: dict[str, Any]) -> Any:
 
 
 def _heading(column: Column) -> str:
-    unit_ar, unit_en = (" (دقيقة)", " (min)") if column.kind == "seconds" else ("", "")
+    unit_ar, unit_en = (" (دقيقة)", " (min)") if column.kind in ("seconds", "signed_seconds") else ("", "")
     return f"{column.ar}{unit_ar}\n{column.en}{unit_en}"
 
 
@@ -132,7 +146,7 @@ def write_xlsx(data: ReportData, out: Path) -> None:
         for offset, row in enumerate(rows, start=1):
             for index, column in enumerate(columns, start=1):
                 cell = sheet.cell(row=start_row + offset, column=index, value=_excel_value(column, row))
-                if column.kind == "seconds":
+                if column.kind in ("seconds", "signed_seconds"):
                     cell.number_format = "0.0"
                 elif column.kind == "share":
                     cell.number_format = "0.0%"
@@ -187,7 +201,25 @@ def write_xlsx(data: ReportData, out: Path) -> None:
     add_charts(summary, book[SHEET_NAMES["by_hour"]], bands, len(data.kpis.get("by_hour", [])),
                len(data.kpis["totals"].get("wait_distribution", [])))
     add_voice_sheets(book, data, table)
+    add_visits_sheet(book, data, table)
     book.save(out)
+
+
+def add_visits_sheet(book, data: ReportData, table) -> None:
+    """Appointments, walk-ins and the remote queue: by service, then by day, then the period."""
+    visits = data.kpis.get("visits")
+    if not visits:
+        return
+    sheet = book.create_sheet(VISITS_SHEET)
+    sheet.sheet_view.rightToLeft = True
+    service = Column("service", "الخدمة", "Service", "text",
+                     lambda r: f"{r.get('code') or ''} {r.get('name_ar') or ''} — {r.get('name_en') or ''}")
+    day = Column("day", "اليوم", "Day", "text", lambda r: r.get("day"))
+    whole = Column("period", "الفترة", "Period", "text", lambda r: f"{data.first.isoformat()} … {data.last.isoformat()}")
+    table(sheet, [service, *VISIT_COLUMNS], visits["by_service"], 1)
+    below = len(visits["by_service"]) + 3
+    table(sheet, [day, *VISIT_COLUMNS], visits["by_day"], below)
+    table(sheet, [whole, *VISIT_COLUMNS], [visits["totals"]], below + len(visits["by_day"]) + 2)
 
 
 def add_voice_sheets(book, data: ReportData, table) -> None:

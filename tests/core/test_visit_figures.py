@@ -30,9 +30,9 @@ def served(store: Store, counter: int, clerk: int, label: str) -> dict:
     return ticket
 
 
-def test_small_day_by_hand(store: Store, clerks, clock: Clock):
-    """Five bookings (two checked in, one cancelled, one past its grace, one to come), two
-    walk-ins, three remote tickets (one arrived, two never did): every figure as worked out."""
+def small_day(store: Store, clerks, clock: Clock) -> None:
+    """Five bookings of F (two checked in, one cancelled, one past its grace, one to come), two
+    walk-ins and three remote tickets of A (one arrived, two never did); the clock ends at 11:00."""
     start = clock.now  # 10:00
     a = store.catalogue.services_by_code["A"].id
     hall = store.catalogue.counters_by_number[1].id
@@ -68,6 +68,10 @@ def test_small_day_by_hand(store: Store, clerks, clock: Clock):
     assert store.call(commands.call_next, hall, clerks["clerk1"]) is None  # the other two: skipped, then absent
     clock.now = start + 60 * MINUTE  # 11:00
 
+
+def test_small_day_by_hand(store: Store, clerks, clock: Clock):
+    """Every figure of the small day as worked out by hand."""
+    small_day(store, clerks, clock)
     with store.read() as conn:
         figures = visit_figures.visit_figures(
             conn, store.current_business_day, store.current_business_day, clock.now,
