@@ -66,7 +66,7 @@ def test_xlsx_has_one_sheet_per_grouping(known_day: KnownDay, tmp_path: Path):
     book = load_workbook(out)
     assert book.sheetnames == ["الملخص Summary", "الخدمات Services", "الشبابيك Counters", "الموظفون Clerks",
                                "الساعات Hours", "الأيام Days", "توزيع الانتظار Waits",
-                               "الشكاوى والاقتراحات Feedback", "ترتيب الموظفين League"]
+                               "الشكاوى والاقتراحات Feedback", "ترتيب الموظفين League", "المواعيد والجوال Appointments"]
     assert all(sheet.sheet_view.rightToLeft for sheet in book.worksheets)
     clerks = book["الموظفون Clerks"]
     headings = [cell.value for cell in clerks[1]]
