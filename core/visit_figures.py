@@ -110,8 +110,8 @@ def stored_grace_minutes(conn: sqlite3.Connection) -> dict[str, float]:
         return {}
 
 
-def _has_table_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
-    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def visit_figures(
@@ -119,13 +119,17 @@ def visit_figures(
     *, include_simulated: bool = False,
 ) -> dict[str, Any] | None:
     """The period's figures (module docstring), or None on a database from before bookings."""
-    if not _has_table_column(conn, "tickets", "slot_start") or not _has_table_column(conn, "tickets", "remote"):
+    tickets, bookings = _columns(conn, "tickets"), _columns(conn, "bookings")
+    if not {"slot_start", "remote"} <= tickets or not bookings:
         return None
     services = {row[0]: (row[1], row[2], row[3]) for row in conn.execute("SELECT id, code, name_ar, name_en FROM services")}
-    simulated = "" if include_simulated else " AND simulated = 0"
+
+    def real_only(columns: set[str]) -> str:  # a database from before the simulated flag has only real rows
+        return "" if include_simulated or "simulated" not in columns else " AND simulated = 0"
+
     buckets: dict[tuple[int, str], VisitTally] = defaultdict(VisitTally)
     for service_id, day, status, slot_start in conn.execute(
-        "SELECT service_id, slot_day, status, slot_start FROM bookings WHERE slot_day BETWEEN ? AND ?" + simulated,
+        "SELECT service_id, slot_day, status, slot_start FROM bookings WHERE slot_day BETWEEN ? AND ?" + real_only(bookings),
         (first_day, last_day),
     ):
         tally = buckets[(service_id, day)]
@@ -142,7 +146,7 @@ def visit_figures(
             tally.pending += 1
     for service_id, day, status, issued_at, called_at, slot_start, remote, arrived_at in conn.execute(
         "SELECT service_id, business_day, status, issued_at, called_at, slot_start, remote, arrived_at FROM tickets "
-        "WHERE business_day BETWEEN ? AND ? AND transferred_from_ticket_id IS NULL" + simulated,
+        "WHERE business_day BETWEEN ? AND ? AND transferred_from_ticket_id IS NULL" + real_only(tickets),
         (first_day, last_day),
     ):
         tally = buckets[(service_id, day)]
