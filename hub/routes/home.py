@@ -33,6 +33,7 @@ TEXT = {
         "api": "واجهة الأجهزة (أجهزة الإصدار، الشبابيك، شاشات العرض)",
         "phone": "صفحات الزوار على الجوال: يفتحها الزائر بمسح الرمز المطبوع على تذكرته",
         "console": "لوحة المشرفين",
+        "book": "حجز المواعيد للزوار",
         "phones_at": "عنوان الجوالات في رمز التذكرة",
         "phones_unset": "غير محدد: يحمل رمز التذكرة العنوان الذي يستخدمه كل جهاز إصدار؛ شغّل الخادم مع الخيار",
         "version": "الإصدار",
@@ -45,6 +46,7 @@ TEXT = {
         "api": "The devices' API (kiosks, counters, display boards)",
         "phone": "Visitors' phone pages: a visitor opens theirs by scanning the code printed on the ticket",
         "console": "The supervisors' console",
+        "book": "Visitors book appointments",
         "phones_at": "Address in the ticket's code for phones",
         "phones_unset": "not set: the ticket's code carries whichever address each kiosk uses; start the hub with",
         "version": "Version",
@@ -117,6 +119,7 @@ def home_page(found: dict[str, Any], lang: str, nonce: str) -> str:
 <li>{escape(text['phone'])}: <bdi dir="ltr">/t/{{code}}</bdi></li>
 <li>{escape(text['phones_at'])}: {phones}</li>
 <li><a href="/console">{escape(text['console'])}</a>: <bdi dir="ltr">/console</bdi></li>
+<li><a href="/book?lang={lang}">{escape(text['book'])}</a>: <bdi dir="ltr">/book</bdi></li>
 </ul></section>
 </main></body></html>"""
 

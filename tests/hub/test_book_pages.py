@@ -138,3 +138,9 @@ def test_booking_pages_are_rate_limited_per_address(tmp_path: Path, clock: Clock
             assert hall.client.get("/book/ABCD-EFGH-JK").status_code == 404
         limited = hall.client.get("/book/ABCD-EFGH-JK?lang=en")
         assert limited.status_code == 429 and "Too many booking requests" in limited.text
+
+
+def test_the_hubs_home_page_links_to_booking(hall: Hall):
+    """Whoever opens the hub's address finds the booking page, in the page's language."""
+    assert 'href="/book?lang=ar"' in hall.client.get("/", headers={"Accept": "text/html"}).text
+    assert 'href="/book?lang=en"' in hall.client.get("/?lang=en", headers={"Accept": "text/html"}).text
