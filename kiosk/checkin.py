@@ -106,13 +106,15 @@ class ScanListener(QObject):
         if not (isinstance(watched, QWidget) and watched.window() is self.window.window()) or not self.accepting():
             return False
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if not self.buffer:
+                return False  # a keyboard user's Enter on a focused button is theirs
             code, self.buffer = self.buffer, ""
             self._quiet.stop()
-            if code.strip():
-                self.scanned.emit(code)
+            self.scanned.emit(code)
             return True
         text = event.text()
-        if len(text) == 1 and text.isprintable():
+        # Space stays a keyboard user's way to press the focused card: no code holds one.
+        if len(text) == 1 and text.isprintable() and not text.isspace():
             if len(self.buffer) < MAX_SCAN:
                 self.buffer += text
             self._quiet.start()

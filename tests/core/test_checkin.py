@@ -201,3 +201,22 @@ def test_the_checked_in_ticket_reads_back_with_its_mark(store: Store, clock: Clo
     ticket = store.call(check_in, "RRRR222222")["ticket"]
     read = queries.get_ticket(store, ticket["id"])
     assert read["booking_id"] == booking and read["slot_start"] == ticket["slot_start"]
+
+
+def test_a_booking_made_by_the_booking_store_is_checked_in_early_on_time_and_late(store: Store, clock: Clock):
+    """Booked with core.bookings.book for 10:45 (service F): at 10:00 too early, at 10:20 a ticket; another for 11:00 at 11:11 is late."""
+    from core import bookings
+
+    service_f = store.catalogue.services_by_code["F"].id
+    first = store.call(bookings.book, service_f, datetime(2026, 11, 24, 10, 45), "0551234567")
+    second = store.call(bookings.book, service_f, datetime(2026, 11, 24, 11, 0), "0557654321")
+    early = store.call(check_in, bookings.format_code(first["code"]))
+    assert early["outcome"] == "too_early" and early["opens_at"].startswith("2026-11-24T10:15:00")
+    clock.advance(20 * MINUTE)
+    on_time = store.call(check_in, first["code"].lower())
+    assert on_time["outcome"] == "ticket" and on_time["ticket"]["slot_start"] == first["slot_start"]
+    assert on_time["ticket"]["number"].startswith("F-")
+    assert bookings.find(store, first["code"])["status"] == "checked_in"
+    clock.advance(51 * MINUTE)  # 11:11, a minute past the grace of the 11:00 slot
+    assert store.call(check_in, second["code"])["outcome"] == "late"
+    assert store.call(check_in, second["code"], None, True)["outcome"] == "walk_in"

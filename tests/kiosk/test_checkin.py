@@ -192,3 +192,13 @@ def test_a_long_burst_of_keys_is_cut_and_stray_keys_are_forgotten(make_kiosk, bo
     qtbot.keyClicks(window, "Y")
     qtbot.waitUntil(lambda: listener.buffer == "", timeout=WAIT_MS)
     assert window.screen_name == "home" and (window.width(), window.height()) == SCREEN_SIZE
+
+
+def test_space_and_a_lone_enter_stay_a_keyboard_users(make_kiosk, booked_hub, qtbot):
+    """Space (press the focused card) and Enter with nothing scanned are not taken by the scan field."""
+    hub, _remote = booked_hub
+    window = make_kiosk(hub, printer=None, name="kiosk-keyboard")
+    listener = window.check_in.listener
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert listener.buffer == "" and window.screen_name == "home"
