@@ -29,6 +29,8 @@ def test_hall_counts_remote_tickets_and_arrivals_live(console_hub: LiveHub, open
     assert arrived.status_code == 200, arrived.text
     expect(row.locator("[data-remote-arrived]")).to_have_attribute("data-remote-arrived", str(before_arrived + 1))
     expect(page.locator("#services thead")).to_contain_text("ينتظرون عن بُعد" if lang == "ar" else "Waiting from phones")
+    poster = page.locator("a[href='/join/poster']")
+    expect(poster).to_have_text("افتح الملصق للطباعة" if lang == "ar" else "Open the poster to print")
     check_accessibility(page)
     save_screenshot(page, f"console-hall-remote-{lang}")
 
