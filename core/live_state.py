@@ -42,6 +42,7 @@ from core.contract import (
     TicketRecalled,
     TicketStarted,
     TicketTransferred,
+    handler_for,
 )
 from core.models import EventType, TicketStatus
 
@@ -159,58 +160,93 @@ class HubState:
         yet send the rows of what changed (the waiting counts are then derived meanwhile, and
         only a fresh `/state` has the estimates). A new business day or configuration
         (`RELOAD_EVENTS`) always needs a fresh `/state`, whatever this says.
-        """
-        exact = True
-        if isinstance(event, TicketEvent):
-            exact = self._apply_ticket_event(event)
-        elif isinstance(event, CounterEvent):
-            self.counters[event.counter.id] = event.counter
-            for service in event.services:
-                self.services[service.id] = service
-            # a hub older than the rows sends none, though the counter serves some
-            exact = bool(event.services) or not event.counter.service_ids
-        elif isinstance(event, DayRolled):
-            self.business_day = event.business_day
-            self.services = {key: s.model_copy(update={"issued_today": 0}) for key, s in self.services.items()}
-            self._ticket_status.clear()
-        elif isinstance(event, DeviceStatus):
-            self.device_statuses[event.device.id] = event
-        # any other event (devices, a type this version does not know) changes nothing here
-        self.seq = event.seq
-        return exact
 
-    def _apply_ticket_event(self, event: TicketEvent) -> bool:
+        Each event goes to the `on_<name>` method of its type (core/contract.py's `handler_for`),
+        as the Qt views' handlers do; any other event (a type this version does not know) changes
+        nothing here.
+        """
+        handler = getattr(self, handler_for(event), None)
+        exact = handler(event) if handler is not None else True
+        self.seq = event.seq
+        return exact is not False
+
+    def on_ticket_issued(self, event: TicketIssued) -> bool:
+        self._derive_service(event.ticket.service_id, event.service, waiting=+1, issued_today=+1)
+        return self._ticket_seen(event)
+
+    def on_ticket_called(self, event: TicketCalled) -> bool:
         ticket = event.ticket
-        previous = self._ticket_status.get(ticket.id)
-        was_waiting = previous in (None, TicketStatus.WAITING)
-        if isinstance(event, TicketIssued):
-            self._derive_service(ticket.service_id, event.service, waiting=+1, issued_today=+1)
-        elif isinstance(event, (TicketCalled, TicketRecalled)):
-            if isinstance(event, TicketCalled) and was_waiting:
-                self._derive_service(ticket.service_id, event.service, waiting=-1)
-            else:
-                self._derive_service(ticket.service_id, event.service)
-            self._set_counter_ticket(ticket, event.counter)
-            self._add_recent_call(event.seq, event.at, ticket, event.counter)
-        elif isinstance(event, TicketStarted):
-            self._derive_service(ticket.service_id, event.service)
-            self._set_counter_ticket(ticket, None)
-        elif isinstance(event, (TicketFinished, TicketNoShow)):
-            self._derive_service(ticket.service_id, event.service)
-            self._clear_counter_ticket(ticket)
-        elif isinstance(event, (TicketCancelled, TicketExpired)):
-            self._derive_service(ticket.service_id, event.service, waiting=-1 if was_waiting else 0)
-            self._clear_counter_ticket(ticket)
-        elif isinstance(event, TicketTransferred):
-            self._derive_service(ticket.service_id, event.service)
-            self._clear_counter_ticket(ticket)
-            self._derive_service(event.new_ticket.service_id, event.new_service, waiting=+1)
-            self._note_status(event.new_ticket)
-        self._note_status(ticket)
-        exact = event.service is not None
-        if isinstance(event, TicketTransferred):
-            exact = exact and event.new_service is not None
-        return exact
+        self._derive_service(ticket.service_id, event.service, waiting=-1 if self._was_waiting(ticket) else 0)
+        self._set_counter_ticket(ticket, event.counter)
+        self._add_recent_call(event.seq, event.at, ticket, event.counter)
+        return self._ticket_seen(event)
+
+    def on_ticket_recalled(self, event: TicketRecalled) -> bool:
+        ticket = event.ticket
+        self._derive_service(ticket.service_id, event.service)
+        self._set_counter_ticket(ticket, event.counter)
+        self._add_recent_call(event.seq, event.at, ticket, event.counter)
+        return self._ticket_seen(event)
+
+    def on_ticket_started(self, event: TicketStarted) -> bool:
+        self._derive_service(event.ticket.service_id, event.service)
+        self._set_counter_ticket(event.ticket, None)
+        return self._ticket_seen(event)
+
+    def on_ticket_finished(self, event: TicketFinished | TicketNoShow) -> bool:
+        self._derive_service(event.ticket.service_id, event.service)
+        self._clear_counter_ticket(event.ticket)
+        return self._ticket_seen(event)
+
+    on_ticket_no_show = on_ticket_finished
+
+    def on_ticket_cancelled(self, event: TicketCancelled | TicketExpired) -> bool:
+        ticket = event.ticket
+        self._derive_service(ticket.service_id, event.service, waiting=-1 if self._was_waiting(ticket) else 0)
+        self._clear_counter_ticket(ticket)
+        return self._ticket_seen(event)
+
+    on_ticket_expired = on_ticket_cancelled
+
+    def on_ticket_transferred(self, event: TicketTransferred) -> bool:
+        ticket = event.ticket
+        self._derive_service(ticket.service_id, event.service)
+        self._clear_counter_ticket(ticket)
+        self._derive_service(event.new_ticket.service_id, event.new_service, waiting=+1)
+        self._note_status(event.new_ticket)
+        return self._ticket_seen(event) and event.new_service is not None
+
+    def on_ticket_arrived(self, event: TicketEvent) -> bool:
+        """A remote visitor confirmed they are here, or (skipped) went to the back: still waiting."""
+        self._derive_service(event.ticket.service_id, event.service)
+        return self._ticket_seen(event)
+
+    on_ticket_skipped = on_ticket_arrived
+
+    def on_counter_opened(self, event: CounterEvent) -> bool:
+        self.counters[event.counter.id] = event.counter
+        for service in event.services:
+            self.services[service.id] = service
+        # a hub older than the rows sends none, though the counter serves some
+        return bool(event.services) or not event.counter.service_ids
+
+    on_counter_paused = on_counter_resumed = on_counter_closed = on_counter_opened
+
+    def on_day_rolled(self, event: DayRolled) -> None:
+        self.business_day = event.business_day
+        self.services = {key: s.model_copy(update={"issued_today": 0}) for key, s in self.services.items()}
+        self._ticket_status.clear()
+
+    def on_device_status(self, event: DeviceStatus) -> None:
+        self.device_statuses[event.device.id] = event
+
+    def _was_waiting(self, ticket: Ticket) -> bool:
+        """Whether the ticket waited before this event (unknown to this state: it did)."""
+        return self._ticket_status.get(ticket.id) in (None, TicketStatus.WAITING)
+
+    def _ticket_seen(self, event: TicketEvent) -> bool:
+        self._note_status(event.ticket)
+        return event.service is not None
 
     def _derive_service(self, service_id: int, row: Service | None, **deltas: int) -> None:
         """Take the event's row of the service; without one (an older hub) derive the counts."""

@@ -26,10 +26,10 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from core.contract import Device, DeviceEnrolled, DeviceEvent, EventBase
+from core.contract import Device, DeviceEnrolled, DeviceEvent
 from qt_common import theme
 from qt_common.dates import parse_hub_time
-from qt_common.hub_client import HubClient, HubError
+from qt_common.hub_client import HubClient, HubError, HubEventHandlers
 from qt_common.i18n import current_language, format_duration, language_notifier, strip_bidi, tr, tr_in
 from qt_common.widgets import TextButton
 
@@ -130,8 +130,10 @@ def problem_text(problem: Problem, now: datetime, language=None) -> str:
                  problem=tr_in(lang, f"counter_ui.devices.printer_problem.{problem.what}"))
 
 
-class DeviceWatch(QObject):
-    """The device list and its problems, for a supervisor's session; see the module docstring."""
+class DeviceWatch(QObject, HubEventHandlers):
+    """The device list and its problems, for a supervisor's session; see the module docstring.
+
+    `device.*` events reach their `on_device_<name>` handler (`HubEventHandlers`); others pass by."""
 
     changed = Signal()  # the list or a problem changed: redraw
     alerts_raised = Signal(object)  # list[Problem] that appeared in one update (one sound for them)
@@ -156,7 +158,7 @@ class DeviceWatch(QObject):
         self._soon.setSingleShot(True)
         self._soon.setInterval(AFTER_ENROLL_MS)
         self._soon.timeout.connect(self.reload)
-        client.event_received.connect(self.on_event)
+        client.event_received.connect(self.dispatch_hub_event)
 
     def now(self) -> datetime:
         return self._now()
@@ -218,20 +220,38 @@ class DeviceWatch(QObject):
         self.devices, self.loaded, self.error = devices, True, None
         self._recompute()
 
-    def on_event(self, event: EventBase) -> None:
-        """`device.*` events carry the Device after the change: take it as it is."""
-        if not self._following or not isinstance(event, DeviceEvent):
-            return
+    def on_device_enrolled(self, event: DeviceEnrolled) -> None:
+        if self._device_changed(event):
+            self._soon.start()  # not yet "online" in its event; the list a moment later says it is
+
+    def on_device_status(self, event: DeviceEvent) -> None:
+        self._device_changed(event)
+
+    def on_device_renamed(self, event: DeviceEvent) -> None:
+        self._device_changed(event)
+
+    def on_device_revoked(self, event: DeviceEvent) -> None:
+        self._device_changed(event)
+
+    def on_device_online(self, event: DeviceEvent) -> None:
+        self._device_changed(event)
+
+    def on_device_offline(self, event: DeviceEvent) -> None:
+        self._device_changed(event)
+
+    def _device_changed(self, event: DeviceEvent) -> bool:
+        """`device.*` events carry the Device after the change: take it as it is. True when taken."""
+        if not self._following:
+            return False
         device = DeviceView.parse(event.device)
         if device is None:
-            return
+            return False
         if len(self.devices) >= MAX_DEVICES and device.id not in self.devices:
-            return
+            return False
         self._generation += 1
         self.devices[device.id] = device
         self._recompute()
-        if isinstance(event, DeviceEnrolled):
-            self._soon.start()
+        return True
 
     def rows(self) -> list[DeviceView]:
         """Kiosks, then boards, by name; revoked ones last."""

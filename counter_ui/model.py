@@ -25,15 +25,13 @@ from core.contract import (
     Session,
     State,
     Ticket,
-    TicketCalled,
     TicketEvent,
     TicketFinished,
-    TicketIssued,
     TicketTransferred,
 )
 from core.models import CounterStatus, Priority, Role, TicketStatus
 from qt_common.dates import parse_hub_time
-from qt_common.hub_client import HubClient, HubError, TicketAction
+from qt_common.hub_client import HubClient, HubError, HubEventHandlers, TicketAction
 from qt_common.i18n import Language, Text, both
 from qt_common.refusals import explain as explain_refusal
 from qt_common.widgets import zone_from_name
@@ -65,8 +63,17 @@ def _rank(ticket: Ticket) -> int:
     return _STATUS_RANK.get(ticket.status, 3)
 
 
-class CounterModel(QObject):
-    """One counter's session and work; `now` replaces the clock in tests."""
+# What a waiting list on its way must replay once it arrives: the tickets events brought, in
+# order, or WAITING_CLEARED where a day rolled over.
+WAITING_CLEARED = None
+
+
+class CounterModel(QObject, HubEventHandlers):
+    """One counter's session and work; `now` replaces the clock in tests.
+
+    Hub events reach the `on_<name>` handler of their type (`HubEventHandlers`), each with its
+    contract model: a ticket event updates the waiting list and the ticket in hand, a counter
+    event this counter's status, a new day or configuration the clerk's figures."""
 
     session_changed = Signal(object)  # the login answer (contract.Session) or None
     counter_changed = Signal()  # status, pause reason, name
@@ -98,7 +105,8 @@ class CounterModel(QObject):
         self.session: Session | None = None
         self.ticket: Ticket | None = None
         self.waiting: dict[int, Ticket] = {}
-        self._waiting_buffer: list[EventBase] | None = None  # events seen while a list is on its way
+        # the tickets events brought while a waiting list is on its way (WAITING_CLEARED: a new day)
+        self._waiting_buffer: list[tuple[Ticket, ...] | None] | None = None
         self._waiting_generation = 0
         self._closed: dict[int, str | None] = {}  # ticket id → called_at of a call that ended here
         self._served: dict[int, float | None] = {}  # ticket id → service seconds, this clerk, today
@@ -471,49 +479,101 @@ class CounterModel(QObject):
         self.reload_figures()
 
     def _on_event(self, event: EventBase) -> None:
-        if self._waiting_buffer is not None:
-            self._waiting_buffer.append(event)
-        self._apply_waiting(event)
-        if isinstance(event, TicketEvent):
-            self._on_ticket_event(event)
-        elif isinstance(event, CounterEvent):
-            if event.counter.id == self.counter_id:
-                self.counter_changed.emit()
-        elif isinstance(event, (DayRolled, ConfigChanged)):
-            self.reload_figures()
+        self.dispatch_hub_event(event)
 
-    def _on_ticket_event(self, event: TicketEvent) -> None:
+    # ---- events, by type (`on_<name>`, as core/contract.py names them) --------------------
+
+    def on_ticket_issued(self, event: TicketEvent) -> None:
+        self._ticket_event(event)
+
+    def on_ticket_called(self, event: TicketEvent) -> None:
+        self._ticket_event(event, called=True)
+
+    def on_ticket_recalled(self, event: TicketEvent) -> None:
+        self._ticket_event(event)
+
+    def on_ticket_started(self, event: TicketEvent) -> None:
+        self._ticket_event(event)
+
+    def on_ticket_finished(self, event: TicketFinished) -> None:
+        self._ticket_event(event)
+        self._count_served(event.ticket)
+
+    def on_ticket_no_show(self, event: TicketEvent) -> None:
+        self._ticket_event(event)
+
+    def on_ticket_cancelled(self, event: TicketEvent) -> None:
+        self._ticket_event(event)
+
+    def on_ticket_expired(self, event: TicketEvent) -> None:
+        self._ticket_event(event)
+
+    def on_ticket_arrived(self, event: TicketEvent) -> None:
+        self._ticket_event(event)  # a remote visitor confirmed they are here: still waiting
+
+    def on_ticket_skipped(self, event: TicketEvent) -> None:
+        self._ticket_event(event)  # a remote visitor not here yet went to the back of the line
+
+    def on_ticket_transferred(self, event: TicketTransferred) -> None:
+        self._ticket_event(event, also=event.new_ticket)  # the visit goes on as a new entry
+
+    def on_counter_opened(self, event: CounterEvent) -> None:
+        self._counter_event(event)
+
+    def on_counter_paused(self, event: CounterEvent) -> None:
+        self._counter_event(event)
+
+    def on_counter_resumed(self, event: CounterEvent) -> None:
+        self._counter_event(event)
+
+    def on_counter_closed(self, event: CounterEvent) -> None:
+        self._counter_event(event)
+
+    def on_day_rolled(self, event: DayRolled) -> None:
+        self._waiting_seen(WAITING_CLEARED)
+        self.reload_figures()
+
+    def on_config_changed(self, event: ConfigChanged) -> None:
+        self.reload_figures()
+
+    def _counter_event(self, event: CounterEvent) -> None:
+        if event.counter.id == self.counter_id:
+            self.counter_changed.emit()
+
+    def _ticket_event(self, event: TicketEvent, *, called: bool = False, also: Ticket | None = None) -> None:
+        """A ticket changed: the waiting list, and the ticket in hand when it is this counter's.
+        A call takes the place of whatever was in hand; other steps move only that ticket."""
         ticket = event.ticket
+        self._waiting_seen((ticket,) if also is None else (ticket, also))
         if self.counter_id is not None and ticket.counter_id == self.counter_id:
             if ticket.status in ACTIVE_STATUSES and not self._is_closed_call(ticket):
-                if self.ticket is None or self.ticket.id == ticket.id or isinstance(event, TicketCalled):
+                if self.ticket is None or self.ticket.id == ticket.id or called:
                     self._set_ticket(ticket)
             elif self.ticket is not None and self.ticket.id == ticket.id:
                 self._set_ticket(None, force=True)
-        if isinstance(event, TicketFinished):
-            self._count_served(ticket)
 
-    def _apply_waiting(self, event: EventBase) -> bool:
-        """Keep the waiting list current from one event; idempotent, so replaying is harmless."""
-        changed = False
-        if isinstance(event, TicketIssued):
-            if event.ticket.status is TicketStatus.WAITING:
-                changed = self._add_waiting(event.ticket, emit=False)
-        elif isinstance(event, TicketTransferred):
-            changed = self.waiting.pop(event.ticket.id, None) is not None
-            if event.new_ticket.status is TicketStatus.WAITING:
-                changed = self._add_waiting(event.new_ticket, emit=False) or changed
-        elif isinstance(event, TicketEvent) and event.ticket.status is not TicketStatus.WAITING:
-            changed = self.waiting.pop(event.ticket.id, None) is not None
-        elif isinstance(event, TicketEvent) and event.ticket.id in self.waiting:
-            # still waiting, changed in place: a remote visitor arrived, or went to the back
-            changed = self.waiting[event.ticket.id] != event.ticket
-            self.waiting[event.ticket.id] = event.ticket
-        elif isinstance(event, DayRolled):
+    def _waiting_seen(self, tickets: tuple[Ticket, ...] | None) -> None:
+        """Tickets as an event brought them (WAITING_CLEARED: a new day): kept for the list on its
+        way, if one is, and applied to the list now."""
+        if self._waiting_buffer is not None:
+            self._waiting_buffer.append(tickets)
+        if self._apply_waiting(tickets):
+            self.queue_changed.emit()
+
+    def _apply_waiting(self, tickets: tuple[Ticket, ...] | None) -> bool:
+        """A waiting ticket is in the list as it is now, any other is not; WAITING_CLEARED empties
+        it. Idempotent, so replaying is harmless. True when the list changed."""
+        if tickets is WAITING_CLEARED:
             changed = bool(self.waiting)
             self.waiting.clear()
-        if changed:
-            self.queue_changed.emit()
+            return changed
+        changed = False
+        for ticket in tickets:
+            if ticket.status is TicketStatus.WAITING:
+                changed = changed or self.waiting.get(ticket.id) != ticket
+                self.waiting[ticket.id] = ticket
+            else:
+                changed = self.waiting.pop(ticket.id, None) is not None or changed
         return changed
 
     def _add_waiting(self, ticket: Ticket, *, emit: bool = True) -> bool:
@@ -536,8 +596,8 @@ class CounterModel(QObject):
                 log.info("the waiting list could not be loaded: %s", error)
                 return
             self.waiting = {t.id: t for t in answer if t.status is TicketStatus.WAITING}
-            for event in buffered:
-                self._apply_waiting(event)
+            for tickets in buffered:
+                self._apply_waiting(tickets)
             self.queue_changed.emit()
 
         self.client.list_tickets("waiting", on_done=done, limit=MAX_WAITING_LISTED)

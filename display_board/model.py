@@ -32,7 +32,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from core.contract import Board, Centre, Counter, CounterBrief, DayRolled, EventBase, Service, State, Ticket, TicketCalled, TicketRecalled
+from core.contract import (
+    Board, Centre, Counter, CounterBrief, DayRolled, EventBase, Service, State, Ticket, TicketCalled, TicketRecalled, handler_for,
+)
 from core.errors import BilingualError
 from core.models import TicketStatus
 from display_board.announcer import Call, InvalidCallError
@@ -320,13 +322,24 @@ class BoardModel:
             return None  # a replay: already shown, already announced
         self.handled_seq = seq
         self._note_clock(event.at)
-        if isinstance(event, DayRolled):
-            self.business_day = event.business_day
-            self.calls.clear()
-            return None
-        if not isinstance(event, (TicketCalled, TicketRecalled)):
-            return None
-        call = parse_call(seq, event.at, event.ticket, event.counter, self._services, recall=isinstance(event, TicketRecalled))
+        # By the event model's name, as the Qt clients dispatch (core/contract.py's handler_for):
+        # `_on_ticket_called`…; a type the board has no use for only moves `handled_seq`.
+        handler = getattr(self, f"_{handler_for(event)}", None)
+        return handler(event) if handler is not None else None
+
+    def _on_day_rolled(self, event: DayRolled) -> None:
+        self.business_day = event.business_day
+        self.calls.clear()
+
+    def _on_ticket_called(self, event: TicketCalled) -> BoardCall | None:
+        return self._apply_call(event, recall=False)
+
+    def _on_ticket_recalled(self, event: TicketRecalled) -> BoardCall | None:
+        return self._apply_call(event, recall=True)
+
+    def _apply_call(self, event: TicketCalled | TicketRecalled, *, recall: bool) -> BoardCall | None:
+        seq = event.seq
+        call = parse_call(seq, event.at, event.ticket, event.counter, self._services, recall=recall)
         if call is None:
             log.warning("a %s event (seq %d) without a usable ticket or counter; not shown", event.type, seq)
             return None

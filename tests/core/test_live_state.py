@@ -112,3 +112,14 @@ def test_day_rolled_and_unknown_events() -> None:
     unknown = contract.parse_event({"seq": 12, "type": "visit.rated", "at": "x", "stars": 5})
     assert isinstance(unknown, contract.UnknownEvent)
     assert state.apply(unknown) is True and state.seq == 12 and state.to_snapshot() == before
+
+
+def test_every_event_that_changes_the_state_has_its_own_handler() -> None:
+    """`apply` dispatches by the event model's name: every ticket, counter and day event of the
+    contract reaches an `on_<name>` method of the state (one without would change nothing)."""
+    followed = [name for name in contract.EVENT_MODELS if name.split(".")[0] in ("ticket", "counter", "day")]
+    assert len(followed) >= 16
+    state = HubState()
+    for name in followed + ["device.status"]:
+        handler = contract.EVENT_MODELS[name].handler_name
+        assert callable(getattr(state, handler, None)), f"{name}: no {handler}"

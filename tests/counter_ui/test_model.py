@@ -115,11 +115,39 @@ def test_waiting_list_follows_events_and_replays_safely(model):
     assert sorted(model.waiting) == [21, 22, 31]
     assert [t.id for t in model.queue()] == [22, 31]  # service 3 is not served here; priority first
     for item in events:
-        model._apply_waiting(item)
+        model._on_event(item)
     assert sorted(model.waiting) == [21, 22, 31]
-    model._apply_waiting(parse_event({"seq": 16, "type": "day.rolled", "at": AT, "business_day": "2026-11-25",
-                                      "previous_business_day": "2026-11-24", "expired": 2, "closed_at_rollover": 0}))
+    model._on_event(parse_event({"seq": 16, "type": "day.rolled", "at": AT, "business_day": "2026-11-25",
+                                 "previous_business_day": "2026-11-24", "expired": 2, "closed_at_rollover": 0}))
     assert model.waiting == {}
+
+
+def test_every_ticket_and_counter_event_has_its_own_handler(model):
+    """Events reach `on_<name>` handlers by their type's name: every ticket, counter, day and
+    configuration event of the contract has one (an event without one would be ignored)."""
+    from core.contract import EVENT_MODELS, handler_for
+
+    followed = [name for name in EVENT_MODELS if name.split(".")[0] in ("ticket", "counter", "day", "config")]
+    assert len(followed) >= 17
+    for name in followed:
+        handler = EVENT_MODELS[name].handler_name
+        assert callable(getattr(model, handler, None)), f"{name}: no {handler}"
+    called = event("ticket.called", 11, ticket(60, "called"))
+    assert handler_for(called) == "on_ticket_called"
+    model._on_event(called)
+    assert model.ticket is not None and model.ticket.id == 60
+
+
+def test_events_while_the_waiting_list_loads_are_replayed_onto_it(model):
+    """A list asked for before an issue and a call arrives after them: the issue and the call
+    are applied on top of it once it comes, not lost under it."""
+    asked: list = []
+    model.client.list_tickets = lambda status, on_done, **options: asked.append(on_done)  # the answer comes later
+    model.reload_waiting()
+    model._on_event(event("ticket.issued", 20, ticket(70, "waiting", called_at=None)))
+    model._on_event(event("ticket.called", 21, ticket(71, "called")))
+    asked[0]([ticket(71, "waiting", called_at=None), ticket(72, "waiting", called_at=None)], None)
+    assert sorted(model.waiting) == [70, 72]
 
 
 def test_breach_is_past_the_services_target(model):
