@@ -428,12 +428,35 @@ def answer_due(catalogue, filed_at: float):
     return day
 
 
+def working_days_between(catalogue, filed_at: float, until) -> int:
+    """Working days after the day an entry was filed, up to and including `until` (a date): the
+    response time the target is counted in."""
+    from datetime import datetime, timedelta, timezone
+
+    from core.config import build_hours
+
+    centre = catalogue.config.centre
+    hours = build_hours(centre.hours, centre.special_days)
+    day = datetime.fromtimestamp(filed_at, tz=timezone.utc).astimezone(catalogue.tz).date()
+    count = 0
+    for _ in range(3660):
+        day += timedelta(days=1)
+        if day > until:
+            break
+        if is_working_day(hours, day):
+            count += 1
+    return count
+
+
 def with_target(catalogue, entry: dict[str, Any], now: float) -> dict[str, Any]:
-    """The inbox row with its due day and whether the answer came (or is) within the target."""
-    from datetime import date, datetime
+    """The inbox row with its due day, whether the answer came (or is) within the target, and the
+    response time so far in working days (`response_days`, against `target_days`)."""
+    from datetime import datetime
 
     filed = datetime.fromisoformat(entry["created_at"]).timestamp()
     due = answer_due(catalogue, filed)
     answered = entry["answered_at"]
     by = datetime.fromisoformat(answered).date() if answered else datetime.fromtimestamp(now, catalogue.tz).date()
-    return {**entry, "due": due.isoformat(), "on_time": by <= due, "late": answered is None and by > due}
+    return {**entry, "due": due.isoformat(), "on_time": by <= due, "late": answered is None and by > due,
+            "response_days": working_days_between(catalogue, filed, by),
+            "target_days": catalogue.config.feedback.answer_target_working_days}

@@ -39,3 +39,20 @@ def test_a_centre_always_open_counts_every_day():
     catalogue = catalogue_with("")
     filed = datetime(2026, 11, 26, 11, 0, tzinfo=RIYADH).timestamp()
     assert answer_due(catalogue, filed) == date(2026, 11, 29)
+
+
+def test_the_response_time_is_counted_in_the_same_working_days():
+    """Filed Thursday 26 Nov, answered Wednesday 2 Dec (Sun–Thu week): Sun, Mon, Tue, Wed = 4 of 3, late; the same day = 0."""
+    from core.voice import with_target, working_days_between
+
+    week = 'hours = {sun = ["08:00-15:00"], mon = ["08:00-15:00"], tue = ["08:00-15:00"], wed = ["08:00-15:00"], thu = ["08:00-15:00"]}'
+    catalogue = catalogue_with(week)
+    filed = datetime(2026, 11, 26, 11, 0, tzinfo=RIYADH)
+    assert working_days_between(catalogue, filed.timestamp(), date(2026, 12, 2)) == 4
+    assert working_days_between(catalogue, filed.timestamp(), date(2026, 11, 26)) == 0
+    assert working_days_between(catalogue, filed.timestamp(), date(2026, 11, 28)) == 0  # Fri and Sat are closed
+    entry = {"created_at": filed.isoformat(), "answered_at": datetime(2026, 12, 2, 9, 0, tzinfo=RIYADH).isoformat()}
+    row = with_target(catalogue, entry, datetime(2026, 12, 3, tzinfo=RIYADH).timestamp())
+    assert (row["response_days"], row["target_days"], row["on_time"], row["late"]) == (4, 3, False, False)
+    waiting = with_target(catalogue, {**entry, "answered_at": None}, datetime(2026, 11, 30, 12, tzinfo=RIYADH).timestamp())
+    assert (waiting["response_days"], waiting["on_time"], waiting["late"]) == (2, True, False)

@@ -67,3 +67,75 @@ def test_faces_after_a_visit_at_its_counter_and_a_tap_rates_it(app, qtbot, fresh
     finally:
         window.shutdown()
         client.stop()
+
+
+def open_screen(app, qtbot, hub: LiveHub, tmp_path: Path, name: str, **options) -> tuple[FeedbackWindow, HubClient]:
+    client = HubClient(hub.url, device_name=name, kind="feedback", enroll_code=hub.enroll_code, config_dir=tmp_path / "config")
+    window = FeedbackWindow(client, 1, **options)
+    qtbot.addWidget(window)
+    window.resize(1024, 600)
+    window.show()
+    client.start()
+    qtbot.waitUntil(lambda: client.online, timeout=15_000)
+    return window, client
+
+
+def test_untouched_faces_go_back_to_idle_and_rate_nothing(app, qtbot, fresh_hub: LiveHub, tmp_path: Path):
+    """Nobody taps within the faces' time (30 s on a counter; shortened here): back to idle, no rating stored, later taps ignored."""
+    window, client = open_screen(app, qtbot, fresh_hub, tmp_path, "feedback-idle-test", faces_seconds=0.6)
+    try:
+        assert window.faces_ms == 600
+        ticket = serve_at(fresh_hub, 1)
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.faces, timeout=10_000)
+        assert window.back_to_idle.isActive() and window.back_to_idle.interval() == 600
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.idle, timeout=10_000)
+        window.rate(5)  # a tap that arrives too late
+        state = httpx.get(f"{fresh_hub.url}/api/v1/public/tickets/{ticket['code']}/rating", timeout=10).json()
+        assert state["rating"] is None and state["can_rate"] is True
+    finally:
+        window.shutdown()
+        client.stop()
+
+
+def test_english_is_a_tap_away_and_the_next_visitor_gets_arabic(app, qtbot, fresh_hub: LiveHub, tmp_path: Path):
+    """The switch on the faces turns words, names and direction to English and restarts the time; idle returns to Arabic."""
+    window, client = open_screen(app, qtbot, fresh_hub, tmp_path, "feedback-language", thanks_seconds=0.3)
+    try:
+        serve_at(fresh_hub, 1)
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.faces, timeout=10_000)
+        assert window.language_button.text() == "English" and window.language_button.accessibleName() == "English"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        qtbot.mouseClick(window.language_button, Qt.MouseButton.LeftButton)
+        assert window.question.text() == "How was your service today?"
+        assert [b.accessibleName() for b in window.face_buttons] == ["Very bad", "Bad", "Okay", "Good", "Excellent"]
+        assert window.layoutDirection() == Qt.LayoutDirection.LeftToRight
+        assert window.back_to_idle.remainingTime() > 20_000  # the visitor's 30 s start again
+        window.grab().save(str(SCREENSHOTS / "feedback-faces-switched-en.png"))
+        qtbot.mouseClick(window.face_buttons[3], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.thanks, timeout=10_000)
+        assert window.thanks_label.text().startswith("Thank you")
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.idle, timeout=10_000)
+        assert window.language == "ar" and window.idle_label.text() == "مرحباً بك"
+        assert window.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    finally:
+        window.shutdown()
+        client.stop()
+
+
+def test_a_visit_rated_on_the_phone_first_keeps_that_rating(app, qtbot, fresh_hub: LiveHub, tmp_path: Path):
+    """One rating per ticket: the phone's came first, so the screen's tap is refused by the hub, the visitor is still thanked, the phone's score stays."""
+    window, client = open_screen(app, qtbot, fresh_hub, tmp_path, "feedback-second")
+    try:
+        ticket = serve_at(fresh_hub, 1)
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.faces, timeout=10_000)
+        phone = httpx.post(f"{fresh_hub.url}/api/v1/public/tickets/{ticket['code']}/rating", json={"score": 2}, timeout=10)
+        assert phone.status_code == 201
+        qtbot.mouseClick(window.face_buttons[4], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.thanks, timeout=10_000)
+        assert window.last_error is not None and window.last_error.code == "already_rated"
+        assert window.thanks_label.text() == "شكراً لك! رأيك يساعدنا على خدمتك بشكل أفضل."
+        state = httpx.get(f"{fresh_hub.url}/api/v1/public/tickets/{ticket['code']}/rating", timeout=10).json()
+        assert state["rating"]["score"] == 2 and state["rating"]["source"] == "phone"
+    finally:
+        window.shutdown()
+        client.stop()

@@ -174,3 +174,40 @@ def test_deleting_a_visitors_data_clears_the_entry_and_the_visits_comment_only(c
     kept = file(console_hub, "x", kind="thanks", ticket_code=other["code"])
     other_whole = json.loads(page.request.get(f"{console_hub.url}/console/feedback/{kept}.json").body())
     assert other_whole["visit"]["rating"]["comment"] == "تعليق زائر آخر"
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_phone_page_asks_for_a_rating_when_the_visit_ends_and_takes_one(console_hub: LiveHub, open_page, lang: str):
+    """The page open while waiting shows the faces once the clerk finishes (no reload); a face and a
+    comment are stored as the phone's rating; a second rating is refused and the page keeps its thanks."""
+    kiosk = console_hub.enroll("kiosk", "kiosk-rating")
+    ticket = issue(console_hub, kiosk, "A")
+    phone = open_page(f"{console_hub.url}/t/{ticket['code']}?lang={lang}", lang=lang, width=390, height=844, mobile=True)
+    expect(phone.locator("#rating")).to_be_hidden()
+    clerk, counter_id = console_hub.login(1)
+    with httpx.Client(base_url=console_hub.url, headers=bearer(clerk), timeout=10) as http:
+        assert http.post(f"/api/v1/counters/{counter_id}/call", json={"number": ticket["number"]}).status_code == 200
+        assert http.post(f"/api/v1/tickets/{ticket['id']}/start").status_code == 200
+        assert http.post(f"/api/v1/tickets/{ticket['id']}/finish").status_code == 200
+        http.delete("/api/v1/sessions/current")
+    expect(phone.locator("#rating")).to_be_visible()
+    check_accessibility(phone)
+    save_screenshot(phone, f"phone-rating-{lang}")
+    phone.click("#rating-form button[type=submit]")
+    expect(phone.locator("#rating-error")).not_to_be_empty()  # no face chosen yet: said, nothing sent
+    phone.locator(".face[data-score='4']").click()
+    expect(phone.locator(".face[data-score='4']")).to_have_attribute("aria-pressed", "true")
+    phone.fill("#rating-comment", "خدمة سريعة" if lang == "ar" else "Quick service")
+    phone.click("#rating-form button[type=submit]")
+    expect(phone.locator("#rating-thanks")).to_be_visible()
+    expect(phone.locator("#rating")).to_be_hidden()
+    state = httpx.get(f"{console_hub.url}/api/v1/public/tickets/{ticket['code']}/rating", timeout=10).json()
+    assert state["rating"]["score"] == 4 and state["rating"]["source"] == "phone" and state["can_rate"] is False
+    second = phone.evaluate(
+        "async () => { const r = await fetch(API + '/rating', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+        " body: JSON.stringify({score: 1})}); return [r.status, (await r.json()).error]; }")
+    assert second == [409, "already_rated"]
+    phone.reload()
+    expect(phone.locator("#rating-thanks")).to_be_visible()
+    expect(phone.locator("#rating")).to_be_hidden()
+    save_screenshot(phone, f"phone-rating-thanks-{lang}")
