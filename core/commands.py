@@ -238,8 +238,10 @@ def roll_day_if_due(tx: Tx) -> bool:
     tx.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('business_day', ?)", (today,))
     tx.set_business_day(today)
     from core.stats import summarise_closed_days
+    from core.voice_figures import store_closed_rating_days
 
     summarise_closed_days(tx)
+    store_closed_rating_days(tx)
     if stored is not None:
         tx.emit(
             EventType.DAY_ROLLED, business_day=today, previous_business_day=stored[0], expired=expired,

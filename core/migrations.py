@@ -393,6 +393,36 @@ def _checkin(db: sqlite_utils.Database) -> None:
     )
 
 
+def _voice_figures(db: sqlite_utils.Database) -> None:
+    """Per business day, the counts of each score of its real (not simulated) ratings, stored
+    once no rating can come in for the day any more (see core/voice_figures.py)."""
+    _run_script(
+        db,
+        """
+        -- One row per stored day: its buckets below are final.
+        CREATE TABLE rating_days (
+            business_day TEXT PRIMARY KEY,
+            built_at REAL NOT NULL
+        );
+
+        -- A day's ratings per grouping ('total', 'service', 'counter', 'clerk', 'hour') and key
+        -- (service, counter or clerk id, local hour of the rated entry's issue; 0 for the total):
+        -- how many of each score 1..5. Scores only: no comment, nothing personal.
+        CREATE TABLE rating_day_buckets (
+            business_day TEXT NOT NULL REFERENCES rating_days(business_day),
+            grouping TEXT NOT NULL,
+            key INTEGER NOT NULL,
+            score1 INTEGER NOT NULL,
+            score2 INTEGER NOT NULL,
+            score3 INTEGER NOT NULL,
+            score4 INTEGER NOT NULL,
+            score5 INTEGER NOT NULL,
+            PRIMARY KEY (business_day, grouping, key)
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
     ("0002_day_summaries", _day_summaries),
@@ -402,6 +432,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0006_call_order", _call_order),
     ("0007_visitor_voice", _visitor_voice),
     ("0008_appointments", _appointments),
+    ("0010_voice_figures", _voice_figures),
     ("0012_remote_extra", _remote_extra),
     ("0013_checkin", _checkin),
 ]

@@ -13,6 +13,7 @@ quickest one. A clerk with fewer than `MIN_RATINGS_TO_RANK` ratings is listed bu
 from __future__ import annotations
 
 import calendar
+import logging
 import math
 import re
 import sqlite3
@@ -30,7 +31,9 @@ from core.stats import GROUPINGS, check_period
 from core.visit_figures import add_visits, grace_minutes_by_code
 
 if TYPE_CHECKING:
-    from core.store import Store
+    from core.store import Store, Tx
+
+log = logging.getLogger(__name__)
 
 # Below this many ratings a clerk is not ranked: the 95% interval of a share of satisfied
 # visitors is about ±1/√n wide, ±0.1 at n = 100; fewer ratings cannot tell clerks apart.
@@ -293,33 +296,182 @@ class ScoreTally:
         }
 
 
+# Each grouping's key column in the rated entries (`slot`: the quarter-hour of the entry's
+# issue since the epoch, made the local hour in Python, as core/stats.py does).
+_RATING_KEYS = {"total": None, "service": "service_id", "counter": "counter_id", "clerk": "clerk_id",
+                "day": "business_day", "hour": "slot"}
+
+
 def rating_tallies(
-    conn: sqlite3.Connection, first_day: str, last_day: str, tz: ZoneInfo, *, include_simulated: bool = False
+    conn: sqlite3.Connection, first_day: str, last_day: str, tz: ZoneInfo, *,
+    include_simulated: bool = False, groupings: Iterable[str] = GROUPINGS,
 ) -> dict[str, dict[Any, ScoreTally]]:
     """Ratings of the period per grouping: `total` (key 0), `service`, `counter`, `clerk`, `hour`
-    (the local hour the rated entry was issued, as `/stats` groups entries) and `day`."""
+    (the local hour the rated entry was issued, as `/stats` groups entries) and `day`.
+
+    One statement: the period's ratings are read once (joined to their entry only when the hour
+    is asked for), then counted per grouping and score in SQL, so a year's ratings cost a few
+    GROUP BYs rather than a Python loop over every rating."""
+    wanted = ["total", *(g for g in groupings if g in _RATING_KEYS and g != "total")]
     tallies: dict[str, dict[Any, ScoreTally]] = {g: defaultdict(ScoreTally) for g in ("total", *GROUPINGS)}
     if not has_voice_tables(conn):
         return tallies
     real = "" if include_simulated or not _has_column(conn, "ratings", "simulated") else " AND r.simulated = 0"
+    if "hour" in wanted:
+        source = ("SELECT r.service_id, r.counter_id, r.clerk_id, r.business_day, CAST(t.issued_at / 900 AS INTEGER) AS slot,"
+                  " r.score FROM ratings AS r JOIN tickets AS t ON t.id = r.ticket_id")
+    else:
+        source = "SELECT r.service_id, r.counter_id, r.clerk_id, r.business_day, NULL AS slot, r.score FROM ratings AS r"
+    parts = [
+        "SELECT 'total', 0, score, COUNT(*) FROM rated GROUP BY score" if grouping == "total" else
+        f"SELECT '{grouping}', {_RATING_KEYS[grouping]}, score, COUNT(*) FROM rated"
+        f" WHERE {_RATING_KEYS[grouping]} IS NOT NULL GROUP BY {_RATING_KEYS[grouping]}, score"
+        for grouping in wanted
+    ]
+    sql = (f"WITH rated AS MATERIALIZED ({source} WHERE r.business_day BETWEEN ? AND ?{real}) "
+           + " UNION ALL ".join(parts))
     slots: dict[int, int] = {}
-    for service_id, counter_id, clerk_id, day, slot, score in conn.execute(
-        "SELECT r.service_id, r.counter_id, r.clerk_id, r.business_day, CAST(t.issued_at / 900 AS INTEGER), r.score"
-        " FROM ratings AS r JOIN tickets AS t ON t.id = r.ticket_id WHERE r.business_day BETWEEN ? AND ?" + real,
-        (first_day, last_day),
-    ):
-        tallies["total"][0].add(score)
-        tallies["service"][service_id].add(score)
-        if counter_id is not None:
-            tallies["counter"][counter_id].add(score)
-        if clerk_id is not None:
-            tallies["clerk"][clerk_id].add(score)
-        tallies["day"][day].add(score)
-        hour = slots.get(slot)
-        if hour is None:  # a quarter-hour's local hour, worked out once (exact across DST changes)
-            hour = slots[slot] = datetime.fromtimestamp(slot * 900, tz=timezone.utc).astimezone(tz).hour
-        tallies["hour"][hour].add(score)
+    for grouping, key, score, count in conn.execute(sql, (first_day, last_day)):
+        if grouping == "hour":
+            hour = slots.get(key)
+            if hour is None:  # a quarter-hour's local hour, worked out once (exact across DST changes)
+                hour = slots[key] = datetime.fromtimestamp(key * 900, tz=timezone.utc).astimezone(tz).hour
+            key = hour
+        tallies[grouping][key].counts[score - 1] += count
     return tallies
+
+
+# ── stored daily rating tallies ──────────────────────────────────────────────────────────
+
+# A visit can be rated for 24 h after it ended, and a day's visits end by its rollover: its
+# ratings are final one business day later. One more day of margin covers a day made shorter
+# by a clock change or a rollover the hub ran late.
+RATING_DAYS_SETTLE = 2
+RATING_DAYS_PER_ROLLOVER = 31
+_STORED_RATING_GROUPINGS = ("total", "service", "counter", "clerk", "hour")
+
+
+def has_rating_day_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rating_days'").fetchone() is not None
+
+
+def store_rating_day(conn: sqlite3.Connection, day: str, tz: ZoneInfo, now: float) -> None:
+    """Store (or replace) the score counts of a day's real ratings, per grouping and key."""
+    tallies = rating_tallies(conn, day, day, tz, groupings=_STORED_RATING_GROUPINGS)
+    conn.execute("DELETE FROM rating_day_buckets WHERE business_day = ?", (day,))
+    conn.execute("INSERT OR REPLACE INTO rating_days (business_day, built_at) VALUES (?, ?)", (day, now))
+    conn.executemany(
+        "INSERT INTO rating_day_buckets (business_day, grouping, key, score1, score2, score3, score4, score5)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(day, grouping, key, *tally.counts)
+         for grouping in _STORED_RATING_GROUPINGS for key, tally in tallies[grouping].items() if any(tally.counts)],
+    )
+
+
+def rating_days_to_store(conn: sqlite3.Connection, current_day: str, limit: int | None = None) -> list[str]:
+    """Days with tickets, settled (RATING_DAYS_SETTLE before `current_day`), not yet stored; newest first."""
+    before = (date.fromisoformat(current_day) - timedelta(days=RATING_DAYS_SETTLE - 1)).isoformat()
+    sql = ("SELECT DISTINCT business_day FROM day_counters WHERE business_day < ?"
+           " AND business_day NOT IN (SELECT business_day FROM rating_days) ORDER BY business_day DESC")
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [row[0] for row in conn.execute(sql, (before,))]
+
+
+def store_closed_rating_days(tx: "Tx") -> int:
+    """At the rollover: store the settled days' rating tallies, at most RATING_DAYS_PER_ROLLOVER.
+
+    In a savepoint of its own, as the daily KPI summaries: a failure is logged and the days are
+    counted from the ratings meanwhile, but the business day rolls all the same."""
+    conn = tx.conn
+    if not has_rating_day_tables(conn) or not has_voice_tables(conn):
+        return 0
+    conn.execute("SAVEPOINT rating_days")
+    try:
+        days = rating_days_to_store(conn, tx.store.current_business_day, RATING_DAYS_PER_ROLLOVER)
+        for day in days:
+            store_rating_day(conn, day, tx.catalogue.tz, tx.now)
+    except Exception as error:
+        from core.store import is_disk_full
+
+        if is_disk_full(error):
+            raise
+        log.exception("could not store the daily rating tallies; the days will be counted from the ratings")
+        conn.execute("ROLLBACK TO rating_days")
+        conn.execute("RELEASE rating_days")
+        return 0
+    conn.execute("RELEASE rating_days")
+    return len(days)
+
+
+def rebuild_rating_days(conn: sqlite3.Connection, tz: ZoneInfo, current_day: str, now: float) -> list[str]:
+    """Store every settled day's rating tallies, each in its own short write (autocommit `conn`)."""
+    done = []
+    for day in sorted(rating_days_to_store(conn, current_day)):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            store_rating_day(conn, day, tz, now)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        done.append(day)
+    return done
+
+
+def period_rating_tallies(
+    conn: sqlite3.Connection, first_day: str, last_day: str, tz: ZoneInfo, *,
+    include_simulated: bool = False, groupings: Iterable[str] = GROUPINGS,
+) -> dict[str, dict[Any, ScoreTally]]:
+    """`rating_tallies` of a period from the stored days, and from the ratings for the others
+    (the last days, or all of them with `include_simulated`: the stored tallies are real only)."""
+    wanted = tuple(groupings)
+    if include_simulated or not has_rating_day_tables(conn):
+        return rating_tallies(conn, first_day, last_day, tz, include_simulated=include_simulated, groupings=wanted)
+    stored = {row[0] for row in conn.execute(
+        "SELECT business_day FROM rating_days WHERE business_day BETWEEN ? AND ?", (first_day, last_day))}
+    if not stored:
+        return rating_tallies(conn, first_day, last_day, tz, groupings=wanted)
+    tallies: dict[str, dict[Any, ScoreTally]] = {g: defaultdict(ScoreTally) for g in ("total", *GROUPINGS)}
+    stored_groupings = ["total", *(g for g in wanted if g in _STORED_RATING_GROUPINGS and g != "total")]
+    marks = ", ".join("?" * len(stored_groupings))
+    for grouping, key, *counts in conn.execute(
+        "SELECT grouping, key, SUM(score1), SUM(score2), SUM(score3), SUM(score4), SUM(score5) FROM rating_day_buckets"
+        f" WHERE business_day BETWEEN ? AND ? AND grouping IN ({marks}) GROUP BY grouping, key",
+        (first_day, last_day, *stored_groupings),
+    ):
+        tallies[grouping][key] = ScoreTally(list(counts))
+    if "day" in wanted:
+        for day, *counts in conn.execute(
+            "SELECT business_day, score1, score2, score3, score4, score5 FROM rating_day_buckets"
+            " WHERE business_day BETWEEN ? AND ? AND grouping = 'total'", (first_day, last_day),
+        ):
+            tallies["day"][day] = ScoreTally(list(counts))
+    for start, end in _ranges_outside(date.fromisoformat(first_day), date.fromisoformat(last_day), stored):
+        live = rating_tallies(conn, start, end, tz, groupings=wanted)
+        for grouping, buckets in live.items():
+            for key, tally in buckets.items():
+                merged = tallies[grouping][key]
+                merged.counts = [a + b for a, b in zip(merged.counts, tally.counts)]
+    return tallies
+
+
+def _ranges_outside(first: date, last: date, stored: set[str]) -> list[tuple[str, str]]:
+    """The runs of days first..last that are not in `stored`, as (first, last) ISO pairs."""
+    ranges: list[tuple[str, str]] = []
+    start: date | None = None
+    day = first
+    while day <= last:
+        if day.isoformat() in stored:
+            if start is not None:
+                ranges.append((start.isoformat(), (day - timedelta(days=1)).isoformat()))
+                start = None
+        elif start is None:
+            start = day
+        day += timedelta(days=1)
+    if start is not None:
+        ranges.append((start.isoformat(), last.isoformat()))
+    return ranges
 
 
 _ROW_KEYS = {"service": "service_id", "counter": "counter_id", "clerk": "clerk_id", "hour": "hour", "day": "day"}
@@ -458,7 +610,9 @@ def add_voice(
     """A `core.stats` answer with the visitor's voice added: `satisfaction` in the totals and
     every bucket, and `feedback` for the period."""
     first_day, last_day = answer["from"], answer["to"]
-    add_satisfaction(answer, rating_tallies(conn, first_day, last_day, tz, include_simulated=include_simulated))
+    asked = [g for g in GROUPINGS if f"by_{g}" in answer]
+    add_satisfaction(answer, period_rating_tallies(conn, first_day, last_day, tz, include_simulated=include_simulated,
+                                                   groupings=asked))
     answer["feedback"] = feedback_figures(conn, first_day, last_day, target, now, include_simulated=include_simulated)
     return answer
 
@@ -576,7 +730,7 @@ def compute_scorecard(store: "Store", clerk_id: int, month: str, first: date, la
                     "satisfaction": ScoreTally().view(0), "score_vs_service": None, "time_vs_service": None,
                     "complaints": 0}
         totals = stats.compute_on(conn, first, last, [], tz)["totals"]
-        centre_scores = rating_tallies(conn, answer["from"], answer["to"], tz)["total"].get(0, ScoreTally())
+        centre_scores = period_rating_tallies(conn, answer["from"], answer["to"], tz, groupings=())["total"].get(0, ScoreTally())
         named = []
         if has_voice_tables(conn):
             named = [

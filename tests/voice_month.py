@@ -43,6 +43,11 @@ class VisitWriter:
         day = visit.day.isoformat()
         key = (visit.service_id, day)
         number = self.sequence[key] = self.sequence.get(key, 10_000) + 1
+        self.conn.execute(
+            "INSERT INTO day_counters (service_id, business_day, last_sequence) VALUES (?, ?, ?)"
+            " ON CONFLICT (service_id, business_day) DO UPDATE SET last_sequence = excluded.last_sequence",
+            (visit.service_id, day, number),
+        )
         ticket_id = self.next_id
         self.next_id += 1
         called = visit.issued_at + visit.wait_seconds

@@ -437,7 +437,7 @@ def test_migrations_are_recorded(store: Store):
     """The schema version is a named, recorded migration."""
     with store.read() as conn:
         names = [row[0] for row in conn.execute("SELECT name FROM migrations")]
-    assert names == ["0001_initial", "0002_day_summaries", "0003_device_presence", "0004_simulated", "0005_audit_log", "0006_call_order", "0007_visitor_voice", "0008_appointments", "0012_remote_extra", "0013_checkin"]
+    assert names == ["0001_initial", "0002_day_summaries", "0003_device_presence", "0004_simulated", "0005_audit_log", "0006_call_order", "0007_visitor_voice", "0008_appointments", "0010_voice_figures", "0012_remote_extra", "0013_checkin"]
 
 
 
