@@ -12,7 +12,10 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from kiosk.settings import PRINTER_RECHECK_SECONDS, PRINTER_WIDTHS
+from kiosk.speech import DEFAULT_TOGGLE_KEYS
 from kiosk.window import KioskWindow
+from qt_common.sound import AudioSink
+from qt_common.speech.settings import SpeechSettings
 from qt_common.hub_client import HubClient
 from qt_common.i18n import parse_language
 
@@ -26,6 +29,9 @@ def build_kiosk_window(
     on_printed: Callable[[Any, Any], None] | None = None,
     width: int | None = None,
     printer_check_ms: int = PRINTER_RECHECK_SECONDS * 1000,
+    speech_settings: SpeechSettings | None = None,
+    speech_sink: AudioSink | None = None,
+    speech_keys: tuple[str, ...] | str = DEFAULT_TOGGLE_KEYS,
 ) -> QWidget:
     """The kiosk window for `client` (started or not), printing to `printer` (a printer URI, or None).
 
@@ -35,6 +41,8 @@ def build_kiosk_window(
     full screen (`window.present()`), hides the cursor on touch screens and keeps the
     window open until a supervisor's PIN is accepted (`window.exit_requested`).
     `printer_check_ms` is how often a printer that needs staff is asked again (a minute).
+    `speech_settings`, `speech_sink` and `speech_keys` are the spoken guidance's voice, sound
+    output (default: the sound card) and the keys that turn it on (kiosk/speech.py).
     """
     if not isinstance(client, HubClient):
         raise TypeError(f"client must be a HubClient, not {type(client).__name__}")
@@ -54,4 +62,7 @@ def build_kiosk_window(
         on_printed=on_printed,
         width=width,
         printer_check_ms=printer_check_ms,
+        speech_settings=speech_settings,
+        speech_sink=speech_sink,
+        speech_keys=speech_keys,
     )

@@ -37,6 +37,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     kiosk.add_argument("--windowed", action="store_true", help="A normal window instead of full-screen kiosk mode (for setup and testing).")
     kiosk.add_argument("--lang", "--language", dest="lang", choices=["ar", "en"], default="ar", help="The language visitors see first (default ar).")
     kiosk.add_argument("--name", default=None, help="This kiosk's device name at the hub (default kiosk-HOSTNAME).")
+    kiosk.add_argument(
+        "--speech-keys", default="F1,*", metavar="KEYS",
+        help="Keys that turn the spoken guidance on and off, comma-separated (default F1,*: a keyboard's F1 and a "
+        "keypad's star; e.g. F12 for a hardware button that sends F12).",
+    )
+    kiosk.add_argument(
+        "--speech-volume", type=float, default=1.0, metavar="0-1",
+        help="Loudness of the spoken guidance from 0 to 1 (default 1).",
+    )
+    kiosk.add_argument(
+        "--speech-rate", type=int, default=140, metavar="WPM",
+        help="Speed of the spoken guidance in words per minute, 80-300 (default 140: slower is clearer).",
+    )
     kiosk.set_defaults(func=run)
 
 
@@ -67,12 +80,22 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as problem:
             print(f"kiosk: wrong --printer: {problem}", file=sys.stderr)
             return 2
+    from kiosk.speech import SpeechKeyError, parse_toggle_keys
+    from qt_common.speech.settings import SettingsError, SpeechSettings
+
+    try:
+        parse_toggle_keys(args.speech_keys)
+        speech_settings = SpeechSettings(volume=args.speech_volume, rate=args.speech_rate)
+    except (SpeechKeyError, SettingsError) as problem:
+        print(f"kiosk: {problem}", file=sys.stderr)
+        return 2
     code = args.enroll_code.strip() if isinstance(args.enroll_code, str) and args.enroll_code.strip() else None
     app = create_app(lang=args.lang)
     # 5 s: a visitor waiting longer for a number is better told the service is unavailable.
     client = HubClient(hub_url, device_name=name, kind="kiosk", enroll_code=code, timeout_ms=5000)
     window = build_kiosk_window(
-        client, printer=args.printer, language=args.lang, kiosk_mode=not args.windowed, width=args.width
+        client, printer=args.printer, language=args.lang, kiosk_mode=not args.windowed, width=args.width,
+        speech_settings=speech_settings, speech_keys=args.speech_keys,
     )
     window.exit_requested.connect(app.quit)
     window.screen_changed.connect(lambda name: log.info("screen: %s", name))

@@ -78,8 +78,10 @@ class Header(QWidget):
 
     def set_compact(self, compact: bool) -> None:
         """A small window (the all-in-one demo): one line of name, no dates, the time and the switch."""
+        self._compact = compact
         self.centre_other_label.setVisible(not compact)
-        self.clock.set_compact(compact)
+        # The staff's badge takes the dates' place: the header keeps room for the visitor's switches.
+        self.clock.set_compact(compact or self._staff_notice is not None)
         self.centre_label.setFont(theme.app_font(16 if compact else 22, bold=True))
 
     def set_centre(self, centre: Centre | None) -> None:
@@ -90,6 +92,7 @@ class Header(QWidget):
         """A discreet note for the staff (the printer is out of paper…); None hides it."""
         self._staff_notice = notice
         self.staff_badge.setVisible(notice is not None)
+        self.clock.set_compact(getattr(self, "_compact", False) or notice is not None)
         self._show_staff_notice()
 
     def _show_staff_notice(self) -> None:

@@ -49,6 +49,7 @@ from kiosk.screens import (
     UnavailableScreen,
 )
 from kiosk.settings import PRINTER_RECHECK_SECONDS
+from kiosk.speech import DEFAULT_TOGGLE_KEYS, SpokenGuidance, VisitorSwitches
 from kiosk.style import kiosk_stylesheet
 from kiosk.voice import VoiceDesk, VoiceScreen
 from kiosk.widgets import HotCorner
@@ -58,6 +59,8 @@ from qt_common.app import show_full_screen
 from qt_common.hub_client import HubClient, HubError
 from qt_common.i18n import Language, Text, parse_language, text_of
 from qt_common.refusals import REVOKED_CODES, explain as explain_refusal
+from qt_common.sound import AudioSink
+from qt_common.speech.settings import SpeechSettings
 from qt_common.tasks import TaskManager
 
 log = logging.getLogger(__name__)
@@ -92,6 +95,9 @@ class KioskWindow(QWidget):
         offline_grace_ms: int = 1500,
         touch_guard_ms: int = 1200,
         printer_check_ms: int = PRINTER_RECHECK_SECONDS * 1000,
+        speech_settings: SpeechSettings | None = None,
+        speech_sink: AudioSink | None = None,
+        speech_keys: tuple[str, ...] | str = DEFAULT_TOGGLE_KEYS,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -148,6 +154,14 @@ class KioskWindow(QWidget):
         column.setSpacing(0)
         column.addWidget(self.header)
         column.addWidget(self.stack, 1)
+        # Spoken guidance (kiosk/speech.py): its switch beside the language switch, its large
+        # controls under every screen while it is on.
+        self.guidance = SpokenGuidance(self, settings=speech_settings, sink=speech_sink, toggle_keys=speech_keys)
+        header_row = self.header.layout()
+        index = header_row.indexOf(self.header.language_button)
+        header_row.removeWidget(self.header.language_button)
+        header_row.insertWidget(index, VisitorSwitches(self.guidance.button, self.header.language_button, self.header), 0, Qt.AlignmentFlag.AlignVCenter)
+        column.addWidget(self.guidance.bar)
 
         self.home.service_chosen.connect(self.choose_service)
         self.home.group_chosen.connect(self.open_group)
@@ -162,6 +176,10 @@ class KioskWindow(QWidget):
         self.pin.submitted.connect(self.check_supervisor_pin)
         self.pin.cancelled.connect(self.go_home)
         self.enroll.submitted.connect(self.submit_enrollment)
+        self.screen_changed.connect(self.guidance.on_screen_changed)
+        self.language_changed.connect(self.guidance.on_language_changed)
+        self.ticket_issued.connect(lambda _ticket: self.guidance.read_ticket(self.current_ticket))
+        self.guidance.active_changed.connect(lambda _active: self.note_activity())
 
         self.hot_corner = HotCorner(self)
         self.hot_corner.long_pressed.connect(self.open_supervisor)
@@ -169,6 +187,7 @@ class KioskWindow(QWidget):
         if app is not None:
             app.installEventFilter(self.hot_corner)
             app.installEventFilter(self.check_in.listener)
+            app.installEventFilter(self.guidance)
 
         self.screen_name = ""
         self.priority_kind: str | None = None
@@ -230,6 +249,9 @@ class KioskWindow(QWidget):
             return
         self._compact = compact
         self.header.set_compact(compact)
+        # A small window is the all-in-one demo's share of one screen, not a kiosk's glass: its
+        # header has no room for the speech switch (F1 still turns speech on there).
+        self.guidance.button.setVisible(not compact)
         self.home.set_compact(compact)
         for screen in (self.pin, self.enroll):
             screen.set_compact(compact)
@@ -296,6 +318,7 @@ class KioskWindow(QWidget):
         self.header.retranslate(self.language)
         for screen in self.screens.values():
             screen.retranslate(self.language)  # type: ignore[attr-defined]
+        self.guidance.retranslate()
         name_buttons(self)
         self._scale_text()
 
@@ -468,10 +491,21 @@ class KioskWindow(QWidget):
         """Nobody touched for a while: the next visitor gets the usual home screen."""
         if self.screen_name in ("issued", "unavailable", "enroll") or self.issuing or self.check_in.busy:
             return
+        self.guidance.reset()
         self.set_priority(None)
         self.set_language(self.default_language)
         self.set_larger_look(False)
         self.go_home()
+
+    def note_activity(self) -> None:
+        """The visitor is still here (listening to the spoken guidance): the idle reset waits."""
+        if self.screen_name not in ("issued", "unavailable", "enroll") and self.guidance.active:
+            self._idle_timer.start()
+
+    def hold_issued_screen(self) -> None:
+        """The spoken ticket has just ended: the number stays in sight for the usual time after it."""
+        if self.screen_name == "issued" and self._return_timer.isActive():
+            self._return_timer.start(max(self._return_timer.remainingTime(), self.return_after_ms))
 
     # ---- issuing -------------------------------------------------------------------------
 
@@ -646,6 +680,7 @@ class KioskWindow(QWidget):
         self._return_timer.stop()
         if self.screen_name != "issued":
             return
+        self.guidance.reset()
         if self.language is not self.default_language:
             self.set_language(self.default_language)
         self.set_larger_look(False)
@@ -721,6 +756,8 @@ class KioskWindow(QWidget):
         if app is not None:
             app.removeEventFilter(self.hot_corner)
             app.removeEventFilter(self.check_in.listener)
+            app.removeEventFilter(self.guidance)
+        self.guidance.shutdown()
         self.tasks.wait_for_done(5000)
 
     def _alive(self, callback: Callable[..., None]) -> Callable[..., None]:

@@ -172,7 +172,7 @@ def _fontconfig_arabic() -> list[str]:
 def check_speech() -> Finding:
     """Synthesise a real Arabic call to a WAV file, as the board would."""
     from display_board.announcer.settings import AnnouncerSettings
-    from display_board.announcer.synthesis import SynthesisError, synthesise
+    from qt_common.speech.synthesis import SynthesisError, synthesise
 
     fix = (
         "Debian/Ubuntu: `sudo apt install espeak-ng`; Windows: Settings > Time & language > Speech > "

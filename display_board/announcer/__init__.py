@@ -27,7 +27,7 @@ from display_board.announcer.settings import (
     SpeechEngine,
 )
 from qt_common.sound import AudioSink, QtAudioSink, RecordingSink
-from display_board.announcer.synthesis import (
+from qt_common.speech.synthesis import (
     InvalidPhraseError,
     SynthesisError,
     synthesise,

@@ -23,7 +23,7 @@ from display_board.announcer.chime import cached_chime
 from display_board.announcer.settings import AnnouncerSettings
 from qt_common.sound import AudioSink, QtAudioSink
 from display_board.announcer.speech import produce_speech
-from display_board.announcer.synthesis import warm_up
+from qt_common.speech.synthesis import warm_up
 
 logger = logging.getLogger(__name__)
 

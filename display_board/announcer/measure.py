@@ -23,7 +23,7 @@ from display_board.announcer.calls import Call
 from display_board.announcer.phrases import arabic_phrase, english_phrase
 from display_board.announcer.settings import AnnouncerSettings, SpeechEngine
 from qt_common.sound import AudioSink, QtAudioSink, RecordingSink
-from display_board.announcer.synthesis import synthesise
+from qt_common.speech.synthesis import synthesise
 
 
 def _ms(seconds: float) -> str:

@@ -11,40 +11,7 @@ from __future__ import annotations
 import re
 
 from display_board.announcer.calls import Call
-
-# Letter names as Arabic speakers say them, spelled so that espeak-ng's
-# Arabic voice (which has no /e/) still keeps every letter apart: A and J
-# are written with the diphthong "ay" (أَيْ، جَيْ) because the usual "إيه"
-# and "جيه" come out as /ʔiːh/ and /dʒiːh/, the same as E and G. P keeps
-# its own letter پ, which espeak-ng reads as /p/, so it never sounds like B.
-ARABIC_LETTER_NAMES: dict[str, str] = {
-    "A": "أَيْ",
-    "B": "بي",
-    "C": "سي",
-    "D": "دي",
-    "E": "إي",
-    "F": "إف",
-    "G": "جي",
-    "H": "إتش",
-    "I": "آي",
-    "J": "جَيْ",
-    "K": "كيه",
-    "L": "إل",
-    "M": "إم",
-    "N": "إن",
-    "O": "أو",
-    "P": "پي",
-    "Q": "كيو",
-    "R": "آرْ",
-    "S": "إس",
-    "T": "تي",
-    "U": "يو",
-    "V": "في",
-    "W": "دبليو",
-    "X": "إكس",
-    "Y": "وايْ",
-    "Z": "زِد",
-}
+from qt_common.speech.words import ARABIC_LETTER_NAMES
 
 ARABIC_NUMBER_WORD = "الرقم"
 ARABIC_COUNTER_WORD = "الشباك"

@@ -9,7 +9,7 @@ from display_board.announcer.calls import Call
 from display_board.announcer.clips import ClipError, build_from_clips
 from display_board.announcer.phrases import phrase_for
 from display_board.announcer.settings import AnnouncerSettings
-from display_board.announcer.synthesis import synthesise
+from qt_common.speech.synthesis import synthesise
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from display_board.announcer.chime import CHIME_FILE_NAME, cached_chime
 from display_board.announcer.clips import COMMA_GAP_SECONDS, WORD_GAP_SECONDS, clip_plan
 from display_board.announcer.settings import settings_help
 from display_board.announcer.speech import produce_speech
-from display_board.announcer.synthesis import (
+from qt_common.speech.synthesis import (
     cache_path,
     choose_voice_id,
     prefers_espeak_program,

@@ -22,7 +22,7 @@ from display_board.announcer import (
     english_phrase,
     synthesise,
 )
-from display_board.announcer import synthesis as synthesis_module
+from qt_common.speech import synthesis as synthesis_module
 from display_board.announcer.chime import CHIME_FILE_NAME
 from qt_common.wav import read_info
 from tests.display_board.test_announcer_audio import make_clips

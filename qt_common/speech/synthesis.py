@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from display_board.announcer.settings import LANGUAGES, AnnouncerSettings, SpeechEngine
+from qt_common.speech.settings import LANGUAGES, SpeechEngine, SpeechSettings
 from qt_common.wav import WavFormatError, read_info
 
 logger = logging.getLogger(__name__)
@@ -99,12 +99,12 @@ def choose_voice_id(voices: Iterable[_VoiceLike], language: str) -> str | None:
     return None
 
 
-def speech_cache_dir(settings: AnnouncerSettings) -> Path:
+def speech_cache_dir(settings: SpeechSettings) -> Path:
     """The folder holding synthesised phrases."""
     return settings.resolved_cache_dir / SPEECH_SUBDIR
 
 
-def cache_path(text: str, language: str, settings: AnnouncerSettings) -> Path:
+def cache_path(text: str, language: str, settings: SpeechSettings) -> Path:
     """Where the WAV of this phrase, in this voice and rate, is (or will be) kept."""
     identity = json.dumps(
         [
@@ -128,7 +128,7 @@ def _usable(path: Path) -> bool:
         return False
 
 
-def synthesise(text: str, language: str, settings: AnnouncerSettings) -> Path:
+def synthesise(text: str, language: str, settings: SpeechSettings) -> Path:
     """The WAV of `text` spoken in `language`; made once, then served from the cache.
 
     Blocking: call it from a worker thread, never from the Qt main thread.
@@ -155,7 +155,7 @@ def synthesise(text: str, language: str, settings: AnnouncerSettings) -> Path:
     return path
 
 
-def prefers_espeak_program(settings: AnnouncerSettings) -> bool:
+def prefers_espeak_program(settings: SpeechSettings) -> bool:
     """Whether this phrase goes to the espeak-ng program first (see the module's decision note)."""
     if settings.engine is SpeechEngine.ESPEAK_NG:
         return True
@@ -173,7 +173,7 @@ def _check_output(target: Path, text: str) -> None:
         raise SynthesisError(f"the synthesiser produced no sound for {text!r:.80}")
 
 
-def _synthesise_to(target: Path, text: str, language: str, settings: AnnouncerSettings) -> None:
+def _synthesise_to(target: Path, text: str, language: str, settings: SpeechSettings) -> None:
     attempts = [_espeak_program_to, _pyttsx3_to]
     if not prefers_espeak_program(settings):
         attempts.reverse()
@@ -243,7 +243,7 @@ class _Pyttsx3Session:
             time.sleep(0.002)
         return True
 
-    def voice_for(self, language: str, settings: AnnouncerSettings) -> str:
+    def voice_for(self, language: str, settings: SpeechSettings) -> str:
         chosen = settings.voices.get(language)
         if chosen:
             return chosen
@@ -269,7 +269,7 @@ def _initialise_com_for_this_thread() -> None:
     comtypes.CoInitialize()
 
 
-def _pyttsx3_to(target: Path, text: str, language: str, settings: AnnouncerSettings) -> None:
+def _pyttsx3_to(target: Path, text: str, language: str, settings: SpeechSettings) -> None:
     global _pyttsx3_session
     if _pyttsx3_session is None:
         _pyttsx3_session = _Pyttsx3Session()
@@ -297,7 +297,7 @@ def _pyttsx3_run(
     voice: str,
     text: str,
     target: Path,
-    settings: AnnouncerSettings,
+    settings: SpeechSettings,
     before_saving: Callable[[], None] | None = None,
 ) -> None:
     engine = session.engine
@@ -315,7 +315,7 @@ def _pyttsx3_run(
 
 
 def _pyttsx3_espeak_attempt(
-    session: _Pyttsx3Session, voice: str, text: str, target: Path, settings: AnnouncerSettings
+    session: _Pyttsx3Session, voice: str, text: str, target: Path, settings: SpeechSettings
 ) -> bool:
     """One try with pyttsx3 2.99's espeak driver; False if the driver cancelled it.
 
@@ -352,7 +352,7 @@ def _espeak_program() -> str | None:
     return shutil.which("espeak-ng") or shutil.which("espeak")
 
 
-def espeak_command(target: Path, language: str, settings: AnnouncerSettings) -> Sequence[str]:
+def espeak_command(target: Path, language: str, settings: SpeechSettings) -> Sequence[str]:
     """The espeak-ng command line that writes a phrase read from stdin to `target`."""
     program = _espeak_program()
     if program is None:
@@ -362,7 +362,7 @@ def espeak_command(target: Path, language: str, settings: AnnouncerSettings) -> 
     return [program, "-b", "1", "-v", voice, "-s", str(settings.rate), "-w", str(target)]
 
 
-def _espeak_program_to(target: Path, text: str, language: str, settings: AnnouncerSettings) -> None:
+def _espeak_program_to(target: Path, text: str, language: str, settings: SpeechSettings) -> None:
     command = espeak_command(target, language, settings)
     try:
         result = subprocess.run(
@@ -384,7 +384,7 @@ def _espeak_program_to(target: Path, text: str, language: str, settings: Announc
 # --- the cache ------------------------------------------------------------------
 
 
-def _count_write_and_maybe_prune(settings: AnnouncerSettings) -> None:
+def _count_write_and_maybe_prune(settings: SpeechSettings) -> None:
     global _writes_since_prune
     _writes_since_prune += 1
     if _writes_since_prune >= _PRUNE_EVERY_WRITES:
@@ -418,7 +418,7 @@ def prune_cache(directory: Path, limit_bytes: int) -> int:
     return removed
 
 
-def warm_up(settings: AnnouncerSettings) -> None:
+def warm_up(settings: SpeechSettings) -> None:
     """Loads the speech engine and trims the cache, so the first call is not slower."""
     prune_cache(speech_cache_dir(settings), settings.cache_limit_mb * 1024 * 1024)
     if prefers_espeak_program(settings):
