@@ -329,6 +329,12 @@ class CheckInFlow(QObject):
         self.screen.home_clicked.connect(window.go_home)
         self.listener = ScanListener(window, self._accepting_scans)
         self.listener.scanned.connect(self.scanned)
+        # A visitor typing, or reading an answer, is not idle: the start screen waits for them.
+        self.screen.field.textChanged.connect(self._still_here)
+
+    def _still_here(self, *_: object) -> None:
+        if self.window.screen_name == "checkin":
+            self.window._idle_timer.start()
 
     def _accepting_scans(self) -> bool:
         """On the start screen, and on the answer page (the next visitor's scan); the entry page's field takes its own keys."""
@@ -375,6 +381,7 @@ class CheckInFlow(QObject):
                 window.show_screen("unavailable")
                 return
             self.screen.show_refusal(Text(error.message_ar, error.message_en))
+            self._still_here()
             return
         if answer is None:
             return
@@ -383,6 +390,7 @@ class CheckInFlow(QObject):
             window._on_issued(answer.ticket.service_id, answer.ticket.priority.value, answer.ticket, None)
             return
         self.screen.show_answer(answer)
+        self._still_here()
 
 
 __all__ = ["CheckInFlow", "CheckInScreen", "ScanListener"]

@@ -202,3 +202,18 @@ def test_space_and_a_lone_enter_stay_a_keyboard_users(make_kiosk, booked_hub, qt
     qtbot.keyClick(window, Qt.Key.Key_Return)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert listener.buffer == "" and window.screen_name == "home"
+
+
+def test_the_check_in_screen_returns_home_when_left(make_kiosk, booked_hub, qtbot):
+    """Left on the check-in screen the kiosk goes back to the start screen; typing keeps it there meanwhile."""
+    hub, _remote = booked_hub
+    window = make_kiosk(hub, printer=None, name="kiosk-idle")
+    window._idle_timer.setInterval(400)
+    qtbot.mouseClick(window.home.appointment_button, Qt.MouseButton.LeftButton)
+    screen = window.check_in.screen
+    for key in "ABCD":
+        qtbot.wait(250)
+        qtbot.mouseClick(screen.pad.buttons[key.lower()], Qt.MouseButton.LeftButton)
+        assert window.screen_name == "checkin"
+    assert screen.field.text() == "ABCD"
+    qtbot.waitUntil(lambda: window.screen_name == "home", timeout=WAIT_MS)
