@@ -37,6 +37,7 @@ from core.numbering import business_day, format_label, next_rollover, number_for
 from core.security import new_public_code, new_token, token_hash
 from core.store import Store, Tx
 from core.views import TICKET_SELECT, counter_brief, load_counter, load_device, load_ticket, printer_summary, service_rows
+from core.waiting_counts import keep_waiting_counts, waiting_counts
 
 MAX_LABEL_LENGTH = 12
 MAX_STATUS_BYTES = 2048
@@ -49,7 +50,7 @@ MAX_PAUSE_REASON = 80
 def _service_after(tx: Tx, service_id: int) -> dict[str, Any] | None:
     """The service's row after this change, for its ticket event: built inside the write, so
     no client refetches `/state` for the waiting count or the estimate."""
-    rows = service_rows(tx.store, tx.conn, (service_id,))
+    rows = service_rows(tx.store, tx.conn, (service_id,), waiting_now=lambda ids: waiting_counts(tx.conn, ids))
     return rows[0] if rows else None
 
 
@@ -61,7 +62,8 @@ def _emit_counter(tx: Tx, event_type: EventType, counter_id: int) -> dict[str, A
     """A counter event with the counter and the rows of the services it serves (their open
     counters and estimates changed with it); returns the counter's view."""
     view = load_counter(tx.store, tx.conn, counter_id)
-    tx.emit(event_type, counter_id=counter_id, counter=view, services=service_rows(tx.store, tx.conn, view["service_ids"]))
+    services = service_rows(tx.store, tx.conn, view["service_ids"], waiting_now=lambda ids: waiting_counts(tx.conn, ids))
+    tx.emit(event_type, counter_id=counter_id, counter=view, services=services)
     return view
 
 
@@ -80,6 +82,7 @@ def apply_config(tx: Tx, config: CentreFile) -> dict[str, int]:
     survive edits to the file. One that left the file is kept but marked as not configured.
     """
     store = tx.store
+    keep_waiting_counts(tx.conn)  # the writer's own count of each service's waiting tickets, for event rows
     # A new catalogue, put in place whole once it is complete: readers never see one half
     # loaded, and if this command fails the store keeps the one it had.
     catalogue = Catalogue(config=config, tz=ZoneInfo(config.centre.time_zone))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -92,11 +92,19 @@ def average_service_seconds(store: "Store", service_id: ServiceId) -> float:
 
 
 
-def service_rows(store: "Store", conn: sqlite3.Connection, service_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+def service_rows(
+    store: "Store",
+    conn: sqlite3.Connection,
+    service_ids: Iterable[int] | None = None,
+    *,
+    waiting_now: Callable[[list[int]], dict[int, int] | None] | None = None,
+) -> list[dict[str, Any]]:
     """Services with their queue now: `/state`'s `services` (all, in their order), and the rows
     ticket and counter events carry (`service_ids`, inside the write that changed them).
 
     One builder for both, so an event's row is exactly what `/state` would say at its seq.
+    Inside a write, `waiting_now` gives the waiting counts the writer keeps
+    (core/waiting_counts.py) instead of counting the waiting tickets.
     """
     catalogue = store.catalogue
     day = store.current_business_day
@@ -112,11 +120,15 @@ def service_rows(store: "Store", conn: sqlite3.Connection, service_ids: Iterable
         # rows of every service the counter serves, and each is built inside the write.
         ids = [service.id for service in services]
         marks = ",".join("?" * len(ids))
-        waiting = dict(conn.execute(
-            f"SELECT service_id, COUNT(*) FROM tickets WHERE status = 'waiting' AND service_id IN ({marks}) "
-            "GROUP BY service_id",
-            ids,
-        )) if ids else {}
+        kept = waiting_now(ids) if waiting_now is not None else None
+        if kept is not None:
+            waiting = kept
+        else:
+            waiting = dict(conn.execute(
+                f"SELECT service_id, COUNT(*) FROM tickets WHERE status = 'waiting' AND service_id IN ({marks}) "
+                "GROUP BY service_id",
+                ids,
+            )) if ids else {}
         issued = dict(conn.execute(
             f"SELECT service_id, last_sequence FROM day_counters WHERE business_day = ? AND service_id IN ({marks})",
             (day, *ids),
