@@ -79,6 +79,8 @@ TEXT = {
         "arrived": "تم تأكيد حضورك، انتظر النداء",
         "near": "اقترب دورك! أمامك {n}. توجّه إلى المركز وأكّد حضورك عند جهاز التذاكر.",
         "near_arrived": "اقترب دورك! أمامك {n}، ابقَ قريباً من الشاشات.",
+        "near_next": "أنت التالي! توجّه إلى المركز وأكّد حضورك عند جهاز التذاكر.",
+        "near_next_arrived": "أنت التالي! ابقَ قريباً من الشاشات.",
         "skipped": "جاء دورك قبل أن تؤكد حضورك، فأعدناك إلى آخر الطابور مرة واحدة. تعال الآن وأكّد حضورك عند جهاز التذاكر، وإلا عُدّت التذكرة غياباً.",
         "notify": "نبّهني حين يقترب دوري",
         "notify_on": "سننبّهك على هذا الجوال حين يقترب دورك.",
@@ -136,6 +138,8 @@ TEXT = {
         "arrived": "You are confirmed here; wait for your call",
         "near": "Your turn is near! {n} ahead of you. Come to the centre and confirm you are here at the ticket kiosk.",
         "near_arrived": "Your turn is near! {n} ahead of you; stay close to the screens.",
+        "near_next": "You are next! Come to the centre and confirm you are here at the ticket kiosk.",
+        "near_next_arrived": "You are next! Stay close to the screens.",
         "skipped": "Your turn came before you confirmed you were here, so you went to the back of the queue once. Come now and confirm at the ticket kiosk, or the ticket will count as absent.",
         "notify": "Tell me when my turn is near",
         "notify_on": "This phone will tell you when your turn is near.",
@@ -403,7 +407,8 @@ function renderRemote(t) {
   const near = waiting && t.ahead !== null && t.warn_places !== null && t.ahead <= t.warn_places;
   const banner = document.getElementById('near');
   banner.classList.toggle('hidden', !near);
-  if (near) banner.replaceChildren(withAhead(t.arrived ? T.near_arrived : T.near, t.ahead));
+  if (near && t.ahead === 0) banner.replaceChildren(t.arrived ? T.near_next_arrived : T.near_next);
+  else if (near) banner.replaceChildren(withAhead(t.arrived ? T.near_arrived : T.near, t.ahead));
   document.getElementById('skipped').classList.toggle('hidden', !(waiting && t.skipped && !t.arrived));
   if (near && !warned) { warned = true; warn(t); }
   if (!waiting) warned = false;

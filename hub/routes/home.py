@@ -34,6 +34,7 @@ TEXT = {
         "phone": "صفحات الزوار على الجوال: يفتحها الزائر بمسح الرمز المطبوع على تذكرته",
         "console": "لوحة المشرفين",
         "book": "حجز المواعيد للزوار",
+        "join": "أخذ الدور من الجوال",
         "phones_at": "عنوان الجوالات في رمز التذكرة",
         "phones_unset": "غير محدد: يحمل رمز التذكرة العنوان الذي يستخدمه كل جهاز إصدار؛ شغّل الخادم مع الخيار",
         "version": "الإصدار",
@@ -47,6 +48,7 @@ TEXT = {
         "phone": "Visitors' phone pages: a visitor opens theirs by scanning the code printed on the ticket",
         "console": "The supervisors' console",
         "book": "Visitors book appointments",
+        "join": "Visitors take a turn from their phone",
         "phones_at": "Address in the ticket's code for phones",
         "phones_unset": "not set: the ticket's code carries whichever address each kiosk uses; start the hub with",
         "version": "Version",
@@ -120,6 +122,7 @@ def home_page(found: dict[str, Any], lang: str, nonce: str) -> str:
 <li>{escape(text['phones_at'])}: {phones}</li>
 <li><a href="/console">{escape(text['console'])}</a>: <bdi dir="ltr">/console</bdi></li>
 <li><a href="/book?lang={lang}">{escape(text['book'])}</a>: <bdi dir="ltr">/book</bdi></li>
+<li><a href="/join?lang={lang}">{escape(text['join'])}</a>: <bdi dir="ltr">/join</bdi></li>
 </ul></section>
 </main></body></html>"""
 

@@ -155,7 +155,7 @@ def test_unarrived_visitor_is_skipped_once_then_absent_on_the_page(hub: LiveHub,
     taken = take_remote(hub, c)
     walk_in = httpx.post(f"{hub.url}/api/v1/tickets", json={"service_id": c}, headers=bearer(kiosk), timeout=10).json()
     page = phone(taken["page"])
-    expect(page.locator("#near")).to_be_visible()  # nobody ahead: near from the start
+    expect(page.locator("#near")).to_have_text("أنت التالي! توجّه إلى المركز وأكّد حضورك عند جهاز التذاكر.")  # nobody ahead
     session, counter_id = hub.login(5, "clerk1")
     assert serve_next(hub, session, counter_id)["id"] == walk_in["id"]
     expect(page.locator("#skipped")).to_be_visible()
