@@ -84,15 +84,22 @@ async def public_stream(code: PublicCode, hub: Hub) -> Response:
     try:
         phones.check_room(code)
     except TooManyStreams as refusal:
-        if refusal.scope == "ticket":
-            raise RateLimited(
-                f"This ticket is followed by {phones.max_per_ticket} pages already; close one of them.",
-                f"تتابع هذه التذكرةَ \u2066{phones.max_per_ticket}\u2069 صفحات بالفعل؛ أغلق إحداها.",
-                retry_after=KEEP_ALIVE_RETRY, code="too_many_streams",
-            ) from None
-        raise RateLimited(
-            "The hub follows as many phones as it may; try again in a minute.",
-            "يتابع النظام أقصى عدد مسموح به من الهواتف؛ حاول بعد دقيقة.",
-            retry_after=KEEP_ALIVE_RETRY, code="too_many_streams",
-        ) from None
+        raise stream_refused(refusal, phones.max_per_ticket) from None
     return PhoneStreamResponse(phones, code, first)
+
+
+def stream_refused(refusal: TooManyStreams, per_ticket: int, *, visit: bool = False) -> RateLimited:
+    """429 `too_many_streams` for a page that may not follow: its ticket (or visit) has `per_ticket`
+    pages already, or the hub as many as it may hold."""
+    if refusal.scope == "ticket":
+        what_en, what_ar = ("visit", "الزيارةَ") if visit else ("ticket", "التذكرةَ")
+        return RateLimited(
+            f"This {what_en} is followed by {per_ticket} pages already; close one of them.",
+            f"تتابع هذه {what_ar} \u2066{per_ticket}\u2069 صفحات بالفعل؛ أغلق إحداها.",
+            retry_after=KEEP_ALIVE_RETRY, code="too_many_streams",
+        )
+    return RateLimited(
+        "The hub follows as many phones as it may; try again in a minute.",
+        "يتابع النظام أقصى عدد مسموح به من الهواتف؛ حاول بعد دقيقة.",
+        retry_after=KEEP_ALIVE_RETRY, code="too_many_streams",
+    )

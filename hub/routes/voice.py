@@ -16,7 +16,7 @@ from core.errors import NotFound, RateLimited
 from core.models import DeviceKind
 from hub.routes.common import Body, Hub, TicketIdPath, Who, address_of, answer, principal, require_kind, require_supervisor
 from hub.phones import TooManyStreams
-from hub.routes.public import KEEP_ALIVE_RETRY, PhoneStreamResponse, PublicCode
+from hub.routes.public import PhoneStreamResponse, PublicCode, stream_refused
 
 router = APIRouter()
 
@@ -45,12 +45,16 @@ class FeedbackChange(Body):
                                      description="shown to the visitor; answering marks it answered")
 
 
+async def _rate(hub, body: RatingBody, **where) -> Response:
+    """Record the rating (core/voice.py `rate` holds the rules) and answer 201 with it."""
+    return answer(await hub.run(voice.rate, body.score, body.comment, **where), contract.Rating, 201)
+
+
 @router.post("/api/v1/public/tickets/{code}/rating", status_code=201, response_model=contract.Rating)
 async def rate_from_phone(code: PublicCode, body: RatingBody, hub: Hub) -> Response:
     """The visitor's rating from the phone page: once per ticket, for 24 h after the visit ended.
     409 `already_rated`, `visit_not_finished` or `rating_closed`."""
-    rating = await hub.run(voice.rate, body.score, body.comment, source="phone", code=code)
-    return answer(rating, contract.Rating, 201)
+    return await _rate(hub, body, source="phone", code=code)
 
 
 @router.get("/api/v1/public/tickets/{code}/rating", response_model=contract.RatingState)
@@ -86,15 +90,7 @@ async def visit_feedback_stream(code: PublicCode, hub: Hub) -> Response:
     try:
         watch.check_room(code)
     except TooManyStreams as refusal:
-        if refusal.scope == "ticket":
-            raise RateLimited(
-                f"This visit is followed by {watch.max_per_ticket} pages already; close one of them.",
-                f"تتابع هذه الزيارةَ \u2066{watch.max_per_ticket}\u2069 صفحات بالفعل؛ أغلق إحداها.",
-                retry_after=KEEP_ALIVE_RETRY, code="too_many_streams",
-            ) from None
-        raise RateLimited("The hub follows as many pages as it may; try again in a minute.",
-                          "يتابع النظام أقصى عدد مسموح به من الصفحات؛ حاول بعد دقيقة.",
-                          retry_after=KEEP_ALIVE_RETRY, code="too_many_streams") from None
+        raise stream_refused(refusal, watch.max_per_ticket, visit=True) from None
     return PhoneStreamResponse(watch, code, entries)
 
 
@@ -102,8 +98,7 @@ async def visit_feedback_stream(code: PublicCode, hub: Hub) -> Response:
 async def rate_from_screen(ticket_id: TicketIdPath, body: RatingBody, who: Who, hub: Hub) -> Response:
     """The counter-top `feedback` screen's rating of the visit it was shown after."""
     require_kind(who, DeviceKind.FEEDBACK)
-    rating = await hub.run(voice.rate, body.score, body.comment, source="feedback", ticket_id=ticket_id, device_id=who.device_id)
-    return answer(rating, contract.Rating, 201)
+    return await _rate(hub, body, source="feedback", ticket_id=ticket_id, device_id=who.device_id)
 
 
 async def _kiosk_or_none(request: Request) -> bool:

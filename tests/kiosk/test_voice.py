@@ -251,3 +251,28 @@ def test_the_text_box_reads_the_way_its_text_starts(make_kiosk, demo_hub: LiveHu
     window.voice.text_edit.setPlainText("3 الانتظار")
     assert option().textDirection() == Qt.LayoutDirection.RightToLeft
     assert option().alignment() & Qt.AlignmentFlag.AlignRight
+
+
+def test_a_hub_out_of_reach_keeps_the_form_and_a_later_send_files_it(make_kiosk, qtbot, tmp_path: Path) -> None:
+    """The hub goes down while a visitor writes: the form stays (not the "unavailable" screen), sending says
+    to try again, nothing is lost; once the hub is back the same form is filed."""
+    hub = LiveHub(tmp_path / "hub").start()
+    try:
+        window = make_kiosk(hub, name="kiosk-voice-offline")
+        open_form(window, qtbot)
+        fill(window, qtbot, "complaint", ARABIC, "0501234567")
+        hub.kill()
+        qtbot.waitUntil(lambda: not window.client.online, timeout=WAIT_MS)
+        qtbot.wait(window._offline_timer.interval() + 200)
+        assert window.screen_name == "voice"
+        send(window, qtbot)
+        qtbot.waitUntil(lambda: not window.voice.sending, timeout=WAIT_MS)
+        assert "تعذّر الإرسال" in window.voice.message_label.text()
+        assert window.voice.text_edit.toPlainText() == ARABIC and window.voice.mobile_field.text() == "0501234567"
+        hub.start()
+        qtbot.waitUntil(lambda: window.client.online, timeout=WAIT_MS)
+        send(window, qtbot)
+        qtbot.waitUntil(lambda: window.voice.showing_reference, timeout=WAIT_MS)
+        assert on_hub(hub, window.voice_desk.last_filed.reference)["text"] == ARABIC
+    finally:
+        hub.stop()
