@@ -1,7 +1,8 @@
 """Random days in a real SQLite store: walk-ins (some elderly), bookings checked in early, on
-time and late, counters calling as they come free. Whatever the day, an appointment ticket past
-its slot and grace is never passed over for a plain walk-in, and an appointment is never called
-while a walk-in has waited past the service's max wait."""
+time and late, counters calling as they come free. Whatever the day, a counter is never left
+free while anyone waits for it, an appointment ticket past its slot and grace is never passed
+over for a plain walk-in (only for a priority walk-in or one past its max wait), and an
+appointment is never called while a walk-in has waited past the service's max wait."""
 
 from __future__ import annotations
 
@@ -149,6 +150,8 @@ def test_appointments_on_time_and_walk_ins_never_starved(day: Day, clerk_pin_has
                     busy[number] = state = None
                 if state is None:
                     waiting, ticket = store.call(observed_call, counter_id, clerk_ids[number])
+                    # A counter is left free only when nobody waits for it (early appointments too).
+                    assert ticket is not None or waiting == [], f"counter {number} stayed free while {waiting} waited"
                     if ticket is not None:
                         rules.check(waiting, ticket, clock.now)
                         store.call(commands.start, ticket["id"], counter_id)

@@ -96,6 +96,7 @@ def test_a_scan_on_the_start_screen_prints_the_appointment_ticket(make_kiosk, bo
     assert with_mark not in (without, later)
     assert printed.height == drawn.height
     drawn.save(out_dir / "checkin-printed-ticket-ar.png")
+    render_ticket(dataclasses.replace(as_printed, language="en")).save(out_dir / "checkin-printed-ticket-en.png")
     shoot(window, qtbot, out_dir, "checkin-issued")
 
 
