@@ -199,6 +199,12 @@ class LatestCallPanel(QFrame):
             self.counter_primary.set_text(counter_text(call, primary))
             self.counter_secondary.set_text(counter_text(call, secondary))
             self._painted_seq = call.seq
+        # What a screen reader says of the panel: the call in both languages, the board's first one first.
+        self.setAccessibleName(" · ".join(
+            " ".join(part for part in (tr_in(lang, "board.recall" if call and call.recall else "board.number" if call else "board.now_calling"),
+                                       call.number if call else "", counter_text(call, lang) if call else tr_in(lang, "board.waiting_first_call")) if part)
+            for lang in (primary, secondary)
+        ))
         self.update()
 
     def set_highlight(self, on: bool) -> None:

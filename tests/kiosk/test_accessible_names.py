@@ -59,3 +59,33 @@ def test_every_button_of_every_screen_is_named_in_both_languages(make_kiosk, man
         window.go_home()
     assert checked > 60
     assert not problems, "\n".join(problems)
+
+
+def test_every_registered_screen_is_named_in_both_languages(make_kiosk, many_hub: LiveHub, qtbot) -> None:
+    """Every screen the kiosk holds (window.screens: also the number after a ticket and any screen
+    added since, such as check-in or the visitor's voice), with the speech controls on, in Arabic
+    and English: each button in sight is named in the language shown."""
+    window = make_kiosk(many_hub, touch_guard_ms=0)
+    qtbot.waitUntil(lambda: window.client.settled, timeout=WAIT_MS)
+    window.open_group(window.groups[0].key)
+    card = next(c for c in window.home.service_cards.values() if c.isEnabled())
+    card.click()
+    qtbot.waitUntil(lambda: window.screen_name == "issued", timeout=WAIT_MS)
+    window.return_after_ms = window.failed_return_after_ms = 600_000
+    window._return_timer.stop()
+    problems: list[str] = []
+    shown: set[str] = set()
+    for language in ("ar", "en"):
+        window.set_language(language)
+        window.guidance.set_active(True)
+        for name in list(window.screens):
+            window.show_screen(name)
+            window.set_language(language)
+            shown.add(name)
+            problems += unnamed_buttons(window, f"{name} ({language})", language)
+            bar = [b for b in window.guidance.bar.buttons.values() if b.isVisibleTo(window)]
+            problems += [f"speech bar ({language}): {b.text()!r}" for b in bar if not b.accessibleName()]
+            assert len(bar) == 4
+        window.guidance.set_active(False)
+    assert {"home", "priority", "issued", "unavailable", "pin", "enroll"} <= shown
+    assert not problems, "\n".join(problems)

@@ -298,3 +298,28 @@ def test_screenshots_in_speech_mode(make_kiosk, demo_hub: LiveHub, speech_cache,
         window.set_larger_look(False)
         window.guidance.set_active(False)
         assert not bar.isVisible()
+
+
+def test_every_registered_screen_is_spoken(make_kiosk, demo_hub: LiveHub, speech_cache, qtbot) -> None:
+    """Each screen the kiosk holds (window.screens, with those other features added: check-in,
+    the visitor's voice), in Arabic and English: a title and the count are said, each a real WAV."""
+    window, sink, settings, said = speaking_kiosk(make_kiosk, demo_hub, speech_cache)
+    window.guidance.set_active(True)
+    wait_quiet(qtbot, window)
+    read: set[str] = set()
+    for language in (Language.AR, Language.EN):
+        window.set_language(language)
+        for name in [n for n in window.screens if n != "issued"]:  # the number screen: the ticket test
+            window.show_screen(name)
+            window.guidance.read_screen()
+            start = len(said)
+            wait_quiet(qtbot, window)
+            labels = [u.label for u in said[start:]]
+            assert "count" in labels and all(u.language == language.value for u in said[start:]), (name, labels)
+            assert labels[0] == "title", (name, labels)
+            for utterance in said[start:]:
+                path = str(synthesise(utterance.text, language.value, settings))
+                assert path in sink.paths
+                assert_real_speech(path)
+            read.add(name)
+    assert len(read) == len(window.screens) - 1
