@@ -207,6 +207,19 @@ def test_an_integration_token_books_views_and_cancels_and_nothing_else(hall: Hal
     assert closed.value.code == 4403
 
 
+def test_a_revoked_portal_token_is_refused_at_once(hall: Hall):
+    """Once a supervisor revokes the portal's device, its next booking is 401 revoked_device and stores nothing."""
+    portal = hall.enroll("integration", "ministry-portal")
+    assert book(hall, f"{WEDNESDAY}T09:00", headers=portal).status_code == 201
+    admin = hall.enroll("admin", "admin")
+    device_id = next(d["id"] for d in hall.client.get("/api/v1/devices", headers=admin).json() if d["name"] == "ministry-portal")
+    assert hall.client.post(f"/api/v1/devices/{device_id}/revoke", headers=admin).status_code == 200
+    refused = book(hall, f"{WEDNESDAY}T09:15", "0559876543", headers=portal)
+    assert refused.status_code == 401 and refused.json()["error"] == "revoked_device"
+    with hall.store.read() as conn:
+        assert conn.execute("SELECT COUNT(*) FROM bookings").fetchone()[0] == 1
+
+
 def test_other_device_kinds_may_not_book_but_staff_may(hall: Hall):
     """A kiosk or display token is refused on the booking routes; an admin device books as `console`."""
     for kind in ("kiosk", "display", "counter"):
