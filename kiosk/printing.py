@@ -22,6 +22,7 @@ from typing import Any
 
 import platformdirs
 
+from core.contract import Centre, Service, Ticket
 from core.images import image_kind
 from kiosk.settings import PRINTER_WIDTHS
 from qt_common.i18n import Text, text_of
@@ -175,10 +176,10 @@ def check_printer_uri(uri: str) -> Any:
 
 def print_issued(
     printer: str | None,
-    ticket: Mapping[str, Any],
+    ticket: Ticket | Mapping[str, Any],
     *,
-    service: Mapping[str, Any],
-    centre: Mapping[str, Any],
+    service: Service | Mapping[str, Any] | None,
+    centre: Centre | Mapping[str, Any] | None,
     hub_url: str | None,
     language: str = "ar",
     width: int | None = None,
@@ -186,18 +187,26 @@ def print_issued(
     logo_url: str | None = None,
     token: str | None = None,
 ) -> PrintResult:
-    """Lay out and print one ticket the hub issued (run it in a worker, never on the GUI thread)."""
+    """Lay out and print one ticket the hub issued (run it in a worker, never on the GUI thread).
+
+    The kiosk passes the contract's models as its state holds them; the hub's JSON (a mapping)
+    is taken too, each field checked (printer/ticket.py's `from_hub`)."""
     started = time.perf_counter()
     image = None
     try:
         from printer.ticket import TicketPrint
 
         logo = fetch_logo(hub_url, logo_url, token) if hub_url and logo_url else None
-        ticket_print = TicketPrint.from_hub(
-            dict(ticket), service=dict(service), centre=dict(centre), hub_url=phone_address(hub_url) if hub_url else None,
-            language=language,
-            logo_path=logo,
-        )
+        address = phone_address(hub_url) if hub_url else None
+        if isinstance(ticket, Ticket):
+            ticket_print = TicketPrint.from_models(
+                ticket, service=service, centre=centre, hub_url=address, language=language, logo_path=logo,  # type: ignore[arg-type]
+            )
+        else:
+            ticket_print = TicketPrint.from_hub(
+                dict(ticket), service=dict(service or {}), centre=dict(centre or {}), hub_url=address,
+                language=language, logo_path=logo,
+            )
         if want_image:
             from printer.layout import render_ticket
 
@@ -208,7 +217,7 @@ def print_issued(
 
         outcome = print_ticket(printer, ticket_print, width=width, timeout=PRINT_TIMEOUT_S)
     except Exception as error:  # noqa: BLE001 — a fault in printing must never take the kiosk down
-        log.exception("printing ticket %s failed", ticket.get("number"))
+        log.exception("printing ticket %s failed", ticket.number if isinstance(ticket, Ticket) else ticket.get("number"))
         return PrintResult(
             False, "error", _fault_message(error), None, image, time.perf_counter() - started
         )

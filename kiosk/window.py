@@ -571,11 +571,10 @@ class KioskWindow(QWidget):
 
     def _start_printing(self, ticket: IssuedTicket) -> None:
         state = self.client.state
-        service = state.service(ticket.service_id)
-        # The printer lays out plain JSON-shaped values (printer/ticket.py takes the hub's shapes).
+        # The printer takes the contract's models as the state holds them (printer/ticket.py).
         job = dict(
-            service=service.to_dict() if service is not None else {"id": ticket.service_id},
-            centre=state.centre.to_dict() if state.centre is not None else {},
+            service=state.service(ticket.service_id),
+            centre=state.centre,
             hub_url=self.client.hub_url,
             language=self.language.value,
             width=self.width_dots,
@@ -583,7 +582,7 @@ class KioskWindow(QWidget):
             logo_url=state.centre.logo_url if state.centre is not None else None,
             token=self.client.device_token,
         )
-        printer, printed = self.printer, ticket.ticket.to_dict()
+        printer, printed = self.printer, ticket.ticket
         self.tasks.run(
             lambda: print_issued(printer, printed, **job),
             on_done=lambda result, number=ticket.number: self._on_printed(number, result),

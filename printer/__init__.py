@@ -7,7 +7,8 @@ No Qt here: the kiosk and the hub can both print. Public API::
     TicketPrint(number, service_name_ar, service_name_en, centre_name_ar, centre_name_en, priority,
                 ahead, eta_seconds, issued_at, status_url, footer_ar="", footer_en="",
                 logo_path=None, language="ar")              # printer.ticket, frozen dataclass
-    TicketPrint.from_hub(ticket, *, service, centre, hub_url, language="ar") -> TicketPrint
+    TicketPrint.from_models(ticket, *, service, centre, hub_url, language="ar") -> TicketPrint  # core.contract models
+    TicketPrint.from_hub(ticket, *, service, centre, hub_url, language="ar") -> TicketPrint     # the hub's JSON
     TicketPrint.sample(language="ar") -> TicketPrint
     render_ticket(ticket, width=576, *, text_layout="auto") -> PIL.Image.Image   # mode "1"
     FontNotFoundError                                           # no Arabic font on the machine

@@ -1,7 +1,8 @@
 """What goes on a paper ticket, independent of how it is drawn or sent.
 
-`TicketPrint` is built from the hub's JSON answers (`TicketPrint.from_hub`) or as a sample for
-`print-test` (`TicketPrint.sample`). It holds text in both languages and plain values; the layout
+`TicketPrint` is built from the contract's models (`TicketPrint.from_models`: core/contract.py's
+`Ticket`, `Service` and `Centre`, as a kiosk holds them), from the hub's JSON answers
+(`TicketPrint.from_hub`, each field checked), or as a sample for `print-test` (`TicketPrint.sample`). It holds text in both languages and plain values; the layout
 decides how they look.
 """
 
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
+from core.contract import Centre, Service, Ticket
 from core.errors import BilingualError
 from core.models import Priority
 
@@ -137,6 +139,49 @@ class TicketPrint:
         )
 
     @classmethod
+    def from_models(
+        cls,
+        ticket: Ticket,
+        *,
+        service: Service | None,
+        centre: Centre | None,
+        hub_url: str | None,
+        language: str = "ar",
+        logo_path: Path | None = None,
+    ) -> "TicketPrint":
+        """Build a ticket from the contract's models, already checked when they were parsed.
+
+        What a model allows and paper cannot take is refused as `from_hub` refuses it: no service
+        or centre, another service's ticket, an empty name, a time without its UTC offset.
+        """
+        if service is None or centre is None:
+            missing = "service" if service is None else "centre"
+            raise TicketDataError(f"the ticket's {missing} is not known", f"{missing} غير معروف للتذكرة")
+        if service.id != ticket.service_id:
+            raise TicketDataError(
+                f"ticket is for service {ticket.service_id} but service {service.id} was given",
+                f"التذكرة للخدمة {ticket.service_id} لكن الخدمة المعطاة {service.id}",
+            )
+        status_url = f"{hub_url.rstrip('/')}/t/{ticket.code}" if hub_url and ticket.code else None
+        return cls(
+            number=_required(ticket.number, "ticket.number"),
+            service_name_ar=_required(service.name_ar, "service.name_ar"),
+            service_name_en=_required(service.name_en, "service.name_en"),
+            centre_name_ar=_required(centre.name_ar, "centre.name_ar"),
+            centre_name_en=_required(centre.name_en, "centre.name_en"),
+            priority=ticket.priority.value,
+            ahead=ticket.ahead,
+            eta_seconds=ticket.eta_seconds,
+            issued_at=_aware(ticket.issued_at, "ticket.issued_at"),
+            status_url=status_url,
+            footer_ar=centre.footer_ar[:_MAX_TEXT],
+            footer_en=centre.footer_en[:_MAX_TEXT],
+            logo_path=Path(logo_path) if logo_path else None,
+            language=language,
+            slot_start=_aware(ticket.slot_start, "ticket.slot_start") if ticket.slot_start is not None else None,
+        )
+
+    @classmethod
     def sample(cls, language: str = "ar") -> "TicketPrint":
         """A ticket with typical values, for `print-test` and for looking at the layout."""
         riyadh = timezone(timedelta(hours=3))
@@ -155,6 +200,23 @@ class TicketPrint:
             footer_en="Thank you for your visit",
             language=language,
         )
+
+
+def _required(value: str, where: str) -> str:
+    if not value:
+        raise TicketDataError(f"{where} is missing", f"الحقل {where} مفقود")
+    return value[:_MAX_TEXT]
+
+
+def _aware(value: str, where: str) -> datetime:
+    """A contract time (ISO 8601 with the centre's offset) as an aware datetime."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise TicketDataError(f"{where} {value[:60]!r} is not an ISO 8601 time", f"الوقت {where} غير صالح") from None
+    if moment.tzinfo is None:
+        raise TicketDataError(f"{where} has no UTC offset", f"الوقت {where} بلا منطقة زمنية")
+    return moment
 
 
 def _text(obj: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:

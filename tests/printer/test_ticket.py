@@ -55,6 +55,35 @@ def test_from_live_hub_prints(live_hub) -> None:
     assert printer.tickets()[0].size == render_ticket(ticket, 576).size
 
 
+def test_from_models_is_the_ticket_from_hub_makes(live_hub) -> None:
+    """The contract's models of a real hub's answers give the same ticket as its JSON, and what
+    paper cannot take (no service, another service's ticket, an empty name) is refused."""
+    from core.contract import Centre, Service, State, Ticket
+
+    token = live_hub.enroll("kiosk", "printer-models-kiosk")
+    headers = bearer(token)
+    state = State.model_validate(httpx.get(f"{live_hub.url}/api/v1/state", headers=headers, timeout=10).json())
+    service = next(s for s in state.services if s.open_now)
+    answer = httpx.post(f"{live_hub.url}/api/v1/tickets", json={"service_id": service.id}, headers=headers, timeout=10)
+    assert answer.status_code == 201, answer.text
+    ticket = Ticket.model_validate(answer.json())
+    typed = TicketPrint.from_models(ticket, service=service, centre=state.centre, hub_url=live_hub.url, language="en")
+    plain = TicketPrint.from_hub(answer.json(), service=service.to_dict(), centre=state.centre.to_dict(), hub_url=live_hub.url, language="en")
+    assert typed == plain and typed.ahead is not None
+    other = next(s for s in state.services if s.id != service.id)
+    refused = [
+        dict(service=None, centre=state.centre),
+        dict(service=service, centre=None),
+        dict(service=other, centre=state.centre),
+        dict(service=Service.model_validate({**service.to_dict(), "name_ar": ""}), centre=state.centre),
+        dict(service=service, centre=Centre.model_validate({**state.centre.to_dict(), "name_en": ""})),
+    ]
+    for parts in refused:
+        with pytest.raises(TicketDataError) as error:
+            TicketPrint.from_models(ticket, hub_url=None, **parts)
+        assert error.value.message_ar and error.value.message_en
+
+
 @pytest.mark.parametrize(
     ("change", "words"),
     [
