@@ -9,7 +9,8 @@ alike. Each round issues one ticket, so the queue stays at its length, then time
 and the ticket's update, without HTTP and the commit), on stores of their own with the same
 queues, again taking turns.
 
-Prints p50/p99 per queue length and the ratio of 2,000 to 20 waiting (the target: ≤ 1.2×).
+Prints p50/p99 per queue length, each hub's CPU per round, and the ratios of 2,000 to 20 waiting
+(the target: ≤ 1.2×).
 
     .venv/bin/python bench/call_next_scale.py [--rounds 200] [--sizes 20,200,1000,2000]
 """
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from bench.figures import percentile  # noqa: E402
+from bench.figures import percentile, process_cpu_seconds  # noqa: E402
 from core import commands  # noqa: E402
 from core.config import parse_config  # noqa: E402
 from core.models import Priority  # noqa: E402
@@ -95,21 +96,27 @@ class Hall:
         self.hub.stop()
 
 
-def over_http(work: Path, config_text: str, sizes: list[int], rounds: int) -> dict[int, list[float]]:
+def over_http(work: Path, config_text: str, sizes: list[int], rounds: int) -> tuple[dict[int, list[float]], dict[int, float]]:
     """Every queue length's hub runs at once and the rounds take turns, so a busy moment on
-    the machine falls on every length alike rather than on whichever ran then."""
+    the machine falls on every length alike rather than on whichever ran then. Also each hub's
+    CPU per measured round (issue, call, start, finish), in ms: what the machine's load moves
+    far less than the wall figures."""
     halls: list[Hall] = []
     try:
         for waiting in sizes:
             halls.append(Hall(work, config_text, waiting))
         seconds: dict[int, list[float]] = {waiting: [] for waiting in sizes}
+        cpu: dict[int, float] = {}
         for index in range(rounds + rounds // 10):
+            if index == rounds // 10:  # the first tenth warms the hubs up
+                cpu = {hall.waiting: process_cpu_seconds(hall.hub.process.pid) or 0.0 for hall in halls}
             turn = halls[index % len(halls):] + halls[: index % len(halls)]
             for hall in turn:
                 took = hall.round()
-                if index >= rounds // 10:  # the first tenth warms the hubs up
+                if index >= rounds // 10:
                     seconds[hall.waiting].append(took)
-        return seconds
+        cpu_ms = {hall.waiting: ((process_cpu_seconds(hall.hub.process.pid) or 0.0) - cpu[hall.waiting]) * 1000 / rounds for hall in halls}
+        return seconds, cpu_ms
     finally:
         for hall in halls:
             hall.close()
@@ -148,6 +155,10 @@ def in_the_writer(work: Path, config_text: str, sizes: list[int], rounds: int) -
     return seconds
 
 
+def cpu_ms_ratio(cpu_ms: dict[int, float], high: int, low: int) -> str:
+    return f"{cpu_ms[high] / cpu_ms[low]:.2f}x" if cpu_ms.get(low) else "n/a"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=200)
@@ -158,24 +169,26 @@ def main() -> int:
         parser.error("rounds 10–10000, sizes 1–50000")
     config_text = centre()
     http_figures: dict[int, tuple[float, float]] = {}
+    cpu_ms: dict[int, float] = {}
     writer_figures: dict[int, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        answers = over_http(work, config_text, sizes, args.rounds)
+        answers, cpu_ms = over_http(work, config_text, sizes, args.rounds)
         commands_alone = in_the_writer(work, config_text, sizes, args.rounds)
         for waiting in sizes:
             http_figures[waiting] = ms(answers[waiting])
             writer_figures[waiting] = ms(commands_alone[waiting])
             print(
                 f"{waiting:>6} waiting: call-next answer p50 {http_figures[waiting][0]:.2f} ms, p99 {http_figures[waiting][1]:.2f} ms;"
-                f" in the writer p50 {writer_figures[waiting][0]:.3f} ms, p99 {writer_figures[waiting][1]:.3f} ms",
+                f" in the writer p50 {writer_figures[waiting][0]:.3f} ms, p99 {writer_figures[waiting][1]:.3f} ms;"
+                f" hub CPU per round (issue, call, start, finish) {cpu_ms[waiting]:.2f} ms",
                 flush=True,
             )
     low, high = min(sizes), max(sizes)
     print(
         f"ratio {high} vs {low} waiting: answer p50 {http_figures[high][0] / http_figures[low][0]:.2f}x "
         f"(p99 {http_figures[high][1] / http_figures[low][1]:.2f}x), in the writer p50 "
-        f"{writer_figures[high][0] / writer_figures[low][0]:.2f}x; target <= 1.2x"
+        f"{writer_figures[high][0] / writer_figures[low][0]:.2f}x, hub CPU per round {cpu_ms_ratio(cpu_ms, high, low)}; target <= 1.2x"
     )
     return 0
 
