@@ -1,4 +1,5 @@
-"""Phones following what they filed from a visit's page: the centre's status and answer, pushed.
+"""Phones following what they filed from a visit's page, or one reference's page (`/f/{reference}`,
+from the kiosk's slip): the centre's status and answer, pushed.
 
 A visit's own phone stream (hub/phones.py) ends with the visit, but complaints are mostly
 written after it and answered days later, so a page that shows its complaints opens this
@@ -37,8 +38,16 @@ MAX_STREAMS_PER_VISIT = 4
 MAX_STREAMS = 500
 
 
-def all_closed(entries: list[dict[str, Any]]) -> bool:
+REFERENCE_PREFIX = "ref:"  # a page following one reference; visit codes never hold a colon
+
+
+def reference_key(reference: str) -> str:
+    return REFERENCE_PREFIX + reference.upper()
+
+
+def all_closed(view: list[dict[str, Any]] | dict[str, Any]) -> bool:
     """Nothing more will change on the page: every entry closed (or none at all)."""
+    entries = [view] if isinstance(view, dict) else view
     return all(entry["status"] == "closed" for entry in entries)
 
 
@@ -83,14 +92,19 @@ class VisitFeedbackWatch:
 
     async def _refresh_references(self, references: list[str]) -> None:
         async with self._reads:
-            lists = await run_in_threadpool(self._read_references, references, set(self.phones))
-            for code, entries in lists.items():
-                self._push(code, entries)
+            views = await run_in_threadpool(self._read_references, references, set(self.phones))
+            for key, view in views.items():
+                self._push(key, view)
 
-    async def _refresh_code(self, code: str) -> None:
+    async def _refresh_code(self, key: str) -> None:
         async with self._reads:
-            entries = await run_in_threadpool(voice.feedback_for_visit, self.store, code)
-            self._push(code, entries)
+            self._push(key, await run_in_threadpool(self._read_key, key))
+
+    def _read_key(self, key: str) -> Any:
+        """A visit's list (key: its code) or one entry (key: `reference_key(reference)`)."""
+        if key.startswith(REFERENCE_PREFIX):
+            return voice.public_feedback(self.store, key.removeprefix(REFERENCE_PREFIX))
+        return voice.feedback_for_visit(self.store, key)
 
     def _read_references(self, references: list[str], followed: set[str]) -> dict[str, list[dict[str, Any]]]:
         marks = ", ".join("?" for _ in references)
@@ -98,10 +112,13 @@ class VisitFeedbackWatch:
             codes = {row[0] for row in conn.execute(
                 "SELECT DISTINCT t.code FROM visitor_feedback f JOIN tickets t ON t.id = f.ticket_id "
                 f"WHERE f.reference IN ({marks})", references)}
-        return {code: voice.feedback_for_visit(self.store, code) for code in codes & followed}
+        keys = (codes | {reference_key(reference) for reference in references}) & followed
+        return {key: self._read_key(key) for key in keys}
 
-    def _push(self, code: str, entries: list[dict[str, Any]]) -> None:
-        text, final = frame(entries), all_closed(entries)
+    def _push(self, code: str, view: Any) -> None:
+        if view is None:
+            return
+        text, final = frame(view), all_closed(view)
         for phone in list(self.phones.get(code, ())):
             if phone.push(text, final):
                 phone.wake.set()
@@ -114,7 +131,7 @@ class VisitFeedbackWatch:
         if self.stream_count >= self.max_streams:
             raise TooManyStreams("hub")
 
-    def join(self, code: str, first: list[dict[str, Any]], abort=None) -> PhoneStream:
+    def join(self, code: str, first: list[dict[str, Any]] | dict[str, Any], abort=None) -> PhoneStream:
         """A new page on `code`, first sent `first`; read again at once (see the module's docstring)."""
         phone = PhoneStream(code, abort)
         self.phones.setdefault(code, set()).add(phone)

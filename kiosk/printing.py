@@ -241,8 +241,10 @@ def print_reference_slip(
     filed_at: str,
     language: str = "ar",
     width: int | None = None,
+    hub_url: str | None = None,
 ) -> PrintResult:
-    """Print the reference of a complaint, suggestion or thanks the hub filed (in a worker); never raises."""
+    """Print the reference of a complaint, suggestion or thanks the hub filed (in a worker), with the
+    QR code of its page where phones reach the hub; never raises."""
     from datetime import datetime
 
     started = time.perf_counter()
@@ -253,6 +255,7 @@ def print_reference_slip(
         slip = ReferenceSlip(
             reference=reference, kind=kind, centre_name_ar=str(centre.get("name_ar") or ""),
             centre_name_en=str(centre.get("name_en") or ""), filed_at=datetime.fromisoformat(filed_at), language=language,
+            follow_url=f"{phone_address(hub_url)}/f/{reference}" if hub_url else None,
         )
         outcome = print_drawing(printer, lambda dots: render_slip(slip, dots), width=width, timeout=PRINT_TIMEOUT_S)
     except Exception as error:  # noqa: BLE001 — a fault in printing must never take the kiosk down

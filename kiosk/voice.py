@@ -514,6 +514,7 @@ class VoiceDesk(QObject):
             filed_at=filed.created_at,
             language=self.window.language.value,
             width=self.window.width_dots,
+            hub_url=self.window.client.hub_url,
         )
         reference, kind = filed.reference, filed.kind
         self.window.tasks.run(

@@ -15,7 +15,9 @@ from PIL import Image
 
 from printer import fonts as _fonts
 from printer import wording
-from printer.layout import WIDTH_80MM, MAX_WIDTH, MIN_WIDTH, _Canvas, _clean, _number, _pair, _resolve_layout, _Styles
+from printer.layout import (
+    MAX_QR_DATA, MAX_WIDTH, MIN_WIDTH, WIDTH_80MM, _Canvas, _clean, _number, _pair, _qr_image, _resolve_layout, _Styles,
+)
 
 __all__ = ["ReferenceSlip", "render_slip", "KIND_NAMES"]
 
@@ -26,6 +28,7 @@ KIND_NAMES = {
 }
 HEADING = ("رقم المرجع", "Reference number")
 KEEP_IT = ("احتفظ بهذا الرقم لمتابعة الرد على رسالتك.", "Keep this number to follow the answer to your message.")
+SCAN_IT = ("امسح الرمز لمتابعة الرد على جوالك", "Scan to follow the answer on your phone")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class ReferenceSlip:
     centre_name_en: str
     filed_at: datetime
     language: str = "ar"
+    follow_url: str | None = None  # the reference's page (/f/REFERENCE), drawn as a QR code
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_NAMES:
@@ -68,6 +72,17 @@ def render_slip(slip: ReferenceSlip, width: int = WIDTH_80MM, *, text_layout: st
     _number(canvas, styles, _clean(slip.reference))
     canvas.space(10)
     _pair(canvas, styles, lead_ar, *KEEP_IT, bold=False, base_ar=19, base_en=16, max_lines=3)
+    if slip.follow_url:
+        if len(slip.follow_url) > MAX_QR_DATA:
+            canvas.warnings.append(f"follow address longer than {MAX_QR_DATA} characters; QR code left out")
+        else:
+            qr = _qr_image(slip.follow_url, int(width * 0.4))
+            if qr is not None:
+                canvas.space(6)
+                block = Image.new("L", (width, qr.height), 255)
+                block.paste(qr, ((width - qr.width) // 2, 0))
+                canvas.add(block)
+                _pair(canvas, styles, lead_ar, *SCAN_IT, bold=True, base_ar=17, base_en=15, max_lines=2)
     canvas.rule(gap=8)
     _pair(canvas, styles, lead_ar, f"{greg_ar} - {clock_ar}", f"{greg_en}, {clock_en}", bold=False,
           base_ar=18, base_en=16, max_lines=2)

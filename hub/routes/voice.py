@@ -3,20 +3,24 @@ complaints and suggestions box, and the supervisors' side of it (core/voice.py d
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
-from starlette.responses import StreamingResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import Field, StrictInt, StrictStr
+from starlette.responses import StreamingResponse
 
 from core import audit, contract, voice
 from core.errors import NotFound, RateLimited
 from core.models import DeviceKind
-from hub.routes.common import Body, Hub, TicketIdPath, Who, address_of, answer, principal, require_kind, require_supervisor
+from hub.follow_page import follow_page as render_follow_page
+from hub.page import security_headers
 from hub.phones import TooManyStreams
+from hub.routes.common import Body, Hub, TicketIdPath, Who, address_of, answer, principal, require_kind, require_supervisor
 from hub.routes.public import PhoneStreamResponse, PublicCode, stream_refused
+from hub.visit_feedback import reference_key
 
 router = APIRouter()
 
@@ -121,6 +125,41 @@ async def file_feedback(body: FeedbackBody, request: Request, hub: Hub) -> Respo
     filed = await hub.run(voice.file_feedback, body.kind, body.text, mobile=body.mobile, ticket_code=body.ticket_code,
                           source="kiosk" if from_kiosk else "phone")
     return answer(filed, contract.PublicFeedback, 201)
+
+
+@router.get(
+    "/api/v1/public/feedback/{reference}/stream",
+    response_class=StreamingResponse,
+    responses={200: {"description": "Server-sent events: each `data:` line is the PublicFeedback as it changed; "
+                                    "the stream ends once it is closed",
+                     "content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+)
+async def follow_feedback_stream(reference: Reference, hub: Hub) -> Response:
+    """One reference's status and answer, pushed as the centre moves it (the `/f/{reference}` page)."""
+    watch = hub.visit_feedback
+    found = await run_in_threadpool(voice.public_feedback, hub.store, reference) if watch is not None else None
+    if found is None:
+        raise NotFound("No feedback has this reference.", "لا توجد ملاحظة بهذا الرقم المرجعي.")
+    key = reference_key(reference)
+    try:
+        watch.check_room(key)
+    except TooManyStreams as refusal:
+        raise stream_refused(refusal, watch.max_per_ticket) from None
+    return PhoneStreamResponse(watch, key, found)
+
+
+@router.get("/f/{reference}", response_class=HTMLResponse)
+async def follow_page(
+    reference: Annotated[StrictStr, Path(max_length=40)], hub: Hub, lang: Literal["ar", "en"] = "ar"
+) -> HTMLResponse:
+    """The page a kiosk slip's QR code opens: the reference's status and the centre's answer, live."""
+    valid = 1 <= len(reference) <= 20 and reference.isascii() and reference.isalnum()
+    found = await run_in_threadpool(voice.public_feedback, hub.store, reference) if valid else None
+    centre = hub.store.catalogue.config.centre
+    nonce = secrets.token_urlsafe(16)
+    html = render_follow_page(reference.upper() if valid else "", found, centre.name_ar if lang == "ar" else centre.name_en,
+                              lang, nonce)
+    return HTMLResponse(html, status_code=200 if found else 404, headers=security_headers(nonce))
 
 
 @router.get("/api/v1/public/feedback/{reference}", response_model=contract.PublicFeedback)

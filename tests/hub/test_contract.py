@@ -22,6 +22,8 @@ NOT_JSON = {
     ("get", "/api/v1/centre/logo"),  # an image
     ("get", "/api/v1/public/tickets/{code}/stream"),  # server-sent events of PublicTicket
     ("get", "/api/v1/public/tickets/{code}/feedback/stream"),  # server-sent events of [PublicFeedback]
+    ("get", "/api/v1/public/feedback/{reference}/stream"),  # server-sent events of PublicFeedback
+    ("get", "/f/{reference}"),  # the page a reference opens, HTML
     ("get", "/t/{code}"),  # the phone page, HTML
     ("get", "/join"),  # the remote queue's page, HTML
     ("post", "/join"),  # its form: 303 to the phone page

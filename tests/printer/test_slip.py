@@ -56,3 +56,12 @@ def test_the_slip_goes_to_the_printer_like_a_ticket() -> None:
     with FakePrinter("paper_out") as printer:
         outcome = print_drawing(printer.uri, lambda dots: render_slip(slip(), dots), timeout=1.0)
         assert not outcome.printed and printer.cuts == 0
+
+
+def test_the_slip_carries_the_qr_code_of_the_references_page() -> None:
+    """With the page's address the slip grows by a QR code and its caption; an address too long for a code is left out with a warning."""
+    plain = render_slip(slip())
+    with_code = render_slip(slip(follow_url="http://192.168.1.10:8470/f/9WS4YR4CRR"))
+    assert with_code.height > plain.height + 150 and with_code.info["warnings"] == []
+    too_long = render_slip(slip(follow_url="http://h/f/" + "X" * 700))
+    assert too_long.height == plain.height and "QR code left out" in too_long.info["warnings"][0]

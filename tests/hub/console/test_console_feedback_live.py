@@ -211,3 +211,31 @@ def test_the_phone_page_asks_for_a_rating_when_the_visit_ends_and_takes_one(cons
     expect(phone.locator("#rating-thanks")).to_be_visible()
     expect(phone.locator("#rating")).to_be_hidden()
     save_screenshot(phone, f"phone-rating-thanks-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_kiosk_slips_reference_page_follows_the_answer_live(console_hub: LiveHub, open_page, lang: str):
+    """/f/REFERENCE (the slip's QR code) shows the status and then the answer as the centre gives
+    it, without a reload; it shows nothing the visitor wrote; an unknown or hostile reference is a 404 page."""
+    reference = file(console_hub, "نص لا يظهر في الصفحة العامة", mobile="0501234567")
+    page = open_page(f"{console_hub.url}/f/{reference.lower()}?lang={lang}", lang=lang, width=390, height=844, mobile=True)
+    expect(page.locator("#status")).to_have_text("جديدة" if lang == "ar" else "New")
+    expect(page.locator("main")).to_contain_text(reference)
+    assert "نص لا يظهر" not in page.content() and "0501234567" not in page.content()
+    page.evaluate("window.notReloaded = true")
+    admin = console_hub.enroll("admin", "follow-page-answerer")
+    reply = "تم حل المشكلة" if lang == "ar" else "It is fixed"
+    changed = httpx.patch(f"{console_hub.url}/api/v1/feedback/{reference}", json={"answer": reply}, headers=bearer(admin), timeout=10)
+    assert changed.status_code == 200, changed.text
+    expect(page.locator("#answer")).to_have_text(reply)
+    expect(page.locator("#status")).to_have_text(STATUS_WORDS[lang]["answered"])
+    check_accessibility(page)
+    save_screenshot(page, f"follow-reference-{lang}")
+    httpx.patch(f"{console_hub.url}/api/v1/feedback/{reference}", json={"status": "closed"}, headers=bearer(admin), timeout=10)
+    expect(page.locator("#status")).to_have_text(STATUS_WORDS[lang]["closed"])
+    assert page.evaluate("window.notReloaded") is True
+    for wrong in ("NOSUCHREF22", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "A" * 39):
+        missing = page.goto(f"{console_hub.url}/f/{wrong}?lang={lang}")
+        assert missing.status == 404
+        assert "<script>alert" not in page.content()
+    check_accessibility(page)
