@@ -143,6 +143,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_db_argument(backup)
     backup.set_defaults(func=run_backup)
 
+    poster = subparsers.add_parser(
+        "poster", help="write the printable QR poster of /join (the remote queue)",
+        description="Write the A4 poster, Arabic above English, whose QR code opens the hub's /join page.",
+    )
+    poster.add_argument("--url", required=True, help="The hub's address as phones reach it, e.g. https://queue.example.sa (the --public-url).")
+    poster.add_argument("--out", type=Path, default=Path("join-poster.html"), help="The HTML file to write (print it from a browser).")
+    add_config_argument(poster)
+    poster.set_defaults(func=run_poster)
+
 
 def resolve_config(path: Path | None):
     return load_config(path or os.environ.get("TABOUR_CONFIG") or DEMO_CONFIG)
@@ -675,4 +684,35 @@ def run_backup(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"backed up {source} to {args.path}")
+    return 0
+
+
+def run_poster(args: argparse.Namespace) -> int:
+    """The /join poster as a file of its own: nothing to load, it prints as it is."""
+    from urllib.parse import urlsplit
+
+    from hub.join import poster_page
+
+    url = args.url.strip()
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and len(url) <= 200 and url.isprintable()
+    except ValueError:
+        ok = False
+    if not ok:
+        print(f"error: --url {url[:80]!r} is not an address phones can open; give e.g. https://queue.example.sa", file=sys.stderr)
+        return 2
+    try:
+        config = resolve_config(args.config)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    centre = {"name_ar": config.centre.name_ar, "name_en": config.centre.name_en}
+    join_url = url.rstrip("/") + "/join"
+    try:
+        args.out.write_text(poster_page(join_url, centre, nonce=""), encoding="utf-8")
+    except OSError as error:
+        print(f"error: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"wrote the poster of {join_url} to {args.out}")
     return 0
