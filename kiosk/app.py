@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from kiosk.settings import PRINTER_RECHECK_SECONDS, PRINTER_WIDTHS
+from kiosk.reach import Placement
 from kiosk.speech import DEFAULT_TOGGLE_KEYS
 from kiosk.window import KioskWindow
 from qt_common.sound import AudioSink
@@ -32,6 +33,7 @@ def build_kiosk_window(
     speech_settings: SpeechSettings | None = None,
     speech_sink: AudioSink | None = None,
     speech_keys: tuple[str, ...] | str = DEFAULT_TOGGLE_KEYS,
+    placement: Placement | None = None,
 ) -> QWidget:
     """The kiosk window for `client` (started or not), printing to `printer` (a printer URI, or None).
 
@@ -43,6 +45,8 @@ def build_kiosk_window(
     `printer_check_ms` is how often a printer that needs staff is asked again (a minute).
     `speech_settings`, `speech_sink` and `speech_keys` are the spoken guidance's voice, sound
     output (default: the sound card) and the keys that turn it on (kiosk/speech.py).
+    `placement` is where the screen is (its bottom edge above the floor and its size, in mm;
+    kiosk/reach.py); with it a tall screen offers the low layout.
     """
     if not isinstance(client, HubClient):
         raise TypeError(f"client must be a HubClient, not {type(client).__name__}")
@@ -65,4 +69,5 @@ def build_kiosk_window(
         speech_settings=speech_settings,
         speech_sink=speech_sink,
         speech_keys=speech_keys,
+        placement=placement,
     )

@@ -47,6 +47,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Loudness of the spoken guidance from 0 to 1 (default 1).",
     )
     kiosk.add_argument(
+        "--screen-bottom-mm", type=float, default=None, metavar="MM",
+        help="Height of the screen's visible bottom edge above the floor, in mm (with --screen-size-mm: a tall "
+        "screen then offers the low layout that keeps every choice within a wheelchair user's reach, 380-1220 mm).",
+    )
+    kiosk.add_argument(
+        "--screen-size-mm", default=None, metavar="WxH",
+        help="The screen's visible width and height in mm, e.g. 400x710 for a 32-inch portrait screen.",
+    )
+    kiosk.add_argument(
         "--speech-rate", type=int, default=140, metavar="WPM",
         help="Speed of the spoken guidance in words per minute, 80-300 (default 140: slower is clearer).",
     )
@@ -89,13 +98,25 @@ def run(args: argparse.Namespace) -> int:
     except (SpeechKeyError, SettingsError) as problem:
         print(f"kiosk: {problem}", file=sys.stderr)
         return 2
+    from kiosk.reach import Placement, PlacementError, parse_size
+
+    placement = None
+    if (args.screen_bottom_mm is None) != (args.screen_size_mm is None):
+        print("kiosk: give --screen-bottom-mm and --screen-size-mm together", file=sys.stderr)
+        return 2
+    if args.screen_bottom_mm is not None:
+        try:
+            placement = Placement(args.screen_bottom_mm, *parse_size(args.screen_size_mm))
+        except PlacementError as problem:
+            print(f"kiosk: {problem}", file=sys.stderr)
+            return 2
     code = args.enroll_code.strip() if isinstance(args.enroll_code, str) and args.enroll_code.strip() else None
     app = create_app(lang=args.lang)
     # 5 s: a visitor waiting longer for a number is better told the service is unavailable.
     client = HubClient(hub_url, device_name=name, kind="kiosk", enroll_code=code, timeout_ms=5000)
     window = build_kiosk_window(
         client, printer=args.printer, language=args.lang, kiosk_mode=not args.windowed, width=args.width,
-        speech_settings=speech_settings, speech_keys=args.speech_keys,
+        speech_settings=speech_settings, speech_keys=args.speech_keys, placement=placement,
     )
     window.exit_requested.connect(app.quit)
     window.screen_changed.connect(lambda name: log.info("screen: %s", name))

@@ -85,5 +85,9 @@ QPushButton#SpeechBarButton {{
 }}
 QPushButton#SpeechBarButton:pressed {{ background: {C.primary_pressed}; }}
 QPushButton[speechFocus="true"] {{ border: 6px solid {C.focus}; }}
+QFrame#ReachBar {{ background: {C.surface}; border-top: 2px solid {C.border}; }}
+QPushButton#LowLayoutButton {{ font-weight: bold; border: 3px solid {C.text}; color: {C.text}; padding: 6px 24px; }}
+QPushButton#LowLayoutButton:checked {{ background: {C.text}; color: {C.surface}; border-color: {C.text}; }}
+QLabel#ReachGap {{ color: {C.text_muted}; font-size: 18pt; }}
 QLabel#StaffBadge {{ color: {C.on_primary}; background: {C.status_paused}; border-radius: 8px; padding: 4px 12px; }}
 """

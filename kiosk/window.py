@@ -23,7 +23,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QInputDevice, QKeyEvent
-from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 import kiosk.strings  # noqa: F401 — registers the kiosk's texts
 from core.contract import PinCheck
@@ -49,15 +49,16 @@ from kiosk.screens import (
     UnavailableScreen,
 )
 from kiosk.settings import PRINTER_RECHECK_SECONDS
+from kiosk.reach import Placement, register_strings as register_reach_strings
 from kiosk.speech import DEFAULT_TOGGLE_KEYS, SpokenGuidance, VisitorSwitches
 from kiosk.style import kiosk_stylesheet
 from kiosk.voice import VoiceDesk, VoiceScreen
 from kiosk.widgets import HotCorner
 from qt_common import theme
-from qt_common.widgets import name_buttons, refresh_size_hints
+from qt_common.widgets import TextButton, name_buttons, refresh_size_hints
 from qt_common.app import show_full_screen
 from qt_common.hub_client import HubClient, HubError
-from qt_common.i18n import Language, Text, parse_language, text_of
+from qt_common.i18n import Language, Text, parse_language, text_of, tr_in
 from qt_common.refusals import REVOKED_CODES, explain as explain_refusal
 from qt_common.sound import AudioSink
 from qt_common.speech.settings import SpeechSettings
@@ -98,6 +99,7 @@ class KioskWindow(QWidget):
         speech_settings: SpeechSettings | None = None,
         speech_sink: AudioSink | None = None,
         speech_keys: tuple[str, ...] | str = DEFAULT_TOGGLE_KEYS,
+        placement: Placement | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -160,8 +162,35 @@ class KioskWindow(QWidget):
         header_row = self.header.layout()
         index = header_row.indexOf(self.header.language_button)
         header_row.removeWidget(self.header.language_button)
-        header_row.insertWidget(index, VisitorSwitches(self.guidance.button, self.header.language_button, self.header), 0, Qt.AlignmentFlag.AlignVCenter)
+        self.visitor_switches = VisitorSwitches(self.guidance.button, self.header.language_button, self.header)
+        header_row.insertWidget(index, self.visitor_switches, 0, Qt.AlignmentFlag.AlignVCenter)
         column.addWidget(self.guidance.bar)
+        # Within reach (kiosk/reach.py): on a tall screen the low layout keeps the top for
+        # information and every choice below the reach line; its switch sits at the bottom.
+        register_reach_strings()
+        self.placement: Placement | None = placement
+        self.low_layout = False
+        self.reach_gap = QLabel(self)
+        self.reach_gap.setObjectName("ReachGap")
+        self.reach_gap.setWordWrap(True)
+        self.reach_gap.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reach_gap.hide()
+        column.insertWidget(1, self.reach_gap)
+        self.reach_bar = QFrame(self)
+        self.reach_bar.setObjectName("ReachBar")
+        reach_row = QHBoxLayout(self.reach_bar)
+        reach_row.setContentsMargins(24, 6, 24, 10)
+        reach_row.setSpacing(16)
+        self.low_layout_button = TextButton(self.reach_bar)
+        self.low_layout_button.setObjectName("LowLayoutButton")
+        self.low_layout_button.setFont(theme.app_font(18, bold=True))
+        self.low_layout_button.setMinimumHeight(72)
+        self.low_layout_button.setCheckable(True)
+        self.low_layout_button.clicked.connect(lambda: self.set_low_layout(not self.low_layout))
+        reach_row.addWidget(self.low_layout_button, 0)
+        reach_row.addStretch(1)
+        self.reach_bar.hide()
+        column.addWidget(self.reach_bar)
 
         self.home.service_chosen.connect(self.choose_service)
         self.home.group_chosen.connect(self.open_group)
@@ -242,6 +271,66 @@ class KioskWindow(QWidget):
         super().resizeEvent(event)
         if not self._planning:
             self._fit_to(self.width(), self.height())
+            self._arrange_reach()
+
+    # ---- within reach --------------------------------------------------------------------
+
+    def set_placement(self, placement: Placement | None) -> None:
+        """Where this kiosk's screen is (kiosk/reach.py); None: unknown, no low layout offered."""
+        self.placement = placement
+        if placement is None:
+            self.set_low_layout(False)
+        self._arrange_reach()
+
+    def needs_low_layout(self) -> bool:
+        """Whether the usual layout puts controls above the reach (the screen's top is above it)."""
+        return self.placement is not None and self.placement.reach_top_px(self.height()) > 0
+
+    def set_low_layout(self, low: bool) -> None:
+        """Every choice below the reach line, the switches with them; the top only informs."""
+        low = bool(low) and self.needs_low_layout()
+        if low == self.low_layout:
+            self.low_layout_button.setChecked(low)
+            return
+        self.low_layout = low
+        row = self.reach_bar.layout()
+        if low:
+            self.header.layout().removeWidget(self.visitor_switches)
+            row.addWidget(self.visitor_switches, 0, Qt.AlignmentFlag.AlignVCenter)
+        else:
+            row.removeWidget(self.visitor_switches)
+            header_row = self.header.layout()
+            header_row.insertWidget(header_row.count(), self.visitor_switches, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.visitor_switches.show()
+        self._arrange_reach()
+        self._retranslate_reach()
+        if low:
+            self._idle_timer.start()
+
+    def _arrange_reach(self) -> None:
+        offer = self.needs_low_layout()
+        self.reach_bar.setVisible(offer)
+        if not offer and self.low_layout:
+            self.set_low_layout(False)
+            return
+        if self.low_layout and self.placement is not None:
+            # The header keeps its own height, so header and gap end exactly at the reach line.
+            header_height = self.header.sizeHint().height()
+            self.header.setFixedHeight(header_height)
+            gap = self.placement.reach_top_px(self.height()) - header_height
+            self.reach_gap.setFixedHeight(max(0, gap))
+            self.reach_gap.setVisible(gap > 0)
+        else:
+            self.header.setMinimumHeight(0)
+            self.header.setMaximumHeight(16_777_215)  # QWIDGETSIZE_MAX: as the layout wants
+            self.reach_gap.hide()
+
+    def _retranslate_reach(self) -> None:
+        key = "kiosk.reach.usual" if self.low_layout else "kiosk.reach.low"
+        self.low_layout_button.setText(tr_in(self.language, key))
+        self.low_layout_button.setAccessibleName(tr_in(self.language, key))
+        self.low_layout_button.setChecked(self.low_layout)
+        self.reach_gap.setText(tr_in(self.language, "kiosk.reach.information"))
 
     def _fit_to(self, width: int, height: int) -> None:
         compact = width < 1000 or height < 700
@@ -319,6 +408,7 @@ class KioskWindow(QWidget):
         for screen in self.screens.values():
             screen.retranslate(self.language)  # type: ignore[attr-defined]
         self.guidance.retranslate()
+        self._retranslate_reach()
         name_buttons(self)
         self._scale_text()
 
@@ -492,6 +582,7 @@ class KioskWindow(QWidget):
         if self.screen_name in ("issued", "unavailable", "enroll") or self.issuing or self.check_in.busy:
             return
         self.guidance.reset()
+        self.set_low_layout(False)
         self.set_priority(None)
         self.set_language(self.default_language)
         self.set_larger_look(False)
@@ -680,6 +771,7 @@ class KioskWindow(QWidget):
         if self.screen_name != "issued":
             return
         self.guidance.reset()
+        self.set_low_layout(False)
         if self.language is not self.default_language:
             self.set_language(self.default_language)
         self.set_larger_look(False)

@@ -141,7 +141,7 @@ def make_kiosk(app: QApplication, qtbot, tmp_path: Path) -> Iterator[Callable[..
         on_printed = options.pop("on_printed", None)
         width = options.pop("width", None)
         window = build_kiosk_window(client, printer=printer, on_printed=on_printed, width=width, **{
-            k: options.pop(k) for k in ("language", "kiosk_mode", "printer_check_ms", "speech_settings", "speech_sink", "speech_keys")
+            k: options.pop(k) for k in ("language", "kiosk_mode", "printer_check_ms", "speech_settings", "speech_sink", "speech_keys", "placement")
             if k in options
         })
         assert isinstance(window, KioskWindow)
