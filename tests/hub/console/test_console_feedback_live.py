@@ -239,3 +239,49 @@ def test_a_kiosk_slips_reference_page_follows_the_answer_live(console_hub: LiveH
         assert missing.status == 404
         assert "<script>alert" not in page.content()
     check_accessibility(page)
+
+
+def test_a_visit_or_reference_may_be_followed_by_a_few_pages_only(console_hub: LiveHub):
+    """Over a real socket: four pages follow one open reference, each first sent the entry; a fifth
+    gets 429 too_many_streams with Retry-After; once one leaves, a page is let in again."""
+    import asyncio
+
+    from tests.support import run_async
+
+    reference = file(console_hub, "how many pages may follow")
+    path = f"/api/v1/public/feedback/{reference}/stream"
+
+    async def scenario():
+        async with httpx.AsyncClient(base_url=console_hub.url, timeout=10) as client:
+            pages, readers = [], []
+            for _ in range(4):
+                context = client.stream("GET", path)
+                answer = await context.__aenter__()
+                assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/event-stream")
+                lines = answer.aiter_lines()
+                first = None
+                async for line in lines:
+                    if line.startswith("data: "):
+                        first = json.loads(line[6:])
+                        break
+                assert first["reference"] == reference
+                pages.append(context)
+                readers.append(lines)  # a reader let go of closes its page
+            refused = await client.get(path)
+            await pages.pop().__aexit__(None, None, None)
+
+            async def admitted() -> int:
+                while True:  # the hub lets a page in once it has noticed the one that left
+                    async with client.stream("GET", path) as again:
+                        if again.status_code == 200:
+                            return again.status_code
+                    await asyncio.sleep(0.05)
+
+            status = await asyncio.wait_for(admitted(), 10)
+            for context in pages:
+                await context.__aexit__(None, None, None)
+            return refused, status
+
+    refused, status = run_async(scenario())
+    assert refused.status_code == 429 and refused.json()["error"] == "too_many_streams" and refused.headers["Retry-After"]
+    assert status == 200
