@@ -202,6 +202,25 @@ class BoardConfig(_Strict):
     chime_repeats: int = Field(1, ge=1, le=5, strict=True, description="How many times the chime sounds before each call.")
 
 
+class KioskConfig(_Strict):
+    """Where the centre's kiosk screens are, for a seated visitor's reach (kiosk/reach.py): the
+    visible bottom edge above the floor and the visible size, in mm. A kiosk's --screen-bottom-mm
+    and --screen-size-mm override it."""
+
+    screen_bottom_mm: float | None = Field(
+        None, ge=0, le=2500, allow_inf_nan=False, strict=True, description="The screen's visible bottom edge above the floor, mm."
+    )
+    screen_width_mm: float | None = Field(None, ge=50, le=3000, allow_inf_nan=False, strict=True, description="Visible width, mm.")
+    screen_height_mm: float | None = Field(None, ge=50, le=3000, allow_inf_nan=False, strict=True, description="Visible height, mm.")
+
+    @model_validator(mode="after")
+    def _together(self) -> "KioskConfig":
+        given = [self.screen_bottom_mm is not None, self.screen_width_mm is not None, self.screen_height_mm is not None]
+        if any(given) and not all(given):
+            raise ValueError("give screen_bottom_mm, screen_width_mm and screen_height_mm together")
+        return self
+
+
 class RulesConfig(_Strict):
     priority_streak_limit: int = Field(2, ge=0, le=100, description="Priority calls in a row before a normal one (0: no limit).")
     recent_service_window: int = Field(20, ge=1, le=1000, description="Finished tickets the ETA averages over.")
@@ -261,6 +280,7 @@ class CentreFile(_Strict):
     services: list[ServiceConfig] = Field(min_length=1)
     counters: list[CounterConfig] = Field(min_length=1)
     boards: dict[str, BoardConfig] = Field(default_factory=dict)
+    kiosk: KioskConfig = KioskConfig()
     rules: RulesConfig = RulesConfig()
     hub: HubConfig = HubConfig()
     feedback: FeedbackConfig = FeedbackConfig()

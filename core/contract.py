@@ -218,6 +218,14 @@ class Board(Wire):
     chime_repeats: int = Field(1, description="times the chime sounds before each call")
 
 
+class KioskPlacement(Wire):
+    """Where the centre's kiosk screens are (the centre file's `[kiosk]`), in mm; null: not given."""
+
+    screen_bottom_mm: float | None = Field(None, description="the visible bottom edge above the floor")
+    screen_width_mm: float | None = None
+    screen_height_mm: float | None = None
+
+
 class Rules(Wire):
     priority_streak_limit: int
     recent_service_window: int
@@ -234,6 +242,7 @@ class State(Wire):
     recent_calls: list[RecentCall]
     boards: dict[str, Board]
     rules: Rules
+    kiosk: KioskPlacement = Field(default_factory=KioskPlacement, description="where the kiosk screens are")
 
 
 # ── devices, clerks, sessions ────────────────────────────────────────────────────────────

@@ -27,6 +27,7 @@ from core.contract import (
     DayRolled,
     DeviceStatus,
     EventBase,
+    KioskPlacement,
     RecentCall,
     Rules,
     Service,
@@ -83,6 +84,7 @@ class HubState:
     recent_calls: list[RecentCall] = field(default_factory=list)
     boards: dict[str, Board] = field(default_factory=dict)
     rules: Rules | None = None
+    kiosk: KioskPlacement | None = None
     other: dict[str, Any] = field(default_factory=dict)
     device_statuses: dict[int, DeviceStatus] = field(default_factory=dict)
     recent_calls_kept: int = RECENT_CALLS_KEPT
@@ -102,6 +104,7 @@ class HubState:
             recent_calls=list(parsed.recent_calls),
             boards=dict(parsed.boards),
             rules=parsed.rules,
+            kiosk=parsed.kiosk,
             other=dict(parsed.model_extra or {}),
             recent_calls_kept=max(recent_calls_kept, len(parsed.recent_calls)),
         )
@@ -128,6 +131,7 @@ class HubState:
             recent_calls=list(self.recent_calls),
             boards=dict(self.boards),
             rules=self.rules,
+            kiosk=self.kiosk if self.kiosk is not None else KioskPlacement(),
             **self.other,
         )
 

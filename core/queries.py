@@ -179,6 +179,7 @@ def state_snapshot(store: Store) -> dict[str, Any]:
             for name, board in catalogue.config.boards.items()
         },
         "rules": catalogue.config.rules.model_dump(),
+        "kiosk": catalogue.config.kiosk.model_dump(),
     }
 
 

@@ -102,6 +102,7 @@ class KioskWindow(QWidget):
         placement: Placement | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        #: the placement the command line gave; without one the centre file's `[kiosk]` is followed
         super().__init__(parent)
         self.setObjectName("KioskWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -169,6 +170,7 @@ class KioskWindow(QWidget):
         # information and every choice below the reach line; its switch sits at the bottom.
         register_reach_strings()
         self.placement: Placement | None = placement
+        self._placement_fixed = placement is not None
         self.low_layout = False
         self.reach_gap = QLabel(self)
         self.reach_gap.setObjectName("ReachGap")
@@ -281,6 +283,20 @@ class KioskWindow(QWidget):
         if placement is None:
             self.set_low_layout(False)
         self._arrange_reach()
+
+    def _follow_centre_placement(self, state: Any) -> None:
+        """The centre file's `[kiosk]` placement, unless the command line gave this kiosk its own."""
+        if self._placement_fixed:
+            return
+        given = getattr(state, "kiosk", None)
+        placement = None
+        if given is not None and None not in (given.screen_bottom_mm, given.screen_width_mm, given.screen_height_mm):
+            try:
+                placement = Placement(given.screen_bottom_mm, given.screen_width_mm, given.screen_height_mm)
+            except ValueError as problem:  # an older or odd hub: the kiosk works on without the low layout
+                log.warning("ignoring the centre's kiosk placement: %s", problem)
+        if placement != self.placement:
+            self.set_placement(placement)
 
     def needs_low_layout(self) -> bool:
         """Whether the usual layout puts controls above the reach (the screen's top is above it)."""
@@ -465,6 +481,7 @@ class KioskWindow(QWidget):
         state = self.client.state
         self.header.set_centre(state.centre)
         self.header.retranslate(self.language)
+        self._follow_centre_placement(state)
         self.services = service_views(state.services.values())
         self.groups = group_services(self.services, self.group_threshold)
         self.home.forget_missing({s.id for s in self.services}, {g.key for g in self.groups or ()})

@@ -92,6 +92,7 @@ def state_json(
         "recent_calls": recent_calls or [],
         "boards": {name: {**board_json(), **board} if isinstance(board, dict) else board for name, board in (boards or {}).items()},
         "rules": {"priority_streak_limit": 3, "recent_service_window": 20},
+        "kiosk": {"screen_bottom_mm": None, "screen_width_mm": None, "screen_height_mm": None},
     }
     snapshot.update(fields)
     return snapshot

@@ -77,3 +77,29 @@ def test_wrong_counter_settings_are_refused_naming_the_key(lines: str, key: str)
     """A wrong counter look stops the load with the counter's place in the file."""
     with pytest.raises(ConfigError, match=key.replace("[", r"\[").replace("]", r"\]").replace(".", r"\.")):
         parse_config(with_counter(lines), "centre.toml")
+
+
+def with_kiosk(lines: str) -> str:
+    return demo_config_text().replace("[rules]\n", "[kiosk]\n" + lines + "\n\n[rules]\n", 1)
+
+
+def test_the_kiosk_placement_is_read_and_optional():
+    """`[kiosk]` gives the screens' bottom edge and size in mm; without it all three are unknown."""
+    kiosk = parse_config(with_kiosk("screen_bottom_mm = 750\nscreen_width_mm = 400\nscreen_height_mm = 710.5")).kiosk
+    assert (kiosk.screen_bottom_mm, kiosk.screen_width_mm, kiosk.screen_height_mm) == (750, 400, 710.5)
+    plain = parse_config(demo_config_text()).kiosk
+    assert (plain.screen_bottom_mm, plain.screen_width_mm, plain.screen_height_mm) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    ["screen_bottom_mm = 750", "screen_bottom_mm = -1\nscreen_width_mm = 400\nscreen_height_mm = 700",
+     "screen_bottom_mm = nan\nscreen_width_mm = 400\nscreen_height_mm = 700",
+     'screen_bottom_mm = "750"\nscreen_width_mm = 400\nscreen_height_mm = 700',
+     "screen_bottom_mm = 750\nscreen_width_mm = 0\nscreen_height_mm = 700",
+     "screen_bottom_mm = 750\nscreen_width_mm = 400\nscreen_height_mm = 1e9", "screen_height = 700"],
+)
+def test_wrong_kiosk_placements_are_refused_naming_the_key(lines: str):
+    """Half a placement, negative, not a number, text, zero, absurd or misspelt: refused, naming `kiosk`."""
+    with pytest.raises(ConfigError, match=r"kiosk"):
+        parse_config(with_kiosk(lines), "centre.toml")

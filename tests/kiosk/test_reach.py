@@ -155,3 +155,28 @@ def test_the_kiosks_placement_options_are_checked_before_it_starts(extra: list[s
     cli.register(root.add_subparsers(dest="role"))
     assert cli.run(root.parse_args(["kiosk", "--hub", "http://127.0.0.1:9", *extra])) == 2
     assert capsys.readouterr().err.startswith("kiosk: ")
+
+
+@pytest.fixture(scope="module")
+def tall_hub(tmp_path_factory: pytest.TempPathFactory):
+    """A hub whose centre file says its kiosks are the tall floor-standing kind."""
+    from tests.support import demo_config_text
+
+    text = demo_config_text().replace("[rules]\n", "[kiosk]\nscreen_bottom_mm = 750\nscreen_width_mm = 400\nscreen_height_mm = 710\n\n[rules]\n", 1)
+    assert "[kiosk]" in text
+    hub = LiveHub(tmp_path_factory.mktemp("kiosk-tall-hub"), config_text=text).start()
+    yield hub
+    hub.stop()
+
+
+def test_the_centre_files_placement_reaches_every_kiosk_and_a_flag_wins(make_kiosk, tall_hub: LiveHub, qtbot) -> None:
+    """With no flag, a kiosk takes `[kiosk]` from the hub's state and offers the low layout on its
+    tall screen; one started with its own placement (a desk kiosk) keeps it and offers nothing."""
+    window = make_kiosk(tall_hub)
+    window.resize(*TALL_PX)
+    qtbot.waitUntil(lambda: window.placement == TALL and window.size().toTuple() == TALL_PX, timeout=WAIT_MS)
+    assert window.needs_low_layout() and window.low_layout_button.isVisible()
+    desk = make_kiosk(tall_hub, name="kiosk-desk", placement=DESK)
+    desk.resize(*DESK_PX)
+    qtbot.waitUntil(lambda: desk.size().toTuple() == DESK_PX, timeout=WAIT_MS)
+    assert desk.placement == DESK and not desk.low_layout_button.isVisible()
