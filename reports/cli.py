@@ -99,7 +99,7 @@ def run_report(args: argparse.Namespace) -> int:
             f"\u2066--out\u2069 هو قاعدة البيانات نفسها؛ اكتب التقرير في ملف آخر.",
         )
     try:
-        data = load(db, first, last, include_simulated=args.include_simulated)
+        data = load(db, first, last, include_simulated=args.include_simulated, visits=not monthly)
         write(data, chosen, out, args.lang, monthly=monthly)
     except ReportError as error:
         return _fail(error.message_en, error.message_ar, 1)

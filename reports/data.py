@@ -78,10 +78,12 @@ def read_centre(conn: sqlite3.Connection) -> Centre:
 
 
 def load(
-    db: Path, first: date, last: date, now: datetime | None = None, *, include_simulated: bool = False
+    db: Path, first: date, last: date, now: datetime | None = None, *, include_simulated: bool = False,
+    visits: bool = True,
 ) -> ReportData:
     """Every grouping's KPIs for business days `first` … `last` from the database at `db`
-    (the day simulator's tickets only with `include_simulated`)."""
+    (the day simulator's tickets only with `include_simulated`; the appointment and remote-queue
+    figures unless `visits` is False: the monthly centre report has no place for them)."""
     try:
         stats.check_period(first, last)
     except BadInput as error:
@@ -96,8 +98,9 @@ def load(
         made_at = now or datetime.now(centre.time_zone)
         target = voice_figures.AnswerTarget.stored(conn, centre.time_zone)
         voice_figures.add_voice(kpis, conn, centre.time_zone, target, made_at.timestamp(), include_simulated=include_simulated)
-        visit_figures.add_visits(kpis, conn, visit_figures.stored_grace_minutes(conn), made_at.timestamp(),
-                                 include_simulated=include_simulated)
+        if visits:
+            visit_figures.add_visits(kpis, conn, visit_figures.stored_grace_minutes(conn), made_at.timestamp(),
+                                     include_simulated=include_simulated)
         league = voice_figures.scorecards(conn, first, last, centre.time_zone, include_simulated=include_simulated)
         conn.execute("COMMIT")
     finally:

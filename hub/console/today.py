@@ -167,7 +167,7 @@ def monthly_file(db_path: str, first: date, last: date, kind: str, lang: str) ->
 
     if kind not in ("pdf", "xlsx"):
         raise BadInput("The monthly report downloads as pdf or xlsx.", "التقرير الشهري بصيغة \u2066pdf\u2069 أو \u2066xlsx\u2069.")
-    data = load(Path(db_path), first, last)
+    data = load(Path(db_path), first, last, visits=False)
     with tempfile.TemporaryDirectory(prefix="tabour-month-") as folder:
         out = Path(folder) / f"month.{kind}"
         write(data, kind, out, lang, monthly=True)
