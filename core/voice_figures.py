@@ -8,6 +8,10 @@ and each served visit's service time are compared with the centre-wide mean of t
 service, so a clerk on the slowest, hardest service is compared with that service, not with the
 quickest one. A clerk with fewer than `MIN_RATINGS_TO_RANK` ratings is listed but not ranked
 (docs/decisions/employee-of-the-month.md says why).
+
+Also here: the complaints' and suggestions' figures (by kind and status, response time against
+the centre's target in working days), each clerk's month (`scorecards`), and the daily rating
+tallies stored once a day's ratings are settled (docs/decisions/voice-figures.md).
 """
 
 from __future__ import annotations
