@@ -228,13 +228,15 @@ class SpeechBar(QFrame):
         self.setObjectName("SpeechBar")
         self.buttons: dict[str, TextButton] = {}
         row = QHBoxLayout(self)
-        row.setContentsMargins(24, 8, 24, 12)
+        row.setContentsMargins(24, 4, 24, 6)
         row.setSpacing(16)
         for action in ("previous", "next", "choose", "repeat"):
             button = TextButton(self)
             button.setObjectName("SpeechBarButton")
-            button.setFont(theme.app_font(22, bold=True))
-            button.setMinimumHeight(96)
+            button.setFont(theme.app_font(20, bold=True))
+            # 64 px is 20 mm and more on a kiosk's glass (9 mm is the least we allow): large for a
+            # hand that searches, yet the screen above keeps room with large text on.
+            button.setMinimumHeight(64)
             # The bar is one row of controls the visitor cannot miss: they hold the keyboard focus, not the cards.
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             row.addWidget(button, 2 if action in ("next", "choose") else 1)
@@ -298,7 +300,14 @@ class SpokenGuidance(QObject):
             self.button.setChecked(active)
             return
         self.active = active
+        # The window makes room first, then the bar shows (and hides before the room goes back),
+        # so the window never grows past its screen in between.
+        prepare = getattr(self.window, "prepare_for_speech", None)
+        if active and callable(prepare):
+            prepare(True)
         self.bar.setVisible(active)
+        if not active and callable(prepare):
+            prepare(False)
         self.retranslate()
         if active:
             self._ensure_player()

@@ -357,11 +357,25 @@ class KioskWindow(QWidget):
         # A small window is the all-in-one demo's share of one screen, not a kiosk's glass: its
         # header has no room for the speech switch (F1 still turns speech on there).
         self.guidance.button.setVisible(not compact)
-        self.home.set_compact(compact)
+        self._fit_home_to(height)
         for screen in (self.pin, self.enroll):
             screen.set_compact(compact)
         self._scale_text()
         # The screens out of sight keep their old minimum until told: the window could not shrink.
+        refresh_size_hints(self)
+
+    def _fit_home_to(self, height: int) -> None:
+        """Smaller cards while the speech controls take the bottom of a screen under 900 px: the
+        visitor listening moves by Next and Choose, and every card stays in sight."""
+        home_compact = bool(self._compact) or (self.guidance.active and height < 900)
+        if home_compact != getattr(self, "_home_compact", None):
+            self._home_compact = home_compact
+            self.home.set_compact(home_compact)
+
+    def prepare_for_speech(self, _active: bool) -> None:
+        """Called by the spoken guidance just before its controls show, and just after they hide."""
+        self._fit_home_to(self.height())
+        self._scale_text()
         refresh_size_hints(self)
 
     def minimum_size_at(self, width: int, height: int) -> QSize:

@@ -17,7 +17,7 @@ from qt_common.sound import RecordingSink
 from qt_common.speech.settings import SpeechSettings
 from qt_common.speech.synthesis import synthesise
 from qt_common.wav import read_frames, rms_16bit
-from tests.kiosk.conftest import WAIT_MS
+from tests.kiosk.conftest import SCREEN_SIZE, WAIT_MS
 from tests.support import LiveHub
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng program not installed")
@@ -282,7 +282,8 @@ def shoot(window, qtbot, name: str) -> Path:
 
 def test_screenshots_in_speech_mode(make_kiosk, demo_hub: LiveHub, speech_cache, qtbot) -> None:
     """Speech mode in Arabic and English, also with the clearer text: the switch is marked, the
-    large controls sit under the screen inside the window, the choice in focus is ringed."""
+    large controls sit under the screen inside the window (which stays the screen's size), the
+    choice in focus is ringed."""
     window, sink, settings, said = speaking_kiosk(make_kiosk, demo_hub, speech_cache)
     for language in (Language.AR, Language.EN):
         window.set_language(language)
@@ -293,8 +294,10 @@ def test_screenshots_in_speech_mode(make_kiosk, demo_hub: LiveHub, speech_cache,
         assert bar.isVisible() and window.rect().contains(bar.geometry())
         assert window.guidance.focused is not None and window.guidance.focused.property("speechFocus")
         shoot(window, qtbot, f"kiosk-speech-{language.value}")
+        assert window.size().toTuple() == SCREEN_SIZE  # the controls fit: the window stays its screen's size
         window.set_larger_look(True)
         shoot(window, qtbot, f"kiosk-speech-high-contrast-{language.value}")
+        assert window.size().toTuple() == SCREEN_SIZE
         window.set_larger_look(False)
         window.guidance.set_active(False)
         assert not bar.isVisible()
