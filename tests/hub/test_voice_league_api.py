@@ -81,3 +81,14 @@ def test_an_empty_month_means_this_month(hall, clerks):
     """`month=` counts as absent."""
     supervisor = hall.login(8, "super", "9999")
     assert hall.client.get("/api/v1/stats/league?month=", headers=supervisor).json()["month"] == "2026-11"
+
+
+def test_include_simulated_takes_only_a_yes_or_no(hall, clerks):
+    """`include_simulated=maybe` is 422; `true` counts the simulated visit of the constructed month."""
+    build_month(hall.store, clerks)
+    supervisor = hall.login(8, "super", "9999")
+    assert hall.client.get("/api/v1/stats/league?include_simulated=maybe", headers=supervisor).status_code == 422
+    real = hall.client.get("/api/v1/stats/league?month=2026-11", headers=supervisor).json()
+    both = hall.client.get("/api/v1/stats/league?month=2026-11&include_simulated=true", headers=supervisor).json()
+    served = {r["clerk"]: r["served"] for r in real["rows"]}
+    assert both["include_simulated"] is True and {r["clerk"]: r["served"] for r in both["rows"]}["new"] == served["new"] + 1
