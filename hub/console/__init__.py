@@ -464,7 +464,8 @@ async def feedback_stream(request: Request) -> Response:
     status = _inbox_status(request)
 
     async def render() -> str:
-        session = await current(request)
+        # The forms need the session's CSRF token; reading it is not activity (an open page keeps no session alive).
+        session = await run_in_threadpool(_console(request).sessions.find, request.cookies.get(COOKIE), False)
         return fragment(request, "feedback_live.html", session=session, statuses=voice.STATUSES, **await _inbox(hub, status))
 
     def wants(batch: list) -> bool:

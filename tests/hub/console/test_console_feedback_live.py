@@ -285,3 +285,12 @@ def test_a_visit_or_reference_may_be_followed_by_a_few_pages_only(console_hub: L
     refused, status = run_async(scenario())
     assert refused.status_code == 429 and refused.json()["error"] == "too_many_streams" and refused.headers["Retry-After"]
     assert status == 200
+
+
+def test_the_inbox_stream_and_exports_need_a_console_session(console_hub: LiveHub):
+    """Without a session: the stream is 401, an export sends to the login page, a made-up cookie changes nothing."""
+    for cookies in ({}, {"tabour_console": "made-up"}):
+        with httpx.Client(base_url=console_hub.url, cookies=cookies, timeout=10) as http:
+            assert http.get("/console/feedback/stream").status_code == 401
+            export = http.get("/console/feedback/ABCDEFGHJK.csv", follow_redirects=False)
+            assert export.status_code == 303 and export.headers["location"] == "/console/login"
