@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 from kiosk.settings import PRINTER_WIDTHS
@@ -56,6 +57,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="The screen's visible width and height in mm, e.g. 400x710 for a 32-inch portrait screen.",
     )
     kiosk.add_argument(
+        "--speech-clips", default=None, metavar="DIR",
+        help="The boards' folder of recorded clips (a human voice): the ticket number is said from it; "
+        "the rest is synthesised.",
+    )
+    kiosk.add_argument(
         "--speech-rate", type=int, default=140, metavar="WPM",
         help="Speed of the spoken guidance in words per minute, 80-300 (default 140: slower is clearer).",
     )
@@ -94,7 +100,11 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         parse_toggle_keys(args.speech_keys)
-        speech_settings = SpeechSettings(volume=args.speech_volume, rate=args.speech_rate)
+        clips = getattr(args, "speech_clips", None)
+        if clips is not None and not Path(clips).expanduser().is_dir():
+            print(f"kiosk: --speech-clips {clips[:200]}: no such folder", file=sys.stderr)
+            return 2
+        speech_settings = SpeechSettings(volume=args.speech_volume, rate=args.speech_rate, clips_dir=clips)
     except (SpeechKeyError, SettingsError) as problem:
         print(f"kiosk: {problem}", file=sys.stderr)
         return 2

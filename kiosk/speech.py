@@ -120,6 +120,25 @@ CHOOSE_KEYS = {_key(k) for k in (K.Key_Return, K.Key_Enter, K.Key_Space)}
 REPEAT_KEYS = {_key(k) for k in (K.Key_0, K.Key_F2)}
 
 
+def ticket_clip_plan(number: str, language: str, clips_dir: Path | None) -> tuple:
+    """The boards' clips that say a ticket number ("number", its letters, its value), for the
+    voice of the centre's recordings; () without a clips folder or for an unusual number."""
+    import re
+
+    from qt_common.speech.clips import WORD_GAP_SECONDS, Gap, number_clips
+
+    match = re.match(r"^\s*([A-Za-z]{0,3})[-\s]?0*(\d{1,6})\s*$", number or "")
+    if clips_dir is None or match is None:
+        return ()
+    folder = Path(clips_dir) / language
+    pieces: list = [folder / "number.wav"]
+    for letter in match.group(1).upper():
+        pieces += [Gap(WORD_GAP_SECONDS), folder / f"letter_{letter}.wav"]
+    pieces.append(Gap(WORD_GAP_SECONDS))
+    pieces += number_clips(folder, int(match.group(2)))
+    return tuple(pieces)
+
+
 def _clean(text: str) -> str:
     """Words for the synthesiser: no direction marks (it refuses them), one space between words,
     no longer than a phrase may be."""
@@ -515,7 +534,10 @@ class SpokenGuidance(QObject):
         self._clear_focus()
         lang = language or self.language
         number = spoken_ticket_number(getattr(ticket, "number", ""), lang.value)
-        said = [Utterance(_clean(tr_in(lang, "kiosk.speech.ticket", number=number)), lang.value, "ticket")]
+        said = [Utterance(
+            _clean(tr_in(lang, "kiosk.speech.ticket", number=number)), lang.value, "ticket",
+            clips=ticket_clip_plan(getattr(ticket, "number", ""), lang.value, self.settings.clips_dir),
+        )]
         ahead = ticket.ahead_text(lang) if hasattr(ticket, "ahead_text") else None
         if ahead:
             said.append(Utterance(_clean(ahead), lang.value, "ahead"))

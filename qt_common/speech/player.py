@@ -20,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from qt_common.sound import AudioSink, QtAudioSink
+from qt_common.speech.clips import ClipError, join_clips
 from qt_common.speech.settings import SpeechSettings
 from qt_common.speech.synthesis import check_phrase, synthesise, warm_up
 
@@ -28,11 +29,16 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Utterance:
-    """One phrase in one language; `label` says what it is (for logs, tests and listeners)."""
+    """One phrase in one language; `label` says what it is (for logs, tests and listeners).
+
+    `clips` optionally plans the phrase from the recorded clips folder (file names and pauses,
+    qt_common.speech.clips); when every clip is there it is said in the human voice, else the
+    text is synthesised."""
 
     text: str
     language: str
     label: str = ""
+    clips: tuple = ()
 
 
 @dataclass(eq=False)
@@ -136,13 +142,22 @@ class SpeechPlayer(QObject):
         path: Path | None = None
         error: str | None = None
         try:
-            path = synthesise(item.utterance.text, item.utterance.language, self.settings)
+            path = self._from_clips(item.utterance) or synthesise(item.utterance.text, item.utterance.language, self.settings)
         except Exception as problem:  # noqa: BLE001 — any failure skips the phrase, never kills the queue
             error = str(problem)
         try:
             self._made.emit(item, path, error)
         except RuntimeError:
             pass  # the player was deleted while the phrase was made
+
+    def _from_clips(self, utterance: Utterance) -> Path | None:
+        if not utterance.clips or self.settings.clips_dir is None:
+            return None
+        try:
+            return join_clips(list(utterance.clips), utterance.language, self.settings.resolved_cache_dir)
+        except ClipError as error:
+            logger.info("recorded clips cannot say %r, synthesising it: %s", utterance.text[:40], error)
+            return None
 
     # --- main thread -------------------------------------------------------------------
 

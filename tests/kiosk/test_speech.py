@@ -252,7 +252,7 @@ def test_speech_keys_are_read_from_their_names() -> None:
 @pytest.mark.parametrize(
     ("option", "value"),
     [("--speech-keys", ""), ("--speech-keys", "Ctrl+Q"), ("--speech-keys", "x" * 3000), ("--speech-volume", "2"),
-     ("--speech-volume", "nan"), ("--speech-rate", "5"), ("--speech-rate", "100000")],
+     ("--speech-volume", "nan"), ("--speech-rate", "5"), ("--speech-rate", "100000"), ("--speech-clips", "/no/such/folder")],
 )
 def test_the_kiosks_speech_options_are_checked_before_it_starts(option: str, value: str, capsys) -> None:
     """A wrong speech key, loudness or speed stops `kiosk` with 2 and says what is wrong."""
@@ -326,3 +326,32 @@ def test_every_registered_screen_is_spoken(make_kiosk, demo_hub: LiveHub, speech
                 assert_real_speech(path)
             read.add(name)
     assert len(read) == len(window.screens) - 1
+
+
+def test_the_ticket_number_comes_from_the_boards_recorded_clips(make_kiosk, demo_hub: LiveHub, speech_cache, tmp_path, qtbot) -> None:
+    """With a folder of recorded clips (the boards' layout: number, letter_A, digits), the number
+    is said in that voice, joined by the same clip machinery; what no clip says is synthesised."""
+    from tests.display_board.test_announcer_audio import make_clips
+
+    clips = make_clips(tmp_path / "clips")
+    sink = RecordingSink()
+    settings = SpeechSettings(cache_dir=speech_cache, clips_dir=clips)
+    window = make_kiosk(demo_hub, speech_settings=settings, speech_sink=sink, touch_guard_ms=0)
+    said: list = []
+    window.guidance.set_active(True)
+    window.guidance.player.speaking.connect(said.append)
+    wait_quiet(qtbot, window)
+    card = next(c for c in window.home.service_cards.values() if c.isEnabled())
+    window.guidance._choices = window.guidance.choices()
+    window.guidance.focus_index = window.guidance._choices.index(card)
+    window.guidance.choose()
+    qtbot.waitUntil(lambda: window.screen_name == "issued", timeout=WAIT_MS)
+    wait_quiet(qtbot, window)
+    ticket_path = next(p for p, u in zip(sink.paths[-len(said):], said) if u.label == "ticket")
+    assert Path(ticket_path).parent == speech_cache / "clips"  # joined from the clips, not synthesised
+    value = int(window.current_ticket.number.split("-")[-1])
+    wav_format, frames = read_frames(Path(ticket_path))
+    clip_format, one_clip = read_frames(clips / "ar" / "number.wav")
+    assert wav_format == clip_format and len(frames) > len(one_clip) * (1 + len(str(value)))
+    hint = next(p for p, u in zip(sink.paths[-len(said):], said) if u.label == "hint")
+    assert hint == str(synthesise(said[-1].text, "ar", settings))  # no clip says it: synthesised
