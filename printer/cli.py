@@ -59,11 +59,13 @@ def centre_of(args: argparse.Namespace) -> dict[str, str] | None:
             raise ValueError(str(error), getattr(error, "message_ar", "") or "تعذّرت قراءة ملف الإعداد") from None
         return {"name_ar": centre.name_ar, "name_en": centre.name_en, "footer_ar": centre.footer_ar, "footer_en": centre.footer_en}
     if args.hub is not None:
-        import json
         import urllib.error
         import urllib.request
 
+        from pydantic import ValidationError
+
         from core.addresses import hub_base_url
+        from core.contract import HubHome
 
         try:
             base = hub_base_url(args.hub)
@@ -72,16 +74,17 @@ def centre_of(args: argparse.Namespace) -> dict[str, str] | None:
         request = urllib.request.Request(base + "/", headers={"Accept": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=max(args.timeout, 3.0)) as answer:
-                facts = json.loads(answer.read(64 * 1024))
-            centre = facts["centre"] if isinstance(facts, dict) and facts.get("service") == "tabour-hub" else None
-            if not isinstance(centre, dict) or not all(isinstance(centre.get(k), str) for k in ("name_ar", "name_en")):
-                raise ValueError("not a hub")
-        except (urllib.error.URLError, OSError, ValueError, KeyError) as error:
-            raise ValueError(
-                f"the hub at {base} did not give its centre ({getattr(error, 'reason', error)}); check the address, or use --config",
-                f"لم يُعطِ الخادم في {base} بيانات المركز؛ تحقق من العنوان أو استخدم --config",
-            ) from None
-        return {key: str(centre.get(key) or "")[:500] for key in ("name_ar", "name_en", "footer_ar", "footer_en")}
+                centre = HubHome.model_validate_json(answer.read(64 * 1024)).centre
+        except ValidationError:
+            error: object = "its answer is not a Tabour hub's"
+        except (urllib.error.URLError, OSError, ValueError) as failure:
+            error = getattr(failure, "reason", failure)
+        else:
+            return {key: str(getattr(centre, key) or "")[:500] for key in ("name_ar", "name_en", "footer_ar", "footer_en")}
+        raise ValueError(
+            f"the hub at {base} did not give its centre ({error}); check the address, or use --config",
+            f"لم يُعطِ الخادم في {base} بيانات المركز؛ تحقق من العنوان أو استخدم --config",
+        )
     return None
 
 

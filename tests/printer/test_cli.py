@@ -143,3 +143,42 @@ def test_print_test_prints_the_configured_centre_from_config_or_hub(tmp_path: Pa
     (tmp_path / "bad.toml").write_text("[centre]\nname_ar = 5\n", encoding="utf-8")
     assert _run(["print-test", "--png", str(tmp_path / "t.png"), "--config", str(tmp_path / "bad.toml")]) == cli.EXIT_USAGE
     assert "error" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"service": "some-other-app", "centre": {"name_ar": "x", "name_en": "y"}}',
+        b'{"service": "tabour-hub", "version": "1", "centre": {"name_ar": 5, "name_en": "y"}}',
+        b"[1, 2, 3]",
+        b"<html>not json</html>",
+        b"",
+    ],
+)
+def test_print_test_refuses_a_server_that_is_not_a_hub(tmp_path: Path, capsys, body: bytes) -> None:
+    """Whatever a foreign server answers at GET /, the sample is not printed and the reason is said."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Foreign(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Foreign)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        assert _run(["print-test", "--png", str(tmp_path / "t.png"), "--hub", url]) == cli.EXIT_USAGE
+    finally:
+        server.shutdown()
+        server.server_close()
+    err = capsys.readouterr().err
+    assert "not a Tabour hub's" in err and "بيانات المركز" in err
+    assert not (tmp_path / "t.png").exists()
