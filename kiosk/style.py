@@ -76,9 +76,9 @@ QPushButton#CheckInButton {{ min-width: 120px; min-height: 64px; font-size: 20pt
 QLabel#CheckInTitle[kind="welcome"] {{ color: {C.status_open}; }}
 QLabel#CheckInTitle[kind="refused"] {{ color: {C.primary}; }}
 QPushButton#SpeechButton {{ border: 3px solid {C.primary}; background: {C.surface}; }}
-QPushButton#SpeechButton QLabel {{ color: {C.primary}; background: transparent; }}
+QPushButton#SpeechButton QLabel {{ color: {C.primary}; background: {C.surface}; }}
 QPushButton#SpeechButton[active="true"] {{ background: {C.primary}; border-color: {C.primary}; }}
-QPushButton#SpeechButton[active="true"] QLabel {{ color: {C.on_primary}; }}
+QPushButton#SpeechButton[active="true"] QLabel {{ color: {C.on_primary}; background: {C.primary}; }}
 QFrame#SpeechBar {{ background: {C.surface}; border-top: 3px solid {C.primary}; }}
 QPushButton#SpeechBarButton {{
     background: {C.primary}; color: {C.on_primary}; border: 3px solid {C.primary}; border-radius: 18px; padding: 8px 20px;
