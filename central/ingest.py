@@ -23,7 +23,7 @@ import msgspec
 import psycopg
 
 from central.errors import CentralError, Conflict, Invalid
-from central.schema import PARTITION_LOCK, create_partition, existing_partitions, month_start, next_month, partition_name
+from central.schema import VOICE_TYPES, PARTITION_LOCK, create_partition, existing_partitions, month_start, next_month, partition_name
 
 # Events an hub can have logged: 2000-01-01 … 2099-12-31 (UTC).
 EARLIEST_AT = datetime(2000, 1, 1, tzinfo=timezone.utc).timestamp()
@@ -71,7 +71,27 @@ class Batch(msgspec.Struct, forbid_unknown_fields=True):
     events: Annotated[list[ShippedEvent], msgspec.Meta(max_length=MAX_BATCH)]
 
 
+class RatingFigures(msgspec.Struct):
+    """What the central counts of a `rating.recorded` (the event carries no comment)."""
+
+    score: Annotated[int, msgspec.Meta(ge=1, le=5)]
+    business_day: str
+
+
+class FeedbackFigures(msgspec.Struct):
+    """What the central counts of a `feedback.filed` (the event carries no text, no number)."""
+
+    kind: Annotated[str, msgspec.Meta(max_length=20)]
+    business_day: str
+
+
+class VoicePayload(msgspec.Struct):
+    rating: RatingFigures | None = None
+    feedback: FeedbackFigures | None = None
+
+
 _BATCH_DECODER = msgspec.json.Decoder(Batch)
+_VOICE_DECODER = msgspec.json.Decoder(VoicePayload)
 _PAYLOAD_DECODER = msgspec.json.Decoder(TicketPayload)
 
 
@@ -222,6 +242,25 @@ def fold_entries(events: list[ShippedEvent]) -> dict[tuple[date, int], _Entry]:
     return folded
 
 
+def voice_days(events: list[ShippedEvent]) -> set[date]:
+    """The business days whose voice figures the events change, after checking what is counted."""
+    days: set[date] = set()
+    for event in events:
+        if event.type not in VOICE_TYPES:
+            continue
+        try:
+            payload = _VOICE_DECODER.decode(event.payload)
+        except (msgspec.ValidationError, msgspec.DecodeError) as error:
+            raise _bad(event.seq, str(error)) from None
+        name = "rating" if event.type == "rating.recorded" else "feedback"
+        found = getattr(payload, name)
+        if found is None:
+            raise _bad(event.seq, f"a {event.type} event needs its {name}")
+        day = _DAYS.get(found.business_day) or _parse_day(found.business_day, event.seq, name)
+        days.add(day)
+    return days
+
+
 _UPSERT_ENTRIES = """
 INSERT INTO entries AS e (branch_id, business_day, ticket_id, service_id, counter_id, clerk, issued, status, priority,
                           issued_at, first_called_at, started_at, finished_at, last_seq, simulated)
@@ -305,6 +344,7 @@ def ingest(conn: psycopg.Connection, partitions: Partitions, branch_id: int, bod
     events = batch.events
     check_events(events)
     folded = fold_entries(events)  # validates every ticket snapshot before anything is written
+    voiced = voice_days(events)  # and every rating and feedback the figures count
     months = {("entries", month_start(day)) for day in {day for day, _ in folded}}
     if events:
         earliest = month_start(datetime.fromtimestamp(min(e.at for e in events), tz=timezone.utc).date())
@@ -342,6 +382,7 @@ def ingest(conn: psycopg.Connection, partitions: Partitions, branch_id: int, bod
         with conn.cursor() as cursor:
             cursor.execute(_INSERT_EVENTS, {"branch": branch_id, "body": _storable(body), "held": held})
             entries = fold_entries(new) if len(new) != len(events) else folded
+            days = voice_days(new) if len(new) != len(events) else set(voiced)
             if entries:
                 values = list(entries.values())
                 records = _ENCODER.encode([
@@ -353,11 +394,12 @@ def ingest(conn: psycopg.Connection, partitions: Partitions, branch_id: int, bod
                     for v in values
                 ]).decode()
                 cursor.execute(_UPSERT_ENTRIES, (branch_id, records))
-                days = sorted({v.business_day for v in values})
+                days |= {v.business_day for v in values}
+            if days:
                 cursor.execute(
                     "INSERT INTO dirty_days (branch_id, business_day) SELECT %s, unnest(%s::date[]) "
                     "ON CONFLICT (branch_id, business_day) DO UPDATE SET marked_at = now()",
-                    (branch_id, days),
+                    (branch_id, sorted(days)),
                 )
             last = new[-1]
             cursor.execute(

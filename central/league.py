@@ -1,10 +1,11 @@
 """The league table of branches for a period, and the columns it shows.
 
 A column is declared once: its key, its headings in both languages, what kind of figure it is,
-which way is better, and how it is read from a branch's period figures. Satisfaction and
-complaints are declared now and read as None (shown "—") until the visitors' feedback
-events exist; adding them is a migration (columns on `day_tallies`) and a query, not a
-redesign (docs/decisions/central-league-columns.md).
+which way is better, and how it is read from a branch's period figures. Satisfaction (the
+share of ratings that were 4 or 5) and complaints are summed from the voice columns of
+`day_tallies`; a branch whose visitors rated nothing shows "—" for satisfaction, and one with
+no rating and no feedback at all shows "—" for complaints too
+(docs/decisions/central-league-columns.md).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import psycopg
 
-from central.summaries import period_by_branch
+from central.summaries import period_by_branch, voice_by_branch
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ COLUMNS: tuple[Column, ...] = (
            lambda f: f["wait_seconds"]["p90"]),
     Column("service_mean", "متوسط مدة الخدمة (دقيقة)", "Mean service (min)", "minutes", "low",
            lambda f: f["service_seconds"]["mean"]),
-    Column("satisfaction", "رضا الزوار", "Satisfaction", "score", "high", _feedback("satisfaction")),
+    Column("satisfaction", "نسبة الزوار الراضين", "Satisfied visitors", "share", "high", _feedback("satisfaction")),
     Column("complaints", "الشكاوى", "Complaints", "count", "low", _feedback("complaints")),
     Column("served", "التذاكر المخدومة", "Tickets served", "count", "high", lambda f: f["served"]),
     Column("issued", "التذاكر الصادرة", "Tickets issued", "count", "high", lambda f: f["issued"]),
@@ -52,8 +53,23 @@ DEFAULT_SORT = "within_target_share"
 
 
 def feedback_by_branch(conn: psycopg.Connection, first: date, last: date) -> dict[int, dict[str, Any]]:
-    """Satisfaction and complaints per branch: none yet (no feedback events exist)."""
-    return {}
+    """Satisfaction and complaints per branch over the period, from the day tallies.
+
+    `satisfaction` is the share of ratings that were 4 or 5 (None without ratings);
+    `complaints` the complaints filed (None when the branch heard nothing from its visitors:
+    no rating and no feedback, e.g. a hub that does not ask). Counts only, nothing personal.
+    """
+    answer = {}
+    for branch_id, voice in voice_by_branch(conn, first, last).items():
+        ratings = voice["rating_count"]
+        heard = ratings or voice["feedback_filed"]
+        answer[branch_id] = {
+            "satisfaction": voice["rating_satisfied"] / ratings if ratings else None,
+            "rating_mean": round(voice["rating_sum"] / ratings, 2) if ratings else None,
+            "ratings": ratings,
+            "complaints": voice["complaints"] if heard else None,
+        }
+    return answer
 
 
 def league(conn: psycopg.Connection, first: date, last: date, sort: str = DEFAULT_SORT) -> dict[str, Any]:

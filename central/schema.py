@@ -181,9 +181,48 @@ def _simulated_entries(conn: psycopg.Connection) -> None:
     conn.execute("ALTER TABLE entries ADD COLUMN simulated boolean NOT NULL DEFAULT false")
 
 
+# Where a voice event's business day is (a rating's visit, or the day a complaint was filed);
+# the day refresh matches events on exactly this expression, so the index below serves it.
+VOICE_TYPES = ("rating.recorded", "feedback.filed")
+VOICE_DAY = "COALESCE(payload->'rating'->>'business_day', payload->'feedback'->>'business_day')"
+
+
+def _voice_tallies(conn: psycopg.Connection) -> None:
+    # The visitors' voice per branch-day (kept on the day's 'total' row; 0 on the others):
+    # ratings, their sum and how many were 4 or 5, and the complaints (and all feedback) filed.
+    # Counted by the day refresh from the stored events; the days that already hold such
+    # events are marked, so the refresher counts them back to the first day.
+    conn.execute(
+        "ALTER TABLE day_tallies ADD COLUMN rating_count integer NOT NULL DEFAULT 0, "
+        "ADD COLUMN rating_sum integer NOT NULL DEFAULT 0, ADD COLUMN rating_satisfied integer NOT NULL DEFAULT 0, "
+        "ADD COLUMN complaints integer NOT NULL DEFAULT 0, ADD COLUMN feedback_filed integer NOT NULL DEFAULT 0"
+    )
+    conn.execute(
+        f"CREATE INDEX events_voice_day ON events (branch_id, ({VOICE_DAY})) "
+        "WHERE type IN ('rating.recorded', 'feedback.filed')"
+    )
+    days = set()
+    for branch_id, text in conn.execute(
+        f"SELECT DISTINCT branch_id, {VOICE_DAY} FROM events WHERE type IN ('rating.recorded', 'feedback.filed')"
+    ):
+        try:
+            day = date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None
+        except ValueError:
+            day = None
+        if day is not None:
+            days.add((branch_id, day))
+    if days:
+        conn.execute(
+            "INSERT INTO dirty_days (branch_id, business_day) SELECT * FROM unnest(%s::int[], %s::date[]) "
+            "ON CONFLICT DO NOTHING",
+            ([b for b, _ in sorted(days)], [d for _, d in sorted(days)]),
+        )
+
+
 MIGRATIONS: list[tuple[str, Callable[[psycopg.Connection], None]]] = [
     ("0001_initial", _initial),
     ("0002_simulated_entries", _simulated_entries),
+    ("0003_voice_tallies", _voice_tallies),
 ]
 
 

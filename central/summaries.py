@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import psycopg
 
+from central.schema import VOICE_DAY
 from core.stats import (
     COARSE_LIMIT,
     COARSE_STEP,
@@ -148,16 +149,52 @@ def day_tallies(conn: psycopg.Connection, branch_id: int, day: date, tz: ZoneInf
 
 _TALLY_COLUMNS = ("branch_id", "business_day", "grouping", "key", *_SCALARS, "wait_histogram", "service_histogram")
 
+# The visitors' voice of a branch-day, from its stored events: ratings (of the day's visits),
+# their sum and how many were 4 or 5; complaints and all feedback filed that day. Only the
+# score, the kind and the day are read: the events carry no comment, text or mobile number.
+# A rating of a simulated ticket is left out, as the ticket is. Kept on the 'total' row.
+VOICE = ("rating_count", "rating_sum", "rating_satisfied", "complaints", "feedback_filed")
+_DAY_VOICE = f"""
+WITH v AS (
+    SELECT type, ticket_id,
+           CASE WHEN payload->'rating'->>'score' IN ('1', '2', '3', '4', '5')
+                THEN (payload->'rating'->>'score')::int END AS score,
+           payload->'feedback'->>'kind' AS kind
+    FROM events
+    WHERE branch_id = %(branch)s AND type IN ('rating.recorded', 'feedback.filed') AND {VOICE_DAY} = %(day_text)s
+)
+SELECT count(score) FILTER (WHERE type = 'rating.recorded'),
+       COALESCE(sum(score) FILTER (WHERE type = 'rating.recorded'), 0),
+       count(*) FILTER (WHERE type = 'rating.recorded' AND score >= 4),
+       count(*) FILTER (WHERE type = 'feedback.filed' AND kind = 'complaint'),
+       count(*) FILTER (WHERE type = 'feedback.filed')
+FROM v
+WHERE NOT (type = 'rating.recorded' AND EXISTS (
+    SELECT 1 FROM entries e WHERE e.branch_id = %(branch)s AND e.business_day = %(day)s
+    AND e.ticket_id = v.ticket_id AND e.simulated))
+"""
+
+
+def day_voice(conn: psycopg.Connection, branch_id: int, day: date) -> tuple[int, ...]:
+    """A branch-day's voice figures, in the order of `VOICE`."""
+    row = conn.execute(_DAY_VOICE, {"branch": branch_id, "day": day, "day_text": day.isoformat()}).fetchone()
+    return tuple(int(value) for value in row)
+
 
 def refresh_day(conn: psycopg.Connection, branch_id: int, day: date, tz: ZoneInfo | None = None) -> int:
     """Replace a branch-day's stored tallies (inside the caller's transaction); the entries counted."""
     tallies = day_tallies(conn, branch_id, day, tz or branch_zone(conn, branch_id))
+    voice = day_voice(conn, branch_id, day)
+    if any(voice) and ("total", "") not in tallies:  # feedback filed on a day without tickets
+        tallies[("total", "")] = Tally()
+    none = (0,) * len(VOICE)
     conn.execute("DELETE FROM day_tallies WHERE branch_id = %s AND business_day = %s", (branch_id, day))
-    with conn.cursor().copy(f"COPY day_tallies ({', '.join(_TALLY_COLUMNS)}) FROM STDIN") as copy:
+    with conn.cursor().copy(f"COPY day_tallies ({', '.join(_TALLY_COLUMNS)}, {', '.join(VOICE)}) FROM STDIN") as copy:
         for (grouping, key), tally in tallies.items():
             copy.write_row((
                 branch_id, day, grouping, key, *(getattr(tally, name) for name in _SCALARS),
                 encode_histogram(tally.wait_histogram), encode_histogram(tally.service_histogram),
+                *(voice if grouping == "total" else none),
             ))
     total = tallies.get(("total", ""), Tally())
     entries = (total.served + total.no_show + total.cancelled + total.expired + total.transferred + total.waiting
@@ -291,6 +328,19 @@ def period_by_branch(conn: psycopg.Connection, first: date, last: date, branch_i
         tallies[row[0]] = _tally_from(row[1:])
     _add_histograms(conn, f"SELECT branch_id, wait_histogram, service_histogram FROM day_tallies WHERE {where}", params, tallies)
     return tallies
+
+
+def voice_by_branch(conn: psycopg.Connection, first: date, last: date) -> dict[int, dict[str, int]]:
+    """Every branch's voice figures summed over business days `first` … `last`."""
+    sums = ", ".join(f"COALESCE(sum({name}), 0)" for name in VOICE)
+    return {
+        row[0]: dict(zip(VOICE, (int(value) for value in row[1:])))
+        for row in conn.execute(
+            f"SELECT branch_id, {sums} FROM day_tallies WHERE grouping = 'total' AND business_day BETWEEN %s AND %s "
+            "GROUP BY branch_id",
+            (first, last),
+        )
+    }
 
 
 def _add_histograms(conn: psycopg.Connection, sql: str, params: list[Any], tallies: dict[Any, Tally]) -> None:

@@ -112,7 +112,7 @@ def test_the_league_table_ranks_the_branches(dashboard, open_page, lang):
         assert (ar if lang == "ar" else en) in names
     first_row = rows.first.locator("td")
     assert first_row.first.inner_text().strip() == "1"
-    assert "—" in rows.first.inner_text()  # satisfaction and complaints until feedback exists
+    assert "—" in rows.first.inner_text()  # satisfaction and complaints: these hubs logged no rating or feedback
     check_accessibility(page)
     save_screenshot(page, f"central-league-{lang}")
 

@@ -103,7 +103,7 @@ def test_figures_follow_new_events(central, pg, store, clerks, clock):
 
 
 def test_the_league_ranks_every_branch_and_shows_no_feedback_yet(central, pg, store, clerks, clock):
-    """League rows carry the period's figures; satisfaction and complaints are None until feedback exists."""
+    """League rows carry the period's figures; satisfaction and complaints are None without ratings or feedback."""
     token = add_branch(pg)
     add_branch(pg, "JED-02")
     play_day(store, clock, random.Random(5), 12)
