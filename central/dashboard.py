@@ -48,7 +48,8 @@ TEXT = {
         "week": "أسبوعياً", "month": "شهرياً", "all_branches": "كل الفروع", "unit": "الوحدة",
         "chart_hours": "التذاكر الصادرة حسب ساعة اليوم", "chart_trend": "متوسط الانتظار والنسبة ضمن المستهدف",
         "mean_wait": "متوسط الانتظار (نسبة إلى أعلاه)", "within_target": "ضمن المستهدف (من 0 إلى 100٪)", "switch": "English", "skip": "انتقل إلى المحتوى",
-        "no_feedback": "رضا الزوار والشكاوى تظهر هنا عند تفعيل تقييم الزوار؛ حتى ذلك الحين تظهر «—».",
+        "no_feedback": "نسبة الزوار الراضين: حصة التقييمات \u20664\u2069 أو \u20665\u2069 من \u20665\u2069. "
+                       "يظهر «—» لفرع لم يصله تقييم، وفي الشكاوى لفرع لم يصله تقييم ولا ملاحظة.",
         "ranked_by": "الترتيب حسب", "error": "خطأ",
     },
     "en": {
@@ -62,7 +63,8 @@ TEXT = {
         "week": "By week", "month": "By month", "all_branches": "All branches", "unit": "Unit",
         "chart_hours": "Tickets issued by hour of the day", "chart_trend": "Mean wait and share served within target",
         "mean_wait": "Mean wait (relative to its highest)", "within_target": "Within target (0 to 100%)", "switch": "العربية", "skip": "Skip to the content",
-        "no_feedback": "Satisfaction and complaints appear here once visitor ratings are on; until then they show “—”.",
+        "no_feedback": "Satisfied visitors: the share of ratings of 4 or 5 out of 5. A branch with no rating shows “—”; "
+                       "with no rating and no feedback, its complaints show “—” too.",
         "ranked_by": "Ranked by", "error": "Error",
     },
 }

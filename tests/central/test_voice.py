@@ -7,6 +7,7 @@ import io
 import json
 import random
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 
@@ -18,6 +19,7 @@ from core import voice
 from tests.central.hall import play_day
 from tests.central.helpers import PASSWORD, add_branch, at, bearer, event, simple_log, staff_token, ticket, wait_for
 from tests.central.test_figures import ship_all
+from tests.web import check_accessibility, save_screenshot
 
 SCORES = (5, 4, 2, 5, 1, 3, 4)  # 7 ratings, 4 of them 4 or 5; sum 24
 SECRET_COMMENT = "الموظف أحمد كان لطيفاً جداً"
@@ -254,3 +256,46 @@ def test_the_migration_counts_events_stored_before_it(pg_cluster):
         figures = league(conn, date(2026, 11, 24), date(2026, 11, 24))["rows"][0]["values"]
         assert figures["satisfaction"] == pytest.approx(2 / 3) and figures["complaints"] == 0
     pg_cluster.drop_database(name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_league_page_shows_the_voice_in_chromium(pg_url, pg, store, clerks, clock, open_page, tmp_path, lang):
+    """A real central over its socket: the league page shows 57.1 % and 2 complaints, "—" for a silent branch."""
+    from playwright.sync_api import expect
+
+    from central import auth
+    from hub.shipper import Shipper, ShipperSettings
+    from tests.central.live import LiveCentral
+
+    voice_day(store, clock)
+    auth.add_staff(pg, "analyst", PASSWORD)
+    token = add_branch(pg, "RUH-01", "Riyadh — Olaya")
+    add_branch(pg, "JED-02", "Jeddah — Al Hamra")
+    central = LiveCentral(pg_url, tmp_path / "central").start()
+    try:
+        shipper = Shipper(store.path, ShipperSettings(central.url, "RUH-01", token, linger=0.01))
+        shipper.start()
+        wait_for(lambda: shipper.lag()["held"] == store.last_seq, timeout=60)
+        shipper.stop()
+        wait_for(lambda: central.health()["summaries_pending"] == 0, timeout=60)
+        day = store.today().isoformat()
+        page = open_page(f"{central.url}/login?next={quote(f'/?from={day}&to={day}', safe='')}&lang={lang}", lang=lang)
+        page.fill("#username", "analyst")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit] >> nth=-1")
+        page.wait_for_load_state()
+        rows = page.locator("table").first.locator("tbody tr")
+        expect(rows).to_have_count(2)
+        ours = rows.filter(has_text="RUH-01" if lang == "ar" else "Riyadh")
+        cells = ours.locator("td, th").all_inner_texts()
+        headings = page.locator("table").first.locator("thead th").all_inner_texts()
+        at_satisfaction = next(i for i, h in enumerate(headings) if ("الراضين" if lang == "ar" else "Satisfied") in h)
+        at_complaints = next(i for i, h in enumerate(headings) if ("الشكاوى" if lang == "ar" else "Complaints") in h)
+        assert cells[at_satisfaction].strip() == "57.1%" and cells[at_complaints].strip() == "2"
+        silent = rows.filter(has_text="JED-02" if lang == "ar" else "Jeddah").inner_text()
+        assert "57.1%" not in silent
+        check_accessibility(page)
+        save_screenshot(page, f"central-voice-league-{lang}")
+    finally:
+        central.stop()
