@@ -299,3 +299,21 @@ def test_the_league_page_shows_the_voice_in_chromium(pg_url, pg, store, clerks, 
         save_screenshot(page, f"central-voice-league-{lang}")
     finally:
         central.stop()
+
+
+def test_a_simulated_visits_rating_is_left_out(central, pg):
+    """As its ticket is left out of every figure, so is the rating of a day simulator's ticket."""
+    token = add_branch(pg)
+    day = "2026-11-24"
+    rating = {"number": "A-001", "service_id": 1, "counter_id": None, "source": "feedback", "business_day": day}
+    events = [
+        event(1, at(day), "ticket.issued", ticket=ticket(1, day=day, simulated=True)),
+        event(2, at(day, second=1), "ticket.issued", ticket=ticket(2, day=day)),
+        {**event(3, at(day, 11), "rating.recorded", rating={**rating, "ticket_id": 1, "score": 1}), "ticket_id": 1},
+        {**event(4, at(day, 11, 1), "rating.recorded", rating={**rating, "ticket_id": 2, "score": 5}), "ticket_id": 2},
+    ]
+    answer = central.post("/api/v1/ingest", json={"log_origin": events[0]["at"], "events": events}, headers=bearer(token))
+    assert answer.status_code == 200, answer.text
+    wait_for(lambda: central.get("/api/v1/health").json()["summaries_pending"] == 0)
+    values = league(pg, date(2026, 11, 24), date(2026, 11, 24))["rows"][0]
+    assert values["values"]["satisfaction"] == 1.0 and values["figures"]["ratings"] == 1
