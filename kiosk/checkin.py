@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 CHECKIN_STRINGS: dict[str, tuple[str, str]] = {
     "kiosk.checkin.button": ("لدي موعد", "I have an appointment"),
+    "kiosk.checkin.button_short": ("لدي موعد", "Appointment"),
     "kiosk.checkin.title": ("لدي موعد", "I have an appointment"),
     "kiosk.checkin.prompt": (
         "ضع رمز QR للحجز، أو لتذكرتك على الجوال، أمام الماسح، أو اكتب الرمز هنا",

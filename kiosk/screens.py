@@ -144,6 +144,13 @@ class HomeScreen(QWidget):
         self.back_button.clicked.connect(self.back_clicked.emit)
         title_row = QHBoxLayout()
         title_row.addWidget(self.back_button, 0)
+        # "I have an appointment" (kiosk/checkin.py) at the row's start: seen first, and it costs
+        # the cards no height on a small screen.
+        self.appointment_button = TextButton(self)
+        self.appointment_button.setObjectName("AppointmentButton")
+        self.appointment_button.setFont(theme.app_font(16, bold=True))  # as tall as the look button beside the title
+        self.appointment_button.clicked.connect(self.appointment_clicked.emit)
+        title_row.addWidget(self.appointment_button, 0)
         title_row.addWidget(self.title_label, 1)
         # Opposite the back button, as wide, so the title stays in the middle.
         self.look_button = TextButton(self)
@@ -189,12 +196,6 @@ class HomeScreen(QWidget):
         # It never widens the screen: beside the priority button only where both fit whole (_arrange_actions).
         self.voice_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.voice_button.clicked.connect(self.voice_clicked.emit)
-        self.appointment_button = TextButton(self)
-        self.appointment_button.setObjectName("AppointmentButton")
-        self.appointment_button.setFont(theme.app_font(22, bold=True))
-        self.appointment_button.setMinimumHeight(84)
-        self.appointment_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.appointment_button.clicked.connect(self.appointment_clicked.emit)
 
         column = QVBoxLayout(self)
         column.setContentsMargins(24, 0, 24, 20)
@@ -209,8 +210,6 @@ class HomeScreen(QWidget):
         self.actions.addWidget(self.priority_button, 3)
         self.actions.addWidget(self.voice_button, 2)
         column.addLayout(self.actions)
-        # Under them, full width: the visitor who booked finds it at once, whatever the screen's width.
-        column.addWidget(self.appointment_button)
 
         self.service_cards: dict[int, ServiceCard] = {}
         self.group_cards: dict[str, GroupCard] = {}
@@ -315,10 +314,8 @@ class HomeScreen(QWidget):
         card_height = max((card.minimum_height_at(card_width) for card in cards), default=0)
         title = self.title_label.heightForWidth(max(1, inner - (400 if self._mode == "group" else 0)))
         parts = [max(title, self.back_button.sizeHint().height() if self._mode == "group" else 0,
-                     self.look_button.sizeHint().height())]
+                     self.look_button.sizeHint().height(), self.appointment_button.sizeHint().height())]
         parts.append((self.priority_banner if self._priority_kind else self.priority_button).sizeHint().height())
-        if not self._priority_kind:
-            parts.append(self.appointment_button.sizeHint().height())
         if self._notice is not None:
             parts.append(self.notice_label.heightForWidth(inner))
         margins = self.layout().contentsMargins()
@@ -392,9 +389,8 @@ class HomeScreen(QWidget):
             card.set_compact(compact)
         self.priority_button.setFont(theme.app_font(16 if compact else 22, bold=True))
         self.priority_button.setMinimumHeight(64 if compact else 84)
-        self.appointment_button.setFont(theme.app_font(16 if compact else 22, bold=True))
-        self.appointment_button.setMinimumHeight(56 if compact else 84)
         self.title_label.setFont(theme.app_font(20 if compact else 24, bold=True))
+        self.appointment_button.setFont(theme.app_font(14 if compact else 16, bold=True))
         self.layout().setSpacing(8 if compact else 12)
         self.layout().setContentsMargins(*((24, 0, 24, 12) if compact else (24, 0, 24, 20)))
         QTimer.singleShot(0, self._recheck_columns)  # a card's narrowest width changed
@@ -451,7 +447,9 @@ class HomeScreen(QWidget):
         self.voice_button.setText(tr_in(language, "kiosk.voice.button"))
         self.voice_button.setAccessibleName(tr_in(language, "kiosk.voice.button"))
         self._arrange_actions()
-        self.appointment_button.setText(tr_in(language, "kiosk.checkin.button"))
+        # A small window's title row has room for a short word beside the title only.
+        appointment_key = "kiosk.checkin.button_short" if self._compact else "kiosk.checkin.button"
+        self.appointment_button.setText(tr_in(language, appointment_key))
         self.appointment_button.setAccessibleName(tr_in(language, "kiosk.checkin.button"))
         self.priority_cancel_button.setText(tr_in(language, "kiosk.priority.cancel"))
         if self._priority_kind is not None:
