@@ -74,6 +74,7 @@ register_catalogue(CHECKIN_STRINGS)
 _CHECK_IN = TypeAdapter(contract.CheckIn)
 #: longer than any code or page address a QR code on a booking or a ticket holds
 MAX_SCAN = 300
+SCAN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./:?=&%#~+@")
 #: a scanner types a whole code in well under this; a half-typed code is forgotten after it
 SCAN_QUIET_MS = 1500
 
@@ -114,8 +115,9 @@ class ScanListener(QObject):
             self.scanned.emit(code)
             return True
         text = event.text()
-        # Space stays a keyboard user's way to press the focused card: no code holds one.
-        if len(text) == 1 and text.isprintable() and not text.isspace():
+        # Only what a code or a page address holds: Space (press the focused card) and the
+        # keypad's * (spoken guidance) stay a keyboard user's.
+        if len(text) == 1 and text in SCAN_CHARACTERS:
             if len(self.buffer) < MAX_SCAN:
                 self.buffer += text
             self._quiet.start()
