@@ -35,7 +35,7 @@ from qt_common.widgets import TextButton
 
 log = logging.getLogger(__name__)
 
-#: the supervisor's alert sound (scripts/make_alert_sound.py)
+#: the supervisor's alert sound (scripts/make_sounds.py)
 ALERT_SOUND = Path(__file__).resolve().parent.parent / "assets" / "sounds" / "device-alert.wav"
 DEVICES_INTERVAL_MS = 30_000
 #: a device just enrolled is not yet "online" in its event; the list a moment later says it is

@@ -117,5 +117,5 @@ async def poster(request: Request, hub: Hub) -> HTMLResponse:
 
 @router.get("/sounds/nearly-due.wav", response_class=FileResponse)
 async def nearly_due_sound() -> FileResponse:
-    """The phone page's short "your turn is near" sound (scripts/make_nearly_due_sound.py)."""
+    """The phone page's short "your turn is near" sound (scripts/make_sounds.py)."""
     return FileResponse(SOUND, media_type="audio/wav", headers={"Cache-Control": "public, max-age=86400"})
