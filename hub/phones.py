@@ -206,19 +206,58 @@ def _load(store: Store) -> _Snapshot:
     return _Snapshot(seq, tickets, counters)
 
 
-class PhoneWatch:
+class StreamBook:
+    """The open streams of one watch, by the code they follow, within two bounds: `max_per_ticket`
+    on one code, `max_streams` in all. The visits' phones (`PhoneWatch`) and the pages following
+    their complaints (hub.visit_feedback) keep their streams in one of these."""
+
+    def __init__(self, *, max_streams: int, max_per_ticket: int) -> None:
+        self.max_streams = max_streams
+        self.max_per_ticket = max_per_ticket  # the name the stream refusal reads
+        self.phones: dict[str, set[PhoneStream]] = {}  # code → its open streams
+        self.stream_count = 0
+
+    def check_room(self, code: str) -> None:
+        """Raise `TooManyStreams` when one more stream on `code` would pass a bound."""
+        if len(self.phones.get(code, ())) >= self.max_per_ticket:
+            raise TooManyStreams("ticket")
+        if self.stream_count >= self.max_streams:
+            raise TooManyStreams("hub")
+
+    def _add(self, code: str, abort: Callable[[], None] | None) -> PhoneStream:
+        phone = PhoneStream(code, abort)
+        self.phones.setdefault(code, set()).add(phone)
+        self.stream_count += 1
+        return phone
+
+    def leave(self, phone: PhoneStream) -> bool:
+        """Forget `phone` (again is harmless); True when it was its code's last stream."""
+        phones = self.phones.get(phone.code)
+        if phones is None or phone not in phones:
+            return False
+        phones.discard(phone)
+        self.stream_count -= 1
+        if phones:
+            return False
+        del self.phones[phone.code]
+        return True
+
+    def _end_streams(self) -> None:
+        for phones in self.phones.values():
+            for phone in phones:
+                phone.end()
+
+
+class PhoneWatch(StreamBook):
     """Every phone stream of one hub, fed by its event batches (see the module's docstring)."""
 
     def __init__(self, store: Store, *, max_streams: int = MAX_STREAMS, max_per_ticket: int = MAX_STREAMS_PER_TICKET) -> None:
+        super().__init__(max_streams=max_streams, max_per_ticket=max_per_ticket)
         self.store = store
-        self.max_streams = max_streams
-        self.max_per_ticket = max_per_ticket
         self.tickets: dict[str, dict[str, Any]] = {}  # code → its live entry's ticket view
         self.lines: dict[int, WaitingLine] = {}  # service id → its waiting line
         self.counters: dict[int, tuple[str, frozenset[int]]] = {}  # counter id → (status, services)
-        self.phones: dict[str, set[PhoneStream]] = {}  # code → its open streams
         self.watched: dict[int, set[str]] = {}  # service id → codes with streams whose entry waits there
-        self.stream_count = 0
         self.ready = asyncio.Event()
         self._seq = 0
         self._loading = False
@@ -460,18 +499,10 @@ class PhoneWatch:
 
     # ── streams ─────────────────────────────────────────────────────────────────────────
 
-    def check_room(self, code: str) -> None:
-        if len(self.phones.get(code, ())) >= self.max_per_ticket:
-            raise TooManyStreams("ticket")
-        if self.stream_count >= self.max_streams:
-            raise TooManyStreams("hub")
-
     def join(self, code: str, first: dict[str, Any], abort: Callable[[], None] | None = None) -> PhoneStream:
         """A new stream on `code` (the caller checked `check_room`), whose first frame is `first`
         (read from the database) unless memory knows the ticket."""
-        phone = PhoneStream(code, abort)
-        self.phones.setdefault(code, set()).add(phone)
-        self.stream_count += 1
+        phone = self._add(code, abort)
         ticket = self.tickets.get(code)
         if ticket is not None:
             self.watched.setdefault(ticket["service_id"], set()).add(code)
@@ -481,16 +512,12 @@ class PhoneWatch:
         phone.wake.set()
         return phone
 
-    def leave(self, phone: PhoneStream) -> None:
-        phones = self.phones.get(phone.code)
-        if phones is None or phone not in phones:
-            return
-        phones.discard(phone)
-        self.stream_count -= 1
-        if not phones:
-            del self.phones[phone.code]
+    def leave(self, phone: PhoneStream) -> bool:
+        last = super().leave(phone)
+        if last:
             for codes in self.watched.values():
                 codes.discard(phone.code)
+        return last
 
     async def frames(self, phone: PhoneStream):
         """The stream's text: each new view as a server-sent event, a comment when nothing moves."""
@@ -518,9 +545,7 @@ class PhoneWatch:
             self._task.cancel()
         if self._later_timer is not None:
             self._later_timer.cancel()
-        for phones in self.phones.values():
-            for phone in phones:
-                phone.end()
+        self._end_streams()
 
 
 _encode = msgspec.json.Encoder().encode

@@ -27,7 +27,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from core import voice
 from core.store import Store
-from hub.phones import PhoneStream, PhoneWatch, TooManyStreams, frame
+from hub.phones import PhoneStream, PhoneWatch, StreamBook, frame
 
 log = logging.getLogger("tabour.hub.visit_feedback")
 
@@ -51,7 +51,7 @@ def all_closed(view: list[dict[str, Any]] | dict[str, Any]) -> bool:
     return all(entry["status"] == "closed" for entry in entries)
 
 
-class VisitFeedbackWatch:
+class VisitFeedbackWatch(StreamBook):
     """Every page following its visit's complaints, suggestions and thanks, fed by event batches."""
 
     # The same sending loop as the visit's own stream: keep-alives, coalesced frames, the last
@@ -59,11 +59,8 @@ class VisitFeedbackWatch:
     frames = PhoneWatch.frames
 
     def __init__(self, store: Store, *, max_streams: int = MAX_STREAMS, max_per_visit: int = MAX_STREAMS_PER_VISIT) -> None:
+        super().__init__(max_streams=max_streams, max_per_ticket=max_per_visit)
         self.store = store
-        self.max_streams = max_streams
-        self.max_per_ticket = max_per_visit  # the name the stream refusal reads
-        self.phones: dict[str, set[PhoneStream]] = {}  # visit code → its open pages
-        self.stream_count = 0
         self._reads = asyncio.Lock()
         self._tasks: set[asyncio.Task] = set()
 
@@ -123,37 +120,19 @@ class VisitFeedbackWatch:
             if phone.push(text, final):
                 phone.wake.set()
 
-    # ── streams (the interface hub.routes.public.PhoneStreamResponse drives) ────────────
-
-    def check_room(self, code: str) -> None:
-        if len(self.phones.get(code, ())) >= self.max_per_ticket:
-            raise TooManyStreams("ticket")
-        if self.stream_count >= self.max_streams:
-            raise TooManyStreams("hub")
+    # ── streams (the interface hub.routes.public.PhoneStreamResponse drives; check_room and
+    # leave are the StreamBook's) ───────────────────────────────────────────────────────
 
     def join(self, code: str, first: list[dict[str, Any]] | dict[str, Any], abort=None) -> PhoneStream:
         """A new page on `code`, first sent `first`; read again at once (see the module's docstring)."""
-        phone = PhoneStream(code, abort)
-        self.phones.setdefault(code, set()).add(phone)
-        self.stream_count += 1
+        phone = self._add(code, abort)
         phone.push(frame(first), final=all_closed(first))
         phone.wake.set()
         if not phone.finished:
             self._start(self._refresh_code(code))
         return phone
 
-    def leave(self, phone: PhoneStream) -> None:
-        phones = self.phones.get(phone.code)
-        if phones is None or phone not in phones:
-            return
-        phones.discard(phone)
-        self.stream_count -= 1
-        if not phones:
-            del self.phones[phone.code]
-
     def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-        for phones in self.phones.values():
-            for phone in phones:
-                phone.end()
+        self._end_streams()
