@@ -363,10 +363,35 @@ def apply_theme(app: QApplication, colours: Colours = COLOURS, text_scale: float
     """Fusion style (the same on every platform), the palette, the stylesheet and the font."""
     global _applied_colours
     _applied_colours = colours
-    app.setStyle("Fusion")
-    app.setPalette(palette(colours))
-    app.setFont(app_font(BASE_FONT_PT * text_scale))
-    app.setStyleSheet(stylesheet(colours))
+    # Each of these re-polishes every widget alive, even when it sets what is already there; a
+    # process that builds many windows (a test run, the all-in-one demo) pays for each of them at
+    # every call. So each is set only when it differs.
+    restyled = not _fusion_is_set(app)
+    if restyled:
+        app.setStyle("Fusion")
+        app.setProperty(_STYLE_PROPERTY, "fusion")
+    wanted_palette = palette(colours)
+    if restyled or app.palette() != wanted_palette:
+        app.setPalette(wanted_palette)
+    wanted_font = app_font(BASE_FONT_PT * text_scale)
+    if restyled or app.font() != wanted_font:
+        app.setFont(wanted_font)
+    wanted_sheet = stylesheet(colours)
+    if restyled or app.styleSheet() != wanted_sheet:
+        app.setStyleSheet(wanted_sheet)
+
+
+_STYLE_PROPERTY = "tabourStyle"
+
+
+def _fusion_is_set(app: QApplication) -> bool:
+    """Whether the application's own style is Fusion (under a style sheet, the one set above)."""
+    style = app.style()
+    if style.metaObject().className() == "QStyleSheetStyle":
+        # A style sheet wraps the application's style and hides its name: only `apply_theme`
+        # sets a style, and it marks the application when it does.
+        return app.property(_STYLE_PROPERTY) == "fusion"
+    return style.name().lower() == "fusion"
 
 
 _applied_colours = COLOURS

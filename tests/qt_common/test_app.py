@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from qt_common import theme
 from qt_common.app import create_app
@@ -70,3 +70,48 @@ def test_full_screen_fills_the_screen_without_a_window_manager(qapp, qtbot):
     show_full_screen(window)
     assert window.geometry() == window.screen().geometry()
     assert window.isFullScreen()
+
+class _StyleEvents(QObject):
+    """Counts the style, palette and font changes a widget is told of."""
+
+    KINDS = (QEvent.Type.StyleChange, QEvent.Type.PaletteChange, QEvent.Type.FontChange)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[QEvent.Type] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt's name
+        if event.type() in self.KINDS:
+            self.seen.append(event.type())
+        return False
+
+
+def test_a_second_create_app_repolishes_nothing_but_a_change_still_applies(qapp: QApplication) -> None:
+    """Re-applying the same theme leaves every widget alone; new colours or a text size reach them."""
+    create_app([], "ar")
+    label = QLabel("طابور")
+    events = _StyleEvents()
+    label.ensurePolished()
+    QApplication.processEvents()
+    label.installEventFilter(events)
+    try:
+        create_app([], "ar")
+        QApplication.processEvents()
+        assert events.seen == []
+        create_app([], "ar", colours=theme.HIGH_CONTRAST, text_scale=1.25)
+        QApplication.processEvents()
+        assert app_styled_with(qapp, theme.HIGH_CONTRAST, 1.25)
+        assert QEvent.Type.PaletteChange in events.seen and QEvent.Type.FontChange in events.seen
+    finally:
+        create_app([], "ar")
+        label.removeEventFilter(events)
+        label.deleteLater()
+    assert app_styled_with(qapp, theme.COLOURS, 1.0)
+
+
+def app_styled_with(app: QApplication, colours: theme.Colours, text_scale: float) -> bool:
+    return (
+        app.palette().color(QPalette.ColorRole.Window) == QColor(colours.window)
+        and app.styleSheet() == theme.stylesheet(colours)
+        and abs(app.font().pointSizeF() - theme.BASE_FONT_PT * text_scale) < 0.01
+    )
