@@ -7,10 +7,7 @@ from fastapi.responses import Response
 from pydantic import StrictBool, StrictStr
 
 from core import checkin, contract
-from core.errors import RateLimited
-from core.models import DeviceKind
-from hub.limits import RateLimiter
-from hub.routes.common import Body, Hub, Who, answer, require_kind
+from hub.routes.common import Body, Hub, Who, answer, require_issuing_device
 
 router = APIRouter(prefix="/api/v1")
 
@@ -24,13 +21,5 @@ class CheckInBody(Body):
 @router.post("/check-in", response_model=contract.CheckIn)
 async def check_in(body: CheckInBody, who: Who, hub: Hub) -> Response:
     """The kiosk's scan field: an appointment ticket, when to come back, a late offer, or an arrival."""
-    require_kind(who, DeviceKind.KIOSK, DeviceKind.ADMIN)
-    # It may issue a ticket: the kiosk's issuing limit applies, as for a touch.
-    wait = hub.issue_limiter.take(who.device_id) if who.kind == DeviceKind.KIOSK else 0
-    if wait:
-        raise RateLimited(
-            "This kiosk is issuing tickets too fast; please wait a moment.",
-            "هذا الجهاز يصدر التذاكر بسرعة كبيرة؛ انتظر لحظة من فضلك.",
-            retry_after=RateLimiter.retry_after(wait),
-        )
+    require_issuing_device(who, hub)  # it may issue a ticket: the kiosk's issuing limit applies, as for a touch
     return answer(await hub.run(checkin.check_in, body.code, who.device_id, body.walk_in), contract.CheckIn)

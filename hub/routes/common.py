@@ -323,6 +323,21 @@ def require_kind(who: Principal, *kinds: DeviceKind) -> None:
         raise Forbidden(f"A {who.kind.value} device may not do this (allowed: {allowed}).", "هذا الجهاز غير مخوّل بهذا الإجراء.")
 
 
+def require_issuing_device(who: Principal, hub: HubContext) -> None:
+    """Only a kiosk or an admin device may issue a ticket (a touch, or a scan that checks a visitor
+    in). Kiosks face the public, so one stuck or abused touch screen must not flood the queue: a
+    kiosk is held to the centre's issuing limit, one bucket for both ways in. Admin devices
+    (management tools, the day simulator) are trusted like the enrollment code."""
+    require_kind(who, DeviceKind.KIOSK, DeviceKind.ADMIN)
+    wait = hub.issue_limiter.take(who.device_id) if who.kind == DeviceKind.KIOSK else 0
+    if wait:
+        raise RateLimited(
+            "This kiosk is issuing tickets too fast; please wait a moment.",
+            "هذا الجهاز يصدر التذاكر بسرعة كبيرة؛ انتظر لحظة من فضلك.",
+            retry_after=RateLimiter.retry_after(wait),
+        )
+
+
 def address_of(connection: HTTPConnection) -> str:
     return f"address:{connection.client.host if connection.client else '?'}"
 

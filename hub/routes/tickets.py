@@ -10,10 +10,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from core import commands, contract, queries
-from core.errors import Forbidden, NotFound, RateLimited
+from core.errors import Forbidden, NotFound
 from core.models import DeviceKind, Priority, TicketStatus
-from hub.limits import RateLimiter
-from hub.routes.common import MAX_ID, Body, Hub, IdValue, TicketIdPath, Who, answer, read_answer, require_kind, require_session
+from hub.routes.common import MAX_ID, Body, Hub, IdValue, TicketIdPath, Who, answer, read_answer, require_issuing_device, require_kind, require_session
 
 router = APIRouter(prefix="/api/v1")
 
@@ -34,16 +33,7 @@ ArrivalCode = Annotated[str, Path(max_length=200)]
 
 @router.post("/tickets", status_code=201, response_model=contract.Ticket)
 async def issue(body: IssueBody, who: Who, hub: Hub) -> Response:
-    require_kind(who, DeviceKind.KIOSK, DeviceKind.ADMIN)
-    # Kiosks face the public, so one stuck or abused touch screen must not flood the queue;
-    # admin devices (management tools, the day simulator) are trusted like the enrollment code.
-    wait = hub.issue_limiter.take(who.device_id) if who.kind == DeviceKind.KIOSK else 0
-    if wait:
-        raise RateLimited(
-            "This kiosk is issuing tickets too fast; please wait a moment.",
-            "هذا الجهاز يصدر التذاكر بسرعة كبيرة؛ انتظر لحظة من فضلك.",
-            retry_after=RateLimiter.retry_after(wait),
-        )
+    require_issuing_device(who, hub)
     return answer(await hub.run(commands.issue_ticket, body.service_id, body.priority, who.device_id), contract.Ticket, 201)
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
+from tests.hub.conftest import Hall
 from tests.support import Clock
 
 
@@ -179,19 +183,25 @@ def test_pause_resume_close_over_http(hall):
     assert reopened["status"] == "open" and reopened["clerk"] == "clerk1"
 
 
-def test_kiosk_rate_limit(store, clerks):
-    """A kiosk issues as many tickets a minute as the config says, then gets 429 with Retry-After;
-    another kiosk is unaffected."""
+@contextmanager
+def _hall_issuing(store, per_minute: int) -> Iterator[Hall]:
+    """The hall over a real app whose kiosks may issue `per_minute` tickets a minute."""
     from fastapi.testclient import TestClient
 
     from hub.app import HubSettings, create_app
-    from tests.hub.conftest import Hall
 
     store.catalogue.config = store.catalogue.config.model_copy(
-        update={"hub": store.catalogue.config.hub.model_copy(update={"kiosk_issue_per_minute": 6})}
+        update={"hub": store.catalogue.config.hub.model_copy(update={"kiosk_issue_per_minute": per_minute})}
     )
     with TestClient(create_app(store, HubSettings(enroll_code="4711"))) as client:
-        hall = Hall(client, store)
+        yield Hall(client, store)
+
+
+def test_kiosk_rate_limit(store, clerks):
+    """A kiosk issues as many tickets a minute as the config says, then gets 429 with Retry-After;
+    another kiosk is unaffected."""
+    with _hall_issuing(store, per_minute=6) as hall:
+        client = hall.client
         greedy, other = hall.enroll("kiosk", "k1"), hall.enroll("kiosk", "k2")
         body = {"service_id": hall.service_id("A")}
         # "6 per minute" means six tickets in a row from rest (it refused the 2nd), then a refusal.
@@ -200,6 +210,26 @@ def test_kiosk_rate_limit(store, clerks):
         limited = client.post("/api/v1/tickets", json=body, headers=greedy)
         assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
         assert client.post("/api/v1/tickets", json=body, headers=other).status_code == 201
+
+
+def test_a_kiosks_touches_and_scans_share_one_issuing_limit(store, clerks):
+    """A scan at the check-in field may issue a ticket too, so it draws on the same per-kiosk
+    bucket as a touch: three of either, then both are refused; an admin device is not held to it."""
+    with _hall_issuing(store, per_minute=3) as hall:
+        client = hall.client
+        kiosk, admin = hall.enroll("kiosk", "k1"), hall.enroll("admin", "tools")
+        body = {"service_id": hall.service_id("A")}
+        scan = {"code": "KKKK999999"}  # no such booking: a 404, but the scan was taken
+        assert client.post("/api/v1/tickets", json=body, headers=kiosk).status_code == 201
+        assert client.post("/api/v1/check-in", json=scan, headers=kiosk).status_code == 404
+        assert client.post("/api/v1/tickets", json=body, headers=kiosk).status_code == 201
+        for path, sent in (("/api/v1/check-in", scan), ("/api/v1/tickets", body)):
+            refused = client.post(path, json=sent, headers=kiosk)
+            assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+            assert "too fast" in refused.json()["message"] and refused.json()["message_ar"]
+        for _ in range(4):
+            assert client.post("/api/v1/tickets", json=body, headers=admin).status_code == 201
+        assert client.post("/api/v1/check-in", json=scan, headers=admin).status_code == 404
 
 
 def test_device_status_becomes_an_event(hall):
