@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from pydantic import TypeAdapter
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from core import contract
-from kiosk.widgets import CodePad, label
+from kiosk.widgets import CodePad, code_field, label
 from qt_common import theme
 from qt_common.appointments import clock_text
 from qt_common.i18n import Language, Text, register_catalogue, tr_in
@@ -140,12 +140,7 @@ class CheckInScreen(QWidget):
         entry = QWidget()
         self.title_label = label(pt=26, bold=True)
         self.prompt_label = label(pt=17)
-        self.field = QLineEdit(entry)
-        self.field.setObjectName("CodeField")
-        self.field.setMaxLength(MAX_SCAN)
-        self.field.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.field.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.field.setFont(theme.app_font(24, bold=True))
+        self.field = code_field(entry, name="CodeField", max_length=MAX_SCAN, pt=24)
         self.field.returnPressed.connect(self._submit)
         self.pad = CodePad(entry)
         self.pad.set_upper(True)  # booking codes are shown in capitals

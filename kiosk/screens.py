@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -24,7 +23,9 @@ from PySide6.QtWidgets import (
 import kiosk.strings  # noqa: F401 — registers the texts used below
 from core.contract import Centre
 from kiosk.model import PRIORITY_KINDS, GroupView, IssuedTicket, ServiceView
-from kiosk.widgets import CardButton, CodePad, DigitPad, GroupCard, KioskClock, Pictogram, ServiceCard, Spinner, label, start_alignment
+from kiosk.widgets import (
+    CardButton, CodePad, DigitPad, GroupCard, KioskClock, Pictogram, ServiceCard, Spinner, code_field, label, start_alignment,
+)
 from qt_common import theme
 from qt_common.appointments import appointment_mark
 from qt_common.i18n import Language, Text, ltr, rtl, tr_in
@@ -742,14 +743,10 @@ class PinEntryScreen(QWidget):
         self._letters = letters
         self.title_label = label(pt=26, bold=True)
         self.prompt_label = label(pt=17)
-        self.field = QLineEdit(self)
-        self.field.setObjectName("PinField")
-        self.field.setMaxLength(max_length)
-        self.field.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.field.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.field.setFont(theme.app_font(28, bold=True))
-        if masked:
-            self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        # A keyboard is wide (see below): with it the field is the check-in screen's code field.
+        self.field = code_field(
+            self, name="CodeField" if letters else "PinField", max_length=max_length, pt=24 if letters else 28, masked=masked
+        )
         self.field.returnPressed.connect(self._submit)
         self.pad = CodePad(self) if letters else DigitPad(self)
         typed = self.pad.typed if letters else self.pad.digit
@@ -782,8 +779,6 @@ class PinEntryScreen(QWidget):
         if letters:
             # A keyboard is wide: it goes under the field, the buttons under it, all one column
             # that still fits a 1366×768 kiosk under its header.
-            self.field.setObjectName("CodeField")
-            self.field.setFont(theme.app_font(24, bold=True))
             self.title_label.setFont(theme.app_font(22, bold=True))
             self.prompt_label.setFont(theme.app_font(15))
             words.setSpacing(8)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -50,6 +51,21 @@ def label(text: str = "", *, pt: float = 16, bold: bool = False, name: str | Non
     if name:
         widget.setObjectName(name)
     return widget
+
+
+def code_field(parent: QWidget, *, name: str, max_length: int, pt: float, masked: bool = False) -> QLineEdit:
+    """The field a visitor or a supervisor types a code into: large, bold and centred, and
+    left-to-right in both languages (codes, PINs and booking references are Latin letters and
+    digits, read from the left); `masked` shows dots for what is typed."""
+    field = QLineEdit(parent)
+    field.setObjectName(name)
+    field.setMaxLength(max_length)
+    field.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    field.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    field.setFont(theme.app_font(pt, bold=True))
+    if masked:
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
 
 
 def _repolish_tree(widget: QWidget) -> None:

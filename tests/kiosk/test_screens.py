@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from kiosk.model import service_views
+from kiosk.checkin import MAX_SCAN, CheckInScreen
 from kiosk.screens import HomeScreen, IssuedScreen, PinEntryScreen
 from core.contract import Service, Ticket
 from kiosk.model import issued_ticket
@@ -73,6 +75,32 @@ def test_pin_pad_types_digits_left_to_right_and_caps_the_length(app, qtbot) -> N
     pin.field.setText("5")
     qtbot.mouseClick(pin.submit_button, Qt.MouseButton.LeftButton)
     assert submitted == []
+
+
+@pytest.mark.parametrize(
+    "make, name, length, pt, masked",
+    [
+        (lambda: PinEntryScreen("kiosk.supervisor.title", "kiosk.supervisor.prompt", "kiosk.supervisor.exit",
+                                masked=True, max_length=12), "PinField", 12, 28, True),
+        (lambda: PinEntryScreen("kiosk.enroll.title", "kiosk.enroll.prompt", "kiosk.enroll.submit",
+                                masked=True, max_length=64, letters=True), "CodeField", 64, 24, True),
+        (lambda: CheckInScreen(), "CodeField", MAX_SCAN, 24, False),
+    ],
+    ids=["supervisor-pin", "enroll-code", "check-in-code"],
+)
+def test_every_code_field_is_centred_left_to_right_in_an_arabic_layout(app, qtbot, make, name, length, pt, masked) -> None:
+    """The PIN, the enrollment code and the check-in code are typed into the same kind of field:
+    read from the left even on a right-to-left screen, centred, bold, capped, dotted when masked."""
+    screen = make()
+    qtbot.addWidget(screen)
+    screen.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    screen.retranslate(Language.AR)
+    field = screen.field
+    assert field.objectName() == name and field.maxLength() == length
+    assert field.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert field.alignment() & Qt.AlignmentFlag.AlignHCenter
+    assert field.font().bold() and field.font().pointSizeF() == theme.app_font(pt, bold=True).pointSizeF()
+    assert (field.echoMode() == QLineEdit.EchoMode.Password) is masked
 
 
 def test_issued_screen_keeps_the_number_left_to_right(app, qtbot) -> None:
