@@ -119,74 +119,89 @@ class Column:
     ar: str
     en: str
     kind: str  # "text", "count", "seconds", "share", "score" (a number with decimals)
-    get: Callable[[dict[str, Any]], Any]
+    get: Callable[[dict[str, Any]], Any] = None  # type: ignore[assignment]  # None: the bucket's own `key`
+
+    def __post_init__(self) -> None:
+        if self.get is None:
+            object.__setattr__(self, "get", _flat(self.key))
+
+
+def _flat(name: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: row.get(name)
 
 
 def _nested(group: str, name: str) -> Callable[[dict[str, Any]], Any]:
     return lambda row: (row.get(group) or {}).get(name)
 
 
+# Figures the centre's rows and the clerks' league both show, read from the same place.
+SERVED = Column("served", "مخدومة", "Served", "count")
+WITHIN_TARGET = Column("within_target", "ضمن الهدف", "Within target", "share", _flat("within_target_share"))
+RATINGS = Column("ratings", "التقييمات", "Ratings", "count", _nested("satisfaction", "ratings"))
+SATISFIED = Column("satisfied", "راضون (4–5)", "Satisfied (4–5)", "share", _nested("satisfaction", "satisfied_share"))
+MEAN_SCORE = Column("mean_score", "متوسط التقييم", "Mean score", "score", _nested("satisfaction", "mean_score"))
+
 KPI_COLUMNS: tuple[Column, ...] = (
-    Column("issued", "صادرة", "Issued", "count", lambda r: r.get("issued")),
-    Column("served", "مخدومة", "Served", "count", lambda r: r.get("served")),
-    Column("no_show", "لم يحضر", "No-show", "count", lambda r: r.get("no_show")),
-    Column("cancelled", "ملغاة", "Cancelled", "count", lambda r: r.get("cancelled")),
-    Column("expired", "منتهية", "Expired", "count", lambda r: r.get("expired")),
-    Column("transferred", "محوّلة", "Transferred", "count", lambda r: r.get("transferred")),
-    Column("waiting", "ما زالوا ينتظرون", "Still waiting", "count", lambda r: r.get("waiting")),
-    Column("in_service", "لدى الشبابيك", "At counters", "count", lambda r: r.get("in_service")),
+    Column("issued", "صادرة", "Issued", "count"),
+    SERVED,
+    Column("no_show", "لم يحضر", "No-show", "count"),
+    Column("cancelled", "ملغاة", "Cancelled", "count"),
+    Column("expired", "منتهية", "Expired", "count"),
+    Column("transferred", "محوّلة", "Transferred", "count"),
+    Column("waiting", "ما زالوا ينتظرون", "Still waiting", "count"),
+    Column("in_service", "لدى الشبابيك", "At counters", "count"),
     Column("wait_mean", "متوسط الانتظار", "Wait mean", "seconds", _nested("wait_seconds", "mean")),
     Column("wait_median", "وسيط الانتظار", "Wait median", "seconds", _nested("wait_seconds", "median")),
     Column("wait_p90", "انتظار 90%", "Wait p90", "seconds", _nested("wait_seconds", "p90")),
     Column("service_mean", "متوسط الخدمة", "Service mean", "seconds", _nested("service_seconds", "mean")),
     Column("service_median", "وسيط الخدمة", "Service median", "seconds", _nested("service_seconds", "median")),
     Column("service_p90", "خدمة 90%", "Service p90", "seconds", _nested("service_seconds", "p90")),
-    Column("service_total", "وقت الخدمة الكلي", "Service time total", "seconds", lambda r: r.get("service_seconds_total")),
-    Column("within_target", "ضمن الهدف", "Within target", "share", lambda r: r.get("within_target_share")),
-    Column("ratings", "التقييمات", "Ratings", "count", _nested("satisfaction", "ratings")),
-    Column("satisfied", "راضون (4–5)", "Satisfied (4–5)", "share", _nested("satisfaction", "satisfied_share")),
-    Column("mean_score", "متوسط التقييم", "Mean score", "score", _nested("satisfaction", "mean_score")),
+    Column("service_total", "وقت الخدمة الكلي", "Service time total", "seconds", _flat("service_seconds_total")),
+    WITHIN_TARGET,
+    RATINGS,
+    SATISFIED,
+    MEAN_SCORE,
     Column("response_rate", "نسبة المقيّمين", "Response rate", "share", _nested("satisfaction", "response_rate")),
 )
 
 # The clerks' league (one row per clerk; no comment, text or mobile number).
 LEAGUE_COLUMNS: tuple[Column, ...] = (
-    Column("rank", "الترتيب", "Rank", "count", lambda r: r.get("rank")),
-    Column("clerk", "الموظف", "Clerk", "text", lambda r: r.get("clerk")),
-    Column("served", "مخدومة", "Served", "count", lambda r: r.get("served")),
-    Column("service_mean", "متوسط الخدمة", "Service mean", "seconds", lambda r: r.get("mean_service_seconds")),
-    Column("service_median", "وسيط الخدمة", "Service median", "seconds", lambda r: r.get("median_service_seconds")),
-    Column("within_target", "ضمن الهدف", "Within target", "share", lambda r: r.get("within_target_share")),
-    Column("no_show_rate", "نسبة الغياب", "No-show rate", "share", lambda r: r.get("no_show_rate")),
-    Column("recall_rate", "نسبة إعادة النداء", "Recall rate", "share", lambda r: r.get("recall_rate")),
-    Column("satisfied", "راضون (4–5)", "Satisfied (4–5)", "share", _nested("satisfaction", "satisfied_share")),
-    Column("mean_score", "متوسط التقييم", "Mean score", "score", _nested("satisfaction", "mean_score")),
-    Column("ratings", "التقييمات", "Ratings", "count", _nested("satisfaction", "ratings")),
-    Column("score_vs_service", "الفرق عن متوسط الخدمة", "Score vs service", "score", lambda r: r.get("score_vs_service")),
-    Column("time_vs_service", "الوقت نسبةً للخدمة", "Time vs service", "score", lambda r: r.get("time_vs_service")),
-    Column("complaints", "شكاوى", "Complaints", "count", lambda r: r.get("complaints")),
+    Column("rank", "الترتيب", "Rank", "count"),
+    Column("clerk", "الموظف", "Clerk", "text"),
+    SERVED,
+    Column("service_mean", "متوسط الخدمة", "Service mean", "seconds", _flat("mean_service_seconds")),
+    Column("service_median", "وسيط الخدمة", "Service median", "seconds", _flat("median_service_seconds")),
+    WITHIN_TARGET,
+    Column("no_show_rate", "نسبة الغياب", "No-show rate", "share"),
+    Column("recall_rate", "نسبة إعادة النداء", "Recall rate", "share"),
+    SATISFIED,
+    MEAN_SCORE,
+    RATINGS,
+    Column("score_vs_service", "الفرق عن متوسط الخدمة", "Score vs service", "score"),
+    Column("time_vs_service", "الوقت نسبةً للخدمة", "Time vs service", "score"),
+    Column("complaints", "شكاوى", "Complaints", "count"),
 )
 
 FEEDBACK_KINDS = {"complaint": ("شكوى", "Complaint"), "suggestion": ("اقتراح", "Suggestion"), "thanks": ("شكر", "Thanks")}
 FEEDBACK_COLUMNS: tuple[Column, ...] = (
-    Column("kind", "النوع", "Kind", "text", lambda r: r.get("kind")),
-    Column("filed", "المستلمة", "Filed", "count", lambda r: r.get("filed")),
-    Column("new", "جديدة", "New", "count", lambda r: r.get("new")),
-    Column("in_progress", "قيد المعالجة", "In progress", "count", lambda r: r.get("in_progress")),
-    Column("answered", "تم الرد", "Answered", "count", lambda r: r.get("answered")),
-    Column("closed", "مغلقة", "Closed", "count", lambda r: r.get("closed")),
+    Column("kind", "النوع", "Kind", "text"),
+    Column("filed", "المستلمة", "Filed", "count"),
+    Column("new", "جديدة", "New", "count"),
+    Column("in_progress", "قيد المعالجة", "In progress", "count"),
+    Column("answered", "تم الرد", "Answered", "count"),
+    Column("closed", "مغلقة", "Closed", "count"),
 )
 
 
 # Appointments, walk-ins and the remote queue (core/visit_figures.py), one row per service,
 # day, or service and day. Keys differ from the KPI columns' (`booking_no_show` is not `no_show`).
 VISIT_COLUMNS: tuple[Column, ...] = (
-    Column("booked", "حجوزات", "Booked", "count", lambda r: r.get("booked")),
-    Column("checked_in", "سجّلوا الحضور", "Checked in", "count", lambda r: r.get("checked_in")),
-    Column("booking_cancelled", "حجوزات ملغاة", "Bookings cancelled", "count", lambda r: r.get("cancelled")),
-    Column("booking_no_show", "لم يحضروا لموعدهم", "Booking no-shows", "count", lambda r: r.get("no_show")),
-    Column("booking_pending", "حجوزات قادمة", "Bookings to come", "count", lambda r: r.get("pending")),
-    Column("booking_no_show_rate", "نسبة عدم الحضور", "Booking no-show rate", "share", lambda r: r.get("no_show_rate")),
+    Column("booked", "حجوزات", "Booked", "count"),
+    Column("checked_in", "سجّلوا الحضور", "Checked in", "count"),
+    Column("booking_cancelled", "حجوزات ملغاة", "Bookings cancelled", "count", _flat("cancelled")),
+    Column("booking_no_show", "لم يحضروا لموعدهم", "Booking no-shows", "count", _flat("no_show")),
+    Column("booking_pending", "حجوزات قادمة", "Bookings to come", "count", _flat("pending")),
+    Column("booking_no_show_rate", "نسبة عدم الحضور", "Booking no-show rate", "share", _flat("no_show_rate")),
     Column("punctuality_mean", "متوسط (النداء − الموعد)", "Punctuality mean (call − slot)", "signed_seconds",
            _nested("punctuality_seconds", "mean")),
     Column("punctuality_median", "وسيط (النداء − الموعد)", "Punctuality median", "signed_seconds",
@@ -195,10 +210,10 @@ VISIT_COLUMNS: tuple[Column, ...] = (
            _nested("appointment_wait_seconds", "mean")),
     Column("walk_in_wait_mean", "انتظار الحضور المباشر", "Walk-in wait mean", "seconds", _nested("walk_in_wait_seconds", "mean")),
     Column("remote_wait_mean", "انتظار عن بُعد", "Remote wait mean", "seconds", _nested("remote_wait_seconds", "mean")),
-    Column("remote_issued", "تذاكر عن بُعد", "Remote tickets", "count", lambda r: r.get("remote_issued")),
-    Column("remote_arrived", "وصلوا", "Remote arrived", "count", lambda r: r.get("remote_arrived")),
-    Column("remote_no_show", "غياب عن بُعد", "Remote no-shows", "count", lambda r: r.get("remote_no_show")),
-    Column("remote_no_show_rate", "نسبة غياب تذاكر الجوال", "Remote no-show rate", "share", lambda r: r.get("remote_no_show_rate")),
+    Column("remote_issued", "تذاكر عن بُعد", "Remote tickets", "count"),
+    Column("remote_arrived", "وصلوا", "Remote arrived", "count"),
+    Column("remote_no_show", "غياب عن بُعد", "Remote no-shows", "count"),
+    Column("remote_no_show_rate", "نسبة غياب تذاكر الجوال", "Remote no-show rate", "share"),
 )
 
 
@@ -216,21 +231,21 @@ def _service_name(lang: str) -> Callable[[dict[str, Any]], Any]:
 
 GROUPINGS: tuple[Grouping, ...] = (
     Grouping("by_service", "حسب الخدمة", "By service", (
-        Column("code", "الرمز", "Code", "text", lambda r: r.get("code")),
+        Column("code", "الرمز", "Code", "text"),
         Column("name_ar", "الخدمة", "Service (Arabic name)", "text", _service_name("ar")),
         Column("name_en", "الخدمة بالإنجليزية", "Service", "text", _service_name("en")),
     )),
     Grouping("by_counter", "حسب الشباك", "By counter", (
-        Column("number", "الشباك", "Counter", "count", lambda r: r.get("number")),
+        Column("number", "الشباك", "Counter", "count"),
     )),
     Grouping("by_clerk", "حسب الموظف", "By clerk", (
-        Column("clerk", "الموظف", "Clerk", "text", lambda r: r.get("clerk")),
+        Column("clerk", "الموظف", "Clerk", "text"),
     )),
     Grouping("by_hour", "حسب الساعة", "By hour", (
         Column("hour", "الساعة", "Hour", "text", lambda r: f"{r.get('hour', 0):02d}:00"),
     )),
     Grouping("by_day", "حسب اليوم", "By day", (
-        Column("day", "اليوم", "Day", "text", lambda r: r.get("day")),
+        Column("day", "اليوم", "Day", "text"),
         Column("hijri", "التاريخ الهجري", "Hijri date", "text", lambda r: _plain_hijri(r.get("day"))),
     )),
 )
