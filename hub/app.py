@@ -21,6 +21,7 @@ from core.store import Store
 from core.views import iso
 from hub import book, console
 from hub.events import Broadcaster, encode_frame
+from hub.fastlane import FastLane, HubApp
 from hub.limits import BodySizeLimit
 from hub.openapi import document_errors
 from hub.phones import PhoneWatch
@@ -36,8 +37,9 @@ log = logging.getLogger(__name__)
 ROUTERS = (health_state, devices, tickets, sessions, counters, clerks, stats, events, public, home, voice, bookings, checkin, remote)
 
 
-def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = None) -> FastAPI:
-    """The hub's app; with `shipper`, its event log also goes to the central while the app runs."""
+def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = None, *, fast_lane: bool = True) -> FastAPI:
+    """The hub's app; with `shipper`, its event log also goes to the central while the app runs.
+    `fast_lane=False` leaves every request to FastAPI (hub/fastlane.py; its tests compare both)."""
     hub = HubContext.build(store, settings)
     hub.shipper = shipper
 
@@ -81,14 +83,17 @@ def create_app(store: Store, settings: HubSettings, shipper: Shipper | None = No
             except Exception:
                 log.exception("could not record when devices were last seen")
 
-    app = FastAPI(
+    app = HubApp(
         title="Tabour hub",
         version=core.__version__,
         description="Queue management hub: tickets, counters, displays. See docs/api.md.",
         lifespan=lifespan,
     )
     app.state.hub = hub
-    app.add_middleware(BodySizeLimit, max_bytes=store.catalogue.config.hub.max_body_bytes)
+    max_body_bytes = store.catalogue.config.hub.max_body_bytes
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    if fast_lane:
+        app.fast_lane = FastLane(hub, max_body_bytes)
     install_error_handlers(app)
     document_errors(app)
     for area in ROUTERS:

@@ -275,22 +275,21 @@ async def principal(request: Request) -> Principal:
 
     An `integration` token (a ministry portal) is refused here, so it reaches nothing but the
     booking routes, which take it through `authenticate` (hub/routes/bookings.py)."""
-    who = await authenticate(request)
-    if who.kind is DeviceKind.INTEGRATION:
-        raise Forbidden(
-            "An integration token may only book, view and cancel appointments (/api/v1/public/bookings).",
-            "رمز التكامل مخصص للحجز وعرض المواعيد وإلغائها فقط.",
-            code="integration_only_bookings",
-        )
-    return who
+    return bearer_principal(hub_context(request), request.headers.get("authorization"))
 
 
 async def authenticate(request: Request) -> Principal:
     """The device or clerk session behind the bearer token, of any kind."""
-    token = token_from(request.headers.get("authorization"))
+    return bearer_principal(hub_context(request), request.headers.get("authorization"), integration=True)
+
+
+def bearer_principal(hub: HubContext, authorization: str | None, *, integration: bool = False) -> Principal:
+    """Who sends `Authorization: <authorization>`, or the TabourError to answer (`principal`,
+    `authenticate` and the fast lane, hub/fastlane.py, all ask here). An `integration` token
+    passes only with `integration=True`."""
+    token = token_from(authorization)
     if token is None:
         raise Unauthorized("Send 'Authorization: Bearer <token>'.", "أرسل رمز الجهاز في ترويسة التفويض.")
-    hub = hub_context(request)
     local = hub.settings.local_admin_token
     if local is not None and same_secret(token, local):
         return LOCAL_ADMIN
@@ -308,6 +307,12 @@ async def authenticate(request: Request) -> Principal:
             code="bad_token",
         )
     hub.seen(found)
+    if found.kind is DeviceKind.INTEGRATION and not integration:
+        raise Forbidden(
+            "An integration token may only book, view and cancel appointments (/api/v1/public/bookings).",
+            "رمز التكامل مخصص للحجز وعرض المواعيد وإلغائها فقط.",
+            code="integration_only_bookings",
+        )
     return found
 
 

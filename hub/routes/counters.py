@@ -9,7 +9,8 @@ from fastapi.responses import Response
 from pydantic import StrictStr, StringConstraints
 
 from core import commands, contract
-from hub.routes.common import Body, CounterIdPath, Hub, Who, answer, require_session
+from core.queries import Principal
+from hub.routes.common import Body, CounterIdPath, Hub, HubContext, Who, answer, require_session
 
 router = APIRouter(prefix="/api/v1")
 
@@ -28,6 +29,11 @@ class PauseBody(Body):
     responses={204: {"description": "Nobody is waiting for the services this counter serves"}},
 )
 async def call_next(counter_id: CounterIdPath, who: Who, hub: Hub) -> Response:
+    return await call_next_at(hub, who, counter_id)
+
+
+async def call_next_at(hub: HubContext, who: Principal, counter_id: int) -> Response:
+    """`POST /counters/{id}/call-next` once its token is read (also the fast lane's, hub/fastlane.py)."""
     session = require_session(who, counter_id)
     ticket = await hub.run(commands.call_next, counter_id, session.clerk_id)
     return answer(ticket, contract.Ticket) if ticket is not None else Response(status_code=204)

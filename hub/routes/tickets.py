@@ -12,7 +12,11 @@ from fastapi.responses import Response
 from core import commands, contract, queries
 from core.errors import Forbidden, NotFound
 from core.models import DeviceKind, Priority, TicketStatus
-from hub.routes.common import MAX_ID, Body, Hub, IdValue, TicketIdPath, Who, answer, read_answer, require_issuing_device, require_kind, require_session
+from core.queries import Principal
+from hub.routes.common import (
+    MAX_ID, Body, Hub, HubContext, IdValue, TicketIdPath, Who, answer, read_answer, require_issuing_device,
+    require_kind, require_session,
+)
 
 router = APIRouter(prefix="/api/v1")
 
@@ -33,6 +37,11 @@ ArrivalCode = Annotated[str, Path(max_length=200)]
 
 @router.post("/tickets", status_code=201, response_model=contract.Ticket)
 async def issue(body: IssueBody, who: Who, hub: Hub) -> Response:
+    return await issue_ticket(hub, who, body)
+
+
+async def issue_ticket(hub: HubContext, who: Principal, body: IssueBody) -> Response:
+    """`POST /tickets` once its body and token are read (also the fast lane's, hub/fastlane.py)."""
     require_issuing_device(who, hub)
     return answer(await hub.run(commands.issue_ticket, body.service_id, body.priority, who.device_id), contract.Ticket, 201)
 
@@ -63,20 +72,27 @@ async def ticket(ticket_id: TicketIdPath, who: Who, hub: Hub) -> Response:
     return answer(found, contract.TicketWithHistory)
 
 
+async def ticket_step(hub: HubContext, who: Principal, command: Callable[..., Any], ticket_id: int) -> Response:
+    """A clerk's step on a ticket at their counter (also the fast lane's, hub/fastlane.py)."""
+    session = require_session(who)
+    return answer(await hub.run(command, ticket_id, session.counter_id), contract.Ticket)
+
+
 def _ticket_step(command: Callable[..., Any]) -> Callable[..., Awaitable[Response]]:
     async def step(ticket_id: TicketIdPath, who: Who, hub: Hub) -> Response:
-        session = require_session(who)
-        return answer(await hub.run(command, ticket_id, session.counter_id), contract.Ticket)
+        return await ticket_step(hub, who, command, ticket_id)
 
     return step
 
 
-for _name, _command in (
-    ("recall", commands.recall),
-    ("start", commands.start),
-    ("finish", commands.finish),
-    ("no-show", commands.no_show),
-):
+# The steps a clerk takes on a called ticket, by the last part of their path.
+TICKET_STEPS: dict[str, Callable[..., Any]] = {
+    "recall": commands.recall,
+    "start": commands.start,
+    "finish": commands.finish,
+    "no-show": commands.no_show,
+}
+for _name, _command in TICKET_STEPS.items():
     router.post(f"/tickets/{{ticket_id}}/{_name}", name=f"ticket_{_name}", response_model=contract.Ticket)(_ticket_step(_command))
 
 
