@@ -216,7 +216,7 @@ def keep_running_on_stop_signals() -> None:
 def run_hub(args: argparse.Namespace) -> int:
     from hub.app import HubSettings, create_app
     from hub.logs import configure_logging
-    from hub.server import server_config
+    from hub.server import server_config, settle_garbage_collector
     from hub.tls import TlsError
 
     try:
@@ -353,8 +353,10 @@ def run_hub(args: argparse.Namespace) -> int:
         import uvicorn
 
         keep_running_on_stop_signals()
+        config_for_server = server_config(app, args.host, args.port, tls_files)
+        settle_garbage_collector()
         try:
-            uvicorn.Server(server_config(app, args.host, args.port, tls_files)).run(sockets=[listening])
+            uvicorn.Server(config_for_server).run(sockets=[listening])
         finally:
             listening.close()
             store.close()

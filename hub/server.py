@@ -13,6 +13,7 @@ open streams.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -501,6 +502,25 @@ class BoundedWebSocketProtocol(WebSocketsSansIOProtocol):
             self._stall_timer.cancel()
             self._stall_timer = None
         super().connection_lost(exc)
+
+
+# Container objects allocated (net of those freed) before the collector's youngest generation is
+# swept. With Python's 700 a hall of 20 counters had it swept ~20 times a second and the whole
+# heap (~117,000 objects after start-up) every few seconds, ~80 ms each: an eighth of the hub's
+# CPU per ticket operation, more beside a flood of connections, and a stall amid the answers. Requests' garbage is freed by reference counting; what
+# the collector is for (cycles left by exceptions and cancelled tasks) waits a little longer.
+GC_YOUNG_THRESHOLD = 10_000
+
+
+def settle_garbage_collector(young: int = GC_YOUNG_THRESHOLD) -> int:
+    """Once the hub has loaded (modules, the centre, the store's memory): keep what start-up made
+    out of every later collection, and sweep the young generation less often (`GC_YOUNG_THRESHOLD`).
+    Returns the number of objects set aside (docs/decisions/hub-garbage-collection.md)."""
+    gc.collect()  # start-up's own cycles go now, rather than being kept for ever
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(young, middle, oldest)
+    return gc.get_freeze_count()
 
 
 def raise_open_file_limit(wanted: int = OPEN_FILES_WANTED) -> int:

@@ -306,3 +306,21 @@ def test_one_token_asking_for_many_sockets_at_once_gets_few_handshakes(hub: Live
     assert set(outcomes) <= {"handshake", 429}, outcomes
     assert 1 <= handshakes <= 10 + elapsed + 1, (handshakes, elapsed)
     assert outcomes.count(429) >= 40 - (10 + elapsed + 1)
+
+
+def test_the_garbage_collector_sets_start_up_aside_and_sweeps_less_often():
+    """What the hub had loaded stays out of later collections; the young generation waits for GC_YOUNG_THRESHOLD objects."""
+    import gc
+
+    from hub.server import GC_YOUNG_THRESHOLD, settle_garbage_collector
+
+    threshold = gc.get_threshold()
+    loaded = [[n] for n in range(1000)]  # start-up's objects, still in use
+    try:
+        set_aside = settle_garbage_collector()
+        assert set_aside >= len(loaded) and gc.get_freeze_count() == set_aside
+        assert gc.get_threshold() == (GC_YOUNG_THRESHOLD, *threshold[1:])
+        assert not any(item is loaded for item in gc.get_objects(generation=2)), "no longer swept"
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
