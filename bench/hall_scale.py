@@ -28,6 +28,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import resource
 import sqlite3
 import subprocess
@@ -149,7 +150,8 @@ async def counters_role(plan: dict) -> dict:
 async def boards_role(plan: dict) -> dict:
     """Event sockets noting when each call arrives, until told to stop (stdin closes)."""
     url = plan["url"].replace("http://", "ws://")
-    seen: list[dict[str, float]] = [{} for _ in plan["boards"]]
+    seen: list[dict[str, float]] = [{} for _ in plan["boards"]]  # parsed: the task has the message
+    arrived: list[dict[str, float]] = [{} for _ in plan["boards"]]  # its bytes reached this process
     errors: dict[str, int] = {}
     ready = asyncio.Event()
     connected = [0]
@@ -159,6 +161,7 @@ async def boards_role(plan: dict) -> dict:
         async with aiohttp.ClientSession() as session:
             try:
                 async with session.ws_connect(f"{url}/api/v1/events?since={plan['since']}&token={token}", heartbeat=None) as ws:
+                    note_arrivals(ws, arrived[index])
                     connected[0] += 1
                     if connected[0] == len(plan["boards"]):
                         ready.set()
@@ -188,7 +191,38 @@ async def boards_role(plan: dict) -> dict:
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     stopping.set()
     await asyncio.gather(*tasks)
-    return {"seen": seen, "errors": errors}
+    return {"seen": seen, "arrived": arrived, "errors": errors}
+
+
+CALLED_CODE = re.compile(rb'"type":"ticket\.called".*?"ticket":\{[^{}]*?"code":"([^"]+)"')
+
+
+def note_arrivals(ws: aiohttp.ClientWebSocketResponse, arrived: dict[str, float]) -> None:
+    """Note when a call's bytes reach this process: in the connection's `data_received`, before
+    aiohttp parses them and before the board's task is scheduled. One process stands in for all
+    the boards, and a real board is its own machine: the parsed time of the 30th socket to be
+    read includes the other 29 boards' parsing and scheduling, which no real board waits for.
+    (A server frame is unmasked, so the call's code is in the bytes as sent; the last 4 KiB are
+    kept so a frame split across two reads is found when its end arrives.)"""
+    connection = ws._conn  # aiohttp keeps the connection's protocol here; it has no public name
+    protocol = connection.protocol if connection is not None else None
+    if protocol is None:
+        raise RuntimeError("the board's connection has no protocol to note arrivals on")
+    receive = protocol.data_received
+    carry = [b""]
+
+    def data_received(data: bytes) -> None:
+        at = time.monotonic()
+        buffer = carry[0] + data
+        end = 0
+        if b"ticket.called" in buffer:
+            for match in CALLED_CODE.finditer(buffer):
+                arrived.setdefault(match.group(1).decode(), at)
+                end = match.end()
+        carry[0] = buffer[end:][-4096:]
+        receive(data)
+
+    protocol.data_received = data_received
 
 
 async def phones_role(plan: dict) -> dict:
@@ -341,6 +375,7 @@ def run_phase(name: str, folder: Path, hub, hall, boards: list[str], phone_codes
                 at_boards.append(seen[code] - at)
             else:
                 missing_board += 1
+    on_sockets = [arrived[code] - at for arrived in board_result["arrived"] for code, at in answered.items() if code in arrived]
     first_board = [min(seen[code] for seen in board_result["seen"] if code in seen) - at
                    for code, at in answered.items() if any(code in seen for seen in board_result["seen"])]
     watched = set(phone_codes) | set(reserve)
@@ -354,7 +389,8 @@ def run_phase(name: str, folder: Path, hub, hall, boards: list[str], phone_codes
     reads = end["snapshot_reads"] - start["snapshot_reads"]
     hub_cpu = (cpu_after - cpu_before) / (wall_after - wall_before)
     print(f"  calls {len(answered)}, tickets issued by kiosks {counters['issued']}, events {events}")
-    print(f"  call-next answer → ticket.called at every board   {ms(at_boards)}")
+    print(f"  call-next answer → ticket.called at every board   {ms(at_boards)}  (parsed: the board's task has it)")
+    print(f"    … its bytes at every board's socket             {ms(on_sockets)}  (before this process parses it)")
     if len(boards) > 1:
         print(f"  call-next answer → ticket.called at its first board {ms(first_board)}")
     if phone_codes:
@@ -369,7 +405,7 @@ def run_phase(name: str, folder: Path, hub, hall, boards: list[str], phone_codes
           f"phones {phone_result['cpu_seconds']:.1f} s over {wall_after - wall_before:.0f} s")
     print(f"  errors: {sum(errors.values())} {errors or ''}")
     print(f"  machine during the phase: {machine_share(ticks_before, ticks_after)}; load after: {load_average()}")
-    return {"board": at_boards, "phone": at_phones, "errors": sum(errors.values()), "reads_per_event": reads / max(events, 1)}
+    return {"board": at_boards, "board_socket": on_sockets, "phone": at_phones, "errors": sum(errors.values()), "reads_per_event": reads / max(events, 1)}
 
 
 def main() -> int:
@@ -418,11 +454,16 @@ def main() -> int:
         finally:
             hub.stop()
 
-    q99 = percentile(quiet["board"], .99) if quiet["board"] else float("nan")
-    h99 = percentile(hall_figures["board"], .99) if hall_figures["board"] else float("nan")
-    p99 = percentile(hall_figures["phone"], .99) if hall_figures["phone"] else float("nan")
+    def p99_of(values: list[float]) -> float:
+        return percentile(values, .99) if values else float("nan")
+
+    q99, h99 = p99_of(quiet["board"]), p99_of(hall_figures["board"])
+    qs99, hs99 = p99_of(quiet["board_socket"]), p99_of(hall_figures["board_socket"])
+    p99 = p99_of(hall_figures["phone"])
     print("\n== against the targets ==")
-    print(f"  hall board p99 {h99 * 1000:.1f} ms (< 50 ms), {h99 / q99:.1f}× the quiet phase's {q99 * 1000:.1f} ms (≤ 2×)")
+    print(f"  hall board p99 at the socket {hs99 * 1000:.1f} ms (< 50 ms), {hs99 / qs99:.1f}× the quiet phase's {qs99 * 1000:.1f} ms (≤ 2×)")
+    print(f"  hall board p99 parsed {h99 * 1000:.1f} ms, {h99 / q99:.1f}× the quiet phase's {q99 * 1000:.1f} ms "
+          f"(includes the other boards' parsing in this one process)")
     print(f"  hall phone p99 {p99 * 1000:.1f} ms (< 500 ms)")
     print(f"  GET /state per event: quiet {quiet['reads_per_event']:.4f}, hall {hall_figures['reads_per_event']:.4f} (0)")
     print(f"  hub peak memory (VmHWM) {peak / 1024:.0f} MiB (< 300 MB)" if peak else "  hub peak memory n/a")

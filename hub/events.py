@@ -1,10 +1,14 @@
 """Fan-out of committed events to WebSocket subscribers on the hub's event loop.
 
 The store calls `publish` on its writer thread after each commit; the frames are encoded once
-and handed to the loop, which drops them into every subscriber's queue. A subscriber whose
-unsent frames pass `SUBSCRIBER_BYTE_BUDGET` (a board that stopped reading) is dropped at once
-(it will reconnect and resync from the log) rather than letting one slow TV grow the hub's
-memory without bound. Sockets are capped per device and in all (`MAX_SOCKETS_PER_OWNER`,
+and handed to the loop. A subscriber that is caught up (its replay sent, nothing queued) is
+*live*: the loop writes the event's WebSocket frame, built once for all of them, straight to
+every live socket in one pass, with no task switch per socket; a subscriber still replaying,
+or one without a direct writer, gets the frame in its queue and its sender sends it. Only then
+are the watchers (the phones, hub/phones.py) told: boards and devices go first. A subscriber
+whose unsent frames (queued, or in its socket's write buffer) pass `SUBSCRIBER_BYTE_BUDGET` (a
+board that stopped reading) is dropped at once (it will reconnect and resync from the log)
+rather than letting one slow TV grow the hub's memory without bound. Sockets are capped per device and in all (`MAX_SOCKETS_PER_OWNER`,
 `MAX_SOCKETS`): one display token once held 19,735 sockets and new clients were refused.
 """
 
@@ -16,6 +20,8 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+
+from websockets.frames import Frame, Opcode
 
 from core.logs import log_event
 from core.store import Event
@@ -48,6 +54,19 @@ class Subscriber:
     abort: Callable[[], None] | None = None  # drops the connection without a closing handshake
     close_code: int | None = None  # set by `end`: the socket is to be closed with this code
     close_reason: str = ""
+    # Writes one encoded frame to the socket now; returns the bytes its transport holds unsent,
+    # or None when the socket takes no more frames (hub/server.py). None: frames go by the queue.
+    write: Callable[[bytes], int | None] | None = None
+    live: bool = False  # caught up: the broadcaster writes its frames itself (`go_live`)
+    last: int = 0  # the last seq written to the socket while live
+
+    def go_live(self, last: int) -> bool:
+        """The sender has sent everything up to `last` and its queue is empty: from now on the
+        broadcaster writes this socket's frames as they are committed. False without a writer."""
+        if self.write is None or self.overflowed or self.close_code is not None or not self.queue.empty():
+            return False
+        self.live, self.last = True, last
+        return True
 
     def sent(self, text: str) -> None:
         self.pending_bytes = max(0, self.pending_bytes - len(text))
@@ -98,13 +117,16 @@ class Broadcaster:
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
-    def subscribe(self, owner: Hashable | None = None, abort: Callable[[], None] | None = None) -> Subscriber:
+    def subscribe(
+        self, owner: Hashable | None = None, abort: Callable[[], None] | None = None,
+        write: Callable[[bytes], int | None] | None = None,
+    ) -> Subscriber:
         """A new subscriber for `owner` (a device or a session); TooManySockets past the caps."""
         if owner is not None and self._per_owner[owner] >= self.max_per_owner:
             raise TooManySockets("owner")
         if len(self._subscribers) >= self.max_sockets:
             raise TooManySockets("hub")
-        subscriber = Subscriber(owner=owner, abort=abort)
+        subscriber = Subscriber(owner=owner, abort=abort, write=write)
         self._subscribers.add(subscriber)
         if owner is not None:
             self._per_owner[owner] += 1
@@ -127,24 +149,58 @@ class Broadcaster:
             pass  # the loop has closed: the hub is shutting down
 
     def _deliver(self, frames: list[tuple[int, str, Event]]) -> None:
+        wire: list[bytes] | None = None  # each frame as the socket carries it, built once for every live socket
         for subscriber in list(self._subscribers):
-            if subscriber.overflowed:
+            if subscriber.overflowed or subscriber.close_code is not None:
                 continue
-            for seq, text, _ in frames:
-                if subscriber.pending_bytes + len(text) > self.byte_budget:
-                    subscriber.drop("byte_budget")
-                    break
-                try:
-                    subscriber.queue.put_nowait((seq, text))
-                except asyncio.QueueFull:
-                    subscriber.drop("backlog")
-                    break
-                subscriber.pending_bytes += len(text)
+            start = 0
+            if subscriber.live:
+                if wire is None:
+                    wire = [websocket_text_frame(text) for _, text, _ in frames]
+                start = self._write(subscriber, frames, wire)
+            if not subscriber.live:
+                self._enqueue(subscriber, frames[start:])
         for watcher in list(self.watchers):
             try:
                 watcher([(seq, event.type, event.payload) for seq, _, event in frames])
             except Exception:
                 log.exception("event watcher failed")
+
+    def _write(self, subscriber: Subscriber, frames: list[tuple[int, str, Event]], wire: list[bytes]) -> int:
+        """Write `frames` to a live subscriber's socket now; the index of the first frame left
+        for its queue (a gap in the seqs: its sender replays the missing ones)."""
+        for index, ((seq, _, _), data) in enumerate(zip(frames, wire)):
+            if seq <= subscriber.last:
+                continue
+            if seq != subscriber.last + 1:
+                subscriber.live = False
+                return index
+            unsent = subscriber.write(data)  # type: ignore[misc]  # a live subscriber has a writer
+            if unsent is None:  # the socket is closing: its sender wakes to clean up
+                subscriber.live = False
+                try:
+                    subscriber.queue.put_nowait(None)
+                except asyncio.QueueFull:
+                    pass
+                return len(frames)
+            subscriber.last = seq
+            if unsent > self.byte_budget:
+                subscriber.pending_bytes = unsent
+                subscriber.drop("byte_budget")
+                return len(frames)
+        return len(frames)
+
+    def _enqueue(self, subscriber: Subscriber, frames: list[tuple[int, str, Event]]) -> None:
+        for seq, text, _ in frames:
+            if subscriber.pending_bytes + len(text) > self.byte_budget:
+                subscriber.drop("byte_budget")
+                break
+            try:
+                subscriber.queue.put_nowait((seq, text))
+            except asyncio.QueueFull:
+                subscriber.drop("backlog")
+                break
+            subscriber.pending_bytes += len(text)
 
     def close_all(self) -> None:
         for subscriber in list(self._subscribers):
@@ -157,3 +213,9 @@ class Broadcaster:
 
 def encode_frame(event: Event, iso: Callable[[float], str]) -> str:
     return json.dumps(event.frame(iso(event.at)), ensure_ascii=False, separators=(",", ":"))
+
+
+def websocket_text_frame(text: str) -> bytes:
+    """`text` as one unmasked WebSocket text frame, as a server sends it (no extension: the hub
+    turns compression off, hub/server.py): the same bytes for every socket."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)

@@ -25,6 +25,7 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.protocol import State
 
 from core.logs import log_event
 from hub.limits import RateLimiter
@@ -449,6 +450,7 @@ def _upgrade_token(url: bytes, headers: list[tuple[bytes, bytes]]) -> str | None
 
 
 ABORT_SCOPE_KEY = "tabour.abort"  # scope entry: drop this connection now, unsent bytes and all
+WRITE_SCOPE_KEY = "tabour.write_frame"  # scope entry (WebSocket): write one encoded frame now
 BUFFER_SCOPE_KEY = "tabour.write_buffer"  # scope entry (HTTP): bound this connection's unsent bytes
 
 
@@ -459,7 +461,9 @@ class BoundedWebSocketProtocol(WebSocketsSansIOProtocol):
     is for ever (20 such sockets stayed 200 s). So: a socket whose write buffer stays above the
     high-water mark for `WS_STALL_SECONDS`, or whose keep-alive ping goes unanswered, is aborted;
     and the application gets `scope["tabour.abort"]` to drop one whose backlog passed its byte
-    budget (hub/events.py).
+    budget (hub/events.py). `scope["tabour.write_frame"]` writes a frame already encoded (one
+    event's frame, built once for every board) straight to the transport, with no await: the
+    broadcaster writes every caught-up socket in one pass.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -471,6 +475,18 @@ class BoundedWebSocketProtocol(WebSocketsSansIOProtocol):
         scope = getattr(self, "scope", None)
         if scope is not None:
             scope[ABORT_SCOPE_KEY] = self.abort  # type: ignore[literal-required]
+            scope[WRITE_SCOPE_KEY] = self.write_frame  # type: ignore[literal-required]
+
+    def write_frame(self, data: bytes) -> int | None:
+        """Write one encoded data frame now; the bytes the transport holds unsent after it, or
+        None when the socket takes no more frames (not yet accepted, closing or closed)."""
+        if (
+            not self.handshake_complete or self.close_sent or self.disconnected or self.initial_response is not None
+            or self.transport is None or self.transport.is_closing() or self.conn.state is not State.OPEN
+        ):
+            return None
+        self.transport.write(data)
+        return self.transport.get_write_buffer_size()
 
     def abort(self) -> None:
         if self.transport is not None:

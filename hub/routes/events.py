@@ -27,7 +27,7 @@ from core.views import iso
 from core.queries import Refusal
 from hub.events import TooManySockets, encode_frame
 from hub.routes.common import REFUSAL_REASONS, HubContext, token_from
-from hub.server import ABORT_SCOPE_KEY, UPGRADE_GATE
+from hub.server import ABORT_SCOPE_KEY, UPGRADE_GATE, WRITE_SCOPE_KEY
 
 log = logging.getLogger("tabour.hub.events")
 
@@ -100,7 +100,9 @@ async def events(websocket: WebSocket, since: str = "0", token: str | None = Non
     owner = ("device", who.device_id) if who.device_id is not None else ("session", who.session_id)
     broadcaster = hub.broadcaster
     try:
-        subscriber = broadcaster.subscribe(owner, abort=websocket.scope.get(ABORT_SCOPE_KEY))
+        subscriber = broadcaster.subscribe(
+            owner, abort=websocket.scope.get(ABORT_SCOPE_KEY), write=websocket.scope.get(WRITE_SCOPE_KEY),
+        )
     except TooManySockets as refusal:
         if refusal.scope == "owner":
             refused = _over_cap_refusals.get(bearer, 0) + 1
@@ -139,9 +141,16 @@ async def events(websocket: WebSocket, since: str = "0", token: str | None = Non
     try:
         last = await _replay(websocket, store, last)
         while not closed.is_set():
+            # Caught up: the broadcaster writes the next frames itself, all sockets in one pass
+            # (hub/events.py); the queue then only wakes this sender to close, or hands it a
+            # frame after a gap, to replay from.
+            subscriber.go_live(last)
             item = await subscriber.queue.get()
             if item is None or subscriber.overflowed or subscriber.close_code is not None:
                 break
+            if subscriber.live:  # never queued while live; nothing to do but wait again
+                continue
+            last = max(last, subscriber.last)
             seq, text = item
             subscriber.sent(text)
             if seq <= last:

@@ -88,6 +88,8 @@ def follow_three_calls(store: Store, monkeypatch: pytest.MonkeyPatch) -> dict[st
         for batch in calls:  # as the broadcaster hands them over, a loop turn apart
             watch.on_events(batch)
             await asyncio.sleep(0)  # the watch takes the batch on the loop's next turn
+            while watch.busy:  # and works out its frames in the turns after
+                await asyncio.sleep(0)
             take_all()
         moved_at_once = {name: len(found) for name, found in frames.items()}
         loop = asyncio.get_running_loop()
