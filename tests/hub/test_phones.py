@@ -105,3 +105,64 @@ def follow_three_calls(store: Store, monkeypatch: pytest.MonkeyPatch) -> dict[st
     assert seen["near"][-1]["status"] == "called"
     assert seen["far"][-1] == queries.public_ticket(store, far["code"])
     return seen
+
+
+def test_a_push_to_many_phones_runs_a_slice_per_turn_and_ends_on_the_newest_views(store: Store, monkeypatch: pytest.MonkeyPatch):
+    """With no time for a slice but its first frame, a call that moves the front of the line is
+    worked out one phone per turn of the loop: a callback queued behind the batch (the boards'
+    next event) runs while the phones are still being worked out, the called visitor's phone
+    comes first, and a second call in the middle loses nothing: every stream ends on what the
+    hub's database says."""
+    monkeypatch.setattr(phones, "TURN_SECONDS", 0.0)
+    monkeypatch.setattr(phones, "LATER_DELAY", 60.0)  # only the front's pushes, which go at once
+    clerk = store.call(commands.add_clerk, "slices-clerk", Role.CLERK, hash_pin("2468"))
+    service = store.catalogue.services_by_code["E"].id
+    counter = store.catalogue.counters_by_number[6].id
+    store.call(commands.record_login, "slices-clerk", True, counter, None)
+    line = [store.call(commands.issue_ticket, service) for _ in range(FRONT_PLACES)]
+    batches: list[list[Event]] = []
+    store.add_listener(batches.append)
+
+    def call() -> list[tuple[int, str, dict]]:
+        batches.clear()
+        called = store.call(commands.call_next, counter, clerk)
+        store.call(commands.no_show, called["id"], counter)  # frees the counter for the next call
+        return [(event.seq, event.type, event.payload) for batch in batches for event in batch]
+
+    async def scenario() -> dict[str, Any]:
+        watch = PhoneWatch(store)
+        watch.start()
+        await asyncio.wait_for(watch.ready.wait(), 10)
+        streams = {ticket["code"]: watch.join(ticket["code"], queries.public_ticket(store, ticket["code"])) for ticket in line}
+        newest = {code: stream.take() for code, stream in streams.items()}
+        while watch.busy:
+            await asyncio.sleep(0)
+        first, second = call(), call()
+        woken_order: list[str] = []
+        for code, stream in streams.items():
+            stream.wake.clear()
+            asyncio.get_running_loop().create_task(stream.wake.wait()).add_done_callback(lambda _, code=code: woken_order.append(code))
+        watch.on_events(first)
+        busy_behind_the_batch: list[bool] = []
+        asyncio.get_running_loop().call_soon(lambda: asyncio.get_running_loop().call_soon(lambda: busy_behind_the_batch.append(watch.busy)))
+        await asyncio.sleep(0)  # the watch takes the batch
+        turns = 0
+        while watch.busy:
+            if turns == 3:
+                watch.on_events(second)
+            await asyncio.sleep(0)
+            turns += 1
+            for code, stream in streams.items():
+                text = stream.take()
+                if text is not None:
+                    newest[code] = text
+        await asyncio.sleep(0)
+        watch.close()
+        return {"turns": turns, "behind": busy_behind_the_batch, "woken": woken_order,
+                "newest": {code: json.loads(text) for code, text in newest.items()}}
+
+    seen = run_async(scenario())
+    assert seen["behind"] == [True], "the next callback ran while the phones were still being worked out"
+    assert seen["turns"] >= FRONT_PLACES, "one phone's frame per turn"
+    assert seen["woken"][0] == line[0]["code"], "the called visitor's phone first"
+    assert seen["newest"] == {ticket["code"]: queries.public_ticket(store, ticket["code"]) for ticket in line}
