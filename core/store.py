@@ -3,8 +3,8 @@
 Every change goes through `Store.submit(command, ...)`. The writer thread owns the only write
 connection. It takes whatever commands are queued (up to `BATCH_MAX`), opens one
 `BEGIN IMMEDIATE` transaction, runs each command inside its own SAVEPOINT (so a refused command
-leaves no trace and does not spoil its neighbours), commits once, and only then answers the
-callers and hands the new events to the listeners. With `synchronous=FULL` a caller is never
+leaves no trace and does not spoil its neighbours), commits once, and only then hands the
+listeners the new events and answers the callers. With `synchronous=FULL` a caller is never
 answered before its change is on disk, yet under load one fsync serves many requests.
 
 What the store keeps in memory beside the database (the catalogue, the business day, the recent
@@ -425,17 +425,19 @@ class Store:
             except Exception:
                 log.exception("after-commit action failed")
         self._publish_auth_change()  # before anyone is answered, so no stale token outlives its answer
-        for job, result, error in outcomes:
-            if error is None:
-                job.future.set_result(result)
-            else:
-                job.future.set_exception(error)
+        # The events before the answers: a board must see a call no later than the counter that
+        # made it (the hub's listener hands the frames to its loop, which then runs them first).
         if events:
             for listener in list(self._listeners):
                 try:
                     listener(events)
                 except Exception:
                     log.exception("event listener failed")
+        for job, result, error in outcomes:
+            if error is None:
+                job.future.set_result(result)
+            else:
+                job.future.set_exception(error)
 
     # ── reading ────────────────────────────────────────────────────────────────────────────
 

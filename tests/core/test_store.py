@@ -331,6 +331,26 @@ def test_event_log_is_gapless_and_survives_refusals(store: Store, clerks):
     assert len(seqs) == 20
 
 
+def test_listeners_have_the_events_before_the_callers_have_their_answers(store: Store):
+    """The hub's boards must see a change no later than the device that made it."""
+    a = service_id(store, "A")
+    held, answers = threading.Event(), []
+    store.submit(lambda tx: held.wait(10))  # the writer waits here while the next two are queued
+    issued = [store.submit(commands.issue_ticket, a) for _ in range(2)]
+
+    def listener(events) -> None:
+        answers.append((len(events), [future.done() for future in issued]))
+
+    store.add_listener(listener)
+    try:
+        held.set()
+        for future in issued:
+            future.result(timeout=10)
+    finally:
+        store.remove_listener(listener)
+    assert answers == [(2, [False, False])]  # one batch, its events first, then its answers
+
+
 def test_seq_continues_after_reopening(tmp_path: Path, clock: Clock):
     """A reopened store carries on from the last seq and the last number."""
     path = tmp_path / "db.sqlite"
