@@ -22,3 +22,19 @@ def process_cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float | None:
+    """CPU seconds all the machine's cores have spent busy so far, whoever ran (Linux /proc/stat),
+    or None elsewhere: over a run, the busy time against the cores × seconds on offer shows
+    whether the processes measured had to share the machine."""
+    import os
+    from pathlib import Path
+
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle and waiting for the disk
+    busy = sum(fields[:8]) - idle  # user, nice, system, irq, softirq, steal (guest time is inside user)
+    return busy / os.sysconf("SC_CLK_TCK")

@@ -1,8 +1,8 @@
 """The hall's ticket traffic with and without an attacker beside it, on one real hub.
 
 The hall: counters calling, starting and finishing, kiosks issuing (as bench/hub_load.py),
-measured alone, then beside the attacker, then alone again (the ratio uses the mean of both
-quiet runs, since other work on the machine drifts).
+measured alone and beside the attacker, in alternated rounds (the ratio uses the medians,
+since other work on the machine drifts).
 The attacker, in processes of their own and from another address (127.0.0.2: another machine
 on the LAN, as far as the hub can tell), at the same time:
 - a login flood: wrong PINs for the supervisor's name, as fast as the hub answers, from a
@@ -12,7 +12,11 @@ on the LAN, as far as the hub can tell), at the same time:
   reconnecting whenever the hub cuts them off.
 
 Prints ticket operations per second and the request latency p99 of the hall, without and with
-the attacker, and their ratio (the target: at least 0.8), plus what the attacker got.
+the attacker, and their ratio (the target: at least 0.8), plus what the attacker got. To show
+where a lost ratio goes, each run also gives the hub's CPU per ticket op and the cores the hub,
+the hall's clients and the whole machine were busy; the attacker's own CPU; and what the
+attack alone costs the hub (it runs on for a moment after each attacked run, the hall idle).
+When the machine is near all its cores busy, the processes are contending for them.
 
     .venv/bin/python bench/hub_abuse.py [--seconds 15] [--counters 20] [--kiosks 5]
 """
@@ -35,7 +39,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.figures import percentile, process_cpu_seconds as hub_cpu_seconds  # noqa: E402
+from bench.figures import machine_busy_seconds, percentile, process_cpu_seconds as hub_cpu_seconds  # noqa: E402
 from bench.hub_load import Hall, centre_with_counters, drive, hall_hub, prepare_hall  # noqa: E402
 from tests.support import LiveHub  # noqa: E402
 
@@ -43,6 +47,7 @@ SUPERVISOR = "super"  # the test clerks' supervisor; the flood guesses their PIN
 IDLE_SOCKETS = 1000
 SLOW_CLIENTS = 10
 FLOOD_CONNECTIONS = 4
+ALONE_SECONDS = 2  # after each attacked run, the attacker goes on alone this long: its own cost to the hub
 
 
 # ── the attacker (its own process) ───────────────────────────────────────────────────────
@@ -214,21 +219,37 @@ async def first_counter_id(url: str, token: str) -> int:
 
 
 class Window:
-    """One measured run of the hall: its ops/s, request p99 and the hub's CPU per ticket op."""
+    """One measured run of the hall: its ops/s, request p99, the hub's CPU per ticket op, and who
+    else used the machine's cores meanwhile (the hub, the hall's own clients, everything)."""
 
     def __init__(self, hub: LiveHub, args: argparse.Namespace, hall: Hall) -> None:
-        cpu_before = hub_cpu_seconds(hub.process.pid)
+        cpu_before, clients_before, busy_before = hub_cpu_seconds(hub.process.pid), own_cpu_seconds(), machine_busy_seconds()
+        started = time.monotonic()
         run = asyncio.run(drive(hub, args.counters, args.kiosks, args.seconds, hall))
-        cpu_after = hub_cpu_seconds(hub.process.pid)
+        wall = time.monotonic() - started
+        cpu_after, clients_after, busy_after = hub_cpu_seconds(hub.process.pid), own_cpu_seconds(), machine_busy_seconds()
         self.rate, self.p99, self.errors = hall_figures(run)
         self.ops = run.ops
-        self.cpu_ms_per_op = (
-            (cpu_after - cpu_before) * 1000 / run.ops if cpu_before is not None and cpu_after is not None and run.ops else None
-        )
+        measured = cpu_before is not None and cpu_after is not None
+        self.cpu_ms_per_op = (cpu_after - cpu_before) * 1000 / run.ops if measured and run.ops else None
+        self.hub_cores = (cpu_after - cpu_before) / wall if measured else None
+        self.client_cores = (clients_after - clients_before) / wall  # this process drives the hall
+        self.busy_cores = (busy_after - busy_before) / wall if busy_before is not None and busy_after is not None else None
 
     def line(self) -> str:
         cpu = f", hub CPU {self.cpu_ms_per_op:.2f} ms/op" if self.cpu_ms_per_op is not None else ""
-        return f"{self.rate:,.0f} ticket ops/s, request p99 {self.p99 * 1000:.1f} ms{cpu}, errors {self.errors or 'none'}"
+        cores = f"hub {self.hub_cores:.2f}, " if self.hub_cores is not None else ""
+        busy = f", machine {self.busy_cores:.2f} of {os.cpu_count()}" if self.busy_cores is not None else ""
+        return (f"{self.rate:,.0f} ticket ops/s, request p99 {self.p99 * 1000:.1f} ms{cpu}, errors {self.errors or 'none'}; "
+                f"cores: {cores}hall's clients {self.client_cores:.2f}{busy}")
+
+
+def attack_alone(hub: LiveHub, seconds: float) -> float | None:
+    """The hub's CPU (in cores) over `seconds` while only the attacker is at it (the hall idle)."""
+    before, started = hub_cpu_seconds(hub.process.pid), time.monotonic()
+    time.sleep(seconds)
+    after = hub_cpu_seconds(hub.process.pid)
+    return (after - before) / (time.monotonic() - started) if before is not None and after is not None else None
 
 
 def main() -> int:
@@ -248,6 +269,7 @@ def main() -> int:
     attacked: list[Window] = []
     attack: dict = {}
     attack_seconds = 0.0
+    alone_cost: list[float | None] = []
     with tempfile.TemporaryDirectory() as folder:
         hub = hall_hub(Path(folder), config_text, args.counters)
         try:
@@ -261,7 +283,7 @@ def main() -> int:
             for _ in range(args.rounds):
                 quiet.append(Window(hub, args, hall))
                 results = spawn.Queue()
-                length = args.seconds + 4
+                length = args.seconds + 4 + ALONE_SECONDS
                 parts = {
                     "flood": (hub.url, tokens, counter_id, length),
                     "sockets": (hub.ws_url, tokens["display"], length),
@@ -273,6 +295,7 @@ def main() -> int:
                     process.start()
                 time.sleep(3)  # the sockets open and the flood is at full speed before the hall is measured
                 attacked.append(Window(hub, args, hall))
+                alone_cost.append(attack_alone(hub, ALONE_SECONDS))
                 for _ in processes:
                     for key, tally in results.get(timeout=args.seconds + 60).items():
                         total = attack.setdefault(key, {})
@@ -302,6 +325,16 @@ def main() -> int:
     if cpu_quiet and cpu_attacked:
         print(f"  median hub CPU per ticket op: {median(cpu_quiet):.2f} ms without, {median(cpu_attacked):.2f} ms with "
               "(what the attack costs the hub itself, whatever else the machine runs)")
+    alone = [cost for cost in alone_cost if cost is not None]
+    if alone:
+        print(f"  the attack alone (after each attacked run, the hall idle) took the hub {median(alone):.3f} cores: "
+              f"{median(alone) * 1000 / attacked_rate if attacked_rate else 0:.3f} ms per op at the attacked rate; "
+              "the rest of the per-op rise is the hall's own work done dearer beside it")
+    busy_quiet = [w.busy_cores for w in quiet if w.busy_cores is not None]
+    busy_attacked = [w.busy_cores for w in attacked if w.busy_cores is not None]
+    if busy_quiet and busy_attacked:
+        print(f"  median machine busy: {median(busy_quiet):.2f} of {os.cpu_count()} cores without, {median(busy_attacked):.2f} with "
+              "(near all of them: the hub, its clients and the attacker, or other work, share the cores)")
     cpu = attack.get("attacker_cpu_seconds") or {}
     if cpu and attack_seconds:
         shares = ", ".join(f"{part} {seconds / attack_seconds:.2f}" for part, seconds in sorted(cpu.items()))
