@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from central import auth, charts, export, present, summaries
 from central.errors import CentralError
 from central.league import BY_KEY, DEFAULT_SORT, league
+from core.bilingual import by_language
 from core.errors import TabourError
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -36,38 +37,52 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
-TEXT = {
-    "ar": {
-        "title": "لوحة الوزارة", "product": "طابور", "league": "ترتيب الفروع", "trends": "الاتجاهات",
-        "logout": "تسجيل الخروج", "login": "تسجيل الدخول", "username": "اسم المستخدم", "password": "كلمة المرور",
-        "login_intro": "لوحة متابعة أداء مراكز الخدمة. الدخول لموظفي الوزارة فقط.",
-        "period": "الفترة", "from": "من", "to": "إلى", "show": "اعرض", "this_month": "هذا الشهر",
-        "last_month": "الشهر الماضي", "this_year": "هذه السنة", "export": "تصدير", "excel": "إكسل", "pdf": "PDF",
-        "sort_by": "رتّب حسب هذا العمود", "branch": "الفرع", "back": "العودة إلى الترتيب",
-        "freshness": "آخر دفعة وصلت", "never": "لم تصل بعد", "held": "الأحداث المستلمة",
-        "week": "أسبوعياً", "month": "شهرياً", "all_branches": "كل الفروع", "unit": "الوحدة",
-        "chart_hours": "التذاكر الصادرة حسب ساعة اليوم", "chart_trend": "متوسط الانتظار والنسبة ضمن المستهدف",
-        "mean_wait": "متوسط الانتظار (نسبة إلى أعلاه)", "within_target": "ضمن المستهدف (من 0 إلى 100٪)", "switch": "English", "skip": "انتقل إلى المحتوى",
-        "no_feedback": "نسبة الزوار الراضين: حصة التقييمات \u20664\u2069 أو \u20665\u2069 من \u20665\u2069. "
-                       "يظهر «—» لفرع لم يصله تقييم، وفي الشكاوى لفرع لم يصله تقييم ولا ملاحظة.",
-        "ranked_by": "الترتيب حسب", "error": "خطأ",
-    },
-    "en": {
-        "title": "Ministry dashboard", "product": "Tabour", "league": "League table", "trends": "Trends",
-        "logout": "Log out", "login": "Log in", "username": "User name", "password": "Password",
-        "login_intro": "Performance of the service centres. For ministry staff only.",
-        "period": "Period", "from": "From", "to": "To", "show": "Show", "this_month": "This month",
-        "last_month": "Last month", "this_year": "This year", "export": "Export", "excel": "Excel", "pdf": "PDF",
-        "sort_by": "Rank by this column", "branch": "Branch", "back": "Back to the league table",
-        "freshness": "Last batch received", "never": "not yet", "held": "Events received",
-        "week": "By week", "month": "By month", "all_branches": "All branches", "unit": "Unit",
-        "chart_hours": "Tickets issued by hour of the day", "chart_trend": "Mean wait and share served within target",
-        "mean_wait": "Mean wait (relative to its highest)", "within_target": "Within target (0 to 100%)", "switch": "العربية", "skip": "Skip to the content",
-        "no_feedback": "Satisfied visitors: the share of ratings of 4 or 5 out of 5. A branch with no rating shows “—”; "
-                       "with no rating and no feedback, its complaints show “—” too.",
-        "ranked_by": "Ranked by", "error": "Error",
-    },
-}
+TEXT = by_language({
+    "title": ("لوحة الوزارة", "Ministry dashboard"),
+    "product": ("طابور", "Tabour"),
+    "league": ("ترتيب الفروع", "League table"),
+    "trends": ("الاتجاهات", "Trends"),
+    "logout": ("تسجيل الخروج", "Log out"),
+    "login": ("تسجيل الدخول", "Log in"),
+    "username": ("اسم المستخدم", "User name"),
+    "password": ("كلمة المرور", "Password"),
+    "login_intro": (
+        "لوحة متابعة أداء مراكز الخدمة. الدخول لموظفي الوزارة فقط.",
+        "Performance of the service centres. For ministry staff only.",
+    ),
+    "period": ("الفترة", "Period"),
+    "from": ("من", "From"),
+    "to": ("إلى", "To"),
+    "show": ("اعرض", "Show"),
+    "this_month": ("هذا الشهر", "This month"),
+    "last_month": ("الشهر الماضي", "Last month"),
+    "this_year": ("هذه السنة", "This year"),
+    "export": ("تصدير", "Export"),
+    "excel": ("إكسل", "Excel"),
+    "pdf": ("PDF", "PDF"),
+    "sort_by": ("رتّب حسب هذا العمود", "Rank by this column"),
+    "branch": ("الفرع", "Branch"),
+    "back": ("العودة إلى الترتيب", "Back to the league table"),
+    "freshness": ("آخر دفعة وصلت", "Last batch received"),
+    "never": ("لم تصل بعد", "not yet"),
+    "held": ("الأحداث المستلمة", "Events received"),
+    "week": ("أسبوعياً", "By week"),
+    "month": ("شهرياً", "By month"),
+    "all_branches": ("كل الفروع", "All branches"),
+    "unit": ("الوحدة", "Unit"),
+    "chart_hours": ("التذاكر الصادرة حسب ساعة اليوم", "Tickets issued by hour of the day"),
+    "chart_trend": ("متوسط الانتظار والنسبة ضمن المستهدف", "Mean wait and share served within target"),
+    "mean_wait": ("متوسط الانتظار (نسبة إلى أعلاه)", "Mean wait (relative to its highest)"),
+    "within_target": ("ضمن المستهدف (من 0 إلى 100٪)", "Within target (0 to 100%)"),
+    "switch": ("English", "العربية"),
+    "skip": ("انتقل إلى المحتوى", "Skip to the content"),
+    "no_feedback": (
+        "نسبة الزوار الراضين: حصة التقييمات \u20664\u2069 أو \u20665\u2069 من \u20665\u2069. يظهر «—» لفرع لم يصله تقييم، وفي الشكاوى لفرع لم يصله تقييم ولا ملاحظة.",
+        "Satisfied visitors: the share of ratings of 4 or 5 out of 5. A branch with no rating shows “—”; with no rating and no feedback, its complaints show “—” too.",
+    ),
+    "ranked_by": ("الترتيب حسب", "Ranked by"),
+    "error": ("خطأ", "Error"),
+})
 
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]), trim_blocks=True,
                    lstrip_blocks=True)

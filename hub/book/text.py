@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.bilingual import by_language
 from core.plural import arabic_plural_category
 from reports.dates import hijri_text
 
@@ -17,50 +18,70 @@ MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو",
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December")
 
-TEXT = {
-    "ar": {
-        "title": "حجز موعد", "switch": "English", "other_lang": "en",
-        "step_service": "اختر الخدمة", "step_day": "اختر اليوم", "step_slot": "اختر الوقت وأدخل رقم جوالك",
-        "no_services": "لا توجد خدمات تقبل المواعيد الآن. يمكنك أخذ تذكرة من جهاز الخدمة الذاتية في المركز.",
-        "no_days": "لا توجد مواعيد متاحة لهذه الخدمة في الأيام القادمة.",
-        "no_slots": "لا توجد أوقات متاحة في هذا اليوم؛ اختر يوماً آخر.",
-        "free": "متاح", "full": "ممتلئ",
-        "mobile": "رقم الجوال", "mobile_hint": "رقم جوال سعودي، مثل 0501234567",
-        "book": "احجز", "change_service": "تغيير الخدمة", "change_day": "تغيير اليوم",
-        "your_booking": "حجزك", "code": "رمز الحجز", "code_hint": "احتفظ بهذا الرمز أو بصورة رمز QR، وامسحه في جهاز الخدمة الذاتية عند وصولك.",
-        "service": "الخدمة", "day": "اليوم", "time": "الوقت", "status": "الحالة", "qr": "رمز QR لحجزك",
-        "statuses": {"booked": "محجوز", "checked_in": "تم تسجيل الحضور", "cancelled": "ملغى", "no_show": "فات الموعد"},
-        "made": "تم الحجز. ستجد هذه الصفحة على الرابط نفسه متى أردت.",
-        "moved": "تم نقل موعدك.", "cancelled": "تم إلغاء الحجز.",
-        "reschedule": "تغيير الموعد", "reschedule_hint": "اختر يوماً ثم وقتاً جديداً؛ يُحرَّر مكانك الحالي.",
-        "move": "انقل الموعد إلى هذا الوقت", "cancel": "إلغاء الحجز", "cancel_confirm": "نعم، ألغِ هذا الحجز",
-        "cancel_hint": "يُحرَّر مكانك لزائر آخر. لا يمكن التراجع عن الإلغاء.",
-        "not_found": "لا يوجد حجز بهذا الرمز. تأكد من الرمز وأعد المحاولة.",
-        "find": "عندك حجز؟ اكتب رمزه", "find_button": "اعرض الحجز", "new_booking": "حجز موعد جديد",
-        "error": "تعذر ذلك",
+TEXT = by_language({
+    "title": ("حجز موعد", "Book an appointment"),
+    "switch": ("English", "العربية"),
+    "other_lang": ("en", "ar"),
+    "step_service": ("اختر الخدمة", "Choose the service"),
+    "step_day": ("اختر اليوم", "Choose the day"),
+    "step_slot": ("اختر الوقت وأدخل رقم جوالك", "Choose the time and give your mobile"),
+    "no_services": (
+        "لا توجد خدمات تقبل المواعيد الآن. يمكنك أخذ تذكرة من جهاز الخدمة الذاتية في المركز.",
+        "No service takes appointments now. You can take a ticket at the centre's kiosk.",
+    ),
+    "no_days": ("لا توجد مواعيد متاحة لهذه الخدمة في الأيام القادمة.", "This service has no free slots in the coming days."),
+    "no_slots": ("لا توجد أوقات متاحة في هذا اليوم؛ اختر يوماً آخر.", "No free times on this day; choose another day."),
+    "free": ("متاح", "free"),
+    "full": ("ممتلئ", "full"),
+    "mobile": ("رقم الجوال", "Mobile number"),
+    "mobile_hint": ("رقم جوال سعودي، مثل 0501234567", "A Saudi mobile, e.g. 0501234567"),
+    "book": ("احجز", "Book"),
+    "change_service": ("تغيير الخدمة", "Change service"),
+    "change_day": ("تغيير اليوم", "Change day"),
+    "your_booking": ("حجزك", "Your booking"),
+    "code": ("رمز الحجز", "Booking code"),
+    "code_hint": (
+        "احتفظ بهذا الرمز أو بصورة رمز QR، وامسحه في جهاز الخدمة الذاتية عند وصولك.",
+        "Keep this code or a picture of the QR code, and scan it at the kiosk when you arrive.",
+    ),
+    "service": ("الخدمة", "Service"),
+    "day": ("اليوم", "Day"),
+    "time": ("الوقت", "Time"),
+    "status": ("الحالة", "Status"),
+    "qr": ("رمز QR لحجزك", "Your booking's QR code"),
+    "statuses": {
+        "booked": ("محجوز", "Booked"),
+        "checked_in": ("تم تسجيل الحضور", "Checked in"),
+        "cancelled": ("ملغى", "Cancelled"),
+        "no_show": ("فات الموعد", "Missed"),
     },
-    "en": {
-        "title": "Book an appointment", "switch": "العربية", "other_lang": "ar",
-        "step_service": "Choose the service", "step_day": "Choose the day", "step_slot": "Choose the time and give your mobile",
-        "no_services": "No service takes appointments now. You can take a ticket at the centre's kiosk.",
-        "no_days": "This service has no free slots in the coming days.",
-        "no_slots": "No free times on this day; choose another day.",
-        "free": "free", "full": "full",
-        "mobile": "Mobile number", "mobile_hint": "A Saudi mobile, e.g. 0501234567",
-        "book": "Book", "change_service": "Change service", "change_day": "Change day",
-        "your_booking": "Your booking", "code": "Booking code", "code_hint": "Keep this code or a picture of the QR code, and scan it at the kiosk when you arrive.",
-        "service": "Service", "day": "Day", "time": "Time", "status": "Status", "qr": "Your booking's QR code",
-        "statuses": {"booked": "Booked", "checked_in": "Checked in", "cancelled": "Cancelled", "no_show": "Missed"},
-        "made": "Booked. This page stays at the same address whenever you need it.",
-        "moved": "Your appointment was moved.", "cancelled": "The booking was cancelled.",
-        "reschedule": "Change the time", "reschedule_hint": "Choose a day, then a new time; your current place is freed.",
-        "move": "Move to this time", "cancel": "Cancel the booking", "cancel_confirm": "Yes, cancel this booking",
-        "cancel_hint": "Your place is freed for another visitor. A cancellation cannot be undone.",
-        "not_found": "No booking has this code. Check the code and try again.",
-        "find": "Have a booking? Type its code", "find_button": "Show the booking", "new_booking": "Book a new appointment",
-        "error": "That did not work",
-    },
-}
+    "made": (
+        "تم الحجز. ستجد هذه الصفحة على الرابط نفسه متى أردت.",
+        "Booked. This page stays at the same address whenever you need it.",
+    ),
+    "moved": ("تم نقل موعدك.", "Your appointment was moved."),
+    "cancelled": ("تم إلغاء الحجز.", "The booking was cancelled."),
+    "reschedule": ("تغيير الموعد", "Change the time"),
+    "reschedule_hint": (
+        "اختر يوماً ثم وقتاً جديداً؛ يُحرَّر مكانك الحالي.",
+        "Choose a day, then a new time; your current place is freed.",
+    ),
+    "move": ("انقل الموعد إلى هذا الوقت", "Move to this time"),
+    "cancel": ("إلغاء الحجز", "Cancel the booking"),
+    "cancel_confirm": ("نعم، ألغِ هذا الحجز", "Yes, cancel this booking"),
+    "cancel_hint": (
+        "يُحرَّر مكانك لزائر آخر. لا يمكن التراجع عن الإلغاء.",
+        "Your place is freed for another visitor. A cancellation cannot be undone.",
+    ),
+    "not_found": (
+        "لا يوجد حجز بهذا الرمز. تأكد من الرمز وأعد المحاولة.",
+        "No booking has this code. Check the code and try again.",
+    ),
+    "find": ("عندك حجز؟ اكتب رمزه", "Have a booking? Type its code"),
+    "find_button": ("اعرض الحجز", "Show the booking"),
+    "new_booking": ("حجز موعد جديد", "Book a new appointment"),
+    "error": ("تعذر ذلك", "That did not work"),
+})
 
 
 def day_text(day: date, lang: str) -> str:

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from core import stats
+from core.bilingual import by_language
 from core.errors import BadInput
+from hub.console.text import FEEDBACK_STATUSES
 from reports import svg
 from reports.data import load
 from reports.dates import hijri_text, parse_report_date
@@ -27,85 +29,103 @@ MEDIA = {
 
 # The visitor's voice on the page and the clerks' league (/console/league).
 VOICE_WORDS = {
-    "ar": {
-        "voice": "رضا الزوار", "satisfied": "راضون (4 أو 5)", "mean_score": "متوسط التقييم", "ratings": "التقييمات",
-        "response_rate": "نسبة المقيّمين", "feedback": "الشكاوى والاقتراحات", "kind": "النوع", "filed": "المستلمة",
-        "kinds": {"complaint": "شكاوى", "suggestion": "اقتراحات", "thanks": "شكر"},
-        "statuses": {"new": "جديدة", "in_progress": "قيد المعالجة", "answered": "تم الرد", "closed": "مغلقة"},
-        "response_median": "وسيط زمن الرد", "response_p90": "زمن الرد لـ 90٪", "within_days": "الرد خلال {days} أيام عمل",
-        "overdue": "متأخرة بلا رد", "hours": "ساعة",
-        "league": "ترتيب الموظفين", "month": "الشهر", "month_hint": "الشهر بالصيغة \u20662026-11\u2069.",
-        "rank": "الترتيب", "clerk": "الموظف", "median_service": "وسيط مدة الخدمة", "no_show_rate": "نسبة الغياب",
-        "recall_rate": "نسبة إعادة النداء", "vs_service": "الفرق عن متوسط الخدمة", "time_vs_service": "الوقت نسبةً للخدمة",
-        "complaints": "شكاوى", "not_ranked": "غير مرتَّب", "employee": "موظف الشهر",
-        "rule": "لا يُرتَّب إلا من له {min} تقييم على الأقل في الشهر: دون ذلك يكون الفرق بين الموظفين ضجيجاً لا قياساً. "
-                "ويُقارن كل تقييم بمتوسط تقييم خدمته، وكل مدة خدمة بمتوسط خدمتها، فلا يخسر موظف الخدمة الأصعب أمام موظف الخدمة الأسرع.",
-        "nobody": "لم يبلغ أي موظف {min} تقييم هذا الشهر؛ لا موظف للشهر بعد.",
-        "monthly": "التقرير الشهري للمركز", "no_clerks": "لا موظفين خدموا زواراً في هذا الشهر.",
+    "voice": ("رضا الزوار", "Visitor satisfaction"),
+    "satisfied": ("راضون (4 أو 5)", "Satisfied (4 or 5)"),
+    "mean_score": ("متوسط التقييم", "Mean score"),
+    "ratings": ("التقييمات", "Ratings"),
+    "response_rate": ("نسبة المقيّمين", "Response rate"),
+    "feedback": ("الشكاوى والاقتراحات", "Complaints and suggestions"),
+    "kind": ("النوع", "Kind"),
+    "filed": ("المستلمة", "Filed"),
+    "kinds": {
+        "complaint": ("شكاوى", "Complaints"),
+        "suggestion": ("اقتراحات", "Suggestions"),
+        "thanks": ("شكر", "Thanks"),
     },
-    "en": {
-        "voice": "Visitor satisfaction", "satisfied": "Satisfied (4 or 5)", "mean_score": "Mean score", "ratings": "Ratings",
-        "response_rate": "Response rate", "feedback": "Complaints and suggestions", "kind": "Kind", "filed": "Filed",
-        "kinds": {"complaint": "Complaints", "suggestion": "Suggestions", "thanks": "Thanks"},
-        "statuses": {"new": "New", "in_progress": "In progress", "answered": "Answered", "closed": "Closed"},
-        "response_median": "Median response", "response_p90": "90% answered within", "within_days": "Answered in {days} working days",
-        "overdue": "Overdue, no answer", "hours": "h",
-        "league": "Clerk league", "month": "Month", "month_hint": "The month as 2026-11.",
-        "rank": "Rank", "clerk": "Clerk", "median_service": "Median service time", "no_show_rate": "No-show rate",
-        "recall_rate": "Recall rate", "vs_service": "Score vs service", "time_vs_service": "Time vs service",
-        "complaints": "Complaints", "not_ranked": "not ranked", "employee": "Employee of the month",
-        "rule": "Only clerks with at least {min} ratings in the month are ranked: below that, differences between clerks are "
-                "noise, not measurement. Each score is compared with its service's mean score and each service time with its "
-                "service's mean, so a clerk on the hardest service does not lose to one on the quickest.",
-        "nobody": "No clerk had {min} ratings this month; no employee of the month yet.",
-        "monthly": "Monthly centre report", "no_clerks": "No clerk served visitors this month.",
-    },
+    "statuses": FEEDBACK_STATUSES,
+    "response_median": ("وسيط زمن الرد", "Median response"),
+    "response_p90": ("زمن الرد لـ 90٪", "90% answered within"),
+    "within_days": ("الرد خلال {days} أيام عمل", "Answered in {days} working days"),
+    "overdue": ("متأخرة بلا رد", "Overdue, no answer"),
+    "hours": ("ساعة", "h"),
+    "league": ("ترتيب الموظفين", "Clerk league"),
+    "month": ("الشهر", "Month"),
+    "month_hint": ("الشهر بالصيغة \u20662026-11\u2069.", "The month as 2026-11."),
+    "rank": ("الترتيب", "Rank"),
+    "clerk": ("الموظف", "Clerk"),
+    "median_service": ("وسيط مدة الخدمة", "Median service time"),
+    "no_show_rate": ("نسبة الغياب", "No-show rate"),
+    "recall_rate": ("نسبة إعادة النداء", "Recall rate"),
+    "vs_service": ("الفرق عن متوسط الخدمة", "Score vs service"),
+    "time_vs_service": ("الوقت نسبةً للخدمة", "Time vs service"),
+    "complaints": ("شكاوى", "Complaints"),
+    "not_ranked": ("غير مرتَّب", "not ranked"),
+    "employee": ("موظف الشهر", "Employee of the month"),
+    "rule": (
+        "لا يُرتَّب إلا من له {min} تقييم على الأقل في الشهر: دون ذلك يكون الفرق بين الموظفين ضجيجاً لا قياساً. ويُقارن كل تقييم بمتوسط تقييم خدمته، وكل مدة خدمة بمتوسط خدمتها، فلا يخسر موظف الخدمة الأصعب أمام موظف الخدمة الأسرع.",
+        "Only clerks with at least {min} ratings in the month are ranked: below that, differences between clerks are noise, not measurement. Each score is compared with its service's mean score and each service time with its service's mean, so a clerk on the hardest service does not lose to one on the quickest.",
+    ),
+    "nobody": (
+        "لم يبلغ أي موظف {min} تقييم هذا الشهر؛ لا موظف للشهر بعد.",
+        "No clerk had {min} ratings this month; no employee of the month yet.",
+    ),
+    "monthly": ("التقرير الشهري للمركز", "Monthly centre report"),
+    "no_clerks": ("لا موظفين خدموا زواراً في هذا الشهر.", "No clerk served visitors this month."),
 }
 
 # Appointments, walk-ins and the remote queue (core/visit_figures.py) on the page.
 VISIT_WORDS = {
-    "ar": {
-        "visits": "المواعيد والانتظار عن بُعد", "booked": "حجوزات", "checked_in": "سجّلوا الحضور", "cancelled": "ألغيت",
-        "booking_no_show": "لم يحضروا", "booking_no_show_rate": "نسبة عدم الحضور", "punctuality": "الالتزام بالموعد (النداء − الموعد)",
-        "appointment_wait": "انتظار أصحاب المواعيد", "walk_in_wait": "انتظار الحضور المباشر", "remote_wait": "انتظار عن بُعد",
-        "remote_issued": "تذاكر عن بُعد", "remote_arrived": "وصلوا", "remote_no_show_rate": "نسبة غياب تذاكر الجوال",
-        "visits_by_service": "المواعيد والانتظار عن بُعد حسب الخدمة", "visits_by_day": "المواعيد والانتظار عن بُعد حسب اليوم",
-        "day": "اليوم",
-    },
-    "en": {
-        "visits": "Appointments and the remote queue", "booked": "Booked", "checked_in": "Checked in", "cancelled": "Cancelled",
-        "booking_no_show": "No-shows", "booking_no_show_rate": "No-show rate", "punctuality": "Punctuality (call − slot)",
-        "appointment_wait": "Appointment wait", "walk_in_wait": "Walk-in wait", "remote_wait": "Remote wait",
-        "remote_issued": "Remote tickets", "remote_arrived": "Arrived", "remote_no_show_rate": "Remote no-show rate",
-        "visits_by_service": "Appointments and remote queue by service", "visits_by_day": "Appointments and remote queue by day",
-        "day": "Day",
-    },
+    "visits": ("المواعيد والانتظار عن بُعد", "Appointments and the remote queue"),
+    "booked": ("حجوزات", "Booked"),
+    "checked_in": ("سجّلوا الحضور", "Checked in"),
+    "cancelled": ("ألغيت", "Cancelled"),
+    "booking_no_show": ("لم يحضروا", "No-shows"),
+    "booking_no_show_rate": ("نسبة عدم الحضور", "No-show rate"),
+    "punctuality": ("الالتزام بالموعد (النداء − الموعد)", "Punctuality (call − slot)"),
+    "appointment_wait": ("انتظار أصحاب المواعيد", "Appointment wait"),
+    "walk_in_wait": ("انتظار الحضور المباشر", "Walk-in wait"),
+    "remote_wait": ("انتظار عن بُعد", "Remote wait"),
+    "remote_issued": ("تذاكر عن بُعد", "Remote tickets"),
+    "remote_arrived": ("وصلوا", "Arrived"),
+    "remote_no_show_rate": ("نسبة غياب تذاكر الجوال", "Remote no-show rate"),
+    "visits_by_service": ("المواعيد والانتظار عن بُعد حسب الخدمة", "Appointments and remote queue by service"),
+    "visits_by_day": ("المواعيد والانتظار عن بُعد حسب اليوم", "Appointments and remote queue by day"),
+    "day": ("اليوم", "Day"),
 }
 
-WORDS = {
-    "ar": {
-        "period": "الفترة", "from": "من", "to": "إلى", "show": "اعرض", "dates_hint": "التاريخ ميلادي (\u20662026-11-24\u2069) أو هجري (\u20661448-06-14\u2069)؛ الشهر (\u20661448-09\u2069) يعني كامله.",
-        "issued": "صدرت", "served": "خُدمت", "no_show": "لم يحضر", "mean_wait": "متوسط الانتظار", "p90_wait": "انتظار 90٪",
-        "mean_service": "متوسط مدة الخدمة", "within_target": "ضمن المستهدف", "waiting": "في الانتظار الآن",
-        "by_service": "حسب الخدمة", "by_counter": "حسب الشباك", "by_clerk": "حسب الموظف", "name": "الاسم",
-        "chart_hours": "متوسط الانتظار حسب ساعة الإصدار (بالدقائق)", "chart_waits": "توزيع مدد الانتظار (عدد التذاكر)",
-        "chart_sla": "النسبة ضمن المستهدف حسب الخدمة (٪)", "downloads": "تنزيل التقرير", "minutes": "دقيقة",
-        "no_data": "لا بيانات في هذه الفترة بعد.", "hour": "الساعة", "band": "الانتظار (دقائق)", "count": "العدد",
-        **VOICE_WORDS["ar"],
-        **VISIT_WORDS["ar"],
-    },
-    "en": {
-        "period": "Period", "from": "From", "to": "To", "show": "Show", "dates_hint": "Dates are Gregorian (2026-11-24) or Hijri (1448-06-14); a month (1448-09) means all of it.",
-        "issued": "Issued", "served": "Served", "no_show": "No-shows", "mean_wait": "Mean wait", "p90_wait": "90% waited under",
-        "mean_service": "Mean service time", "within_target": "Within target", "waiting": "Waiting now",
-        "by_service": "By service", "by_counter": "By counter", "by_clerk": "By clerk", "name": "Name",
-        "chart_hours": "Mean wait by hour of issue (minutes)", "chart_waits": "How long visitors waited (tickets)",
-        "chart_sla": "Share within target by service (%)", "downloads": "Download the report", "minutes": "min",
-        "no_data": "No figures for this period yet.", "hour": "Hour", "band": "Wait (minutes)", "count": "Tickets",
-        **VOICE_WORDS["en"],
-        **VISIT_WORDS["en"],
-    },
-}
+WORDS = by_language({
+    "period": ("الفترة", "Period"),
+    "from": ("من", "From"),
+    "to": ("إلى", "To"),
+    "show": ("اعرض", "Show"),
+    "dates_hint": (
+        "التاريخ ميلادي (\u20662026-11-24\u2069) أو هجري (\u20661448-06-14\u2069)؛ الشهر (\u20661448-09\u2069) يعني كامله.",
+        "Dates are Gregorian (2026-11-24) or Hijri (1448-06-14); a month (1448-09) means all of it.",
+    ),
+    "issued": ("صدرت", "Issued"),
+    "served": ("خُدمت", "Served"),
+    "no_show": ("لم يحضر", "No-shows"),
+    "mean_wait": ("متوسط الانتظار", "Mean wait"),
+    "p90_wait": ("انتظار 90٪", "90% waited under"),
+    "mean_service": ("متوسط مدة الخدمة", "Mean service time"),
+    "within_target": ("ضمن المستهدف", "Within target"),
+    "waiting": ("في الانتظار الآن", "Waiting now"),
+    "by_service": ("حسب الخدمة", "By service"),
+    "by_counter": ("حسب الشباك", "By counter"),
+    "by_clerk": ("حسب الموظف", "By clerk"),
+    "name": ("الاسم", "Name"),
+    "chart_hours": ("متوسط الانتظار حسب ساعة الإصدار (بالدقائق)", "Mean wait by hour of issue (minutes)"),
+    "chart_waits": ("توزيع مدد الانتظار (عدد التذاكر)", "How long visitors waited (tickets)"),
+    "chart_sla": ("النسبة ضمن المستهدف حسب الخدمة (٪)", "Share within target by service (%)"),
+    "downloads": ("تنزيل التقرير", "Download the report"),
+    "minutes": ("دقيقة", "min"),
+    "no_data": ("لا بيانات في هذه الفترة بعد.", "No figures for this period yet."),
+    "hour": ("الساعة", "Hour"),
+    "band": ("الانتظار (دقائق)", "Wait (minutes)"),
+    "count": ("العدد", "Tickets"),
+    **VOICE_WORDS,
+    **VISIT_WORDS,
+})
 
 
 def period(first_text: str | None, last_text: str | None, today: date) -> tuple[date, date]:
