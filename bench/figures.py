@@ -14,11 +14,21 @@ def process_cpu_seconds(pid: int) -> float | None:
 
     Another process's load on the machine stretches wall-clock figures far more than it changes
     the CPU a hub spends per operation, so each benchmark prints this beside its wall figures."""
+    return _cpu_seconds(f"/proc/{pid}/stat")
+
+
+def main_thread_cpu_seconds(pid: int) -> float | None:
+    """What `process_cpu_seconds` gives, for the process's main thread alone (the hub's event
+    loop: HTTP, WebSockets, the handlers); the rest is the writer's and the readers' threads."""
+    return _cpu_seconds(f"/proc/{pid}/task/{pid}/stat")
+
+
+def _cpu_seconds(stat_file: str) -> float | None:
     import os
     from pathlib import Path
 
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(stat_file).read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -21,6 +21,7 @@ transaction, so `GET /state` and its `seq` always agree.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -148,7 +149,57 @@ class _Job:
     command: Callable[..., Any]
     args: tuple
     kwargs: dict
-    future: Future
+    future: "Future | _LoopAnswer"
+
+
+class _LoopAnswer:
+    """A job's answer for a caller on an asyncio loop (`Store.submit_async`): kept by the writer
+    until its batch is done, then sent with the batch's other answers for that loop, in one
+    wake-up of the loop. What the writer asks of a job's future, it asks of this."""
+
+    __slots__ = ("loop", "waiter", "outcome")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, waiter: "asyncio.Future[Any]") -> None:
+        self.loop, self.waiter = loop, waiter
+        self.outcome: tuple[Any, BaseException | None] | None = None
+
+    def set_running_or_notify_cancel(self) -> bool:
+        return not self.waiter.cancelled()  # a caller that gave up before its turn: skipped
+
+    def done(self) -> bool:
+        return self.outcome is not None
+
+    def set_result(self, result: Any) -> None:
+        self.outcome = (result, None)
+
+    def set_exception(self, error: BaseException) -> None:
+        self.outcome = (None, error)
+
+
+def _answer_loops(batch: list[_Job]) -> None:
+    """Send each loop the answers of `batch` its callers wait for (`Store.submit_async`)."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_LoopAnswer]] = {}
+    for job in batch:
+        answer = job.future
+        if type(answer) is _LoopAnswer and answer.outcome is not None:
+            by_loop.setdefault(answer.loop, []).append(answer)
+    for loop, answers in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_settle, answers)
+        except RuntimeError:
+            pass  # the loop has closed: nobody is waiting any more
+
+
+def _settle(answers: list[_LoopAnswer]) -> None:
+    """On the callers' loop: resolve their waiters."""
+    for answer in answers:
+        if answer.waiter.done():  # cancelled while the command ran
+            continue
+        result, error = answer.outcome  # type: ignore[misc]
+        if error is None:
+            answer.waiter.set_result(result)
+        else:
+            answer.waiter.set_exception(error)
 
 
 def _undo_all(actions: list[Callable[[], None]]) -> None:
@@ -277,6 +328,17 @@ class Store:
         self._queue.put(_Job(command, args, kwargs, future))
         return future
 
+    def submit_async(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> "asyncio.Future[T]":
+        """`submit` for a caller on the running asyncio loop: await the answer. The answers of
+        one batch reach their loop in one wake-up, after the batch's events were handed to the
+        listeners (the hub's loop pays one hop per batch rather than one per request)."""
+        if self._closed:
+            raise RuntimeError("the store is closed")
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[T] = loop.create_future()
+        self._queue.put(_Job(command, args, kwargs, _LoopAnswer(loop, waiter)))
+        return waiter
+
     def call(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`submit` and wait: for scripts, tests and the CLI."""
         return self.submit(command, *args, **kwargs).result()
@@ -337,7 +399,10 @@ class Store:
                     stop = True
                     break
                 batch.append(more)
-            self._run_batch(batch)
+            try:
+                self._run_batch(batch)
+            finally:
+                _answer_loops(batch)
             if stop:
                 break
         self._checkpoint_and_close()

@@ -147,7 +147,7 @@ class HubContext:
 
     async def run(self, command: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Queue a write command to the store's writer and await it without blocking the loop."""
-        return await asyncio.wrap_future(self.store.submit(command, *args, **kwargs))
+        return await self.store.submit_async(command, *args, **kwargs)
 
     # ── presence: who is here (core/presence.py) ────────────────────────────────────────────
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from pathlib import Path
@@ -349,6 +350,32 @@ def test_listeners_have_the_events_before_the_callers_have_their_answers(store: 
     finally:
         store.remove_listener(listener)
     assert answers == [(2, [False, False])]  # one batch, its events first, then its answers
+
+
+def test_answers_awaited_on_a_loop_come_after_the_events_and_skip_who_gave_up(store: Store):
+    """`submit_async`: results and refusals arrive on the caller's loop, after the listeners had
+    the batch's events; a caller cancelled before its turn has its command skipped."""
+    a = service_id(store, "A")
+    seen: list[int] = []
+    store.add_listener(lambda events: seen.extend(event.seq for event in events))
+
+    async def scenario() -> None:
+        held = threading.Event()
+        store.submit(lambda tx: held.wait(10))
+        issued = store.submit_async(commands.issue_ticket, a)
+        refused = store.submit_async(commands.issue_ticket, 424242)
+        given_up = store.submit_async(commands.issue_ticket, a)
+        given_up.cancel()
+        held.set()
+        ticket = await issued
+        assert seen, "the events reached the listener before the answer"
+        assert ticket["number"] == "A-001"
+        with pytest.raises(NotFound):
+            await refused
+        assert given_up.cancelled()
+        assert (await store.submit_async(commands.issue_ticket, a))["number"] == "A-002"  # the cancelled one took no number
+
+    asyncio.run(scenario())
 
 
 def test_seq_continues_after_reopening(tmp_path: Path, clock: Clock):
