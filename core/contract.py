@@ -77,13 +77,18 @@ class ClosedReason(str, Enum):
 # ── the hall: services, tickets, counters ────────────────────────────────────────────────
 
 
-class Service(Wire):
-    """A service with its queue now: the row of `/state`'s `services` and of ticket events."""
+class ServiceBrief(Wire):
+    """What names a service wherever the hub lists it: its id, its letter and its two names."""
 
     id: int
     code: str
     name_ar: str
     name_en: str
+
+
+class Service(ServiceBrief):
+    """A service with its queue now: the row of `/state`'s `services` and of ticket events."""
+
     group: str | None
     group_ar: str | None
     group_en: str | None
@@ -170,11 +175,9 @@ class CounterBrief(Wire):
     name_ar: str
 
 
-class Counter(Wire):
-    id: int
-    number: int
-    name: str = Field(description="English name")
-    name_ar: str
+class Counter(CounterBrief):
+    """A counter with its services, its state and its clerk (`/state`'s `counters`, a session's counter, counter events)."""
+
     service_ids: list[int] = Field(description="the services it serves, in its order")
     mode: CallMode
     status: CounterStatus
@@ -345,13 +348,9 @@ class PublicTicket(Wire):
     warn_places: int | None = Field(None, description="remote tickets: the page warns its visitor once `ahead` is this or fewer")
 
 
-class JoinService(Wire):
+class JoinService(ServiceBrief):
     """A service as `GET /join` offers it: whether a phone may take its ticket now, and why not."""
 
-    id: int
-    code: str
-    name_ar: str
-    name_en: str
     waiting: int
     eta_seconds: Seconds | None
     offered: bool = Field(description="a phone may take a ticket now (open, and under its remote cap)")
@@ -394,9 +393,7 @@ class Health(Wire):
     )
 
 
-class HomeCentre(Wire):
-    name_ar: str
-    name_en: str
+class HomeCentre(PublicCentre):
     footer_ar: str | None = None
     footer_en: str | None = None
 
