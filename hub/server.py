@@ -27,7 +27,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
 
-from core.logs import log_event
+from core.logs import SummarisedLog, log_event
 from hub.limits import RateLimiter
 
 log = logging.getLogger("tabour.hub.server")
@@ -79,20 +79,16 @@ def _answer(status: int, reason: str, code: str, message_en: str, message_ar: st
 
 CONNECTION_RATE = RateLimiter(per_minute=CONNECTIONS_PER_SECOND_PER_ADDRESS * 60, burst=CONNECTION_BURST_PER_ADDRESS)
 REQUEST_RATE = RateLimiter(per_minute=REQUESTS_PER_SECOND_PER_ADDRESS * 60, burst=REQUEST_BURST_PER_ADDRESS)
-_dropped_logged: dict[str, float] = {}
-_request_flood_logged: dict[str, float] = {}
+# The server's refusals are logged once a minute per client and reason, with the count since.
+REFUSALS_LOG = SummarisedLog()
 
 
-def _drop_flooding_address(client: str | None, now: float) -> bool:
+def _drop_flooding_address(client: str | None) -> bool:
     """True when `client` opens connections faster than an address may; logged once a minute."""
     if client is None or client in UNCOUNTED_ADDRESSES or CONNECTION_RATE.take(client) == 0:
         return False
-    if now - _dropped_logged.get(client, 0.0) >= 60:
-        if len(_dropped_logged) > 10_000:
-            _dropped_logged.clear()
-        _dropped_logged[client] = now
-        log_event(log, "http.refused", logging.WARNING, reason="connection_flood", client=client,
-                  limit_per_second=CONNECTIONS_PER_SECOND_PER_ADDRESS)
+    REFUSALS_LOG.log(log, (client, "connection_flood"), "http.refused", reason="connection_flood", client=client,
+                     limit_per_second=CONNECTIONS_PER_SECOND_PER_ADDRESS)
     return True
 
 
@@ -139,7 +135,7 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         self._awaiting_head = True
         self._head_timer: asyncio.TimerHandle | None = None
         self._held: asyncio.TimerHandle | None = None
-        if _drop_flooding_address(self.client[0] if self.client else None, self.loop.time()):
+        if _drop_flooding_address(self.client[0] if self.client else None):
             self._refused = True
             self._refuse_later(transport.abort)
             return
@@ -264,13 +260,8 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         return True
 
     def _refuse_too_many(self, client: str, wait: float) -> None:
-        now = self.loop.time()
-        if now - _request_flood_logged.get(client, 0.0) >= 60:
-            if len(_request_flood_logged) > 10_000:
-                _request_flood_logged.clear()
-            _request_flood_logged[client] = now
-            log_event(log, "http.refused", logging.WARNING, reason="request_flood", client=client,
-                      limit_per_second=REQUESTS_PER_SECOND_PER_ADDRESS)
+        REFUSALS_LOG.log(log, (client, "request_flood"), "http.refused", reason="request_flood", client=client,
+                         limit_per_second=REQUESTS_PER_SECOND_PER_ADDRESS)
         body = _answer(
             429, "Too Many Requests", "rate_limited",
             "Too many requests from this address; wait a moment.",
@@ -325,7 +316,8 @@ class BoundedHttpProtocol(HttpToolsProtocol):
 
     def _refuse_head_too_large(self) -> None:
         client = self.client[0] if self.client else None
-        log_event(log, "http.refused", logging.WARNING, reason="head_too_large", client=client, limit=self.max_head_bytes)
+        REFUSALS_LOG.log(log, (client, "head_too_large"), "http.refused", reason="head_too_large", client=client,
+                         limit=self.max_head_bytes)
         self.transport.write(
             _answer(
                 431, "Request Header Fields Too Large", "headers_too_large",
@@ -341,7 +333,8 @@ class BoundedHttpProtocol(HttpToolsProtocol):
             return
         if self._head_bytes:
             client = self.client[0] if self.client else None
-            log_event(log, "http.refused", logging.WARNING, reason="head_too_slow", client=client, seconds=self.head_timeout)
+            REFUSALS_LOG.log(log, (client, "head_too_slow"), "http.refused", reason="head_too_slow", client=client,
+                             seconds=self.head_timeout)
             self.transport.write(
                 _answer(
                     408, "Request Timeout", "request_timeout",

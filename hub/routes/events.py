@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
-from core.logs import log_event
+from core.logs import SummarisedLog
 from core.models import DeviceKind
 from core.store import Store
 from core.views import iso
@@ -45,8 +44,7 @@ GATE_SECONDS = 10.0
 _over_cap_refusals: dict[str, int] = {}
 # One log line per client and refusal code a minute, with the count since: a flood of refused
 # sockets must not become a flood of log lines.
-REFUSAL_LOG_SECONDS = 60.0
-_refusals_logged: dict[tuple[str | None, int], tuple[float, int]] = {}
+_REFUSALS_LOG = SummarisedLog()
 # Events a reconnecting client may ask to be replayed (a board back after an hour's outage in
 # a busy hall is well under this); past it, the snapshot is far cheaper than the replay
 # (100,000 tickets' events were 212 MiB and 50 s).
@@ -54,17 +52,8 @@ MAX_REPLAY_EVENTS = 2000
 
 
 def _log_refusal(client: str | None, code: int, reason: str) -> None:
-    now = time.monotonic()
-    key = (client, code)
-    logged_at, unlogged = _refusals_logged.get(key, (0.0, 0))
-    if now - logged_at < REFUSAL_LOG_SECONDS:
-        _refusals_logged[key] = (logged_at, unlogged + 1)
-        return
-    if len(_refusals_logged) > 10_000:
-        _refusals_logged.clear()
-    _refusals_logged[key] = (now, 0)
     level = logging.WARNING if code != WS_RELOAD else logging.INFO
-    log_event(log, "ws.refused", level, code=code, reason=reason, client=client, more_since_last_line=unlogged)
+    _REFUSALS_LOG.log(log, (client, code), "ws.refused", level, code=code, reason=reason, client=client)
 
 
 async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:

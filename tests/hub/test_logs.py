@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -19,22 +21,29 @@ def fields_of(line: str) -> dict[str, str]:
     return dict(word.split("=", 1) for word in words)
 
 
-def record(event: str, level: int = logging.INFO, **fields) -> logging.LogRecord:
+@contextmanager
+def kept_records(name: str) -> Iterator[tuple[logging.Logger, list[logging.LogRecord]]]:
+    """A logger of its own, and the records it is given while the block runs."""
     captured: list[logging.LogRecord] = []
 
     class Keep(logging.Handler):
         def emit(self, item: logging.LogRecord) -> None:
             captured.append(item)
 
-    logger = logging.getLogger("tabour.test.logs")
+    logger = logging.getLogger(name)
     logger.propagate = False
     handler = Keep()
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
     try:
-        log_event(logger, event, level, **fields)
+        yield logger, captured
     finally:
         logger.removeHandler(handler)
+
+
+def record(event: str, level: int = logging.INFO, **fields) -> logging.LogRecord:
+    with kept_records("tabour.test.logs") as (logger, captured):
+        log_event(logger, event, level, **fields)
     return captured[0]
 
 
@@ -145,3 +154,24 @@ def test_a_live_hub_logs_its_start_and_a_printer_warning_to_its_file(tmp_path: P
     assert ("device.status", "WARNING") in events
     status = next(line for line in lines if line.get("event") == "device.status")
     assert status["printer"] == "paper_out"
+
+
+def test_a_flood_of_refusals_is_one_line_a_minute_per_client_with_the_count():
+    """The first refusal from a client is logged; the next ones within the minute are only
+    counted, and the next line says how many there were; another client has its own line."""
+    from core.logs import SummarisedLog
+
+    now = [1000.0]
+    summary = SummarisedLog(seconds=60, clock=lambda: now[0])
+    with kept_records("tabour.test.refusals") as (logger, captured):
+        written = [summary.log(logger, ("10.0.0.9", "head_too_slow"), "http.refused", reason="head_too_slow", client="10.0.0.9")]
+        for _ in range(41):
+            now[0] += 1
+            written.append(summary.log(logger, ("10.0.0.9", "head_too_slow"), "http.refused", reason="head_too_slow", client="10.0.0.9"))
+        summary.log(logger, ("10.0.0.7", "head_too_slow"), "http.refused", reason="head_too_slow", client="10.0.0.7")
+        now[0] += 60
+        summary.log(logger, ("10.0.0.9", "head_too_slow"), "http.refused", reason="head_too_slow", client="10.0.0.9")
+    assert written == [True] + [False] * 41
+    lines = [fields_of(KeyValueFormatter().format(item)) for item in captured]
+    assert [(line["client"], line["more_since_last_line"]) for line in lines] == [("10.0.0.9", "0"), ("10.0.0.7", "0"), ("10.0.0.9", "41")]
+    assert {line["event"] for line in lines} == {"http.refused"} and {line["level"] for line in lines} == {"WARNING"}

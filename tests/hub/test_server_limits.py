@@ -88,6 +88,7 @@ def test_a_head_just_under_the_limit_is_served(hub: LiveHub):
 def test_never_ending_headers_are_cut_off_and_the_hub_stays_small(hub: LiveHub):
     """Ten clients trickling endless headers, and idle sockets, are closed; memory and /health unaffected."""
     before = rss_kib(hub.process.pid)
+    lines_before = hub.log_path.read_text(errors="replace").count("reason=head_too")
     slow = [connect(hub) for _ in range(10)]
     idle = connect(hub)
     closed_at: dict[int, float] = {}
@@ -122,6 +123,8 @@ def test_never_ending_headers_are_cut_off_and_the_hub_stays_small(hub: LiveHub):
     assert len(closed_at) == 10, "every trickling client was cut off"
     assert max(closed_at.values()) < HEAD_TIMEOUT * 3
     assert rss_kib(hub.process.pid) - before < 20 * 1024, "ten slow clients cost the hub under 20 MiB"
+    logged = hub.log_path.read_text(errors="replace").count("reason=head_too") - lines_before
+    assert logged <= 2, f"ten refusals from one address are at most a line per reason a minute, not {logged}"
 
 
 def test_an_idle_keep_alive_connection_is_closed(hub: LiveHub):
