@@ -33,7 +33,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -58,15 +58,31 @@ SQLITE_FULL = 13  # the primary result code; extended codes keep it in their low
 PRIVATE_FILE_MODE = 0o600
 
 
+_FRAME_KEYS = frozenset({"seq", "type", "at"})
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     seq: int
     type: str
     at: float
     payload: dict[str, Any]
+    # The payload as the event log holds it (compact JSON), when the event was made or read with it.
+    payload_json: str | None = field(default=None, compare=False, repr=False)
 
     def frame(self, iso_at: str) -> dict[str, Any]:
         return {"seq": self.seq, "type": self.type, "at": iso_at, **self.payload}
+
+    def frame_json(self, iso_at: str) -> str:
+        """`frame` as compact JSON, the payload's text reused rather than written again."""
+        text = self.payload_json
+        if text is None or not self.payload or not _FRAME_KEYS.isdisjoint(self.payload):
+            return _compact_json(self.frame(iso_at))
+        return f'{_compact_json({"seq": self.seq, "type": self.type, "at": iso_at})[:-1]},{text[1:]}'
+
+
+def _compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 class Tx:
@@ -129,10 +145,10 @@ class Tx:
 
     def emit(self, event_type: EventType, *, ticket_id: int | None = None, counter_id: int | None = None, **payload: Any) -> Event:
         seq = self.store._next_seq()
-        event = Event(seq, event_type.value, self.now, payload)
+        event = Event(seq, event_type.value, self.now, payload, _compact_json(payload))
         self.conn.execute(
             "INSERT INTO events (seq, at, type, ticket_id, counter_id, payload) VALUES (?, ?, ?, ?, ?, ?)",
-            (seq, self.now, event.type, ticket_id, counter_id, json.dumps(payload, ensure_ascii=False, separators=(",", ":"))),
+            (seq, self.now, event.type, ticket_id, counter_id, event.payload_json),
         )
         self.events.append(event)
         return event

@@ -15,7 +15,6 @@ rather than letting one slow TV grow the hub's memory without bound. Sockets are
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Hashable
@@ -212,7 +211,7 @@ class Broadcaster:
 
 
 def encode_frame(event: Event, iso: Callable[[float], str]) -> str:
-    return json.dumps(event.frame(iso(event.at)), ensure_ascii=False, separators=(",", ":"))
+    return event.frame_json(iso(event.at))
 
 
 def websocket_text_frame(text: str) -> bytes:

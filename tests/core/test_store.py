@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from core import commands, queries
 from core.errors import BadInput, Forbidden, ImpossibleStep, NotFound, RateLimited, Unauthorized
 from core.models import Priority
-from core.store import Store
+from core.store import Event, Store
 from core.commands import open_store
 from tests.support import Clock, demo_config
 
@@ -376,6 +377,29 @@ def test_answers_awaited_on_a_loop_come_after_the_events_and_skip_who_gave_up(st
         assert (await store.submit_async(commands.issue_ticket, a))["number"] == "A-002"  # the cancelled one took no number
 
     asyncio.run(scenario())
+
+
+def test_an_events_frame_text_is_its_frame_written_as_json(store: Store, clerks):
+    """The frame reuses the payload's text as the log stored it: the same JSON as writing it anew."""
+    a = service_id(store, "A")
+    store.call(commands.issue_ticket, a)
+    counter_id = login(store, clerks, 1)
+    ticket = store.call(commands.call_next, counter_id, clerks["clerk1"])
+    store.call(commands.no_show, ticket["id"], counter_id)
+    store.call(commands.pause_counter, counter_id, "صلاة \"الظهر\" ☕")
+    made: list[Event] = []
+    store.add_listener(made.extend)
+    try:
+        store.call(commands.resume_counter, counter_id)
+    finally:
+        store.remove_listener(made.extend)
+    events = [*store.events_after(0, 100), *made]
+    events += [Event(1, "x.y", 0.0, {}, "{}"), Event(2, "x.y", 0.0, {"type": "own", "n": [1, {"a": None}]}, '{"type":"own","n":[1,{"a":null}]}')]
+    assert any(event.payload_json for event in events) and any(event.payload_json is None for event in events)
+    for event in events:
+        text = event.frame_json("2026-11-24T10:00:00.000+03:00")
+        assert text == json.dumps(event.frame("2026-11-24T10:00:00.000+03:00"), ensure_ascii=False, separators=(",", ":"))
+        assert json.loads(text) == event.frame("2026-11-24T10:00:00.000+03:00")
 
 
 def test_seq_continues_after_reopening(tmp_path: Path, clock: Clock):
