@@ -171,16 +171,13 @@ async def boards_role(plan: dict) -> dict:
                     connected[0] += 1
                     if connected[0] == len(plan["boards"]):
                         ready.set()
-                    while not stopping.is_set():
-                        receive = asyncio.ensure_future(ws.receive())
-                        done, _ = await asyncio.wait({receive, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
-                        if receive not in done:
-                            receive.cancel()
-                            break
-                        message = receive.result()
+                    sockets.append(ws)
+                    while True:  # one await per message: the stop closes the socket
+                        message = await ws.receive()
                         at = time.monotonic()
                         if message.type != aiohttp.WSMsgType.TEXT:
-                            errors[f"socket closed {ws.close_code}"] = errors.get(f"socket closed {ws.close_code}", 0) + 1
+                            if not stopping.is_set():
+                                errors[f"socket closed {ws.close_code}"] = errors.get(f"socket closed {ws.close_code}", 0) + 1
                             return
                         if '"ticket.called"' in message.data:
                             event = json.loads(message.data)
@@ -190,12 +187,13 @@ async def boards_role(plan: dict) -> dict:
                 errors[type(failure).__name__] = errors.get(type(failure).__name__, 0) + 1
                 ready.set()
 
-    stop_wait = asyncio.ensure_future(stopping.wait())
+    sockets: list[aiohttp.ClientWebSocketResponse] = []
     tasks = [asyncio.ensure_future(board(i, token)) for i, token in enumerate(plan["boards"])]
     await ready.wait()
     print("ready", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     stopping.set()
+    await asyncio.gather(*(ws.close() for ws in sockets))
     await asyncio.gather(*tasks)
     return {"seen": seen, "arrived": arrived, "errors": errors}
 
