@@ -12,8 +12,8 @@ applied on top.
 
 The phones hear of a batch only after its frames are written to every board and device
 (hub/events.py). Their work then runs in slices, one per turn of the loop: `WAKE_SLICE` streams
-woken, then frames worked out for at most `TURN_SECONDS`; phones whose own ticket changed
-(called, say) go first. So a batch that moves a thousand phones holds the boards' next event
+woken (their sends run in the next turn), or, in a turn free of sends, frames worked out for at
+most `TURN_SECONDS`; phones whose own ticket changed (called, say) go first. So a batch that moves a thousand phones holds the boards' next event
 for one slice (~0.5 ms), never behind all their frames and sends. A place near the front of its line
 (`FRONT_PLACES` or fewer ahead) goes out with the batch that moved it; a place further back, and
 a change of the estimate alone (a visit finished, a counter opened or closed), go out after
@@ -277,6 +277,7 @@ class PhoneWatch(StreamBook):
         self._urgent: deque[PhoneStream] = deque()  # streams whose own ticket changed: woken first
         self._others: deque[PhoneStream] = deque()
         self._turning = False
+        self._woke = False  # the last turn woke streams: their sends run in this one
         self._later: set[int] = set()  # services whose places or estimates moved, pushed after LATER_DELAY
         self._later_timer: asyncio.TimerHandle | None = None
 
@@ -497,19 +498,22 @@ class PhoneWatch(StreamBook):
             asyncio.get_running_loop().call_soon(self._turn)
 
     def _turn(self) -> None:
-        """One slice of the phones' work: wake the next `WAKE_SLICE` streams whose frames are
-        ready (their sends run in the next turn of the loop), then work out frames for
-        `TURN_SECONDS` at most; the rest waits a turn, behind whatever (a board's next event)
-        arrived meanwhile. Changed tickets go first. A frame worked out late is the newest view."""
+        """One slice of the phones' work, so a turn of the loop holds a board's next event for
+        ~0.5 ms at most: wake the next `WAKE_SLICE` streams whose frames are ready (their sends
+        run in the next turn), or, in a turn with no sends from the last one, work out frames
+        for `TURN_SECONDS` at most. Changed tickets go first: their frames are worked out in
+        any turn. A frame worked out late is the newest view."""
         self._turning = False
+        sends_now, self._woke = self._woke, False
         for _ in range(WAKE_SLICE):
             queue = self._urgent or self._others
             if not queue:
                 break
             queue.popleft().wake.set()
+            self._woke = True
         deadline = time.perf_counter() + TURN_SECONDS
         figures: dict[int, tuple[float, int]] = {}
-        while self._dirty_urgent or self._dirty_others:
+        while self._dirty_urgent or (self._dirty_others and not sends_now and not self._woke):
             pending, queue = (self._dirty_urgent, self._urgent) if self._dirty_urgent else (self._dirty_others, self._others)
             code = next(iter(pending))
             del pending[code]
