@@ -17,13 +17,14 @@ from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, select_autoescape
 
 from central import auth, charts, export, present, summaries
 from central.errors import CentralError
 from central.league import BY_KEY, DEFAULT_SORT, league
 from core.bilingual import by_language
 from core.errors import TabourError
+from core.page_templates import with_shared_pages
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLE = (TEMPLATES / "central.css").read_text(encoding="utf-8")
@@ -84,7 +85,7 @@ TEXT = by_language({
     "error": ("خطأ", "Error"),
 })
 
-_env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]), trim_blocks=True,
+_env = Environment(loader=with_shared_pages(TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=True,
                    lstrip_blocks=True)
 
 

@@ -25,7 +25,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, select_autoescape
 from starlette.responses import StreamingResponse
 
 from core import audit, centre_edits, commands, hall, queries, stats, voice
@@ -34,6 +34,7 @@ from core.audit import Actor
 from core.enrollment import keep_enroll_code, kept_enroll_code
 from core.errors import BadInput, BilingualError, Forbidden, ImpossibleStep, NotFound, TabourError
 from core.models import Role
+from core.page_templates import with_shared_pages
 from core.security import check_pin_strength, hash_pin, new_enroll_code, verify_pin
 from hub.console.auth import (
     COOKIE,
@@ -65,7 +66,7 @@ SECURITY_HEADERS = {
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 _env = Environment(
-    loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]), trim_blocks=True,
+    loader=with_shared_pages(HERE / "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True,
     lstrip_blocks=True,
 )
 def plainjson(value: Any) -> str:
