@@ -65,6 +65,33 @@ def test_the_api_the_events_and_the_phone_page_work_over_https(tls_hub: LiveHub)
     assert (run_async(first_frame()))["seq"] == 1
 
 
+def test_a_caught_up_event_socket_gets_new_events_over_https(tls_hub: LiveHub):
+    """Past its replay a socket is written by the broadcaster straight to its transport, here a
+    TLS one: the next ticket's event arrives whole and in order."""
+    with httpx.Client(base_url=tls_hub.url, verify=False, timeout=10) as client:
+        token = client.post(
+            "/api/v1/devices/enroll", json={"name": "kiosk-tls-live", "kind": "kiosk", "code": tls_hub.enroll_code}
+        ).json()["token"]
+        since = client.get("/api/v1/health").json()["seq"]
+
+        async def next_frames() -> tuple[list[dict], list[str]]:
+            import json
+
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            async with websockets.connect(f"{tls_hub.ws_url}/api/v1/events?since={since}&token={token}", ssl=context) as socket:
+                await socket.ping()  # the hub has taken the socket before the tickets are issued
+                issued = [await asyncio.to_thread(client.post, "/api/v1/tickets", json={"service_id": 1}, headers=bearer(token)) for _ in range(2)]
+                frames = [json.loads(await asyncio.wait_for(socket.recv(), 10)) for _ in range(2)]
+                return frames, [answer.json()["code"] for answer in issued]
+
+        frames, codes = run_async(next_frames())
+    assert [frame["type"] for frame in frames] == ["ticket.issued", "ticket.issued"]
+    assert [frame["ticket"]["code"] for frame in frames] == codes
+    assert frames[1]["seq"] == frames[0]["seq"] + 1 > since
+
+
 def test_plain_http_is_not_served_on_the_https_port(tls_hub: LiveHub):
     """Nothing is answered in clear on the HTTPS port: a plain-HTTP request gets no JSON."""
     with pytest.raises(httpx.HTTPError):
