@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import sys
 import threading
@@ -20,6 +21,7 @@ from hub.server import (
     KEEP_ALIVE_TIMEOUT,
     MAX_CONNECTIONS,
     MAX_HEAD_BYTES,
+    SOCKET_FLOOD_HOLD_SECONDS,
     TARPIT_SECONDS,
     BoundedHttpProtocol,
     Tarpit,
@@ -279,7 +281,8 @@ def test_a_device_refused_pin_checks_is_answered_by_the_server_for_a_moment(hub:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="binds another loopback address (127.0.0.4)")
 def test_one_token_asking_for_many_sockets_at_once_gets_few_handshakes(hub: LiveHub):
-    """Forty upgrades sent together by one display token: the server answers most itself (429), so few cost a handshake."""
+    """Forty upgrades sent together by one display token: the server answers most itself (429,
+    held SOCKET_FLOOD_HOLD_SECONDS so the token cannot retry at once), so few cost a handshake."""
     import asyncio
 
     import websockets
@@ -291,14 +294,16 @@ def test_one_token_asking_for_many_sockets_at_once_gets_few_handshakes(hub: Live
     async def storm() -> tuple[list[object], float]:
         async def one() -> object:
             try:
-                async with websockets.connect(url, open_timeout=TARPIT_SECONDS * 4, local_addr=("127.0.0.4", 0)) as ws:
+                async with websockets.connect(url, open_timeout=SOCKET_FLOOD_HOLD_SECONDS * 2, local_addr=("127.0.0.4", 0)) as ws:
                     try:
                         await asyncio.wait_for(ws.recv(), 2)
                     except (asyncio.TimeoutError, websockets.exceptions.ConnectionClosed):
                         pass
                     return "handshake"
             except websockets.exceptions.InvalidStatus as refused:
-                return refused.response.status_code
+                answered = refused.response
+                assert json.loads(answered.body)["error"] == "too_many_sockets", answered.body
+                return answered.status_code
 
         started = time.monotonic()
         outcomes = await asyncio.gather(*(one() for _ in range(40)))
@@ -309,6 +314,7 @@ def test_one_token_asking_for_many_sockets_at_once_gets_few_handshakes(hub: Live
     assert set(outcomes) <= {"handshake", 429}, outcomes
     assert 1 <= handshakes <= 10 + elapsed + 1, (handshakes, elapsed)
     assert outcomes.count(429) >= 40 - (10 + elapsed + 1)
+    assert elapsed >= SOCKET_FLOOD_HOLD_SECONDS, "the refusals were held before they were sent"
 
 
 def test_the_garbage_collector_sets_start_up_aside_and_sweeps_less_often():
