@@ -20,7 +20,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from core import contract
-from kiosk.widgets import CodePad, code_field, label
+from kiosk.widgets import CodePad, NoticeLabel, code_field, label
 from qt_common import theme
 from qt_common.appointments import clock_text
 from qt_common.i18n import Language, Text, register_catalogue, tr_in
@@ -147,9 +147,7 @@ class CheckInScreen(QWidget):
         self.pad.typed.connect(self.field.insert)
         self.pad.deleted.connect(self.field.backspace)
         self.pad.cleared.connect(self.field.clear)
-        self.message_label = label(pt=16, bold=True, name="Notice")
-        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message_label.hide()
+        self.message_label = NoticeLabel()
         self.submit_button = TextButton(entry)
         theme.set_role(self.submit_button, "primary")
         self.submit_button.clicked.connect(self._submit)
@@ -247,9 +245,7 @@ class CheckInScreen(QWidget):
 
     def set_message(self, message: Text | None, *, kind: str = "error") -> None:
         self._message = message
-        self.message_label.setProperty("kind", kind)
-        self.message_label.style().unpolish(self.message_label)
-        self.message_label.style().polish(self.message_label)
+        self.message_label.set_kind(kind)
         self.message_label.setVisible(message is not None)
         self.retranslate(self._language)
 

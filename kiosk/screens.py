@@ -24,7 +24,7 @@ import kiosk.strings  # noqa: F401 — registers the texts used below
 from core.contract import Centre
 from kiosk.model import PRIORITY_KINDS, GroupView, IssuedTicket, ServiceView
 from kiosk.widgets import (
-    CardButton, CodePad, DigitPad, GroupCard, KioskClock, Pictogram, ServiceCard, Spinner, code_field, label, start_alignment,
+    CardButton, CodePad, DigitPad, GroupCard, KioskClock, Pictogram, ServiceCard, NoticeLabel, Spinner, code_field, label, start_alignment,
 )
 from qt_common import theme
 from qt_common.appointments import appointment_mark
@@ -180,9 +180,7 @@ class HomeScreen(QWidget):
         self.grid.setSpacing(16)
         self.grid.setContentsMargins(0, 0, 0, 0)
 
-        self.notice_label = label(pt=18, bold=True, name="Notice")
-        self.notice_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.notice_label.hide()
+        self.notice_label = NoticeLabel(pt=18)
 
         self.priority_button = TextButton(self)
         self.priority_button.setObjectName("PriorityButton")
@@ -273,8 +271,7 @@ class HomeScreen(QWidget):
 
     def show_notice(self, message: Text, *, kind: str = "error") -> None:
         self._notice = message
-        self.notice_label.setProperty("kind", kind)
-        _repolish(self.notice_label)
+        self.notice_label.set_kind(kind)
         self.notice_label.setText(message.in_language(self._language))
         self.notice_label.show()
 
@@ -753,9 +750,7 @@ class PinEntryScreen(QWidget):
         typed.connect(lambda d: self.field.insert(d) if len(self.field.text()) < max_length else None)
         self.pad.deleted.connect(self.field.backspace)
         self.pad.cleared.connect(self.field.clear)
-        self.message_label = label(pt=16, bold=True, name="Notice")
-        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message_label.hide()
+        self.message_label = NoticeLabel()
         self.submit_button = TextButton(self)
         self.submit_button.setFont(theme.app_font(20, bold=True))
         self.submit_button.setObjectName("BigButton")
@@ -843,8 +838,7 @@ class PinEntryScreen(QWidget):
 
     def set_message(self, message: Text | None, *, kind: str = "error") -> None:
         self._message = message
-        self.message_label.setProperty("kind", kind)
-        _repolish(self.message_label)
+        self.message_label.set_kind(kind)
         self.message_label.setVisible(message is not None)
         self.retranslate(self._language)
 

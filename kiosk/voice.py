@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 import kiosk.strings  # noqa: F401 — the pad's and the start button's texts
 from core import contract
 from kiosk.printing import PrintResult, print_reference_slip
-from kiosk.widgets import DigitPad, Spinner, label, start_alignment
+from kiosk.widgets import DigitPad, NoticeLabel, Spinner, label, start_alignment
 from qt_common import theme
 from qt_common.hub_client import HubError
 from qt_common.i18n import Language, Text, ltr, register_catalogue, text_of, tr_in
@@ -215,9 +215,7 @@ class VoiceScreen(QWidget):
         body.addLayout(text_column, 3)
         body.addLayout(mobile_column, 2)
 
-        self.message_label = label(pt=16, bold=True, name="Notice")
-        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message_label.hide()
+        self.message_label = NoticeLabel()
         self.spinner = Spinner(self.form_page)
         self.send_button = TextButton(self.form_page)
         self.cancel_button = TextButton(self.form_page)
@@ -309,9 +307,7 @@ class VoiceScreen(QWidget):
 
     def set_message(self, message: Text | None, *, kind: str = "error") -> None:
         self._message = message
-        self.message_label.setProperty("kind", kind)
-        self.message_label.style().unpolish(self.message_label)
-        self.message_label.style().polish(self.message_label)
+        self.message_label.set_kind(kind)
         self.message_label.setVisible(message is not None)
         if message is not None:
             self.message_label.setText(message.in_language(self._language))

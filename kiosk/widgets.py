@@ -68,6 +68,26 @@ def code_field(parent: QWidget, *, name: str, max_length: int, pt: float, masked
     return field
 
 
+class NoticeLabel(QLabel):
+    """A screen's message line, centred and hidden until there is something to say: red for an
+    error, the waiting colour for `kind="info"` (kiosk/style.py's `QLabel#Notice`)."""
+
+    def __init__(self, *, pt: float = 16, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFont(theme.app_font(pt, bold=True))
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setObjectName("Notice")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hide()
+
+    def set_kind(self, kind: str) -> None:
+        """"error" or "info", restyled at once (a style sheet reads a property only when polished)."""
+        self.setProperty("kind", kind)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+
 def _repolish_tree(widget: QWidget) -> None:
     for item in (widget, *widget.findChildren(QWidget)):
         item.style().unpolish(item)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from kiosk.model import service_views
 from kiosk.checkin import MAX_SCAN, CheckInScreen
 from kiosk.screens import HomeScreen, IssuedScreen, PinEntryScreen
 from core.contract import Service, Ticket
 from kiosk.model import issued_ticket
-from kiosk.widgets import Pictogram
+from kiosk.style import kiosk_stylesheet
+from kiosk.widgets import NoticeLabel, Pictogram
 from qt_common import theme
+from qt_common.theme import COLOURS
 from qt_common.i18n import Language
 from tests.contract_samples import service_json, ticket_json
 
@@ -101,6 +104,24 @@ def test_every_code_field_is_centred_left_to_right_in_an_arabic_layout(app, qtbo
     assert field.alignment() & Qt.AlignmentFlag.AlignHCenter
     assert field.font().bold() and field.font().pointSizeF() == theme.app_font(pt, bold=True).pointSizeF()
     assert (field.echoMode() == QLineEdit.EchoMode.Password) is masked
+
+
+def test_a_notice_is_hidden_until_used_and_its_kind_recolours_it_at_once(app, qtbot) -> None:
+    """Red for an error, the waiting colour for information, without waiting for a restyle."""
+    holder = QWidget()
+    holder.setStyleSheet(kiosk_stylesheet())
+    notice = NoticeLabel(parent=holder)
+    qtbot.addWidget(holder)
+    assert notice.isHidden() and notice.objectName() == "Notice"
+    assert notice.alignment() & Qt.AlignmentFlag.AlignHCenter and notice.textFormat() == Qt.TextFormat.PlainText
+    notice.setText("Type the code first")
+    notice.resize(400, 60)
+    colours = {}
+    for kind in ("error", "info"):
+        notice.set_kind(kind)
+        colours[kind] = notice.grab().toImage().pixelColor(4, 30).name()
+    assert colours["error"] == QColor(COLOURS.status_error).name()
+    assert colours["info"] == QColor(COLOURS.status_waiting).name()
 
 
 def test_issued_screen_keeps_the_number_left_to_right(app, qtbot) -> None:
