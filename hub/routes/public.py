@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path
 from fastapi.concurrency import run_in_threadpool
@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 from core import contract, queries
 from core.errors import NotFound, RateLimited
 from hub.page import security_headers, ticket_page
-from hub.phones import PHONE_BYTE_BUDGET, PhoneWatch, TooManyStreams
+from hub.phones import PHONE_BYTE_BUDGET, StreamBook, TooManyStreams
 from hub.routes.common import Hub, answer
 from hub.server import ABORT_SCOPE_KEY, BUFFER_SCOPE_KEY
 
@@ -49,7 +49,7 @@ class PhoneStreamResponse(StreamingResponse):
     """A phone's server-sent events: joins the hub's phone watch when the answer starts, and
     leaves it however the answer ends (the phone left, was dropped, or its visit is over)."""
 
-    def __init__(self, phones: PhoneWatch, code: str, first: dict) -> None:
+    def __init__(self, phones: StreamBook, code: str, first: Any) -> None:
         self.phones, self.code, self.first = phones, code, first
         # The frames are the phone's, which exists only once the answer starts.
         super().__init__((), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
@@ -81,11 +81,17 @@ async def public_stream(code: PublicCode, hub: Hub) -> Response:
         first = await run_in_threadpool(queries.public_ticket, hub.store, code)
         if first is None:
             raise NotFound("No such ticket.", "لا توجد تذكرة بهذا الرمز.")
+    return open_stream(phones, code, first)
+
+
+def open_stream(watch: StreamBook, code: str, first: Any, *, visit: bool = False) -> PhoneStreamResponse:
+    """The page's stream on `code`, first sent `first`, if the watch has room for one more
+    (429 `too_many_streams` if not: see `stream_refused`); `visit`: the page follows a visit."""
     try:
-        phones.check_room(code)
+        watch.check_room(code)
     except TooManyStreams as refusal:
-        raise stream_refused(refusal, phones.max_per_ticket) from None
-    return PhoneStreamResponse(phones, code, first)
+        raise stream_refused(refusal, watch.max_per_ticket, visit=visit) from None
+    return PhoneStreamResponse(watch, code, first)
 
 
 def stream_refused(refusal: TooManyStreams, per_ticket: int, *, visit: bool = False) -> RateLimited:

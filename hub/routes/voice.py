@@ -17,9 +17,8 @@ from core.errors import NotFound, RateLimited
 from core.models import DeviceKind
 from hub.follow_page import follow_page as render_follow_page
 from hub.page import security_headers
-from hub.phones import TooManyStreams
 from hub.routes.common import Body, Hub, TicketIdPath, Who, address_of, answer, principal, require_kind, require_supervisor
-from hub.routes.public import PhoneStreamResponse, PublicCode, stream_refused
+from hub.routes.public import PublicCode, open_stream
 from hub.visit_feedback import reference_key
 
 router = APIRouter()
@@ -91,11 +90,7 @@ async def visit_feedback_stream(code: PublicCode, hub: Hub) -> Response:
     entries = await run_in_threadpool(voice.followed_feedback, hub.store, code)
     if entries is None:
         raise NotFound("No such ticket.", "لا توجد تذكرة بهذا الرمز.")
-    try:
-        watch.check_room(code)
-    except TooManyStreams as refusal:
-        raise stream_refused(refusal, watch.max_per_ticket, visit=True) from None
-    return PhoneStreamResponse(watch, code, entries)
+    return open_stream(watch, code, entries, visit=True)
 
 
 @router.post("/api/v1/tickets/{ticket_id}/rating", status_code=201, response_model=contract.Rating)
@@ -140,12 +135,7 @@ async def follow_feedback_stream(reference: Reference, hub: Hub) -> Response:
     found = await run_in_threadpool(voice.public_feedback, hub.store, reference) if watch is not None else None
     if found is None:
         raise NotFound("No feedback has this reference.", "لا توجد ملاحظة بهذا الرقم المرجعي.")
-    key = reference_key(reference)
-    try:
-        watch.check_room(key)
-    except TooManyStreams as refusal:
-        raise stream_refused(refusal, watch.max_per_ticket) from None
-    return PhoneStreamResponse(watch, key, found)
+    return open_stream(watch, reference_key(reference), found)
 
 
 @router.get("/f/{reference}", response_class=HTMLResponse)

@@ -47,3 +47,24 @@ def test_a_visit_phone_leaving_last_stops_its_code_being_watched(store: Store):
     watch.watched[1] = {"A001", "B002"}
     watch.leave(phone)
     assert watch.watched[1] == {"B002"}
+
+
+@pytest.mark.parametrize("visit, what", [(False, "ticket"), (True, "visit")])
+def test_a_full_code_or_hub_is_refused_in_both_languages_before_any_stream_opens(store: Store, visit, what):
+    """The three stream routes open their pages through `open_stream`: 429 `too_many_streams`,
+    saying what is full, and nothing joined."""
+    from core.errors import RateLimited
+    from hub.routes.public import KEEP_ALIVE_RETRY, open_stream
+
+    watch = VisitFeedbackWatch(store, max_streams=2, max_per_visit=1)
+    watch.join("A001", [])
+    with pytest.raises(RateLimited) as one_code:
+        open_stream(watch, "A001", [], visit=visit)
+    assert f"This {what} is followed by 1 pages" in str(one_code.value.message_en) and one_code.value.message_ar
+    assert one_code.value.code == "too_many_streams" and one_code.value.retry_after == KEEP_ALIVE_RETRY
+    watch.join("B002", [])
+    with pytest.raises(RateLimited) as whole_hub:
+        open_stream(watch, "C003", [], visit=visit)
+    assert "as many phones as it may" in whole_hub.value.message_en
+    assert watch.stream_count == 2
+    assert open_stream(VisitFeedbackWatch(store), "A001", []).code == "A001"
