@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from core.availability import CLOSED_MESSAGES, unavailable_reason
@@ -32,7 +33,14 @@ TICKET_SELECT = f"SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN clerks c ON c
 def iso(epoch: float | None, catalogue: "Catalogue") -> str | None:
     if epoch is None:
         return None
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).astimezone(catalogue.tz).isoformat(timespec="milliseconds")
+    return _iso(epoch, catalogue.tz)
+
+
+@lru_cache(maxsize=4096)
+def _iso(epoch: float, tz: tzinfo) -> str:
+    """Remembered: one write batch gives its time to every row and event it makes, and a
+    ticket's answer repeats its issue and call times each step (~4 µs each, written anew)."""
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).astimezone(tz).isoformat(timespec="milliseconds")
 
 
 def ahead_of(conn: sqlite3.Connection, row: sqlite3.Row) -> int:
