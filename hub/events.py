@@ -2,8 +2,9 @@
 
 The store calls `publish` on its writer thread after each commit; the frames are encoded once
 and handed to the loop. A subscriber that is caught up (its replay sent, nothing queued) is
-*live*: the loop writes the event's WebSocket frame, built once for all of them, straight to
-every live socket in one pass, with no task switch per socket; a subscriber still replaying,
+*live*: the loop writes the batch's WebSocket frames, built and joined once for all of them,
+straight to every live socket in one pass, one write (one system call) a socket, with no task
+switch per socket; a subscriber still replaying,
 or one without a direct writer, gets the frame in its queue and its sender sends it. Only then
 are the watchers (the phones, hub/phones.py) told: boards and devices go first. A subscriber
 whose unsent frames (queued, or in its socket's write buffer) pass `SUBSCRIBER_BYTE_BUDGET` (a
@@ -149,6 +150,7 @@ class Broadcaster:
 
     def _deliver(self, frames: list[tuple[int, str, Event]]) -> None:
         wire: list[bytes] | None = None  # each frame as the socket carries it, built once for every live socket
+        runs: dict[tuple[int, int], bytes] = {}  # frames start…stop as one write, joined once for every socket
         for subscriber in list(self._subscribers):
             if subscriber.overflowed or subscriber.close_code is not None:
                 continue
@@ -156,7 +158,7 @@ class Broadcaster:
             if subscriber.live:
                 if wire is None:
                     wire = [websocket_text_frame(text) for _, text, _ in frames]
-                start = self._write(subscriber, frames, wire)
+                start = self._write(subscriber, frames, wire, runs)
             if not subscriber.live:
                 self._enqueue(subscriber, frames[start:])
         for watcher in list(self.watchers):
@@ -165,15 +167,28 @@ class Broadcaster:
             except Exception:
                 log.exception("event watcher failed")
 
-    def _write(self, subscriber: Subscriber, frames: list[tuple[int, str, Event]], wire: list[bytes]) -> int:
-        """Write `frames` to a live subscriber's socket now; the index of the first frame left
+    def _write(
+        self, subscriber: Subscriber, frames: list[tuple[int, str, Event]], wire: list[bytes], runs: dict[tuple[int, int], bytes],
+    ) -> int:
+        """Write the frames that follow a live subscriber's last to its socket now, in one write
+        (one system call for the whole batch, not one a frame); the index of the first frame left
         for its queue (a gap in the seqs: its sender replays the missing ones)."""
-        for index, ((seq, _, _), data) in enumerate(zip(frames, wire)):
-            if seq <= subscriber.last:
+        first = stop = None
+        last = subscriber.last
+        for index, (seq, _, _) in enumerate(frames):
+            if seq <= last:
                 continue
-            if seq != subscriber.last + 1:
-                subscriber.live = False
-                return index
+            if seq != last + 1:
+                stop = index
+                break
+            if first is None:
+                first = index
+            last = seq
+        end = len(frames) if stop is None else stop
+        if first is not None:
+            data = runs.get((first, end))
+            if data is None:
+                data = runs[(first, end)] = wire[first] if end - first == 1 else b"".join(wire[first:end])
             unsent = subscriber.write(data)  # type: ignore[misc]  # a live subscriber has a writer
             if unsent is None:  # the socket is closing: its sender wakes to clean up
                 subscriber.live = False
@@ -182,11 +197,14 @@ class Broadcaster:
                 except asyncio.QueueFull:
                     pass
                 return len(frames)
-            subscriber.last = seq
+            subscriber.last = last
             if unsent > self.byte_budget:
                 subscriber.pending_bytes = unsent
                 subscriber.drop("byte_budget")
                 return len(frames)
+        if stop is not None:
+            subscriber.live = False
+            return stop
         return len(frames)
 
     def _enqueue(self, subscriber: Subscriber, frames: list[tuple[int, str, Event]]) -> None:
