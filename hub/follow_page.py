@@ -12,24 +12,26 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from core.bilingual import by_language
 from hub.page import _STYLE, TEXT, _ltr, _script_json
 
 # Ten letters, not a ticket's five characters: smaller than a ticket number, and never wider than a phone.
 _REFERENCE_STYLE = ".number.reference{font-size:clamp(1.6rem,9vw,2.6rem);overflow-wrap:anywhere}"
 
-FOLLOW_TEXT = {
-    "ar": {
-        "title": "متابعة رسالتك", "reference": "الرقم المرجعي", "filed": "تاريخ الإرسال",
-        "not_found": "لم نجد رسالة بهذا الرقم المرجعي. تأكد من الرقم المطبوع على الإيصال.",
-        "waiting": "لم يصل رد المركز بعد؛ ستظهر الإجابة هنا حين تصل.", "closed": "أُغلقت هذه الرسالة.",
-    },
-    "en": {
-        "title": "Following your message", "reference": "Reference", "filed": "Filed",
-        "not_found": "We could not find a message with this reference. Check the number printed on your slip.",
-        "waiting": "The centre has not answered yet; the answer will show here when it comes.",
-        "closed": "This message is closed.",
-    },
-}
+FOLLOW_TEXT = by_language({
+    "title": ("متابعة رسالتك", "Following your message"),
+    "reference": ("الرقم المرجعي", "Reference"),
+    "filed": ("تاريخ الإرسال", "Filed"),
+    "not_found": (
+        "لم نجد رسالة بهذا الرقم المرجعي. تأكد من الرقم المطبوع على الإيصال.",
+        "We could not find a message with this reference. Check the number printed on your slip.",
+    ),
+    "waiting": (
+        "لم يصل رد المركز بعد؛ ستظهر الإجابة هنا حين تصل.",
+        "The centre has not answered yet; the answer will show here when it comes.",
+    ),
+    "closed": ("أُغلقت هذه الرسالة.", "This message is closed."),
+})
 
 
 def follow_page(reference: str, entry: dict[str, Any] | None, centre_name: str, lang: str, nonce: str) -> str:

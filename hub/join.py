@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from core.bilingual import by_language
 from hub.page import eta_html
 from hub.qr import qr_svg
 
@@ -22,48 +23,34 @@ ENVIRONMENT = Environment(
     loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
 )
 
-TEXT: dict[str, dict[str, Any]] = {
-    "ar": {
-        "title": "خذ دورك من جوالك",
-        "intro": "اختر الخدمة وانتظر حيث تشاء. ننبّهك على هذا الجوال حين يقترب دورك، ثم أكّد حضورك عند جهاز التذاكر بمسح الرمز الظاهر في صفحة تذكرتك.",
-        "take": "خذ تذكرة",
-        "waiting": "المنتظرون الآن",
-        "eta": "الانتظار المتوقع",
-        "closed": "مغلقة الآن",
-        "full": "اكتمل عدد المنتظرين عن بُعد؛ خذ تذكرة من الجهاز في المركز",
-        "none": "لا يقدّم المركز التذاكر عن بُعد الآن. يمكنك أخذ تذكرة من جهاز التذاكر في المركز.",
-        "switch": "English",
-        "services": "الخدمات",
-        "poster_title": "انتظر دورك من جوالك",
-        "poster_steps": [
-            "امسح الرمز بكاميرا الجوال واختر الخدمة.",
-            "انتظر حيث تشاء؛ ننبّهك حين يقترب دورك.",
-            "عند وصولك امسح رمز صفحتك عند جهاز التذاكر.",
-        ],
-        "poster_qr": "رمز QR لصفحة أخذ الدور",
-        "or_open": "أو افتح",
-    },
-    "en": {
-        "title": "Take your turn from your phone",
-        "intro": "Choose a service and wait wherever you like. This phone tells you when your turn is near; then confirm you are here at the ticket kiosk by scanning the code on your ticket page.",
-        "take": "Take a ticket",
-        "waiting": "Waiting now",
-        "eta": "Estimated wait",
-        "closed": "Closed now",
-        "full": "As many visitors wait from their phones as this service takes; take a ticket at the kiosk",
-        "none": "The centre offers no tickets from phones now. You can take one at the ticket kiosk.",
-        "switch": "العربية",
-        "services": "Services",
-        "poster_title": "Wait for your turn on your phone",
-        "poster_steps": [
-            "Scan the code with your phone's camera and choose the service.",
-            "Wait wherever you like; we tell you when your turn is near.",
-            "When you arrive, scan your page's code at the ticket kiosk.",
-        ],
-        "poster_qr": "QR code of the page to take a turn",
-        "or_open": "or open",
-    },
-}
+TEXT: dict[str, dict[str, Any]] = by_language({
+    "title": ("خذ دورك من جوالك", "Take your turn from your phone"),
+    "intro": (
+        "اختر الخدمة وانتظر حيث تشاء. ننبّهك على هذا الجوال حين يقترب دورك، ثم أكّد حضورك عند جهاز التذاكر بمسح الرمز الظاهر في صفحة تذكرتك.",
+        "Choose a service and wait wherever you like. This phone tells you when your turn is near; then confirm you are here at the ticket kiosk by scanning the code on your ticket page.",
+    ),
+    "take": ("خذ تذكرة", "Take a ticket"),
+    "waiting": ("المنتظرون الآن", "Waiting now"),
+    "eta": ("الانتظار المتوقع", "Estimated wait"),
+    "closed": ("مغلقة الآن", "Closed now"),
+    "full": (
+        "اكتمل عدد المنتظرين عن بُعد؛ خذ تذكرة من الجهاز في المركز",
+        "As many visitors wait from their phones as this service takes; take a ticket at the kiosk",
+    ),
+    "none": (
+        "لا يقدّم المركز التذاكر عن بُعد الآن. يمكنك أخذ تذكرة من جهاز التذاكر في المركز.",
+        "The centre offers no tickets from phones now. You can take one at the ticket kiosk.",
+    ),
+    "switch": ("English", "العربية"),
+    "services": ("الخدمات", "Services"),
+    "poster_title": ("انتظر دورك من جوالك", "Wait for your turn on your phone"),
+    "poster_steps": (
+        ["امسح الرمز بكاميرا الجوال واختر الخدمة.", "انتظر حيث تشاء؛ ننبّهك حين يقترب دورك.", "عند وصولك امسح رمز صفحتك عند جهاز التذاكر."],
+        ["Scan the code with your phone's camera and choose the service.", "Wait wherever you like; we tell you when your turn is near.", "When you arrive, scan your page's code at the ticket kiosk."],
+    ),
+    "poster_qr": ("رمز QR لصفحة أخذ الدور", "QR code of the page to take a turn"),
+    "or_open": ("أو افتح", "or open"),
+})
 
 
 def join_page(services: list[dict[str, Any]], centre: dict[str, str], lang: str, nonce: str, error: tuple[str, str] | None = None) -> str:

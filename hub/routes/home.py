@@ -20,41 +20,35 @@ from fastapi.responses import HTMLResponse, Response
 
 import core
 from core import contract
+from core.bilingual import by_language
 from hub.page import security_headers
 from hub.routes.common import Hub, answer
 
 router = APIRouter()
 
-TEXT = {
-    "ar": {
-        "title": "خادم طابور",
-        "intro": "هذا خادم نظام طابور لإدارة الانتظار في هذا المركز. تتصل به أجهزة الإصدار وشاشات الموظفين وشاشات العرض.",
-        "what": "ما يعمل هنا",
-        "api": "واجهة الأجهزة (أجهزة الإصدار، الشبابيك، شاشات العرض)",
-        "phone": "صفحات الزوار على الجوال: يفتحها الزائر بمسح الرمز المطبوع على تذكرته",
-        "console": "لوحة المشرفين",
-        "book": "حجز المواعيد للزوار",
-        "join": "أخذ الدور من الجوال",
-        "phones_at": "عنوان الجوالات في رمز التذكرة",
-        "phones_unset": "غير محدد: يحمل رمز التذكرة العنوان الذي يستخدمه كل جهاز إصدار؛ شغّل الخادم مع الخيار",
-        "version": "الإصدار",
-        "switch": "English",
-    },
-    "en": {
-        "title": "Tabour hub",
-        "intro": "This is the hub of Tabour, this centre's queue system. Kiosks, clerks' counters and display boards connect to it.",
-        "what": "What runs here",
-        "api": "The devices' API (kiosks, counters, display boards)",
-        "phone": "Visitors' phone pages: a visitor opens theirs by scanning the code printed on the ticket",
-        "console": "The supervisors' console",
-        "book": "Visitors book appointments",
-        "join": "Visitors take a turn from their phone",
-        "phones_at": "Address in the ticket's code for phones",
-        "phones_unset": "not set: the ticket's code carries whichever address each kiosk uses; start the hub with",
-        "version": "Version",
-        "switch": "العربية",
-    },
-}
+TEXT = by_language({
+    "title": ("خادم طابور", "Tabour hub"),
+    "intro": (
+        "هذا خادم نظام طابور لإدارة الانتظار في هذا المركز. تتصل به أجهزة الإصدار وشاشات الموظفين وشاشات العرض.",
+        "This is the hub of Tabour, this centre's queue system. Kiosks, clerks' counters and display boards connect to it.",
+    ),
+    "what": ("ما يعمل هنا", "What runs here"),
+    "api": ("واجهة الأجهزة (أجهزة الإصدار، الشبابيك، شاشات العرض)", "The devices' API (kiosks, counters, display boards)"),
+    "phone": (
+        "صفحات الزوار على الجوال: يفتحها الزائر بمسح الرمز المطبوع على تذكرته",
+        "Visitors' phone pages: a visitor opens theirs by scanning the code printed on the ticket",
+    ),
+    "console": ("لوحة المشرفين", "The supervisors' console"),
+    "book": ("حجز المواعيد للزوار", "Visitors book appointments"),
+    "join": ("أخذ الدور من الجوال", "Visitors take a turn from their phone"),
+    "phones_at": ("عنوان الجوالات في رمز التذكرة", "Address in the ticket's code for phones"),
+    "phones_unset": (
+        "غير محدد: يحمل رمز التذكرة العنوان الذي يستخدمه كل جهاز إصدار؛ شغّل الخادم مع الخيار",
+        "not set: the ticket's code carries whichever address each kiosk uses; start the hub with",
+    ),
+    "version": ("الإصدار", "Version"),
+    "switch": ("English", "العربية"),
+})
 
 _STYLE = """
 body{margin:0;font-family:"Noto Naskh Arabic","Noto Sans Arabic",Tahoma,"Segoe UI",Arial,sans-serif;background:#f4f6f5;color:#1b1f1d}

@@ -20,23 +20,39 @@ def test_pairs_split_into_one_table_per_language_with_groups_kept_and_order_kept
     assert list(words["en"]["statuses"]) == ["booked", "cancelled"]
 
 
-@pytest.mark.parametrize("value", ["only one language", ("ar", "en", "fr"), ("ar", None), ["ar", "en"]])
+def test_a_pair_may_be_two_rows_of_choices_or_two_tables_of_a_words_forms():
+    words = by_language({
+        "faces": (["سيئة", "جيدة"], ["Bad", "Good"]),
+        "minutes": ({"one": "دقيقة", "two": "دقيقتان", "few": "دقائق"}, {"one": "minute", "other": "minutes"}),
+    })
+    assert words["ar"]["faces"] == ["سيئة", "جيدة"] and words["en"]["faces"] == ["Bad", "Good"]
+    assert set(words["ar"]["minutes"]) == {"one", "two", "few"} and set(words["en"]["minutes"]) == {"one", "other"}
+
+
+@pytest.mark.parametrize("value", [
+    "only one language", ("ar", "en", "fr"), ("ar", None), ["ar", "en"], (["أ", "ب"], ["a"]), ("ar", ["en"]),
+    ({"one": "دقيقة"}, {"one": 1}),
+])
 def test_a_word_without_both_languages_is_refused_with_its_key(value):
     with pytest.raises(TypeError, match="'late'.*Arabic and its English"):
         by_language({"fine": ("حسناً", "Fine"), "group": {"late": value}})
 
 
 def test_every_page_table_has_the_same_words_in_both_languages():
-    """The tables the console, booking pages and central show: one key set per language."""
+    """The tables the console, booking, join, follow and home pages and the central show: one key set
+    per language (the phone page's minutes have their own plural forms in each)."""
     from central.dashboard import TEXT as CENTRAL
     from hub.book.text import TEXT as BOOK
     from hub.console.text import TEXT as CONSOLE
     from hub.console.today import WORDS as TODAY
+    from hub.follow_page import FOLLOW_TEXT
+    from hub.join import TEXT as JOIN
+    from hub.routes.home import TEXT as HOME
 
     def keys(table, path=()):
         return {path + (key,) for key in table} | {
             found for key, value in table.items() if isinstance(value, dict) for found in keys(value, path + (key,))
         }
 
-    for table in (CENTRAL, BOOK, CONSOLE, TODAY):
+    for table in (CENTRAL, BOOK, CONSOLE, TODAY, FOLLOW_TEXT, JOIN, HOME):
         assert keys(table["ar"]) == keys(table["en"]) and keys(table["ar"])
