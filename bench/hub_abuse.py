@@ -333,8 +333,11 @@ def main() -> int:
     busy_quiet = [w.busy_cores for w in quiet if w.busy_cores is not None]
     busy_attacked = [w.busy_cores for w in attacked if w.busy_cores is not None]
     if busy_quiet and busy_attacked:
-        print(f"  median machine busy: {median(busy_quiet):.2f} of {os.cpu_count()} cores without, {median(busy_attacked):.2f} with "
-              "(near all of them: the hub, its clients and the attacker, or other work, share the cores)")
+        cores = os.cpu_count() or 1
+        shared = max(median(busy_quiet), median(busy_attacked)) >= 0.9 * cores
+        print(f"  median machine busy: {median(busy_quiet):.2f} of {cores} cores without, {median(busy_attacked):.2f} with "
+              + ("(near all of them: the hub, its clients and the attacker, or other work, share the cores)" if shared
+                 else "(cores to spare: no contention between the processes)"))
     cpu = attack.get("attacker_cpu_seconds") or {}
     if cpu and attack_seconds:
         shares = ", ".join(f"{part} {seconds / attack_seconds:.2f}" for part, seconds in sorted(cpu.items()))
