@@ -15,13 +15,15 @@ few processes' time beside the hub's:
   call arrives; a phone whose visit is over opens the stream of another waiting ticket.
 
 Two phases on the same hub: quiet (one board, no phones) and hall (30 boards, 1,000 phones).
-For each it prints call-next answer → `ticket.called` at every board (p50/p99, at the socket
+For each it prints call-next pressed → its bytes at every board's socket, and call-next answer
+→ `ticket.called` at every board (p50/p99, at the socket
 and parsed), call → the called visitor's phone shows it (p50/p99), `GET /state` answers per
 event (the hub counts them, `/health`'s `snapshot_reads`), the hub's CPU and memory, the load
 processes' CPU, the machine's load (`uptime`), and errors. All times are CLOCK_MONOTONIC,
 shared by the processes.
 
-Targets (2 cores): hall board p99 at the socket < 50 ms and ≤ 2× quiet; phone p99 < 500 ms;
+Targets (2 cores): hall board p99 from the call-next press to the bytes at the board's socket
+< 50 ms and ≤ 2× quiet (from the answer, the event often arrives first: see below); phone p99 < 500 ms;
 0 snapshot reads per event; hub peak memory < 300 MB; 0 errors.
 
     .venv/bin/python bench/hall_scale.py [--quiet-seconds 30] [--hall-seconds 60]
@@ -105,6 +107,7 @@ async def counters_role(plan: dict) -> dict:
     """Clerks working their cycle and kiosks issuing until the deadline; every held visitor is finished."""
     url, stop = plan["url"], time.monotonic() + plan["seconds"]
     calls: list[tuple[str, float]] = []  # (ticket code, call-next answered)
+    pressed: dict[str, float] = {}  # ticket code → when its call-next request left the clerk
     errors: dict[str, int] = {}
     rng = random.Random(plan["seed"])
 
@@ -126,12 +129,14 @@ async def counters_role(plan: dict) -> dict:
         async with aiohttp.ClientSession(url, headers={"Authorization": f"Bearer {token}"}) as session:
             await asyncio.sleep(rng.uniform(0, 3))  # clerks do not all press at once
             while time.monotonic() < stop:
+                sent = time.monotonic()
                 status, ticket = await post(session, f"/api/v1/counters/{counter_id}/call-next")
                 answered = time.monotonic()
                 if status != 200:
                     await asyncio.sleep(1)
                     continue
                 calls.append((ticket["code"], answered))
+                pressed[ticket["code"]] = sent
                 await asyncio.sleep(rng.uniform(2, 3))  # the visitor walks up
                 await post(session, f"/api/v1/tickets/{ticket['id']}/start")
                 await asyncio.sleep(rng.uniform(2, 4))
@@ -150,7 +155,7 @@ async def counters_role(plan: dict) -> dict:
         *(clerk(token, counter_id) for token, counter_id in plan["sessions"]),
         *(kiosk(token) for token in plan["kiosks"]),
     )
-    return {"calls": calls, "issued": sum(r for r in results if r), "errors": errors}
+    return {"calls": calls, "pressed": pressed, "issued": sum(r for r in results if r), "errors": errors}
 
 
 async def boards_role(plan: dict) -> dict:
@@ -380,6 +385,10 @@ def run_phase(name: str, folder: Path, hub, hall, boards: list[str], phone_codes
             else:
                 missing_board += 1
     on_sockets = [arrived[code] - at for arrived in board_result["arrived"] for code, at in answered.items() if code in arrived]
+    # From the press: the call's whole way (the request, the hub's work, the fan-out) is in it, so it
+    # never goes below zero, unlike the figures from the answer, which the event may overtake.
+    pressed = counters["pressed"]
+    from_press = [arrived[code] - pressed[code] for arrived in board_result["arrived"] for code in answered if code in arrived and code in pressed]
     first_board = [min(seen[code] for seen in board_result["seen"] if code in seen) - at
                    for code, at in answered.items() if any(code in seen for seen in board_result["seen"])]
     watched = set(phone_codes) | set(reserve)
@@ -393,6 +402,7 @@ def run_phase(name: str, folder: Path, hub, hall, boards: list[str], phone_codes
     reads = end["snapshot_reads"] - start["snapshot_reads"]
     hub_cpu = (cpu_after - cpu_before) / (wall_after - wall_before)
     print(f"  calls {len(answered)}, tickets issued by kiosks {counters['issued']}, events {events}")
+    print(f"  call-next pressed → its bytes at every board's socket {ms(from_press)}  (the targets' figure)")
     print(f"  call-next answer → ticket.called at every board   {ms(at_boards)}  (parsed: the board's task has it)")
     print(f"    … its bytes at every board's socket             {ms(on_sockets)}  (before this process parses it)")
     if len(boards) > 1:
@@ -409,7 +419,7 @@ def run_phase(name: str, folder: Path, hub, hall, boards: list[str], phone_codes
           f"phones {phone_result['cpu_seconds']:.1f} s over {wall_after - wall_before:.0f} s")
     print(f"  errors: {sum(errors.values())} {errors or ''}")
     print(f"  machine during the phase: {machine_share(ticks_before, ticks_after)}; load after: {load_average()}")
-    return {"board": at_boards, "board_socket": on_sockets, "phone": at_phones, "errors": sum(errors.values()), "reads_per_event": reads / max(events, 1)}
+    return {"board": at_boards, "board_socket": on_sockets, "board_press": from_press, "phone": at_phones, "errors": sum(errors.values()), "reads_per_event": reads / max(events, 1)}
 
 
 def main() -> int:
@@ -465,9 +475,14 @@ def main() -> int:
     qs99, hs99 = p99_of(quiet["board_socket"]), p99_of(hall_figures["board_socket"])
     p99 = p99_of(hall_figures["phone"])
     print("\n== against the targets ==")
-    print(f"  hall board p99 at the socket {hs99 * 1000:.1f} ms (< 50 ms), {hs99 / qs99:.1f}× the quiet phase's {qs99 * 1000:.1f} ms (≤ 2×)")
-    print(f"  hall board p99 parsed {h99 * 1000:.1f} ms, {h99 / q99:.1f}× the quiet phase's {q99 * 1000:.1f} ms "
-          f"(includes the other boards' parsing in this one process)")
+    qp99, hp99 = p99_of(quiet["board_press"]), p99_of(hall_figures["board_press"])
+    print(f"  hall board p99, call-next pressed → bytes at the board's socket {hp99 * 1000:.1f} ms (< 50 ms), "
+          f"{hp99 / qp99:.1f}× the quiet phase's {qp99 * 1000:.1f} ms (≤ 2×)")
+    # From the answer, the event often reaches the boards first (it is handed to them before the
+    # caller is answered), so the quiet figures sit at or below zero and a ratio of them means nothing.
+    print(f"  from the answer instead: at the socket hall p99 {hs99 * 1000:.1f} ms, quiet {qs99 * 1000:.1f} ms; "
+          f"parsed hall p99 {h99 * 1000:.1f} ms, quiet {q99 * 1000:.1f} ms "
+          f"(parsed includes the other boards' parsing in this one process)")
     print(f"  hall phone p99 {p99 * 1000:.1f} ms (< 500 ms)")
     print(f"  GET /state per event: quiet {quiet['reads_per_event']:.4f}, hall {hall_figures['reads_per_event']:.4f} (0)")
     print(f"  hub peak memory (VmHWM) {peak / 1024:.0f} MiB (< 300 MB)" if peak else "  hub peak memory n/a")
