@@ -95,10 +95,11 @@ def test_a_kiosk_out_of_paper_alerts_the_supervisor_until_it_recovers(
                     shoot(supervisor, out_dir, f"devices-panel-{size[0]}x{size[1]}-{language.value}")
                     supervisor.tabs.setCurrentIndex(0)
             set_language(app, Language.AR)
+            sounds = len(supervisor.sink.paths)
             printer.mode = "ready"
             wait_for(qtbot, lambda: not supervisor.device_alerts.isVisible())
             assert rows(supervisor)["kiosk-hall"][2] == "سليمة"
-            assert len(supervisor.sink.paths) == 1  # recovery makes no sound
+            assert len(supervisor.sink.paths) == sounds  # recovery makes no sound
         finally:
             kiosk.shutdown()
             kiosk_client.stop()
