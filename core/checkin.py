@@ -21,6 +21,7 @@ from core.appointments import AppointmentsConfig
 from core.bidi import ltr
 from core.errors import BadInput, ImpossibleStep, NotFound
 from core.models import EventType, Priority
+from core.numbering import business_day
 from core.store import Tx
 from core.views import iso, load_ticket
 
@@ -113,9 +114,12 @@ def check_in(tx: Tx, code: Any, device_id: int | None = None, walk_in: bool = Fa
     if booking["status"] == "checked_in" and booking["ticket_id"] is not None:
         answer.update(outcome="already", ticket=load_ticket(tx.store, tx.conn, booking["ticket_id"]))
         return answer
-    if booking["slot_day"] != tx.business_day:
+    # The hall's day runs from one rollover hour to the next, so a slot between midnight and the
+    # rollover hour belongs to the day before its calendar date: compare business days.
+    slot_business_day = business_day(booking["slot_start"], catalogue.tz, catalogue.config.centre.rollover_hour).isoformat()
+    if slot_business_day != tx.business_day:
         day_ar, day_en = _day_words(booking["slot_day"])
-        later = booking["slot_day"] > tx.business_day
+        later = slot_business_day > tx.business_day
         raise ImpossibleStep(
             f"This booking is for {day_en}, not today." + (" Come back that day." if later else ""),
             f"هذا الحجز ليوم {day_ar}، وليس لليوم." + (" عُد في ذلك اليوم." if later else ""),

@@ -12,6 +12,7 @@ from core import commands, queries
 from core.checkin import check_in
 from core.errors import BadInput, ImpossibleStep, NotFound
 from core.store import Store, Tx
+from tests.conftest import RIYADH
 from tests.support import Clock
 
 MINUTE = 60
@@ -134,6 +135,17 @@ def test_a_booking_of_another_day_is_refused_with_its_date(store: Store, clock: 
     shown = datetime.fromisoformat(day).strftime("%d/%m/%Y")
     assert shown in refused.value.message_en and f"\u2066{shown}\u2069" in refused.value.message_ar
     assert ticket_count(store) == 0
+
+
+def test_a_slot_after_midnight_belongs_to_the_hall_day_still_running(store: Store, clock: Clock):
+    """At 00:20, before the 03:00 rollover, the hall is still on yesterday's business day: a
+    booking for 00:30 (dated by the calendar) checks in, it is not "another day"."""
+    clock.now = datetime(2026, 11, 25, 0, 20, tzinfo=RIYADH).timestamp()
+    slot = datetime(2026, 11, 25, 0, 30, tzinfo=RIYADH).timestamp()
+    add_booking(store, "MMMM222222", slot, day="2026-11-25")
+    answer = store.call(check_in, "MMMM222222")
+    assert answer["outcome"] == "ticket", answer
+    assert ticket_count(store) == 1
 
 
 def test_a_remote_tickets_code_confirms_arrival(store: Store):
