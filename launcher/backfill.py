@@ -302,6 +302,10 @@ class Backfill:
         """Stopped half-way (Ctrl+C, SIGTERM): visitors at a counter are finished or marked
         absent and every clerk logs out, at the instant the backfill had reached."""
         self._heap.clear()
+        # The stop interrupts the wait for a write, not the write: the writer may still commit a
+        # login or a call after this point. A write queued behind it returns only once everything
+        # before it has committed, so what is read below is what the store will hold.
+        self.store.call(_nothing)
         with self.store.read() as conn:
             held = conn.execute(
                 "SELECT t.id, t.status, k.id FROM counters AS k JOIN tickets AS t ON t.id = k.current_ticket_id"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import sys
+import threading
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,6 +16,10 @@ from core import stats
 from core.config import DEMO_CONFIG, load_config, parse_config
 from launcher.backfill import (
     PRAYER_DIP,
+    Backfill,
+    CounterDay,
+    SettableClock,
+    _staff,
     arrivals,
     business_days_before,
     opening_windows,
@@ -241,3 +246,27 @@ def test_sigterm_during_a_backfill_leaves_no_counter_open(tmp_path: Path):
         assert ats == sorted(ats)
     finally:
         conn.close()
+
+
+def test_a_stop_while_a_login_is_still_being_written_closes_that_counter_too(tmp_path: Path):
+    """Ctrl+C interrupts the wait for a write, not the write: a login still in the writer's hands
+    when the backfill winds down is committed first, then logged out, so no counter stays open."""
+    from core import commands
+    from core.models import DeviceKind
+
+    clock = SettableClock(NOW)
+    with commands.open_store(tmp_path / "race.sqlite", load_config(DEMO_CONFIG), clock=clock) as store:
+        staffed = _staff(store, Plan(visitors_per_hour=10, counters=1))
+        device = store.call(commands.enroll_device, "simulator backfill", DeviceKind.ADMIN, simulated=True)
+        backfill = Backfill(store, clock, Plan(visitors_per_hour=10, counters=1), device["device_id"], random.Random(1))
+        desk = staffed[0]
+        backfill.desks = [CounterDay(desk["id"], desk["clerk"], desk["clerk_id"], desk["service_ids"], NOW, NOW + 3600, [])]
+        gate = threading.Event()
+        store.submit(lambda tx: gate.wait(10))  # the writer is busy...
+        login = store.submit(commands.record_login, desk["clerk"], True, desk["id"], None)  # ...with the login behind it
+        threading.Timer(0.3, gate.set).start()
+        backfill.wind_down()
+        assert login.done() and not isinstance(login.result(), Exception)
+        with store.read() as conn:
+            assert conn.execute("SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL").fetchone()[0] == 0
+            assert conn.execute("SELECT COUNT(*) FROM counters WHERE status != 'closed'").fetchone()[0] == 0
