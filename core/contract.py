@@ -19,7 +19,7 @@ Qt-free, and free of the store: core/views.py builds these from the database.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 
@@ -678,8 +678,14 @@ class Error(Wire):
 
 
 class EventBase(Wire):
-    """What every event frame carries. `handler_name` is the client's handler: `on_ticket_called`."""
+    """What every event frame carries. `handler_name` is the client's handler: `on_ticket_called`.
 
+    An event's model names its type once, as its `type` field (`type: Literal["ticket.called"]`);
+    its `event_type`, `type_name` and `handler_name` are read from that, and a name that is no
+    EventType is refused when the class is made.
+    """
+
+    event_type: ClassVar[EventType | None] = None
     type_name: ClassVar[str] = ""
     handler_name: ClassVar[str] = ""
 
@@ -687,12 +693,18 @@ class EventBase(Wire):
     type: str
     at: IsoTime
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        name = getattr(cls, "event_type", None)
-        if isinstance(name, EventType):
-            cls.type_name = name.value
-            cls.handler_name = name.handler_name
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        annotation = cls.model_fields["type"].annotation
+        if get_origin(annotation) is not Literal:
+            return  # a family of events (TicketEvent), or the unknown event: no one type
+        (name,) = get_args(annotation)
+        try:
+            kind = EventType(name)
+        except ValueError:
+            raise TypeError(f"{cls.__name__}: {name!r} is no EventType") from None
+        cls.event_type, cls.type_name, cls.handler_name = kind, kind.value, kind.handler_name
 
 
 class TicketEvent(EventBase):
@@ -704,60 +716,50 @@ class TicketEvent(EventBase):
 
 
 class TicketIssued(TicketEvent):
-    event_type: ClassVar = EventType.TICKET_ISSUED
     type: Literal["ticket.issued"]
 
 
 class TicketCalled(TicketEvent):
-    event_type: ClassVar = EventType.TICKET_CALLED
     type: Literal["ticket.called"]
     counter: CounterBrief
 
 
 class TicketRecalled(TicketEvent):
-    event_type: ClassVar = EventType.TICKET_RECALLED
     type: Literal["ticket.recalled"]
     counter: CounterBrief | None = None
 
 
 class TicketStarted(TicketEvent):
-    event_type: ClassVar = EventType.TICKET_STARTED
     type: Literal["ticket.started"]
 
 
 class TicketFinished(TicketEvent):
-    event_type: ClassVar = EventType.TICKET_FINISHED
     type: Literal["ticket.finished"]
     closed_at_rollover: bool = Field(False, description="closed by the business day's end, not by a clerk")
 
 
 class TicketNoShow(TicketEvent):
-    event_type: ClassVar = EventType.TICKET_NO_SHOW
     type: Literal["ticket.no_show"]
     closed_at_rollover: bool = Field(False, description="closed by the business day's end, not by a clerk")
 
 
 class TicketTransferred(TicketEvent):
-    event_type: ClassVar = EventType.TICKET_TRANSFERRED
     type: Literal["ticket.transferred"]
     new_ticket: Ticket = Field(description="the new waiting entry in the other service")
     new_service: Service | None = Field(None, description="the other service after the change")
 
 
 class TicketCancelled(TicketEvent):
-    event_type: ClassVar = EventType.TICKET_CANCELLED
     type: Literal["ticket.cancelled"]
 
 
 class TicketExpired(TicketEvent):
-    event_type: ClassVar = EventType.TICKET_EXPIRED
     type: Literal["ticket.expired"]
 
 
 class TicketArrived(TicketEvent):
     """A remote ticket's visitor confirmed at the kiosk that they are here."""
 
-    event_type: ClassVar = EventType.TICKET_ARRIVED
     type: Literal["ticket.arrived"]
 
 
@@ -765,7 +767,6 @@ class TicketSkipped(TicketEvent):
     """A remote ticket came up before its visitor arrived: it went to the back of its queue
     (its `first_issued_at` is the moment it was skipped); the next time it is marked no-show."""
 
-    event_type: ClassVar = EventType.TICKET_SKIPPED
     type: Literal["ticket.skipped"]
 
 
@@ -778,29 +779,24 @@ class CounterEvent(EventBase):
 
 
 class CounterOpened(CounterEvent):
-    event_type: ClassVar = EventType.COUNTER_OPENED
     type: Literal["counter.opened"]
 
 
 class CounterPaused(CounterEvent):
-    event_type: ClassVar = EventType.COUNTER_PAUSED
     type: Literal["counter.paused"]
 
 
 class CounterResumed(CounterEvent):
-    event_type: ClassVar = EventType.COUNTER_RESUMED
     type: Literal["counter.resumed"]
 
 
 class CounterClosed(CounterEvent):
-    event_type: ClassVar = EventType.COUNTER_CLOSED
     type: Literal["counter.closed"]
 
 
 class DayRolled(EventBase):
     """A new business day: clients reload `/state`."""
 
-    event_type: ClassVar = EventType.DAY_ROLLED
     type: Literal["day.rolled"]
     business_day: Day
     previous_business_day: Day
@@ -811,7 +807,6 @@ class DayRolled(EventBase):
 class ConfigChanged(EventBase):
     """The centre's configuration changed: clients reload `/state`."""
 
-    event_type: ClassVar = EventType.CONFIG_CHANGED
     type: Literal["config.changed"]
 
 
@@ -820,34 +815,28 @@ class DeviceEvent(EventBase):
 
 
 class DeviceStatus(DeviceEvent):
-    event_type: ClassVar = EventType.DEVICE_STATUS
     type: Literal["device.status"]
     status: dict[str, Any]
 
 
 class DeviceEnrolled(DeviceEvent):
-    event_type: ClassVar = EventType.DEVICE_ENROLLED
     type: Literal["device.enrolled"]
 
 
 class DeviceRenamed(DeviceEvent):
-    event_type: ClassVar = EventType.DEVICE_RENAMED
     type: Literal["device.renamed"]
     previous_name: str
 
 
 class DeviceRevoked(DeviceEvent):
-    event_type: ClassVar = EventType.DEVICE_REVOKED
     type: Literal["device.revoked"]
 
 
 class DeviceOnline(DeviceEvent):
-    event_type: ClassVar = EventType.DEVICE_ONLINE
     type: Literal["device.online"]
 
 
 class DeviceOffline(DeviceEvent):
-    event_type: ClassVar = EventType.DEVICE_OFFLINE
     type: Literal["device.offline"]
 
 
@@ -917,7 +906,6 @@ class AuditEntry(Wire):
 class AuditRecorded(EventBase):
     """A console change was made: its audit entry (the change itself has its own event too)."""
 
-    event_type: ClassVar = EventType.AUDIT_RECORDED
     type: Literal["audit.recorded"]
     entry: AuditEntry
 
@@ -1005,7 +993,6 @@ class RatingRecord(Wire):
 class RatingRecorded(EventBase):
     """A visit was rated (the comment is not in the event: it is personal and removed in time)."""
 
-    event_type: ClassVar = EventType.RATING_RECORDED
     type: Literal["rating.recorded"]
     rating: RatingRecord
 
@@ -1013,7 +1000,6 @@ class RatingRecorded(EventBase):
 class FeedbackFiled(EventBase):
     """A visitor filed a complaint, suggestion or thanks (without its text or number)."""
 
-    event_type: ClassVar = EventType.FEEDBACK_FILED
     type: Literal["feedback.filed"]
     feedback: FeedbackSummary
 
@@ -1021,7 +1007,6 @@ class FeedbackFiled(EventBase):
 class FeedbackChanged(EventBase):
     """A supervisor assigned, answered or moved an entry, or its personal data was removed."""
 
-    event_type: ClassVar = EventType.FEEDBACK_CHANGED
     type: Literal["feedback.changed"]
     feedback: FeedbackSummary
 
@@ -1083,7 +1068,6 @@ class DaySlots(Wire):
 class BookingMade(EventBase):
     """A visitor (or a portal on their behalf) booked a place in a slot."""
 
-    event_type: ClassVar = EventType.BOOKING_MADE
     type: Literal["booking.made"]
     booking: BookingSummary
 
@@ -1091,7 +1075,6 @@ class BookingMade(EventBase):
 class BookingChanged(EventBase):
     """A booking moved to another slot, was cancelled, or was checked in at the kiosk."""
 
-    event_type: ClassVar = EventType.BOOKING_CHANGED
     type: Literal["booking.changed"]
     booking: BookingSummary
     change: Literal["rescheduled", "cancelled", "checked_in", "no_show"]

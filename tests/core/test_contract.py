@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 import pytest
 from pydantic import ValidationError
@@ -28,6 +29,20 @@ def test_every_event_type_has_one_model_named_after_it():
         expected = "".join(part.capitalize() for part in kind.value.replace(".", "_").split("_"))
         assert model.__name__ == expected
         assert model.handler_name == kind.handler_name and model.type_name == kind.value
+
+
+def test_an_event_model_names_its_type_once_and_it_must_be_an_event_type():
+    """The `type` Literal alone gives a model its EventType and handler; an unknown name is refused."""
+
+    class TicketNoted(contract.TicketEvent):
+        type: Literal["ticket.called"]
+
+    assert TicketNoted.event_type is EventType.TICKET_CALLED and TicketNoted.handler_name == "on_ticket_called"
+    assert contract.TicketEvent.event_type is None and contract.TicketEvent.type_name == ""
+    with pytest.raises(TypeError, match="'ticket.noted' is no EventType"):
+
+        class TicketMistyped(contract.TicketEvent):
+            type: Literal["ticket.noted"]
 
 
 def test_parse_event_picks_the_model_by_type_from_text_or_dict():
