@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -35,6 +36,24 @@ def demo_config_text(**hub_overrides: object) -> str:
 
 def demo_config(**hub_overrides: object):
     return parse_config(demo_config_text(**hub_overrides), "demo-centre.toml")
+
+
+def rollover_away_from_now(config_text: str) -> str:
+    """`config_text` with the business day restarting twelve hours from now (centre's time).
+
+    A test whose hub runs on the real clock and lays out today's bookings around now (a slot in
+    ten minutes, one three hours ahead, one that began forty minutes ago) would, near the 03:00
+    rollover, find some of them on another business day. With the rollover half a day away, they
+    all share the day at whatever hour the test runs."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    config = parse_config(config_text, "centre.toml")
+    hour = (datetime.now(ZoneInfo(config.centre.time_zone)).hour + 12) % 24
+    changed = re.sub(r"(?m)^rollover_hour\s*=\s*\d+\s*$", f"rollover_hour = {hour}", config_text, count=1)
+    if parse_config(changed, "centre.toml").centre.rollover_hour != hour:
+        raise ValueError("the centre's text has no rollover_hour line to move")
+    return changed
 
 
 class Clock:

@@ -14,7 +14,7 @@ from core.config import parse_config
 from qt_common.appointments import clock_text
 from qt_common.i18n import Language, set_language
 from tests.counter_ui.conftest import Hall, shoot, wait_for
-from tests.support import LiveHub
+from tests.support import LiveHub, demo_config_text, rollover_away_from_now
 
 BOOKED = "CNTR222222"
 
@@ -30,7 +30,7 @@ def _add_booking(tx) -> None:
 @pytest.fixture
 def booked_hall(tmp_path: Path, qapp: QApplication) -> Iterator[Hall]:
     """A hub with a booking whose slot began a minute ago, and a kiosk."""
-    hub = LiveHub(tmp_path / "hub")
+    hub = LiveHub(tmp_path / "hub", config_text=rollover_away_from_now(demo_config_text()))
     with open_store(hub.db_path, parse_config(hub.config_text, "centre.toml")) as store:
         store.call(_add_booking)
     hub.start()

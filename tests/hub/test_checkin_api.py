@@ -12,7 +12,7 @@ import pytest
 
 from core.commands import open_store
 from core.config import parse_config
-from tests.support import LiveHub, bearer
+from tests.support import LiveHub, bearer, demo_config_text, rollover_away_from_now
 
 ON_TIME, EARLY = "KKKK222222", "KKKK333333"
 
@@ -30,7 +30,7 @@ def _add_bookings(tx) -> None:
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory) -> Iterator[LiveHub]:
     """A hub whose database holds two bookings for today: one ten minutes ahead, one in three hours."""
-    hub = LiveHub(tmp_path_factory.mktemp("checkin-hub"))
+    hub = LiveHub(tmp_path_factory.mktemp("checkin-hub"), config_text=rollover_away_from_now(demo_config_text()))
     with open_store(hub.db_path, parse_config(hub.config_text, "centre.toml")) as store:
         store.call(_add_bookings)
     hub.start()

@@ -20,7 +20,7 @@ from qt_common.i18n import Language
 from tests.kiosk.conftest import SCREEN_SIZE, WAIT_MS
 from tests.kiosk.test_screenshots import shoot
 from tests.printer.fake_printer import FakePrinter
-from tests.support import LiveHub
+from tests.support import LiveHub, demo_config_text, rollover_away_from_now
 
 ON_TIME, SECOND, EARLY, LATE, CANCELLED, TOMORROW = (
     "SCAN222222", "TYPE333333", "SNNN444444", "RATE555555", "GXNE666666", "NEXT777777",
@@ -49,7 +49,7 @@ def _prepare(tx) -> str:
 @pytest.fixture(scope="module")
 def booked_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, str]]:
     """A hub whose database holds today's bookings and a remote ticket (its code comes along)."""
-    hub = LiveHub(tmp_path_factory.mktemp("kiosk-checkin-hub"))
+    hub = LiveHub(tmp_path_factory.mktemp("kiosk-checkin-hub"), config_text=rollover_away_from_now(demo_config_text()))
     with open_store(hub.db_path, parse_config(hub.config_text, "centre.toml")) as store:
         remote_code = store.call(_prepare)
     hub.start()
